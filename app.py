@@ -1,0 +1,11 @@
+"""cmgis Streamlit app: configures the page and the navigation; pages live in ui/pages/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="cmgis", page_icon="🗺️", layout="wide")
+
+PAGES = [
+    st.Page("ui/pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
+]
+
+st.navigation(PAGES).run()

@@ -1,0 +1,40 @@
+"""The exception tree of cmgis: one base error, specific subclasses for user mistakes."""
+
+
+class CmgisError(Exception):
+    """Base class of every error cmgis raises on purpose.
+
+    The message is meant for a person: it says what was wrong and what was expected.
+    The CLI prints it as one line, the app shows it; neither shows a traceback.
+    """
+
+
+class InputError(CmgisError, ValueError):
+    """Input from a user or a file is not what was expected (format, value, CRS, size)."""
+
+
+class UnknownLayerError(InputError, KeyError):
+    """A layer id that is not in the catalog."""
+
+    def __str__(self) -> str:  # KeyError would quote the message otherwise
+        return str(self.args[0]) if self.args else ""
+
+
+class CRSError(InputError):
+    """A missing or mismatched coordinate reference system."""
+
+
+class DataMissingError(CmgisError, FileNotFoundError):
+    """Built data (layers, catalog) is not there: run `cmgis build-layers`."""
+
+
+class StoreError(CmgisError):
+    """The store (SQLite/GeoPackage or PostGIS) refused an operation."""
+
+
+class ConflictError(StoreError):
+    """Somebody else changed the record since it was read (optimistic concurrency)."""
+
+
+class AuthError(CmgisError, PermissionError):
+    """A wrong join code or PIN."""

@@ -1,0 +1,1 @@
+"""Streamlit UI of cmgis: pages read widgets, call cmgis, and render. No geometry here."""
