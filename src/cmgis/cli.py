@@ -1,0 +1,51 @@
+"""The ``cmgis`` command: a thin wrapper over the library.
+
+User mistakes raise `cmgis.CmgisError`; they are printed to stderr as one line
+(``cmgis: error: ...``) with exit code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cmgis._cli import core
+from cmgis._errors import CmgisError
+
+#: Feature modules that add sub-commands; each has ``register(subparsers)``.
+_COMMAND_MODULES = [core]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"cmgis: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = _Parser(prog="cmgis", description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for module in _COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except CmgisError as err:
+        print(f"cmgis: error: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `cmgis layers | head`
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
