@@ -268,7 +268,7 @@ LAYER_STYLES: dict[str, LayerStyle] = {
     "named_places": LayerStyle("point", "#525252", "#bdbdbd", 0.9, radius_px=3),
     "old_city_moat": LayerStyle("polygon", "#2171b5", "#6baed6", 0.8, weight=1),
     "old_city_walls": LayerStyle("polygon", "#7f2704", "#a63603", 0.8, weight=1),
-    "old_city_gates": LayerStyle("point", "#7f2704", "#fdae6b", 1.0, radius_px=6),
+    "old_city_gates": LayerStyle("point", "#ffffff", "#7f2704", 1.0, radius_px=6, weight=2),
     "mae_kha_canal": LayerStyle("line", "#08519c", weight=3.5),
     "pois": LayerStyle("cluster", "#006d2c", "#41ab5d", 0.8, radius_px=4),
     "coworking": LayerStyle("point", "#a63603", "#fd8d3c", 1.0, radius_px=7, weight=2),
@@ -277,7 +277,8 @@ LAYER_STYLES: dict[str, LayerStyle] = {
     "elevation": LayerStyle("relief", "#a9c8a0"),
 }
 
-#: Layers shown when nobody chose otherwise (roads and small reference points are off).
+#: Layers shown when nobody chose otherwise. Off: the 4,557 POIs (clustered when on; they
+#: crowd the district view), the 34k road edges and the small reference points.
 DEFAULT_LAYERS: tuple[str, ...] = (
     "zones",
     "tambons",
@@ -285,7 +286,6 @@ DEFAULT_LAYERS: tuple[str, ...] = (
     "old_city_walls",
     "old_city_gates",
     "mae_kha_canal",
-    "pois",
     "coworking",
     "landmarks",
     "elevation",
@@ -560,7 +560,10 @@ _LEGEND_CSS = (
     "'Helvetica Neue',Arial,sans-serif;max-height:340px;overflow-y:auto;max-width:260px}"
     ".cmgis-legend-title{font-weight:600;margin:4px 0 2px}"
     ".cmgis-legend-note{color:#444;margin-bottom:2px}"
-    ".cmgis-legend-row{display:flex;align-items:center;gap:6px;white-space:nowrap}"
+    ".cmgis-legend-row{display:flex;align-items:center;gap:6px;line-height:1.25;margin:1px 0}"
+    ".cmgis-legend-row svg{flex:none}"
+    ".leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}"
+    ".leaflet-tooltip{font-family:'Noto Sans Thai','Noto Sans',Arial,sans-serif}"
 )
 
 
@@ -702,7 +705,7 @@ def build_map(
         zoom_start=zoom,
         tiles=None,
         control_scale=True,
-        prefer_canvas=True,
+        prefer_canvas=False,  # SVG: few shapes, and each zone stays a clickable DOM path
         maxZoom=MAX_ZOOM,
         minZoom=MIN_ZOOM,
         height=f"{height_px}px",
@@ -712,13 +715,19 @@ def build_map(
         folium.TileLayer(url, attr=escape_label(attr), max_zoom=MAX_ZOOM, name=basemap).add_to(m)
 
     visible: list[tuple[str, str]] = []
-    for layer in layers:
+    # the relief is the ground: always at the bottom, then the indicator classes, then the rest
+    ordered = sorted(layers, key=lambda lyr: _style_kind(lyr.layer_id) != "relief")
+    classification = None
+    for layer in ordered:
+        if choropleth is not None and classification is None and layer.layer_id != "elevation":
+            classification = _add_choropleth(m, choropleth, lang=lang)
         _add_layer(m, layer, lang=lang, dim_zones=choropleth is not None)
         visible.append((layer.layer_id, layer.title))
+    if choropleth is not None and classification is None:
+        classification = _add_choropleth(m, choropleth, lang=lang)
 
     sections = []
-    if choropleth is not None:
-        classification = _add_choropleth(m, choropleth, lang=lang)
+    if choropleth is not None and classification is not None:
         no_data = sum(1 for c in classification.classes if c is None)
         sections.append(
             choropleth_legend_section(
@@ -744,6 +753,11 @@ def build_map(
         secondary_area_unit="hectares",
     ).add_to(m)
     return m
+
+
+def _style_kind(layer_id: str) -> str:
+    style = LAYER_STYLES.get(layer_id)
+    return style.kind if style else ""
 
 
 def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) -> None:
@@ -787,7 +801,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
     )
     kwargs: dict[str, Any] = {}
     if style.kind == "point":
-        kwargs["marker"] = folium.CircleMarker(radius=style.radius_px, **_marker_options(style))
+        kwargs["marker"] = folium.CircleMarker(**_marker_options(style))
     folium.GeoJson(
         fc,
         name=layer.title,
@@ -799,6 +813,19 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
         smooth_factor=1.0,
         **kwargs,
     ).add_to(m)
+
+
+#: Small, quiet cluster badges (the plugin's default ones shout over the districts).
+_CLUSTER_ICON_JS = """function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 20 : n < 100 ? 24 : 30;
+    return L.divIcon({
+        html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size +
+            'px;border-radius:50%%;border:1.5px solid %s;background:%s;opacity:.85;' +
+            'color:#fff;font:600 10px sans-serif;text-align:center">' + n + '</div>',
+        className: 'cmgis-cluster', iconSize: L.point(size, size)
+    });
+}"""
 
 
 def _marker_options(style: LayerStyle) -> dict[str, Any]:

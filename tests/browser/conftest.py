@@ -10,7 +10,8 @@ browser
 app_page
     A fresh page (`AppPage`) that records failed requests (network errors and HTTP >= 400)
     and blocks and records every request to a host other than localhost, so a test can
-    assert the app works with no network. A screenshot of the page is saved to
+    assert the app works with no network; uncaught JavaScript errors (any frame) are in
+    ``page_errors``. A screenshot of the page is saved to
     ``test-artifacts/<test name>.png`` when the test ends.
 
 Every test here is marked ``browser``. Without ``/usr/bin/chromium`` they are skipped
@@ -49,6 +50,10 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+#: Streamlit's frontend, opened at a page URL such as /map, first probes its server
+#: endpoints under that path (/map/_stcore/health, /map/_stcore/host-config) and falls back
+#: to the root when they 404: those probes are not failures of the app.
+_STCORE_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
 SERVER_START_TIMEOUT_S = 60.0
 
 
@@ -148,6 +153,7 @@ class AppPage:
     failed_requests: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
 
     def open(self, path: str = "", *, wait_until: str = "load") -> None:
         """Go to ``base_url/path`` (e.g. ``"map?lang=th"``) and wait for Streamlit to start."""
@@ -195,11 +201,15 @@ def app_page(browser: Any, streamlit_url: str, request: pytest.FixtureRequest) -
             route.abort()
 
     def on_failed(req: Any) -> None:
-        if _is_local(req.url):
+        if _is_local(req.url) and not _STCORE_PROBE.match(urlparse(req.url).path):
             app.failed_requests.append(f"{req.url} ({req.failure})")
 
     def on_response(resp: Any) -> None:
-        if resp.status >= 400 and _is_local(resp.url):
+        if (
+            resp.status >= 400
+            and _is_local(resp.url)
+            and not _STCORE_PROBE.match(urlparse(resp.url).path)
+        ):
             app.failed_requests.append(f"{resp.url} (HTTP {resp.status})")
 
     def on_console(msg: Any) -> None:
@@ -210,6 +220,7 @@ def app_page(browser: Any, streamlit_url: str, request: pytest.FixtureRequest) -
     page.on("requestfailed", on_failed)
     page.on("response", on_response)
     page.on("console", on_console)
+    page.on("pageerror", lambda err: app.page_errors.append(str(err)))
     try:
         yield app
     finally:
