@@ -71,7 +71,7 @@ def web_layer(layer_id: str, lang: str, detail: int) -> webmap.WebLayer:
     title = layer_title(layer_id, lang)
     if layer_id == "elevation":
         rgba, bounds = relief_from_tif()
-        return webmap.WebLayer(layer_id, title, relief_rgba=rgba, relief_bounds=bounds)
+        return webmap.relief_layer(rgba, bounds, title=title)
     gdf = layer(layer_id)
     if webmap.LAYER_STYLES[layer_id].kind == "cluster":
         rows = webmap.cluster_points(gdf, layer_id=layer_id, lang=lang)
