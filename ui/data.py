@@ -18,6 +18,7 @@ from cmgis.indicators import ISCScore, definition, isc_scores, load_indicators
 from cmgis.layers import load_layer
 from cmgis.profiles import ZoneProfile, zone_profile
 from cmgis.relief import relief_from_tif
+from ui.display import unit_text
 
 
 @st.cache_resource(show_spinner=False)
@@ -101,7 +102,7 @@ def choropleth_spec(
     return webmap.ChoroplethSpec(
         layer_id=kind,
         title=d.title_th if lang == "th" else d.title_en,
-        unit=d.unit,
+        unit=unit_text(d.unit, lang),
         feature_collection=fc,
         values=tuple(np.nan if v != v else v for v in values),
         scheme=scheme,

@@ -893,7 +893,7 @@ def _add_choropleth(m: folium.Map, spec: ChoroplethSpec, *, lang: str) -> Classi
         name=spec.title,
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.75,
+            "fillOpacity": 0.65,
             "color": "#4d4d4d",
             "weight": 1,
         },
