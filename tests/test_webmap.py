@@ -198,7 +198,12 @@ def test_classify_schemes_differ_and_k_adapts() -> None:
         webmap.classify(values, scheme="jenks-ish")
     with pytest.raises(InputError):
         webmap.classify(values, k=9)
-    assert webmap.classify([None, float("nan")]).classes == (None, None)
+    empty = webmap.classify([None, float("nan")])
+    assert empty.classes == (None, None) and empty.ranges() == []
+    section = webmap.choropleth_legend_section(
+        empty, title="Speed", unit="", lang="th", no_data_count=2
+    )
+    assert [i.label for i in section.items] == ["ไม่มีข้อมูล"]
 
 
 def test_legend_html_escapes_and_lists_classes() -> None:

@@ -102,8 +102,11 @@ def indicator_panel(lang: str) -> tuple[tuple[str, str] | None, str, int]:
         key="_w_map_area",
         horizontal=True,
     )
-    options: list[str] = ["", *[d.id for d in indicator_definitions()]]
+    gaps = data.catalog().no_data
+    options: list[str] = ["", *[d.id for d in indicator_definitions()], *[g.id for g in gaps]]
     titles = {d.id: (d.title_th if lang == "th" else d.title_en) for d in indicator_definitions()}
+    no_data = t("map.no_data", lang)
+    titles |= {g.id: f"{g.title_th if lang == 'th' else g.title_en} ({no_data})" for g in gaps}
     ind = st.selectbox(
         t("map.panel.indicator", lang),
         options,

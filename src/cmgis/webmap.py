@@ -417,7 +417,9 @@ class Classification:
         return NO_DATA_COLOR if cls is None else self.colors[cls]
 
     def ranges(self) -> list[tuple[float, float]]:
-        """``(low, high)`` of each class."""
+        """``(low, high)`` of each class (none when no value has data)."""
+        if not self.upper_bounds:
+            return []
         lows = (self.minimum, *self.upper_bounds[:-1])
         return list(zip(lows, self.upper_bounds, strict=True))
 
@@ -828,6 +830,8 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
     kwargs: dict[str, Any] = {}
     if style.kind == "point":
         kwargs["marker"] = folium.CircleMarker(**_marker_options(style))
+        if has_labels:  # a click keeps the name on screen (labels are escaped already)
+            kwargs["popup"] = folium.GeoJsonPopup(fields=["label"], labels=False)
     folium.GeoJson(
         fc,
         name=layer.title,
