@@ -37,7 +37,7 @@ DRAW_ORDER: tuple[str, ...] = (
     "old_city_gates",
     "zone_anchors",
 )
-MAP_HEIGHT_PX = 620
+MAP_HEIGHT_PX = 660
 
 
 def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str]:

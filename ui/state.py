@@ -23,7 +23,7 @@ from cmgis.zones import ZONE_IDS
 
 AREA_KINDS: tuple[str, ...] = ("zones", "tambons")
 #: The view a map opens at: the municipality and the five districts.
-DEFAULT_VIEW: tuple[float, float, int] = (18.7865, 98.947, 13)
+DEFAULT_VIEW: tuple[float, float, int] = (18.782, 98.962, 13)
 _ZOOM_RANGE = (10, 18)
 
 

@@ -541,9 +541,14 @@ def _box(color: str) -> str:
     )
 
 
-def legend_html(sections: Sequence[LegendSection], *, note: str = "") -> str:
-    """The legend as HTML; every title and label is escaped here."""
-    parts = ['<div class="cmgis-legend">']
+def legend_html(
+    sections: Sequence[LegendSection], *, note: str = "", summary: str = "Legend"
+) -> str:
+    """The legend as HTML (a foldable box); every title and label is escaped here."""
+    parts = [
+        '<details class="cmgis-legend" open>'
+        f'<summary class="cmgis-legend-summary">{escape_label(summary)}</summary>'
+    ]
     if note:
         parts.append(f'<div class="cmgis-legend-note">{escape_label(note)}</div>')
     for section in sections:
@@ -553,7 +558,7 @@ def legend_html(sections: Sequence[LegendSection], *, note: str = "") -> str:
                 f'<div class="cmgis-legend-row">{item.swatch_html}'
                 f"<span>{escape_label(item.label)}</span></div>"
             )
-    parts.append("</div>")
+    parts.append("</details>")
     return "".join(parts)
 
 
@@ -562,6 +567,7 @@ _LEGEND_CSS = (
     "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 'Noto Sans Thai','Noto Sans',"
     "'Helvetica Neue',Arial,sans-serif;max-height:340px;overflow-y:auto;max-width:260px}"
     ".cmgis-legend-title{font-weight:600;margin:4px 0 2px}"
+    ".cmgis-legend-summary{font-weight:600;cursor:pointer}"
     ".cmgis-legend-note{color:#444;margin-bottom:2px}"
     ".cmgis-legend-row{display:flex;align-items:center;gap:6px;line-height:1.25;margin:1px 0}"
     ".cmgis-legend-row svg{flex:none}"
@@ -578,7 +584,7 @@ class _Legend(MacroElement):
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
-            var legend = L.control({position: "bottomright"});
+            var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "cmgis-legend-control");
                 div.innerHTML = {{ this.content|tojson }};
@@ -698,7 +704,6 @@ def build_map(
     credits: Sequence[str],
     basemap: str = "relief",
     choropleth: ChoroplethSpec | None = None,
-    height_px: int = 640,
     asset_base_url: str = DEFAULT_ASSET_BASE_URL,
 ) -> folium.Map:
     """A folium map of the given layers, with legend, credits, scale, fullscreen, measure.
@@ -733,7 +738,6 @@ def build_map(
         prefer_canvas=False,  # SVG: few shapes, and each zone stays a clickable DOM path
         maxZoom=MAX_ZOOM,
         minZoom=MIN_ZOOM,
-        height=f"{height_px}px",
     )
     # this map uses no icon fonts, awesome-markers, jQuery or Bootstrap: load Leaflet only
     # (the plugins below bring their own files), which paints the map sooner
@@ -769,7 +773,7 @@ def build_map(
         )
     sections.append(layer_legend_section(visible, lang=lang))
     note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{basemap}', lang)}"
-    _Legend(legend_html(sections, note=note)).add_to(m)
+    _Legend(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)
     _Attribution(list(credits)).add_to(m)
     folium.plugins.Fullscreen(  # type: ignore[no-untyped-call]
         title=t("map.fullscreen", lang), title_cancel=t("map.fullscreen_exit", lang)
