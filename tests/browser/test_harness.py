@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.browser
+
 
 def test_app_starts_and_loads_only_local_resources(app_page: Any) -> None:
     app_page.open()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.browser
+
 ZONE_NAMES_EN = ("Nimman", "Old Town", "Suan Dok", "Mae Kha", "Mae Hia")
 
 
@@ -34,6 +38,7 @@ def test_map_page_offline_zones_and_click_to_profile(app_page: Any) -> None:
     app_page.page.get_by_role("heading", level=3).filter(has_text="Old Town").wait_for(
         timeout=20_000
     )
+    app_page.page.wait_for_url("**zone=old_town**", timeout=10_000)  # shareable state
     app_page.screenshot("clicked")
 
 
