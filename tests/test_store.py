@@ -35,7 +35,7 @@ NOTES_V2 = Migration("notes", 2, "author column", "ALTER TABLE notes ADD COLUMN 
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def notes_store(tmp_path: Path) -> Iterator[Store]:
     s = open_store(tmp_path / "db" / "test.sqlite")
     s.migrate([NOTES_V1, NOTES_V2])
     yield s
@@ -100,11 +100,11 @@ def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
         assert s.schema_version("other") == 0
 
 
-def test_migrations_of_two_features_are_independent(store: Store) -> None:
+def test_migrations_of_two_features_are_independent(notes_store: Store) -> None:
     other = Migration("other", 1, "t", "CREATE TABLE other_t (id TEXT PRIMARY KEY)")
-    assert store.migrate([other]) == [other]
-    assert store.schema_version("notes") == 2
-    assert store.schema_version("other") == 1
+    assert notes_store.migrate([other]) == [other]
+    assert notes_store.schema_version("notes") == 2
+    assert notes_store.schema_version("other") == 1
 
 
 def test_migration_gap_is_refused(tmp_path: Path) -> None:
@@ -139,32 +139,32 @@ def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
         assert s.schema_version("notes") == 1
 
 
-def test_transaction_commits_and_rolls_back(store: Store) -> None:
-    with store.transaction() as tx:
+def test_transaction_commits_and_rolls_back(notes_store: Store) -> None:
+    with notes_store.transaction() as tx:
         tx.execute("INSERT INTO notes (id, body) VALUES (:id, :b)", {"id": "a", "b": "สวัสดี"})
         assert tx.query_one("SELECT body FROM notes WHERE id = 'a'") == {"body": "สวัสดี"}
 
     def failing_write() -> None:
-        with store.transaction() as tx:
+        with notes_store.transaction() as tx:
             tx.execute("INSERT INTO notes (id, body) VALUES ('b', 'x')")
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
         failing_write()
-    assert [r["id"] for r in store.query("SELECT id FROM notes ORDER BY id")] == ["a"]
+    assert [r["id"] for r in notes_store.query("SELECT id FROM notes ORDER BY id")] == ["a"]
 
 
-def test_constraint_violation_is_a_store_error_and_keeps_data(store: Store) -> None:
-    store.execute("INSERT INTO notes (id, body) VALUES ('a', 'first')")
+def test_constraint_violation_is_a_store_error_and_keeps_data(notes_store: Store) -> None:
+    notes_store.execute("INSERT INTO notes (id, body) VALUES ('a', 'first')")
     with pytest.raises(StoreError, match="refused a write"):
-        store.execute("INSERT INTO notes (id, body) VALUES ('a', 'second')")
-    assert store.query("SELECT body FROM notes") == [{"body": "first"}]
+        notes_store.execute("INSERT INTO notes (id, body) VALUES ('a', 'second')")
+    assert notes_store.query("SELECT body FROM notes") == [{"body": "first"}]
 
 
-def test_idempotent_insert_with_caller_id(store: Store) -> None:
+def test_idempotent_insert_with_caller_id(notes_store: Store) -> None:
     sql = "INSERT INTO notes (id, body) VALUES (:id, 'x') ON CONFLICT (id) DO NOTHING"
-    first = store.execute(sql, {"id": "same"})
-    again = store.execute(sql, {"id": "same"})
+    first = notes_store.execute(sql, {"id": "same"})
+    again = notes_store.execute(sql, {"id": "same"})
     assert (first.rowcount, again.rowcount) == (1, 0)
 
 
@@ -175,14 +175,14 @@ def test_closed_store_refuses_use(tmp_path: Path) -> None:
         s.query("SELECT 1")
 
 
-def test_threads_write_concurrently_without_loss(store: Store) -> None:
+def test_threads_write_concurrently_without_loss(notes_store: Store) -> None:
     n_threads, per_thread = 8, 25
     errors: list[BaseException] = []
 
     def writer(k: int) -> None:
         try:
             for i in range(per_thread):
-                store.execute(
+                notes_store.execute(
                     "INSERT INTO notes (id, body) VALUES (:id, :b)",
                     {"id": f"{k}-{i}", "b": f"กลุ่ม {k} #{i}"},
                 )
@@ -195,9 +195,9 @@ def test_threads_write_concurrently_without_loss(store: Store) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    count = store.query_one("SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM notes")
+    count = notes_store.query_one("SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM notes")
     assert count == {"n": n_threads * per_thread, "d": n_threads * per_thread}
-    assert store.integrity_check() == ["ok"]
+    assert notes_store.integrity_check() == ["ok"]
 
 
 @pytest.mark.parametrize(
@@ -208,12 +208,12 @@ def test_threads_write_concurrently_without_loss(store: Store) -> None:
         Polygon([(98.98, 18.79), (98.99, 18.79), (98.99, 18.80), (98.98, 18.79)]),
     ],
 )
-def test_geometry_round_trip_through_the_store(store: Store, geom: shapely.Geometry) -> None:
-    store.execute(
+def test_geometry_round_trip_through_the_store(notes_store: Store, geom: shapely.Geometry) -> None:
+    notes_store.execute(
         "INSERT INTO notes (id, body, geometry) VALUES (:id, 'g', :g)",
         {"id": new_id(), "g": geometry_to_text(geom)},
     )
-    row = store.query_one("SELECT geometry FROM notes")
+    row = notes_store.query_one("SELECT geometry FROM notes")
     assert row is not None
     back = geometry_from_text(row["geometry"])
     assert back is not None
