@@ -231,3 +231,49 @@ def test_split_statements_respects_quotes_and_comments() -> None:
         "CREATE TABLE a (x TEXT DEFAULT ';')",
         "INSERT INTO a VALUES ('b;c')",
     ]
+
+
+def test_failing_writers_do_not_spoil_a_shared_commit(notes_store: Store) -> None:
+    """Blocks that raise are rolled back alone; the others of the same group commit stay."""
+    outcomes: dict[str, str] = {}
+
+    def writer(k: int) -> None:
+        for i in range(20):
+            key = f"{k}-{i}"
+            try:
+                with notes_store.transaction() as tx:
+                    tx.execute("INSERT INTO notes (id, body) VALUES (:id, 'x')", {"id": key})
+                    if i % 3 == 0:
+                        raise ValueError("refused by the caller")
+                outcomes[key] = "ok"
+            except ValueError:
+                outcomes[key] = "failed"
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stored = {r["id"] for r in notes_store.query("SELECT id FROM notes")}
+    assert stored == {key for key, result in outcomes.items() if result == "ok"}
+    assert len(stored) == 6 * 13
+
+
+def test_nested_transaction_is_refused(notes_store: Store) -> None:
+    with notes_store.transaction() as tx:
+        tx.execute("INSERT INTO notes (id, body) VALUES ('outer', 'x')")
+        with pytest.raises(StoreError, match="inside another"), notes_store.transaction():
+            pass
+    assert notes_store.query("SELECT id FROM notes") == [{"id": "outer"}]
+
+
+def test_two_stores_on_one_file_in_one_process(tmp_path: Path) -> None:
+    path = tmp_path / "two.sqlite"
+    with open_store(path) as a, open_store(path) as b:
+        a.migrate([NOTES_V1])
+        b.migrate([NOTES_V1])
+        a.execute("INSERT INTO notes (id, body) VALUES ('a', 'x')")
+        b.execute("INSERT INTO notes (id, body) VALUES ('b', 'x')")
+        assert len(a.query("SELECT id FROM notes")) == 2
+    with open_store(path) as c:
+        assert c.integrity_check() == ["ok"]

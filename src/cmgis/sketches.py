@@ -28,8 +28,10 @@ from functools import cache
 from typing import Any, Final, Literal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon, box, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -95,7 +97,10 @@ JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH: Final = 6
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# control characters (C0 but tab and newline, DEL, C1), lone surrogates, bidi overrides
+_UNWANTED_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
 
 # ------------------------------------------------------------------------------ migrations
 
@@ -325,11 +330,7 @@ def clean_text(value: object, *, what: str, max_chars: int, required: bool = Tru
         value = ""
     if not isinstance(value, str):
         raise InputError(f"{what} must be text, got {type(value).__name__}")
-    text = unicodedata.normalize("NFC", value)
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
-    text = _BIDI_CONTROLS.sub("", text).strip()
+    text = _UNWANTED_CHARS.sub("", unicodedata.normalize("NFC", value)).strip()
     if required and not text:
         raise InputError(f"{what} is empty; type a few words")
     if len(text) > max_chars:
@@ -437,7 +438,7 @@ class ZoneIndex:
         """Zone id of ``geom`` (EPSG:4326), `ELSEWHERE` in none, `NO_PLACE` for ``None``."""
         if geom is None:
             return NO_PLACE
-        g = gpd.GeoSeries([geom], crs=settings.STORE_CRS).to_crs(settings.METRIC_CRS).iloc[0]
+        g = to_metric_geometry(geom)
         best, best_overlap = ELSEWHERE, 0.0
         for idx in self._tree.query(g, predicate="intersects"):
             zone_id, zone = self._metric[int(idx)]
@@ -448,6 +449,23 @@ class ZoneIndex:
             if overlap > best_overlap:
                 best, best_overlap = zone_id, overlap
         return best
+
+
+@cache
+def _metric_transformer() -> Transformer:
+    return Transformer.from_crs(settings.STORE_CRS, settings.METRIC_CRS, always_xy=True)
+
+
+def to_metric_geometry(geom: BaseGeometry) -> BaseGeometry:
+    """One geometry from EPSG:4326 (lon/lat) to EPSG:32647 (metres), without a GeoSeries."""
+    transformer = _metric_transformer()
+
+    def project(xy: np.ndarray[Any, np.dtype[np.float64]]) -> np.ndarray[Any, Any]:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    metric: BaseGeometry = shapely.transform(geom, project)
+    return metric
 
 
 @cache
@@ -788,7 +806,20 @@ def add_contribution(
             },
         )
         _audit(tx, who.workshop_id, f"group:{who.group_id}", "add", cid, {})
-        return get_contribution(store, cid, _tx=tx)
+    return Contribution(
+        id=cid,
+        workshop_id=who.workshop_id,
+        group_id=who.group_id,
+        group_name=who.group_name,
+        category=fields.category,  # type: ignore[arg-type]  # checked by _check_fields
+        strategy=fields.strategy,  # type: ignore[arg-type]
+        title=fields.title,
+        comment=fields.comment,
+        geometry=geom,
+        zone_id=zone_id,
+        created_at=at,
+        updated_at=at,
+    )
 
 
 _CONTRIBUTION_SELECT = (

@@ -2,15 +2,16 @@
 
 Design
 ------
-- One connection per thread (SQLite connections must not be shared while in use); all of
-  them are closed by `SQLiteStore.close`.
+- Reads use one connection per thread (SQLite connections must not be shared while in
+  use); all of them are closed by `SQLiteStore.close`.
 - ``journal_mode=WAL`` so readers never block the writer; ``synchronous=FULL`` so a
   committed write is on disk before `Store.transaction` returns (it survives a killed
   process and a power cut); ``busy_timeout`` so writers from other processes wait for the
   lock instead of failing; ``foreign_keys=ON``.
-- Writes start with ``BEGIN IMMEDIATE`` (the write lock is taken up front, so two writers
-  can never deadlock upgrading a read lock). Within one process writers also queue on a
-  lock per database file, which is fairer and faster than SQLite's sleeping busy handler.
+- Writes of all threads go through one write connection per database file with group
+  commit (see `_GroupWriter`): blocks run one at a time in savepoints, and one ``COMMIT``
+  (one fsync) acknowledges every block finished so far. ``BEGIN IMMEDIATE`` takes the
+  write lock up front, so writers of other processes wait instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from cmgis._errors import StoreError
@@ -50,14 +51,9 @@ CREATE TABLE IF NOT EXISTS schema_version (
 )
 """
 
-# One writer lock per database file for all stores of this process.
-_WRITE_LOCKS: dict[str, threading.RLock] = {}
-_WRITE_LOCKS_GUARD = threading.Lock()
-
-
-def _write_lock(path: Path) -> threading.RLock:
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(str(path), threading.RLock())
+# One group-commit writer per database file, shared by every store of this process.
+_WRITERS: dict[str, _GroupWriter] = {}
+_WRITERS_GUARD = threading.Lock()
 
 
 class _SQLiteTransaction(Transaction):
@@ -84,6 +80,120 @@ def _fetch(conn: sqlite3.Connection, sql: str, params: Params | None) -> list[Ro
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+class _GroupWriter:
+    """The write connection of one database file, with group commit.
+
+    Writers run their blocks one at a time, each inside a ``SAVEPOINT`` of the open batch
+    (``BEGIN IMMEDIATE`` is issued by the first). Then each waits for a commit: the first
+    to get there commits every block finished so far with one ``COMMIT`` (one fsync), so
+    under load many writes share one disk flush. A block that raises is rolled back to its
+    savepoint and leaves the batch intact. Nobody returns before their batch is committed.
+    """
+
+    def __init__(self, path: Path, busy_timeout_ms: int) -> None:
+        self.conn = _connect(path, busy_timeout_ms)
+        self.lock = threading.Lock()  # guards the connection and the batch state
+        self.commit_lock = threading.Lock()  # one committer at a time
+        self.refs = 0
+        self.open = False
+        self.batch = 0  # id of the newest batch
+        self.members = 0  # finished blocks waiting in the open batch
+        self.finished = 0  # highest batch id committed or failed
+        self.failed: dict[int, str] = {}
+        self.local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        if getattr(self.local, "active", False):
+            raise StoreError("a store transaction cannot be opened inside another one")
+        conn = self.conn
+        self.local.active = True
+        try:
+            with self.lock:
+                if not self.open:
+                    try:
+                        conn.execute("BEGIN IMMEDIATE")
+                    except sqlite3.Error as err:
+                        raise StoreError(f"the store is busy or locked: {err}") from err
+                    self.open, self.members = True, 0
+                    self.batch += 1
+                mine = self.batch
+                conn.execute("SAVEPOINT cmgis_tx")
+                try:
+                    yield _SQLiteTransaction(conn)
+                except BaseException:
+                    self._undo_block(mine)
+                    raise
+                conn.execute("RELEASE cmgis_tx")
+                self.members += 1
+        finally:
+            self.local.active = False
+        self._commit(mine)
+
+    def _undo_block(self, mine: int) -> None:
+        conn = self.conn
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO cmgis_tx")
+            conn.execute("RELEASE cmgis_tx")
+            if self.members == 0:  # nobody else in the batch: do not keep the lock
+                conn.execute("ROLLBACK")
+                self.open, self.finished = False, mine
+        else:  # SQLite rolled the whole batch back: its other members fail too
+            self.failed[mine] = "the database rolled the transaction back"
+            self.open, self.finished = False, mine
+
+    def _commit(self, mine: int) -> None:
+        with self.commit_lock:
+            if self.finished < mine:
+                with self.lock:
+                    try:
+                        self.conn.execute("COMMIT")
+                    except sqlite3.Error as err:
+                        if self.conn.in_transaction:
+                            self.conn.execute("ROLLBACK")
+                        self.failed[mine] = str(err)
+                    self.open, self.finished = False, mine
+        if mine in self.failed:
+            raise StoreError(f"the store could not commit: {self.failed[mine]}")
+
+
+def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(
+            path,
+            timeout=busy_timeout_ms / 1000,
+            isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+            check_same_thread=False,  # used under locks from many threads
+        )
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error as err:
+        raise StoreError(f"cannot open the store {path}: {err}") from err
+    return conn
+
+
+def _acquire_writer(path: Path, busy_timeout_ms: int) -> _GroupWriter:
+    with _WRITERS_GUARD:
+        writer = _WRITERS.get(str(path))
+        if writer is None:
+            writer = _WRITERS[str(path)] = _GroupWriter(path, busy_timeout_ms)
+        writer.refs += 1
+        return writer
+
+
+def _release_writer(path: Path) -> None:
+    with _WRITERS_GUARD:
+        writer = _WRITERS.get(str(path))
+        if writer is None:
+            return
+        writer.refs -= 1
+        if writer.refs <= 0:
+            del _WRITERS[str(path)]
+            with writer.lock:
+                _close_quietly(writer.conn)
+
+
 class SQLiteStore(Store):
     """A `Store` in one SQLite file (created with its directory on first use).
 
@@ -104,20 +214,22 @@ class SQLiteStore(Store):
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
         self._closed = False
-        self._write_lock = _write_lock(self.path)
         self._migrated: set[tuple[str, int]] = set()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StoreError(f"cannot create the store's folder {self.path.parent}: {err}") from err
-        conn = self._conn()
-        with self._write_lock:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        self._writer = _acquire_writer(self.path, busy_timeout_ms)
+        try:
+            with self._writer.lock:
+                mode = self._writer.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise StoreError(f"{self.path} cannot use WAL journaling (got {mode!r})")
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(_SCHEMA_VERSION_SQL)
-            conn.execute("COMMIT")
+            with self.transaction() as tx:
+                tx.execute(_SCHEMA_VERSION_SQL)
+        except BaseException:
+            _release_writer(self.path)
+            raise
 
     @property
     def url(self) -> str:
@@ -129,43 +241,16 @@ class SQLiteStore(Store):
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
-        try:
-            conn = sqlite3.connect(
-                self.path,
-                timeout=self._busy_timeout_ms / 1000,
-                isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-                check_same_thread=False,  # only so that close() may run on another thread
-            )
-            conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.Error as err:
-            raise StoreError(f"cannot open the store {self.path}: {err}") from err
+        conn = _connect(self.path, self._busy_timeout_ms)
         self._local.conn = conn
         with self._guard:
             self._connections.append(conn)
         return conn
 
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        conn = self._conn()
-        with self._write_lock:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as err:
-                raise StoreError(f"the store is busy or locked: {err}") from err
-            try:
-                yield _SQLiteTransaction(conn)
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            try:
-                conn.execute("COMMIT")
-            except sqlite3.Error as err:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise StoreError(f"the store could not commit: {err}") from err
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        if self._closed:
+            raise StoreError(f"the store {self.url} is closed")
+        return self._writer.transaction()
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         return _fetch(self._conn(), sql, params)
@@ -230,6 +315,8 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         with self._guard:
+            if not self._closed:
+                _release_writer(self.path)
             self._closed = True
             conns, self._connections = self._connections, []
         for conn in conns:
