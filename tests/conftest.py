@@ -1,32 +1,22 @@
-"""Shared fixtures: a temp store and a tiny zones index built in code."""
+"""Shared fixtures: the built layers of data/layers/ (read once per session)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import geopandas as gpd
 import pytest
-from shapely.geometry import box
 
-from cmgis.sketches import ZoneIndex
-from cmgis.store import Store, open_store
-
-#: Two test boxes inside the Chiang Mai area (test fixtures, not real zone boundaries).
-ZONE_A = box(98.960, 18.790, 98.970, 18.800)
-ZONE_B = box(98.980, 18.780, 98.990, 18.790)
+from cmgis import raw
+from cmgis.layers import list_built_layers, load_layer
+from cmgis.network import RoadGraph, graph_from_arrays
 
 
-@pytest.fixture
-def zones() -> ZoneIndex:
-    frame = gpd.GeoDataFrame(
-        {"zone_id": ["zone_a", "zone_b"]}, geometry=[ZONE_A, ZONE_B], crs="EPSG:4326"
-    )
-    return ZoneIndex(frame)
+@pytest.fixture(scope="session")
+def built_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Every vector layer of data/layers/cmgis.gpkg, by id."""
+    return {name: load_layer(name) for name in list_built_layers()}
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "store.sqlite")
-    yield s
-    s.close()
+@pytest.fixture(scope="session")
+def road_graph() -> RoadGraph:
+    """The road graph of data/raw/."""
+    return graph_from_arrays(raw.graph_from_raw())
