@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -52,11 +53,24 @@ from cmgis.sketches import (
     vote_budget,
 )
 from cmgis.store import Store, new_id, open_store
+from tests.workshop_support import make_zone_index
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>`${alert(3)}`"
 XSS_NAME = "<b>G</b><script>alert(4)</script>"
 IN_A = Point(98.965, 18.795)
 POLY_A = Polygon([(98.961, 18.791), (98.969, 18.791), (98.969, 18.799), (98.961, 18.791)])
+
+
+@pytest.fixture
+def zones() -> ZoneIndex:
+    return make_zone_index()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "store.sqlite")
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -98,9 +98,7 @@ JOIN_CODE_LENGTH: Final = 6
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 # control characters (C0 but tab and newline, DEL, C1), lone surrogates, bidi overrides
-_UNWANTED_CHARS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
-)
+_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 # ------------------------------------------------------------------------------ migrations
 

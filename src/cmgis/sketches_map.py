@@ -4,13 +4,14 @@ No streamlit here. Input frames come from `cmgis.sketches.contributions_frame` (
 Every text a participant typed (titles, comments, group names) is escaped with
 `escape_text` before it reaches a tooltip or popup: folium puts that text inside HTML
 *and* inside a JavaScript template literal, so ``<``, ``&``, quotes, backticks, ``$``
-and backslashes are all replaced by HTML entities and shown literally.
+and backslashes are all replaced by HTML entities and shown literally. `escape_markdown`
+does the same for text shown through a markdown renderer (Streamlit).
 """
 
 from __future__ import annotations
 
 import html
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import folium
 import folium.plugins
@@ -44,6 +45,21 @@ def escape_text(text: object) -> str:
     original characters.
     """
     return html.escape("" if text is None else str(text), quote=True).translate(_JS_UNSAFE)
+
+
+_MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>~$:&=\"'")
+
+
+def escape_markdown(text: object) -> str:
+    """Text shown literally by a markdown renderer (Streamlit's ``st.markdown``).
+
+    Every markdown, HTML and LaTeX special character gets a backslash, so ``<script>``,
+    ``[link](...)``, ``![img](...)``, ``**bold**`` and ``$x$`` show as typed; line breaks
+    are kept.
+    """
+    value = "" if text is None else str(text)
+    escaped = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in value)
+    return escaped.replace("\n", "  \n")
 
 
 def _base_map(*, tiles: str | None, zoom_start: int) -> folium.Map:
@@ -116,7 +132,7 @@ def _add_contributions(
                 popup=popup,
             ).add_to(fmap)
         else:
-            folium.GeoJson(
+            shape = folium.GeoJson(
                 geom.__geo_interface__,
                 style_function=lambda _f, c=color: {
                     "color": c,
@@ -125,8 +141,9 @@ def _add_contributions(
                     "fillOpacity": 0.25,
                 },
                 tooltip=tooltip,
-                popup=popup,
-            ).add_to(fmap)
+            )
+            popup.add_to(shape)  # binds the popup to the whole GeoJSON layer
+            shape.add_to(fmap)
 
 
 def _legend(fmap: folium.Map, lang: str) -> None:
@@ -141,7 +158,8 @@ def _legend(fmap: folium.Map, lang: str) -> None:
         "z-index:1000;background:white;padding:6px 8px;border-radius:4px;font-size:13px;"
         f'box-shadow:0 1px 4px rgba(0,0,0,.3)">{rows}</div>'
     )
-    fmap.get_root().html.add_child(folium.Element(legend))
+    root = cast(folium.Figure, fmap.get_root())
+    root.html.add_child(folium.Element(legend))
 
 
 def drawing_map(
@@ -167,7 +185,7 @@ def drawing_map(
     fmap = _base_map(tiles=tiles, zoom_start=zoom_start)
     _zones_layer(fmap, zones, lang)
     _add_contributions(fmap, frame, lang)
-    folium.plugins.Draw(
+    folium.plugins.Draw(  # type: ignore[no-untyped-call]
         export=False,
         position="topleft",
         draw_options={
@@ -206,7 +224,7 @@ def live_map(
     points = frame[frame["geom_type"] == "Point"] if len(frame) else frame
     heat = [[float(g.y), float(g.x)] for g in points.geometry]
     if heat:
-        folium.plugins.HeatMap(
+        folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
             heat, name=t("workshop.map.heat", lang), radius=25, min_opacity=0.3
         ).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
