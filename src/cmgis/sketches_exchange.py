@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -158,7 +158,7 @@ def export_workshop(
         raise InputError(f"the folder {out.parent} does not exist")
     csv_out = Path(csv_path) if csv_path else out.with_suffix(".csv")
     frame = _all_contributions(store, workshop)
-    tmp = out.with_name(out.name + ".part")
+    tmp = out.with_name(f".{out.stem}.part.gpkg")  # written whole, then moved in place
     tmp.unlink(missing_ok=True)
     written = 0
     for geom_type, layer in GEOMETRY_LAYERS.items():
@@ -580,41 +580,53 @@ def _parse_contributions(
     for layer, frame in sources:
         for n, r in enumerate(_rows(frame), start=1):
             where = f"{layer} row {n}"
-            try:
-                geom = r.get("geometry") if layer != "notes" else None
-                if geom is not None and not isinstance(geom, shapely.Geometry):
-                    geom = None
-                record: dict[str, Any] = {
-                    "id": _check_id(_text(r, "id"), where, problems),
-                    "group_id": _text(r, "group_id"),
-                    "category": _text(r, "category"),
-                    "strategy": _text(r, "strategy"),
-                    "title": " ".join(
-                        clean_text(_text(r, "title"), what=f"{where}: the title",
-                                   max_chars=MAX_TITLE_CHARS).split()
-                    ),
-                    "comment": clean_text(_text(r, "comment"), what=f"{where}: the comment",
-                                          max_chars=MAX_COMMENT_CHARS, required=False),
-                    "geometry": geometry_from_input(geom) if geom is not None else None,
-                    "created_at": _timestamp(r, "created_at"),
-                    "updated_at": _timestamp(r, "updated_at"),
-                    "hidden": _flag(r.get("hidden")),
-                    "pinned": _flag(r.get("pinned")),
-                    "merged_into": _text(r, "merged_into")[:32],
-                    "deleted_at": _timestamp(r, "deleted_at"),
-                }  # fmt: skip
-                if layer != "notes" and record["geometry"] is None:
-                    problems.append(f"{where}: the geometry is missing")
-                if record["category"] not in CATEGORIES:
-                    problems.append(f"{where}: unknown category {record['category'][:30]!r}")
-                if record["strategy"] not in STRATEGIES:
-                    problems.append(f"{where}: unknown strategy {record['strategy'][:30]!r}")
-                if record["group_id"] not in groups:
-                    problems.append(f"{where}: its group is not in the groups layer")
-                out.append(record)
-            except InputError as err:
-                problems.append(f"{where}: {err}")
+            raw_geom = r.get("geometry") if layer != "notes" else None
+            if raw_geom is not None and not isinstance(raw_geom, shapely.Geometry):
+                raw_geom = None
+            record: dict[str, Any] = {
+                "id": _check_id(_text(r, "id"), where, problems),
+                "group_id": _text(r, "group_id"),
+                "category": _text(r, "category"),
+                "strategy": _text(r, "strategy"),
+                "title": _checked(problems, where, _clean_title, _text(r, "title"), where),
+                "comment": _checked(
+                    problems, where, clean_text, _text(r, "comment"),
+                    what=f"{where}: the comment", max_chars=MAX_COMMENT_CHARS, required=False,
+                ),
+                "geometry": _checked(problems, where, geometry_from_input, raw_geom),
+                "created_at": _timestamp(r, "created_at"),
+                "updated_at": _timestamp(r, "updated_at"),
+                "hidden": _flag(r.get("hidden")),
+                "pinned": _flag(r.get("pinned")),
+                "merged_into": _text(r, "merged_into")[:32],
+                "deleted_at": _timestamp(r, "deleted_at"),
+            }  # fmt: skip
+            if layer != "notes" and raw_geom is None:
+                problems.append(f"{where}: the geometry is missing")
+            if record["category"] not in CATEGORIES:
+                problems.append(f"{where}: unknown category {record['category'][:30]!r}")
+            if record["strategy"] not in STRATEGIES:
+                problems.append(f"{where}: unknown strategy {record['strategy'][:30]!r}")
+            if record["group_id"] not in groups:
+                problems.append(f"{where}: its group is not in the groups layer")
+            out.append(record)
     return out
+
+
+def _clean_title(text: str, where: str) -> str:
+    return " ".join(clean_text(text, what=f"{where}: the title", max_chars=MAX_TITLE_CHARS).split())
+
+
+def _checked(
+    problems: list[str], where: str, check: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """Run one field check; record its `InputError` in ``problems`` and return ``None``."""
+    try:
+        return check(*args, **kwargs)
+    except InputError as err:
+        message = str(err)
+        problems.append(message if message.startswith(where) else f"{where}: {message}")
+        return None
 
 
 def _parse_comments(frame: pd.DataFrame | None, problems: list[str]) -> list[dict[str, Any]]:
