@@ -75,6 +75,19 @@ def _base_map(*, tiles: str | None, zoom_start: int) -> folium.Map:
     return fmap
 
 
+def _fit(fmap: folium.Map, zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> None:
+    """Fit the view to the zones and the contributions (lon/lat bounds)."""
+    parts = [g for g in (zones, frame) if g is not None and len(g) and g.geometry.notna().any()]
+    if not parts:
+        return
+    bounds = [p.to_crs(settings.STORE_CRS).total_bounds for p in parts]
+    min_lon = min(b[0] for b in bounds)
+    min_lat = min(b[1] for b in bounds)
+    max_lon = max(b[2] for b in bounds)
+    max_lat = max(b[3] for b in bounds)
+    fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+
+
 def _zones_layer(fmap: folium.Map, zones: gpd.GeoDataFrame | None, lang: str) -> None:
     if zones is None or zones.empty:
         return
@@ -199,6 +212,7 @@ def drawing_map(
         edit_options={"edit": False, "remove": True},
     ).add_to(fmap)
     _legend(fmap, lang)
+    _fit(fmap, zones, frame)
     return fmap
 
 
@@ -229,4 +243,5 @@ def live_map(
         ).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     _legend(fmap, lang)
+    _fit(fmap, zones, frame)
     return fmap

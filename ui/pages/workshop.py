@@ -3,8 +3,10 @@
 import streamlit as st
 
 from cmgis.i18n import t
+from cmgis.webmap import use_local_assets
 from ui import workshop as w
 
+use_local_assets()  # Leaflet, Leaflet.draw and the heat map from static/, offline
 lang = st.session_state.get("lang", "en")
 store = w.get_store()
 
