@@ -9,8 +9,10 @@ render plain text (st.text, st.dataframe, selectbox labels); maps escape it them
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -21,6 +23,7 @@ from streamlit_folium import st_folium
 from cmgis import sketches as sk
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
+from cmgis.sketches_exchange import export_workshop
 from cmgis.sketches_map import drawing_map, escape_markdown, live_map
 from cmgis.store import Store, open_store
 
@@ -274,6 +277,16 @@ def my_contributions(store: Store, workshop: sk.Workshop, who: sk.Participant, l
         with st.expander(
             f"{t(f'workshop.category.{c.category}', lang)} · {escape_markdown(c.title)}"
         ):
+            new_category = st.selectbox(
+                t("workshop.form.category", lang), sk.CATEGORIES,
+                index=sk.CATEGORIES.index(c.category), key=f"workshop.edit.category.{c.id}",
+                format_func=lambda x: t(f"workshop.category.{x}", lang),
+            )  # fmt: skip
+            new_strategy = st.selectbox(
+                t("workshop.form.strategy", lang), sk.STRATEGIES,
+                index=sk.STRATEGIES.index(c.strategy), key=f"workshop.edit.strategy.{c.id}",
+                format_func=lambda x: t(f"workshop.strategy.{x}", lang),
+            )  # fmt: skip
             new_title = st.text_input(
                 t("workshop.form.title", lang), value=c.title, key=f"workshop.edit.title.{c.id}",
                 max_chars=sk.MAX_TITLE_CHARS,
@@ -285,7 +298,8 @@ def my_contributions(store: Store, workshop: sk.Workshop, who: sk.Participant, l
             left, right = st.columns(2)
             if left.button(t("workshop.edit.save", lang), key=f"workshop.edit.save.{c.id}"):
                 _act(t("workshop.edit.saved", lang), sk.update_contribution, store, who, c.id,
-                     title=new_title, comment=new_comment)  # fmt: skip
+                     title=new_title, comment=new_comment, category=str(new_category),
+                     strategy=str(new_strategy))  # fmt: skip
             if right.button(t("workshop.edit.delete", lang), key=f"workshop.edit.delete.{c.id}"):
                 _act(t("workshop.edit.deleted", lang), sk.delete_contribution, store, who, c.id)
 
@@ -415,6 +429,15 @@ def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
     if b.button(t(pin_key, lang), key="workshop.fac.pin_btn"):
         _act(t("workshop.fac.done", lang), sk.set_pinned, store, code, pin, item.id,
              pinned=not item.pinned)  # fmt: skip
+    if item.comments:
+        comment_ids = [m.id for m in item.comments]
+        bodies = {m.id: f"{m.group_name}: {m.body}" for m in item.comments}
+        hide_comment = st.selectbox(
+            t("workshop.fac.comment", lang), comment_ids, format_func=bodies.__getitem__,
+            key="workshop.fac.comment_pick",
+        )  # fmt: skip
+        if st.button(t("workshop.fac.hide_comment", lang), key="workshop.fac.hide_comment_btn"):
+            _act(t("workshop.fac.done", lang), sk.hide_comment, store, code, pin, hide_comment)
     others = [cid for cid in by_id if cid != chosen]
     if others:
         duplicate = st.selectbox(
@@ -461,3 +484,25 @@ def live_view(store: Store, code: str, lang: str) -> None:
 def basemap_tiles() -> str | None:
     """OpenStreetMap tiles when the user switched them on (needs internet), else none."""
     return "OpenStreetMap" if st.session_state.get("workshop.basemap", False) else None
+
+
+def downloads(store: Store, code: str, lang: str) -> None:
+    """Download buttons for the GeoPackage and the CSV summary, made when asked for."""
+    if not st.button(t("workshop.fac.prepare", lang), key="workshop.fac.prepare"):
+        return
+    with tempfile.TemporaryDirectory(prefix="cmgis-workshop-") as tmp:
+        try:
+            gpkg, summary = export_workshop(store, code, Path(tmp) / f"workshop-{code}.gpkg")
+        except CmgisError as err:
+            st.error(escape_markdown(str(err)))
+            return
+        gpkg_bytes, csv_bytes = gpkg.read_bytes(), summary.read_bytes()
+    left, right = st.columns(2)
+    left.download_button(
+        t("workshop.fac.download_gpkg", lang), gpkg_bytes, file_name=gpkg.name,
+        mime="application/geopackage+sqlite3", key="workshop.fac.dl_gpkg", on_click="ignore",
+    )  # fmt: skip
+    right.download_button(
+        t("workshop.fac.download_csv", lang), csv_bytes, file_name=summary.name,
+        mime="text/csv", key="workshop.fac.dl_csv", on_click="ignore",
+    )  # fmt: skip

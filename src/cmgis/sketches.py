@@ -771,17 +771,28 @@ def add_contribution(
     at = now.isoformat(timespec="microseconds")
     cutoff = (now - timedelta(minutes=1)).isoformat(timespec="microseconds")
     with store.transaction() as tx:
-        _require_member(tx, who)
-        if tx.query_one("SELECT 1 AS x FROM workshop_contributions WHERE id = :id", {"id": cid}):
-            return get_contribution(store, cid, _tx=tx)  # already saved: a retry
-        recent = tx.query_one(
-            "SELECT COUNT(*) AS n FROM workshop_contributions "
-            "WHERE group_id = :g AND created_at >= :cutoff",
-            {"g": who.group_id, "cutoff": cutoff},
+        # one statement for the three checks: few statements keep the write lock short
+        check = tx.query_one(
+            "SELECT (SELECT COUNT(*) FROM workshop_groups g JOIN workshop_workshops w "
+            "ON w.id = g.workshop_id WHERE g.id = :g AND w.id = :w AND w.code = :code) AS member, "
+            "(SELECT COUNT(*) FROM workshop_contributions WHERE id = :id) AS saved, "
+            "(SELECT COUNT(*) FROM workshop_contributions WHERE group_id = :g "
+            "AND created_at >= :cutoff) AS recent",
+            {
+                "g": who.group_id,
+                "w": who.workshop_id,
+                "code": normalise_code(who.code),
+                "id": cid,
+                "cutoff": cutoff,
+            },
         )
-        if recent is not None and int(recent["n"]) >= rate_limit_per_minute:
+        if check is None or not check["member"]:
+            raise AuthError("this group has not joined the workshop with that code; join again")
+        if check["saved"]:
+            return get_contribution(store, cid, _tx=tx)  # already saved: a retry
+        if int(check["recent"]) >= rate_limit_per_minute:
             raise RateLimitError(
-                f"group {who.group_name!r} saved {recent['n']} contributions in the last "
+                f"group {who.group_name!r} saved {check['recent']} contributions in the last "
                 f"minute; at most {rate_limit_per_minute} per minute — wait a moment"
             )
         tx.execute(

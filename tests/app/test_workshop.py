@@ -149,3 +149,28 @@ def test_moderation_needs_the_pin_and_hides(db: Path, code: str) -> None:
         assert sk.get_contribution(s, item.id).hidden is True
         actions = [e.action for e in sk.audit_log(s, item.workshop_id)]
     assert "hide" in actions
+
+
+def test_facilitator_downloads_and_group_edits(db: Path, code: str) -> None:
+    at = _join(_page(), code, "g1")
+    at.radio(key="workshop.view").set_value("map").run()
+    at.text_input(key="workshop.form.title").input("ตลาดต้นลำไย")
+    at.button(key="FormSubmitter:workshop.contribution_form-Save note").click().run()
+    with _store(db) as s:
+        (item,) = sk.list_contributions(s, sk.get_workshop(s, code).id)
+    at.selectbox(key=f"workshop.edit.category.{item.id}").set_value("problem")
+    at.text_input(key=f"workshop.edit.title.{item.id}").input("ตลาดวโรรส")
+    at.button(key=f"workshop.edit.save.{item.id}").click().run()
+    assert not at.exception
+    with _store(db) as s:
+        edited = sk.get_contribution(s, item.id)
+    assert (edited.title, edited.category, edited.zone_id) == ("ตลาดวโรรส", "problem", "no_place")
+    at.button(key=f"workshop.edit.delete.{item.id}").click().run()
+    with _store(db) as s:
+        assert sk.get_contribution(s, item.id).deleted_at is not None
+    at.session_state["workshop.facilitator"] = (code, "2468")
+    at.radio(key="workshop.view").set_value("facilitator").run()
+    at.button(key="workshop.fac.prepare").click().run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download GeoPackage", "Download CSV summary"]

@@ -52,6 +52,8 @@ else:
 
         _live()
         w.moderation_panel(store, code, pin, lang)
+        with st.expander(t("workshop.fac.results", lang)):
+            w.downloads(store, code, lang)
         if st.button(t("workshop.fac.leave", lang), key="workshop.fac.leave"):
             st.session_state.pop(w.FACILITATOR, None)
             st.rerun()
