@@ -277,3 +277,17 @@ def test_two_stores_on_one_file_in_one_process(tmp_path: Path) -> None:
         assert len(a.query("SELECT id FROM notes")) == 2
     with open_store(path) as c:
         assert c.integrity_check() == ["ok"]
+
+
+def test_short_lived_threads_do_not_leak_connections(notes_store: Store) -> None:
+    """Streamlit runs each rerun in a new thread: reads must not keep one file per thread."""
+    fd_dir = Path("/proc/self/fd")
+    if not fd_dir.exists():
+        pytest.skip("needs /proc to count open files")
+    notes_store.query("SELECT 1 AS x")
+    before = len(list(fd_dir.iterdir()))
+    for _ in range(60):
+        t = threading.Thread(target=notes_store.query, args=("SELECT COUNT(*) AS n FROM notes",))
+        t.start()
+        t.join()
+    assert len(list(fd_dir.iterdir())) - before < 10

@@ -34,6 +34,7 @@ SEEN_SHAPES = "workshop.seen_shapes"  # drawings already turned into a form
 MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
 FACILITATOR = "workshop.facilitator"  # (code, pin) once the PIN was accepted
 FLASH = "workshop.flash"  # one message shown after the next rerun
+LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
 
 
 @st.cache_resource(show_spinner=False)
@@ -459,8 +460,8 @@ def live_view(store: Store, code: str, lang: str) -> None:
     m2.metric(t("workshop.live.contributions", lang), len(frame))
     m3.metric(t("workshop.live.votes", lang), int(frame["votes"].sum()) if len(frame) else 0)
     st_folium(
-        live_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles()),
-        key="workshop.live_map", height=480, use_container_width=True, returned_objects=[],
+        _cached_live_map(frame, lang), key="workshop.live_map", height=480,
+        use_container_width=True, returned_objects=[],
     )  # fmt: skip
     left, right = st.columns(2)
     tallies = sk.tallies_by_zone_category(frame)
@@ -479,6 +480,21 @@ def live_view(store: Store, code: str, lang: str) -> None:
     )  # fmt: skip
     st.markdown(f"**{t('workshop.live.participation', lang)}**")
     st.dataframe(part, use_container_width=True, hide_index=True)
+
+
+def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
+    """The same map object while nothing changed, so a refresh does not reload the iframe.
+
+    folium gives every element a random id; a map built again renders different HTML and
+    streamlit-folium would remount it (a flicker on the projector every few seconds).
+    """
+    columns = ["id", "updated_at", "votes", "n_comments", "hidden", "pinned"]
+    signature = (lang, basemap_tiles(), pd.util.hash_pandas_object(frame[columns]).sum())
+    cached = st.session_state.get(LIVE_MAP)
+    if cached is None or cached[0] != signature:
+        cached = (signature, live_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles()))
+        st.session_state[LIVE_MAP] = cached
+    return cached[1]
 
 
 def basemap_tiles() -> str | None:

@@ -58,8 +58,13 @@ def test_group_draws_polygon_and_it_reaches_board_and_live_map(app_page: Any) ->
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     corners = [(cx - 80, cy - 60), (cx + 80, cy - 60), (cx + 60, cy + 60)]
     for x, y in corners:
-        page.mouse.click(x, y)
-        page.wait_for_timeout(150)
+        # Leaflet.draw follows the pointer with a marker: move there first, then click
+        page.mouse.move(x, y, steps=8)
+        page.wait_for_timeout(100)
+        page.mouse.down()
+        page.mouse.up()
+        page.wait_for_timeout(250)
+    assert frame.locator(".leaflet-marker-icon.leaflet-editing-icon").count() == 3
     frame.locator(".leaflet-draw-actions a", has_text="Finish").click()
     page.get_by_text("Describe the polygon you drew.").wait_for(timeout=30_000)
     app_page.wait_idle()
@@ -105,4 +110,6 @@ def test_group_draws_polygon_and_it_reaches_board_and_live_map(app_page: Any) ->
     for f in page.frames:
         assert _xss_flag(f) is None, f.url
     assert app_page.external_requests == []
-    assert app_page.failed_requests == []
+    # a map iframe replaced by the next view before it finished loading is aborted, not failed
+    failed = [r for r in app_page.failed_requests if "net::ERR_ABORTED" not in r]
+    assert failed == []

@@ -2,8 +2,9 @@
 
 Design
 ------
-- Reads use one connection per thread (SQLite connections must not be shared while in
-  use); all of them are closed by `SQLiteStore.close`.
+- Reads take a connection from a small pool for the time of one query (a connection is
+  never used by two threads at once; threads may come and go, as Streamlit's do); all of
+  them are closed by `SQLiteStore.close`.
 - ``journal_mode=WAL`` so readers never block the writer; ``synchronous=FULL`` so a
   committed write is on disk before `Store.transaction` returns (it survives a killed
   process and a power cut); ``busy_timeout`` so writers from other processes wait for the
@@ -37,6 +38,8 @@ from cmgis.store.base import (
     utc_now,
 )
 
+#: Read connections kept open for reuse; more are opened when needed and closed after.
+MAX_IDLE_READERS: int = 8
 #: How long a writer waits for another process's write lock before giving up.
 BUSY_TIMEOUT_MS: int = 15_000
 
@@ -210,8 +213,7 @@ class SQLiteStore(Store):
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path).expanduser().resolve()
         self._busy_timeout_ms = busy_timeout_ms
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._idle: list[sqlite3.Connection] = []  # read connections not in use
         self._guard = threading.Lock()
         self._closed = False
         self._migrated: set[tuple[str, int]] = set()
@@ -235,17 +237,24 @@ class SQLiteStore(Store):
     def url(self) -> str:
         return f"sqlite:///{self.path}"
 
-    def _conn(self) -> sqlite3.Connection:
-        if self._closed:
-            raise StoreError(f"the store {self.url} is closed")
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
-        conn = _connect(self.path, self._busy_timeout_ms)
-        self._local.conn = conn
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        """A read connection from the pool (threads come and go, e.g. Streamlit reruns)."""
         with self._guard:
-            self._connections.append(conn)
-        return conn
+            if self._closed:
+                raise StoreError(f"the store {self.url} is closed")
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = _connect(self.path, self._busy_timeout_ms)
+        try:
+            yield conn
+        finally:
+            with self._guard:
+                keep = not self._closed and len(self._idle) < MAX_IDLE_READERS
+                if keep:
+                    self._idle.append(conn)
+            if not keep:
+                _close_quietly(conn)
 
     def transaction(self) -> AbstractContextManager[Transaction]:
         if self._closed:
@@ -253,7 +262,8 @@ class SQLiteStore(Store):
         return self._writer.transaction()
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
-        return _fetch(self._conn(), sql, params)
+        with self._reader() as conn:
+            return _fetch(conn, sql, params)
 
     def applied_migrations(self) -> list[AppliedMigration]:
         rows = self.query(
@@ -318,7 +328,7 @@ class SQLiteStore(Store):
             if not self._closed:
                 _release_writer(self.path)
             self._closed = True
-            conns, self._connections = self._connections, []
+            conns, self._idle = self._idle, []
         for conn in conns:
             _close_quietly(conn)
 
