@@ -13,6 +13,7 @@ from shapely.geometry import LineString, Point, Polygon
 from cmgis.sketches import add_contribution, contributions_frame, create_workshop, join_workshop
 from cmgis.sketches_map import (
     CATEGORY_COLORS,
+    contributions_layer,
     drawing_map,
     escape_markdown,
     escape_text,
@@ -75,6 +76,11 @@ def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
     assert "HeatMap" in live or "heatLayer" in live
     for color in (CATEGORY_COLORS["asset"], CATEGORY_COLORS["opportunity"]):
         assert color in live
+    on_any_map = folium.Map(tiles=None)
+    contributions_layer(frame, name="<b>layer</b>").add_to(on_any_map)
+    rendered = on_any_map.get_root().render()
+    assert "<script>alert(1)" not in rendered
+    assert rendered.count(CATEGORY_COLORS["connection"]) >= 1
     drawing = drawing_map(frame).get_root().render()
     assert "L.Control.Draw" in drawing
     assert '"circle": false' in drawing

@@ -214,7 +214,11 @@ def _remember_new_drawing(result: dict[str, Any] | None) -> None:
 def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:
     """The drawing map and, after each shape, the form that saves it."""
     frame = sk.contributions_frame(store, workshop.id)
-    fmap = drawing_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles())
+    zones = zones_layer()
+    if zones is not None and workshop.zones_in_focus:
+        focus = zones[zones["zone_id"].isin(workshop.zones_in_focus)]
+        zones = focus if len(focus) else zones
+    fmap = drawing_map(frame, zones=zones, lang=lang, tiles=basemap_tiles())
     st.caption(t("workshop.draw.help", lang))
     result = st_folium(
         fmap, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}", height=520,
@@ -223,7 +227,7 @@ def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: s
     _remember_new_drawing(result)
     pending = st.session_state.get(PENDING_SHAPE)
     if pending is not None:
-        kind = t(f"workshop.shape.{pending.get('type', '')}", lang)
+        kind = escape_markdown(t(f"workshop.shape.{pending.get('type', '')}", lang))
         st.info(t("workshop.form.for_shape", lang, kind=kind))
     contribution_form(store, who, pending, lang)
 
@@ -454,6 +458,7 @@ def live_view(store: Store, code: str, lang: str) -> None:
     ws = sk.get_workshop(store, code)
     frame = sk.contributions_frame(store, ws.id)
     st.markdown(f"### {escape_markdown(ws.title)} · `{ws.code}`")
+    st.caption(f"{t(f'workshop.stage.{ws.stage}', lang)} · {ws.workshop_date}")
     m1, m2, m3 = st.columns(3)
     part = sk.participation(store, ws.id)
     m1.metric(t("workshop.live.groups", lang), len(part))

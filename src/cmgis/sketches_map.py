@@ -159,6 +159,19 @@ def _add_contributions(
             shape.add_to(fmap)
 
 
+def contributions_layer(
+    frame: gpd.GeoDataFrame, *, lang: str = "en", name: str | None = None
+) -> folium.FeatureGroup:
+    """A workshop's contributions as one layer for any folium map (e.g. the Map page).
+
+    Styled by category (`CATEGORY_COLORS`), with escaped tooltips and popups; ``frame``
+    comes from `cmgis.sketches.contributions_frame` (EPSG:4326).
+    """
+    group = folium.FeatureGroup(name=escape_text(name or t("workshop.map.layer", lang)))
+    _add_contributions(group, frame, lang)
+    return group
+
+
 def _legend(fmap: folium.Map, lang: str) -> None:
     rows = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;'
