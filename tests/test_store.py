@@ -291,3 +291,14 @@ def test_short_lived_threads_do_not_leak_connections(notes_store: Store) -> None
         t.start()
         t.join()
     assert len(list(fd_dir.iterdir())) - before < 10
+
+
+def test_not_a_database_is_a_clear_error_and_left_alone(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.sqlite"
+    content = b"these are my notes, not a database " * 20
+    bad.write_bytes(content)
+    with pytest.raises(StoreError, match="file is not a database"):
+        open_store(bad)
+    assert bad.read_bytes() == content
+    with pytest.raises(StoreError, match="cannot open the store"):
+        open_store(tmp_path)  # a folder
