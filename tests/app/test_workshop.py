@@ -174,3 +174,12 @@ def test_facilitator_downloads_and_group_edits(db: Path, code: str) -> None:
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download GeoPackage", "Download CSV summary"]
+
+
+def test_page_in_thai(db: Path, code: str) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "th"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "เวิร์กช็อป: การทำแผนที่แบบมีส่วนร่วมและกระดานปรึกษาหารือ"
+    assert at.text_input(key="workshop.join.code").label == "รหัสเข้าร่วม"
