@@ -23,7 +23,7 @@ from streamlit_folium import st_folium
 from cmgis import sketches as sk
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
-from cmgis.sketches_exchange import export_workshop
+from cmgis.sketches_exchange import export_workshop, import_workshop
 from cmgis.sketches_map import drawing_map, escape_markdown, live_map
 from cmgis.store import Store, open_store
 
@@ -527,3 +527,23 @@ def downloads(store: Store, code: str, lang: str) -> None:
         t("workshop.fac.download_csv", lang), csv_bytes, file_name=summary.name,
         mime="text/csv", key="workshop.fac.dl_csv", on_click="ignore",
     )  # fmt: skip
+
+
+def import_panel(store: Store, code: str, pin: str, lang: str) -> None:
+    """Merge an exported workshop GeoPackage into this workshop (all or nothing)."""
+    upload = st.file_uploader(
+        t("workshop.fac.import", lang), type=["gpkg"], key="workshop.fac.upload"
+    )
+    if upload is None or not st.button(t("workshop.fac.import_go", lang), key="workshop.fac.imp"):
+        return
+    with tempfile.TemporaryDirectory(prefix="cmgis-import-") as tmp:
+        path = Path(tmp) / "upload.gpkg"
+        path.write_bytes(upload.getvalue())
+        try:
+            result = import_workshop(store, path, into_code=code, into_pin=pin, zones=zone_index())
+        except CmgisError as err:
+            st.error(escape_markdown(str(err)))
+            return
+    st.success(
+        t("workshop.fac.imported", lang, n=result.contributions, skipped=result.skipped_existing)
+    )

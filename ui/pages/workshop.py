@@ -54,6 +54,7 @@ else:
         w.moderation_panel(store, code, pin, lang)
         with st.expander(t("workshop.fac.results", lang)):
             w.downloads(store, code, lang)
+            w.import_panel(store, code, pin, lang)
         if st.button(t("workshop.fac.leave", lang), key="workshop.fac.leave"):
             st.session_state.pop(w.FACILITATOR, None)
             st.rerun()
