@@ -49,6 +49,7 @@ def test_escape_markdown_keeps_text_literal() -> None:
     assert "\\<b\\>" in escaped
     assert escaped.endswith("  \nline")
     assert escape_markdown("ย่านนิมมาน") == "ย่านนิมมาน"
+    assert "http\\:\u2060//" in escape_markdown("http://example.com")  # not autolinked
 
 
 def test_maps_carry_only_escaped_participant_text(store: Store) -> None:

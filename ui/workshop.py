@@ -365,10 +365,10 @@ def _board_card(
     if who is None:
         return
     left, right = st.columns(2)
-    if left.button("＋●", key=f"workshop.vote.{item.id}", help=t("workshop.board.vote", lang)):
+    if left.button("+1 ●", key=f"workshop.vote.{item.id}", help=t("workshop.board.vote", lang)):
         _act(t("workshop.board.voted", lang), sk.cast_vote, store, who, item.id)
     if my_votes and right.button(
-        "－●", key=f"workshop.unvote.{item.id}", help=t("workshop.board.unvote", lang)
+        "-1 ●", key=f"workshop.unvote.{item.id}", help=t("workshop.board.unvote", lang)
     ):
         _act(t("workshop.board.unvoted", lang), sk.retract_vote, store, who, item.id)
     with st.expander(t("workshop.board.comments", lang, n=len(item.comments))):

@@ -54,11 +54,15 @@ def escape_markdown(text: object) -> str:
     """Text shown literally by a markdown renderer (Streamlit's ``st.markdown``).
 
     Every markdown, HTML and LaTeX special character gets a backslash, so ``<script>``,
-    ``[link](...)``, ``![img](...)``, ``**bold**`` and ``$x$`` show as typed; line breaks
-    are kept.
+    ``[link](...)``, ``![img](...)``, ``**bold**`` and ``$x$`` show as typed; bare URLs are
+    not made links (a word joiner follows ``:``, ``www`` and ``@``); line breaks are kept.
     """
     value = "" if text is None else str(text)
     escaped = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in value)
+    # GitHub-flavoured markdown turns bare URLs, www. and e-mail addresses into links even
+    # when escaped; an invisible word joiner (U+2060) keeps them plain text
+    for pattern in ("\\:", "www", "@"):
+        escaped = escaped.replace(pattern, pattern + "\u2060")
     return escaped.replace("\n", "  \n")
 
 

@@ -82,9 +82,11 @@ def test_group_draws_polygon_and_it_reaches_board_and_live_map(app_page: Any) ->
     card_title = page.get_by_text(TITLE, exact=True)
     card_title.wait_for(timeout=30_000)
     assert card_title.is_visible()
-    page.get_by_text(COMMENT).first.wait_for(timeout=10_000)
+    page.get_by_text("ตลาด <i>night</i> market ![t](").first.wait_for(timeout=10_000)
+    assert page.locator("a[href*='example.com']").count() == 0  # no link made from it
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("img[src='http://example.com/t.png']").count() == 0
+    app_page.screenshot("board")
 
     # the facilitator's live map shows the polygon with the payload as plain text
     _click_label(page, "Facilitator")
