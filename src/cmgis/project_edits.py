@@ -720,3 +720,37 @@ def apply_records(
 def plan_annotations(recs: Sequence[ProjectRecord]) -> dict[str, ProjectRecord]:
     """Annotation records of the report's items, by code."""
     return {r.code: r for r in recs if r.origin == "report"}
+
+
+def current_projects(
+    store: Store | None = None,
+    *,
+    base: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """The projects layer with the store's annotations and additions (EPSG:4326).
+
+    Parameters
+    ----------
+    store
+        The app's store; default `cmgis.store.open_store` (``CMGIS_DB`` or the user's
+        data directory).
+    base
+        The report's projects layer; default `cmgis.projects.load_projects_layer`.
+    zones
+        Layer ``zones`` for the spatial join of additions; default from the layer store.
+    """
+    from cmgis.projects import load_projects_layer
+
+    if base is None:
+        base = load_projects_layer()
+    if zones is None:
+        from cmgis.layers import load_layer
+
+        zones = load_layer("zones")
+    if store is None:
+        from cmgis.store import open_store
+
+        with open_store() as own:
+            return apply_records(base, records(open_project_edits(own)), zones)
+    return apply_records(base, records(open_project_edits(store)), zones)

@@ -222,3 +222,22 @@ def drafts_from_file(name: str, data: bytes) -> list[ProjectDraft]:
     if lower.endswith((".geojson", ".json")):
         return drafts_from_geojson(data)
     raise InputError(f"{name!r}: expected a .csv or .geojson file")
+
+
+def geometry_from_drawing(feature: Mapping[str, Any] | None) -> BaseGeometry | None:
+    """The geometry of a GeoJSON Feature drawn on the map (EPSG:4326), or ``None``.
+
+    Raises
+    ------
+    InputError
+        If the drawing is not a readable GeoJSON geometry.
+    """
+    if not feature:
+        return None
+    geometry = feature.get("geometry") if feature.get("type") == "Feature" else feature
+    if not geometry:
+        return None
+    try:
+        return shape(geometry)
+    except (GEOSException, ShapelyError, KeyError, TypeError, ValueError, AttributeError) as err:
+        raise InputError(f"the drawn shape could not be read ({err}); draw it again") from err

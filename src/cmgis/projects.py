@@ -21,8 +21,9 @@ measured in EPSG:32647.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -195,6 +196,13 @@ def zones_touched(
     return [sorted(set(z), key=order.__getitem__) for z in out]
 
 
+def _text(value: object) -> str:
+    """``value`` as text; missing values (None, NaN) as ``""``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
 def _length_m(geom: BaseGeometry | None) -> float | None:
     if geom is None or geom.geom_type not in ("LineString", "MultiLineString"):
         return None
@@ -290,6 +298,7 @@ def listing_rows(
     *,
     strategy: str | None = None,
     zone_id: str | None = None,
+    annotations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[dict[str, str]]:
     """Plan projects and place-bound projects as rows for listings (CLI, tables).
 
@@ -306,7 +315,10 @@ def listing_rows(
         Keep only this 3Ds key.
     zone_id
         Keep only rows touching this zone.
+    annotations
+        Officials' annotations of plan projects by code (``status``, ``notes``).
     """
+    annotations = annotations or {}
     if strategy is not None:
         plan.strategy(strategy)  # raises a clear error for an unknown key
     place_zones: dict[str, list[str]] = {}
@@ -331,7 +343,8 @@ def listing_rows(
                 "strategy": p.strategy,
                 "title_en": p.title_en,
                 "title_th": p.title_th,
-                "status": "",
+                "status": annotations.get(p.code, {}).get("status") or "proposed",
+                "notes": annotations.get(p.code, {}).get("notes", ""),
                 "zones_touched": ",".join(zones),
                 "via": ",".join(via.get(p.code, [])),
                 "geometry_method": "",
@@ -347,12 +360,13 @@ def listing_rows(
                 "kind": "place" if rec["origin"] == "report" else "added",
                 "strategy": str(rec["strategy"]),
                 "title_en": str(rec["title_en"]),
-                "title_th": str(rec["title_th"] or ""),
+                "title_th": _text(rec["title_th"]),
                 "status": str(rec["status"]),
-                "zones_touched": str(rec["zones_touched"] or ""),
+                "notes": _text(rec.get("notes")),
+                "zones_touched": _text(rec["zones_touched"]),
                 "via": "",
                 "geometry_method": str(rec["geometry_method"]),
-                "activities_en": str(rec["activities_en"] or ""),
+                "activities_en": _text(rec["activities_en"]),
                 "source": str(rec["source"]),
             }
         )
@@ -361,3 +375,32 @@ def listing_rows(
     if zone_id:
         rows = [r for r in rows if zone_id in r["zones_touched"].split(",")]
     return rows
+
+
+def check_zone_id(zone_id: str, zones: gpd.GeoDataFrame) -> str:
+    """Return ``zone_id`` if it is a zone of layer ``zones``; else raise `InputError`."""
+    known = [str(z) for z in zones["zone_id"]]
+    if zone_id not in known:
+        raise InputError(f"unknown zone {zone_id!r}; expected one of {', '.join(known)}")
+    return zone_id
+
+
+def save_projects_layer(gdf: gpd.GeoDataFrame, path: Path | None = None) -> Path:
+    """Write the projects layer into the layers GeoPackage (layer ``projects``, EPSG:4326)."""
+    path = path or settings.layers_gpkg()
+    require_crs(gdf, name="projects")
+    out = to_store(gdf, name="projects")
+    out.to_file(path, layer=LAYER_ID, driver="GPKG", engine="pyogrio")
+    return path
+
+
+def load_projects_layer(path: Path | None = None) -> gpd.GeoDataFrame:
+    """The projects layer from the layers GeoPackage; built on the fly if it is not there."""
+    import pyogrio
+
+    path = path or settings.layers_gpkg()
+    if path.exists() and LAYER_ID in {str(n) for n, _ in pyogrio.list_layers(path)}:
+        gdf = gpd.read_file(path, layer=LAYER_ID, engine="pyogrio")
+        gdf["approximate"] = gdf["approximate"].astype(bool)
+        return gdf
+    return build_projects_layer()

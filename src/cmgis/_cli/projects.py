@@ -24,14 +24,23 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List projects; returns the exit code."""
+    from cmgis.layers import load_layer
     from cmgis.plan import load_plan
-    from cmgis.projects import current_projects, known_zone_ids, listing_rows
+    from cmgis.project_edits import current_projects, open_project_edits, records
+    from cmgis.projects import check_zone_id, listing_rows
+    from cmgis.store import open_store
 
     plan = load_plan()
-    projects = current_projects()
+    zones = load_layer("zones")
     if args.zone is not None:
-        known_zone_ids(args.zone)
-    rows = listing_rows(plan, projects, strategy=args.strategy, zone_id=args.zone)
+        check_zone_id(args.zone, zones)
+    with open_store() as store:
+        recs = records(open_project_edits(store))
+        projects = current_projects(store, zones=zones)
+    annotations = {r.code: r.fields for r in recs if r.origin == "report"}
+    rows = listing_rows(
+        plan, projects, strategy=args.strategy, zone_id=args.zone, annotations=annotations
+    )
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
