@@ -6,8 +6,8 @@ import os
 
 import geopandas as gpd
 import streamlit as st
-from cmgis.layers import load_layer
 
+from cmgis.layers import load_layer
 from cmgis.plan import Plan, load_plan
 from cmgis.project_edits import open_project_edits
 from cmgis.projects import load_projects_layer

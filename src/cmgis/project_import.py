@@ -238,6 +238,6 @@ def geometry_from_drawing(feature: Mapping[str, Any] | None) -> BaseGeometry | N
     if not geometry:
         return None
     try:
-        return shape(geometry)
+        return shape(dict(geometry))
     except (GEOSException, ShapelyError, KeyError, TypeError, ValueError, AttributeError) as err:
         raise InputError(f"the drawn shape could not be read ({err}); draw it again") from err

@@ -21,9 +21,11 @@ measured in EPSG:32647.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -34,6 +36,10 @@ from cmgis import settings
 from cmgis._errors import DataMissingError, InputError
 from cmgis.plan import PlaceProject, Plan, load_plan
 from cmgis.projection import require_crs, to_metric, to_store
+
+if TYPE_CHECKING:
+    from cmgis.catalog import LayerEntry
+    from cmgis.network import RoadGraph
 
 LAYER_ID = "projects"
 
@@ -102,16 +108,37 @@ def place_inputs_from_layers() -> PlaceInputs:
     )
 
 
-def road_router() -> Router:
-    """A `Router` over the road graph of `cmgis.network`."""
+def road_router(graph: RoadGraph | None = None) -> Router:
+    """A `Router` along shortest paths of the road graph (`cmgis.network`).
+
+    The line visits the waypoints in order; each leg is the shortest network path
+    between the road nodes nearest to its two ends.
+    """
     from cmgis import network
 
-    graph = network.load_road_graph()
+    road_graph = graph if graph is not None else network.load_road_graph()
 
     def route(waypoints: Sequence[tuple[float, float]]) -> LineString:
-        return network.path_line(graph, waypoints)
+        if len(waypoints) < 2:
+            raise InputError("a route needs at least two waypoints (lon, lat)")
+        coords: list[tuple[float, float]] = []
+        for start, end in itertools.pairwise(waypoints):
+            leg, _length_m = network.shortest_path_lonlat(road_graph, start, end)
+            leg_coords = [(float(x), float(y)) for x, y, *_ in leg.coords]
+            coords.extend(leg_coords[1:] if coords and leg_coords[0] == coords[-1] else leg_coords)
+        return LineString(coords)
 
     return route
+
+
+def place_inputs_from_built(built: Mapping[str, gpd.GeoDataFrame]) -> PlaceInputs:
+    """`PlaceInputs` from the layers `cmgis.build` has just built (before they are written)."""
+    return PlaceInputs(
+        zones=built["zones"],
+        landmarks=built["landmarks"],
+        pois=built["pois"],
+        coworking=built["coworking"],
+    )
 
 
 def _named_point(gdf: gpd.GeoDataFrame, column: str, name: str, layer: str) -> Point:
@@ -404,3 +431,38 @@ def load_projects_layer(path: Path | None = None) -> gpd.GeoDataFrame:
         gdf["approximate"] = gdf["approximate"].astype(bool)
         return gdf
     return build_projects_layer()
+
+
+def projects_catalog_entry(gdf: gpd.GeoDataFrame) -> LayerEntry:
+    """The catalog entry of the projects layer (for `cmgis.build` to add to the catalog)."""
+    from cmgis import catalog as cat
+
+    methods = ", ".join(
+        f"{m} ({int((gdf['geometry_method'] == m).sum())})"
+        for m in dict.fromkeys(gdf["geometry_method"])
+    )
+    geom_types = sorted({g.geom_type for g in gdf.geometry if g is not None})
+    return cat.LayerEntry(
+        id=LAYER_ID,
+        title_en="Action plan projects (place-bound)",
+        title_th="โครงการตามแผนปฏิบัติการ (ผูกกับพื้นที่)",
+        theme="districts",
+        kind="vector",
+        geometry_type="/".join(geom_types),
+        feature_count=len(gdf),
+        source="Chiang Mai City of Innovation Action Plan, first-month progress report (CMU "
+        "PPSI for NIA and Chiang Mai City Municipality, 2019), via data/spec/plan.toml; "
+        "geometry from the layers zones, landmarks, pois, coworking and the road graph",
+        licence=f"{cat.LICENCE_OSM} (derived database); {cat.LICENCE_ADMIN}",
+        credit=f"{cat.CREDIT_OSM} | {cat.CREDIT_ADMIN}",
+        method="Each proposal the report ties to a place, placed by the method in its "
+        f"geometry_method attribute: {methods}. 'indicative' is a shortest road-graph path "
+        "CMU -> Suan Dok anchors, not a planned route; 'none' rows have no geometry because "
+        "the report gives no place. zones_touched is a spatial join with layer zones.",
+        date="report 2019-08-13/2019-09-12; built from the layers above",
+        approximate=True,
+        description_en="The report's place-bound proposals: Smart Nimman, Smart Old Town, "
+        "Smart CMU, Medical Hub, CMU purple bus extension, Mae Kha canal, Food Valley, "
+        "co-working spaces, and those without a place.",
+        description_th="ข้อเสนอของรายงานที่ผูกกับพื้นที่",
+    )

@@ -124,15 +124,16 @@ def add_projects_overlay(
                 "className": k,
             }
 
-        folium.GeoJson(
+        layer = folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": mapping(geom)},
             style_function=_style,
             marker=folium.CircleMarker(
                 radius=6, color=style.color, fill=True, fill_opacity=0.8, className=css
             ),
-            popup=popup,
             tooltip=tooltip,
-        ).add_to(group)
+        )
+        popup.add_to(layer)  # a plain Popup with escaped HTML (GeoJsonPopup would not escape)
+        layer.add_to(group)
     group.add_to(fmap)
     return group
 
