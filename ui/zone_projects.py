@@ -39,4 +39,4 @@ def render_zone_projects(zone_id: str, lang: str) -> None:
     if table.empty:
         st.caption(t("projects.zone_profile_none", lang))
     else:
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")

@@ -44,8 +44,19 @@ zone_names = {
     for r in zones.to_dict("records")
 }
 
+FLASH_KEY = "projects_flash"
+
+
+def _done(message: str) -> None:
+    """Show ``message`` after a rerun, so every table reflects the change just stored."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
 st.title(t("projects.title", lang))
 st.caption(t("projects.caption", lang))
+if FLASH_KEY in st.session_state:
+    st.success(st.session_state.pop(FLASH_KEY))
 
 ALL = "__all__"
 c1, c2, c3 = st.columns(3)
@@ -99,7 +110,7 @@ with map_col:
     result = st_folium(
         fmap,
         height=520,
-        use_container_width=True,
+        width="stretch",
         key=MAP_KEY,
         returned_objects=["last_active_drawing"],
     )
@@ -134,7 +145,7 @@ if rows:
             }
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         key="projects_table",
     )
 else:
@@ -201,7 +212,7 @@ with tab_details:
                     expected_version=version,
                     zones=zones,
                 )
-                st.success(t("projects.saved", lang, code=code, version=saved.version))
+                _done(t("projects.saved", lang, code=code, version=saved.version))
             except CmgisError as err:
                 st.error(t("projects.error", lang, message=str(err)))
     if rec and st.button(t("projects.undo", lang), key="projects_undo"):
@@ -212,7 +223,7 @@ with tab_details:
                 user=st.session_state.get("projects_user_annotate", ""),
                 expected_version=version,
             )
-            st.success(t("projects.undone", lang, code=code))
+            _done(t("projects.undone", lang, code=code))
         except CmgisError as err:
             st.error(t("projects.error", lang, message=str(err)))
 
@@ -271,7 +282,7 @@ with tab_add:
                     user=user,
                     zones=zones,
                 )
-                st.success(t("projects.added", lang, codes=", ".join(r.code for r in added)))
+                _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
             except CmgisError as err:
                 st.error(t("projects.error", lang, message=str(err)))
 
@@ -286,7 +297,7 @@ with tab_import:
             assert upload is not None
             drafts = drafts_from_file(upload.name, upload.getvalue())
             added = add_projects(store, drafts, user=i_user, zones=zones)
-            st.success(t("projects.added", lang, codes=", ".join(r.code for r in added)))
+            _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
         except CmgisError as err:
             st.error(t("projects.error", lang, message=str(err)))
 
@@ -313,5 +324,5 @@ with tab_history:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
