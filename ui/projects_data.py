@@ -7,6 +7,7 @@ import os
 import geopandas as gpd
 import streamlit as st
 
+from cmgis.catalog import load_catalog
 from cmgis.layers import load_layer
 from cmgis.plan import Plan, load_plan
 from cmgis.project_edits import open_project_edits
@@ -40,3 +41,15 @@ def _store(location: str) -> Store:
 def store() -> Store:
     """The app's store (``CMGIS_DB`` or the user's data directory), migrated for projects."""
     return _store(os.environ.get(DB_ENV_VAR, ""))
+
+
+#: Layers the projects are placed from; their credits are shown on the map.
+SOURCE_LAYERS = ("zones", "landmarks", "pois", "coworking", "roads")
+
+
+@st.cache_resource(show_spinner=False)
+def credits() -> list[str]:
+    """Credit lines of the projects layer and the layers it is placed from (catalog)."""
+    catalog = load_catalog()
+    ids = [i for i in ("projects", *SOURCE_LAYERS) if i in catalog.ids()]
+    return catalog.credits(ids)

@@ -7,6 +7,7 @@ overlay to their maps. Input is a projects layer (`cmgis.projects`) in EPSG:4326
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import mapping
 
 from cmgis.i18n import normalise_lang, pick, t
@@ -158,3 +161,38 @@ def legend_html(lang: str, *, keys: tuple[str, ...] = STRATEGY_KEYS) -> str:
         f'margin-right:6px;vertical-align:middle"></span>{dashed}</div>'
     )
     return '<div class="cmgis-projects-legend">' + "".join(rows) + "</div>"
+
+
+class _Attribution(MacroElement):
+    """Adds text to the map's attribution control (rendered after the map exists)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_js }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Attribution"
+        self.text_js = json.dumps(text)
+
+
+def add_credits(fmap: folium.Map, credits: list[str]) -> None:
+    """Show the data credits (from the catalog) in the map's attribution control, escaped."""
+    _Attribution(" | ".join(html.escape(c) for c in credits)).add_to(fmap)
+
+
+def projects_bounds(
+    projects: gpd.GeoDataFrame, *, pad_deg: float = 0.003
+) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of the projects that have a geometry (EPSG:4326).
+
+    ``None`` when no project has a geometry, so the caller keeps its default view.
+    """
+    geoms = projects.geometry.dropna()
+    geoms = geoms[~geoms.is_empty]
+    if geoms.empty:
+        return None
+    west, south, east, north = (float(v) for v in geoms.total_bounds)
+    return [[south - pad_deg, west - pad_deg], [north + pad_deg, east + pad_deg]]

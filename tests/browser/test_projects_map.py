@@ -34,6 +34,7 @@ def test_strategy_filter_changes_the_map(app_page: Any) -> None:
     before = _classes(app_page)
     strategies = {c.split("cmgis-project-")[1].split()[0] for c in before}
     assert strategies == {"default", "driving-spaces", "drivers"}
+    app_page.page.wait_for_timeout(800)  # let the map finish fitting its bounds
     app_page.screenshot("all")
 
     app_page.page.get_by_test_id("stSelectbox").filter(has_text="Strategy").first.click()

@@ -24,7 +24,7 @@ from cmgis.project_edits import (
 )
 from cmgis.project_import import drafts_from_file, geometry_from_drawing
 from cmgis.projects import filter_projects, listing_rows
-from cmgis.projects_map import add_projects_overlay, legend_html
+from cmgis.projects_map import add_credits, add_projects_overlay, legend_html, projects_bounds
 from ui import projects_data
 
 DRAWING_KEY = "projects_drawing"
@@ -94,11 +94,16 @@ mapped = int(shown.geometry.notna().sum())
 webmap.use_local_assets()
 fmap = folium.Map(location=CENTER_LATLON, zoom_start=13, tiles=None, control_scale=True)
 folium.GeoJson(
-    zones[["zone_id", "geometry"]].to_json(),
+    zones[["zone_id", "name_en", "name_th", "geometry"]].to_json(),
     name=t("projects.zone", lang),
     style_function=lambda _: {"color": "#555", "weight": 1, "fillOpacity": 0.03},
+    tooltip=folium.GeoJsonTooltip(fields=["name_th" if lang == "th" else "name_en"], labels=False),
 ).add_to(fmap)
 add_projects_overlay(fmap, shown, lang=lang)
+add_credits(fmap, projects_data.credits())
+bounds = projects_bounds(shown)
+if bounds:
+    fmap.fit_bounds(bounds)
 folium.plugins.Draw(
     export=False,
     draw_options={"circle": False, "circlemarker": False, "rectangle": False},
