@@ -18,6 +18,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from cmgis.i18n import normalise_lang, pick, t
 from cmgis.plan import STRATEGY_KEYS
@@ -91,6 +92,19 @@ def popup_html(row: Mapping[str, Any], lang: str) -> str:
     return "<br>".join(parts)
 
 
+def _feature_collection(geom: BaseGeometry) -> dict[str, Any]:
+    """GeoJSON of ``geom`` with a MultiPoint split into Points.
+
+    Leaflet 1.9.3 makes a MultiPoint a nested layer group, and binding a tooltip to it
+    fails (``getElement is not a function``) and stops the rest of the map script.
+    """
+    parts = list(geom.geoms) if geom.geom_type == "MultiPoint" else [geom]  # type: ignore[attr-defined]
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": mapping(p)} for p in parts],
+    }
+
+
 def add_projects_overlay(
     fmap: folium.Map | folium.FeatureGroup,
     projects: gpd.GeoDataFrame,
@@ -128,7 +142,7 @@ def add_projects_overlay(
             }
 
         layer = folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": mapping(geom)},
+            _feature_collection(geom),
             style_function=_style,
             marker=folium.CircleMarker(
                 radius=6, color=style.color, fill=True, fill_opacity=0.8, className=css

@@ -28,7 +28,14 @@ def _wait_for(predicate: Any, timeout_s: float = 30.0) -> None:
     raise AssertionError("condition not met in time")
 
 
+def _record_page_errors(app_page: Any) -> list[str]:
+    errors: list[str] = []
+    app_page.page.on("pageerror", lambda err: errors.append(str(err)))
+    return errors
+
+
 def test_strategy_filter_changes_the_map(app_page: Any) -> None:
+    errors = _record_page_errors(app_page)
     app_page.open("projects")
     app_page.wait_idle()
     before = _classes(app_page)
@@ -54,3 +61,20 @@ def test_strategy_filter_changes_the_map(app_page: Any) -> None:
     # Streamlit probes <page>/_stcore/health before the root one when opened on a page URL
     assets = [u for u in app_page.failed_requests if "/_stcore/" not in u]
     assert assets == []
+    assert errors == []  # a script error would stop the map half-built
+
+
+def test_a_marker_drawn_on_the_map_reaches_the_add_form(app_page: Any) -> None:
+    errors = _record_page_errors(app_page)
+    app_page.open("projects")
+    app_page.wait_idle()
+    frame = app_page.map_frame()
+    frame.locator(PROJECTS).first.wait_for(state="attached", timeout=30_000)
+    frame.locator(".leaflet-draw-draw-marker").click()
+    frame.locator(".leaflet-container").click(position={"x": 300, "y": 250})
+    app_page.wait_idle()
+    app_page.page.get_by_role("tab", name="Add a project").click()
+    caption = app_page.page.get_by_text("A Point is drawn on the map.")
+    caption.wait_for(timeout=30_000)
+    assert caption.is_visible()
+    assert errors == []

@@ -107,7 +107,6 @@ if bounds:
 folium.plugins.Draw(
     export=False,
     draw_options={"circle": False, "circlemarker": False, "rectangle": False},
-    edit_options={"edit": False},
 ).add_to(fmap)
 
 map_col, legend_col = st.columns([4, 1])
