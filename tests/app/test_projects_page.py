@@ -7,7 +7,19 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmgis.project_edits import get_record, history, open_project_edits, records
+from shapely.geometry import Point
+
+from cmgis.layers import load_layer
+from cmgis.plan import load_plan
+from cmgis.project_edits import (
+    ProjectDraft,
+    add_project,
+    edit_project,
+    get_record,
+    history,
+    open_project_edits,
+    records,
+)
 from cmgis.store import open_store
 
 PAGE = str(Path(__file__).resolve().parents[2] / "ui" / "pages" / "projects.py")
@@ -102,3 +114,64 @@ def test_thai_labels(db: Path) -> None:
     at.run()
     assert not at.exception
     assert at.title[0].value == "โครงการตามแผนปฏิบัติการ"
+
+
+def _add_direct(db: Path) -> None:
+    with open_store(db) as store:
+        add_project(
+            open_project_edits(store),
+            ProjectDraft(title_en="Data kiosk", strategy="drivers", geometry=Point(98.98, 18.79)),
+            user="alice",
+            zones=load_layer("zones"),
+        )
+
+
+def test_second_official_gets_the_conflict_in_the_form(db: Path) -> None:
+    _add_direct(db)
+    at = _page()
+    at.selectbox(key="projects_pick").set_value("A001").run()  # bob opens version 1
+    # alice changes it meanwhile (another browser session)
+
+    with open_store(db) as store:
+        edit_project(
+            open_project_edits(store), load_plan(), "A001", {"notes": "alice's note"},
+            user="alice", expected_version=1, zones=load_layer("zones"),
+        )  # fmt: skip
+    at.text_input(key="projects_user_annotate").input("bob")
+    at.text_area[0].input("bob's note")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("changed by alice" in e.value for e in at.error)
+    assert any("Someone changed this project" in w.value for w in at.warning)
+    with open_store(db) as store:
+        rec = get_record(open_project_edits(store), "A001")
+    assert rec is not None
+    assert rec.fields["notes"] == "alice's note"  # nothing lost, nothing overwritten
+
+
+def test_drawn_geometry_is_used_and_outside_area_refused(db: Path) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["projects_drawing"] = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Point", "coordinates": [100.5, 13.75]},  # Bangkok
+    }
+    at.run()
+    at.text_input(key="projects_user_add").input("Somchai")
+    at.text_input(key="projects_add_title_en").input("Kiosk")
+    at.button[1].click().run()
+    assert any("outside the area" in e.value for e in at.error)
+    at.session_state["projects_drawing"] = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Point", "coordinates": [98.985, 18.79]},
+    }
+    at.run()
+    at.button[1].click().run()
+    assert not at.exception
+    with open_store(db) as store:
+        rec = get_record(open_project_edits(store), "A001")
+    assert rec is not None
+    assert rec.fields["geometry_method"] == "drawn"
+    assert rec.geometry is not None
+    assert rec.geometry.x == pytest.approx(98.985)

@@ -20,6 +20,7 @@ from cmgis.project_edits import (
     get_record,
     history,
     records,
+    report_codes,
     undo_last,
 )
 from cmgis.project_import import drafts_from_file, geometry_from_drawing
@@ -45,6 +46,7 @@ zone_names = {
 }
 
 FLASH_KEY = "projects_flash"
+OPENED_KEY = "projects_opened_version"
 
 
 def _done(message: str) -> None:
@@ -88,7 +90,7 @@ shown = filter_projects(current, strategy=f_strategy, status=f_status, zone_id=f
 rows = listing_rows(plan, current, strategy=f_strategy, zone_id=f_zone, annotations=annotations)
 if f_status:
     rows = [r for r in rows if r["status"] == f_status]
-total = len(listing_rows(plan, current, annotations=annotations))
+total = len(listing_rows(plan, current, annotations=annotations))  # every item, unfiltered
 mapped = int(shown.geometry.notna().sum())
 
 webmap.use_local_assets()
@@ -165,11 +167,9 @@ tab_details, tab_add, tab_import, tab_history = st.tabs(
 )
 
 with tab_details:
-    codes = [r["code"] for r in listing_rows(plan, current, annotations=annotations)]
-    titles = {
-        r["code"]: pick(r["title_en"], r["title_th"], lang)
-        for r in listing_rows(plan, current, annotations=annotations)
-    }
+    all_rows = listing_rows(plan, current, annotations=annotations)
+    codes = [r["code"] for r in all_rows]
+    titles = {r["code"]: pick(r["title_en"], r["title_th"], lang) for r in all_rows}
     code = st.selectbox(
         t("projects.pick", lang),
         codes,
@@ -189,44 +189,63 @@ with tab_details:
                 at=rec.updated_at[:19],
             )
         )
-    is_report = not code.startswith("A")
+    is_report = code in report_codes(plan)
     if is_report:
         st.info(t("projects.report_item", lang))
-    row = next(
-        (r for r in listing_rows(plan, current, annotations=annotations) if r["code"] == code), None
-    )
+    row = next((r for r in all_rows if r["code"] == code), None)
+    # The version the official opened: a save based on an older one is a conflict.
+    opened = st.session_state.get(OPENED_KEY)
+    if not opened or opened[0] != code:
+        st.session_state[OPENED_KEY] = opened = (code, version)
+    expected = int(opened[1])
+    if expected != version:
+        st.warning(t("projects.changed_meanwhile", lang, version=version))
+        if st.button(t("projects.reload", lang), key="projects_reload"):
+            st.session_state[OPENED_KEY] = (code, version)
+            st.rerun()
     with st.form("projects_annotate"):
         user = st.text_input(t("projects.your_name", lang), key="projects_user_annotate")
+        changes: dict[str, object] = {}
+        if not is_report:
+            changes["title_en"] = st.text_input(
+                t("projects.title_en", lang), value=fields.get("title_en", "")
+            )
+            changes["title_th"] = st.text_input(
+                t("projects.title_th", lang), value=fields.get("title_th", "")
+            )
+            cur_strategy = fields.get("strategy", STRATEGY_KEYS[0])
+            changes["strategy"] = st.selectbox(
+                t("projects.strategy", lang),
+                STRATEGY_KEYS,
+                index=STRATEGY_KEYS.index(cur_strategy) if cur_strategy in STRATEGY_KEYS else 0,
+                format_func=lambda k: t(f"projects.strategy.{k}", lang),
+            )
         cur_status = (row or {}).get("status") or "proposed"
-        new_status = st.selectbox(
+        changes["status"] = st.selectbox(
             t("projects.status", lang),
             STATUSES,
             index=STATUSES.index(cur_status) if cur_status in STATUSES else 0,
             format_func=lambda k: t(f"projects.status.{k}", lang),
         )
-        new_notes = st.text_area(t("projects.notes", lang), value=fields.get("notes", ""))
+        changes["notes"] = st.text_area(t("projects.notes", lang), value=fields.get("notes", ""))
         if st.form_submit_button(t("projects.save", lang)):
             try:
                 saved = edit_project(
-                    store,
-                    plan,
-                    code,
-                    {"status": new_status, "notes": new_notes},
-                    user=user,
-                    expected_version=version,
-                    zones=zones,
+                    store, plan, code, changes, user=user, expected_version=expected, zones=zones
                 )
+                st.session_state[OPENED_KEY] = (code, saved.version)
                 _done(t("projects.saved", lang, code=code, version=saved.version))
             except CmgisError as err:
                 st.error(t("projects.error", lang, message=str(err)))
     if rec and st.button(t("projects.undo", lang), key="projects_undo"):
         try:
-            undo_last(
+            undone = undo_last(
                 store,
                 code,
                 user=st.session_state.get("projects_user_annotate", ""),
-                expected_version=version,
+                expected_version=expected,
             )
+            st.session_state[OPENED_KEY] = (code, undone.version)
             _done(t("projects.undone", lang, code=code))
         except CmgisError as err:
             st.error(t("projects.error", lang, message=str(err)))
