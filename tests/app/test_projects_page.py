@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from shapely.geometry import Point
+from streamlit.testing.v1 import AppTest
 
 from cmgis.layers import load_layer
 from cmgis.plan import load_plan
