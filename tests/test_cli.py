@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +82,26 @@ def test_errors_are_one_line_without_traceback(
     assert message in out.stderr
     assert "Traceback" not in out.stderr
     assert out.stderr.strip().splitlines()[-1].startswith("cmgis: error:")
+
+
+def test_isc_command() -> None:
+    data = json.loads(run("isc", "--json").stdout)
+    assert data[0] == {
+        "id": "overall",
+        "title_en": "Overall (average)",
+        "title_th": "ภาพรวม (ค่าเฉลี่ย)",
+        "score_pct": 67.13,
+        "level": "Potential Innovative City",
+    }
+
+
+def test_build_layers_command_into_a_temp_dir(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "raw", data_dir / "raw")
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "spec", data_dir / "spec")
+    out = run("build-layers", env={"CMGIS_DATA_DIR": str(data_dir)})
+    assert out.returncode == 0, out.stderr
+    assert "built 13 layers" in out.stdout
+    assert (data_dir / "layers" / "cmgis.gpkg").exists()
+    listed = run("layers", "--json", env={"CMGIS_DATA_DIR": str(data_dir)})
+    assert len(json.loads(listed.stdout)["layers"]) == 13

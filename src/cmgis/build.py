@@ -17,6 +17,7 @@ import pyogrio
 
 from cmgis import catalog as cat
 from cmgis import indicators, layers, raw, settings, terrain, zones
+from cmgis._validate import validate_layer
 from cmgis.network import graph_from_arrays
 
 #: The date written into GeoPackage metadata: the newest raw source's date (2026-10-08,
@@ -263,6 +264,7 @@ def _write_gpkg(
             if e.kind != "vector":
                 continue
             gdf = built[e.id]
+            validate_layer(e.id, gdf)
             pyogrio.write_dataframe(
                 gdf,
                 path,
