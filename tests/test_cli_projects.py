@@ -26,7 +26,7 @@ def test_projects_json_by_zone(capsys: pytest.CaptureFixture[str]) -> None:
 def test_projects_table_by_strategy(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["projects", "--strategy", "driving-spaces"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split()[:5] == ["code", "printed", "kind", "strategy", "zones"]
+    assert out[0].split()[:6] == ["code", "printed", "kind", "strategy", "status", "zones"]
     assert all(" driving-spaces " in line for line in out[1:])
     assert any(line.startswith("2.2.1  2.11") for line in out)
 

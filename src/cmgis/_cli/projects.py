@@ -44,13 +44,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    header = ("code", "printed", "kind", "strategy", "zones", "title")
+    header = ("code", "printed", "kind", "strategy", "status", "zones", "title")
     table = [
         (
             r["code"],
             r["printed_label"] or "-",
             r["kind"],
             r["strategy"],
+            r["status"],
             r["zones_touched"] or "-",
             r["title_en"],
         )
