@@ -282,8 +282,9 @@ def build_projects_layer(
                 "activities_en": "; ".join(pp.activities),
                 "note_en": pp.note_en,
                 "geometry_method": method,
-                # zone polygons are approximate by construction, the route is indicative
-                "approximate": method in ("zone-derived", "indicative"),
+                # zone polygons are approximate by construction, the route is indicative,
+                # and a single point stands for a whole campus
+                "approximate": method in ("zone-derived", "indicative", "landmark-point"),
                 "length_m": _length_m(geom),
                 "source": f"Action plan report, via brief › {pp.source}",
             }

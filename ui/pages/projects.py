@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import folium
 import folium.plugins
 import pandas as pd
@@ -47,6 +49,14 @@ zone_names = {
 
 FLASH_KEY = "projects_flash"
 OPENED_KEY = "projects_opened_version"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
+
+
+def _error(err: Exception) -> None:
+    """Show an error; its text may quote user input, so markdown is escaped."""
+    st.error(t("projects.error", lang, message=_MD_SPECIAL.sub(r"\\\1", str(err))))
 
 
 def _done(message: str) -> None:
@@ -236,7 +246,7 @@ with tab_details:
                 st.session_state[OPENED_KEY] = (code, saved.version)
                 _done(t("projects.saved", lang, code=code, version=saved.version))
             except CmgisError as err:
-                st.error(t("projects.error", lang, message=str(err)))
+                _error(err)
     if rec and st.button(t("projects.undo", lang), key="projects_undo"):
         try:
             undone = undo_last(
@@ -248,7 +258,7 @@ with tab_details:
             st.session_state[OPENED_KEY] = (code, undone.version)
             _done(t("projects.undone", lang, code=code))
         except CmgisError as err:
-            st.error(t("projects.error", lang, message=str(err)))
+            _error(err)
 
 with tab_add:
     drawing = st.session_state.get(DRAWING_KEY)
@@ -307,7 +317,7 @@ with tab_add:
                 )
                 _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
             except CmgisError as err:
-                st.error(t("projects.error", lang, message=str(err)))
+                _error(err)
 
 with tab_import:
     st.caption(t("projects.upload_help", lang))
@@ -322,7 +332,7 @@ with tab_import:
             added = add_projects(store, drafts, user=i_user, zones=zones)
             _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
         except CmgisError as err:
-            st.error(t("projects.error", lang, message=str(err)))
+            _error(err)
 
 with tab_history:
     changes = history(store)
@@ -335,7 +345,9 @@ with tab_history:
                     t("projects.history.when", lang): [c.at[:19] for c in changes],
                     t("projects.code", lang): [c.code for c in changes],
                     t("projects.history.who", lang): [c.by_user for c in changes],
-                    t("projects.history.action", lang): [c.action for c in changes],
+                    t("projects.history.action", lang): [
+                        t(f"projects.action.{c.action}", lang) for c in changes
+                    ],
                     t("projects.history.what", lang): [
                         ", ".join(
                             f"{k}={v}"
