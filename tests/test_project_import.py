@@ -64,6 +64,9 @@ def test_geojson_features_become_drafts() -> None:
         (b"title_en,strategy,wkt\nx,drivers,POLYGON ((1 2\n", "line 2: wkt is not valid WKT"),
         (b"title_en,strategy,lon,lat\nx,drivers,abc,18\n", "lon and lat must both be numbers"),
         (b"title_en,strategy\nx,drivers,extra\n", "more values than header"),
+        (b"title_en,strategy\nx,drivers\ny,disruption\n", "line 3: unknown strategy 'disruption'"),
+        (b"title_en,strategy,status\nx,drivers,maybe\n", "line 2: unknown status 'maybe'"),
+        (b"title_en,strategy,lon,lat\nx,drivers,100.5,13.75\n", "line 2: .*outside the area"),
         ("title_en,strategy\nกา,drivers\n".encode("cp874"), "not UTF-8"),
     ],
 )
@@ -89,6 +92,12 @@ def _zip_bytes() -> bytes:
             b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
             b'{"title_en":"x","strategy":"drivers"},"geometry":{"type":"Point"}}]}',
             "feature 1: geometry could not be read",
+        ),
+        (
+            b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+            b'{"title_en":"x","strategy":"drivers"},"geometry":{"type":"Point",'
+            b'"coordinates":[500000, 2075000]}}]}',
+            "feature 1: .*look projected",
         ),
         (_zip_bytes(), "zip archive"),
     ],

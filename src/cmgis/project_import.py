@@ -24,7 +24,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from cmgis._errors import CRSError, InputError
-from cmgis.project_edits import ProjectDraft
+from cmgis.project_edits import ProjectDraft, check_geometry, check_status, check_strategy
 
 MAX_FILE_BYTES = 5_000_000
 MAX_ITEMS = 1000
@@ -74,11 +74,13 @@ def _draft(props: Mapping[str, Any], geom: BaseGeometry | None, method: str) -> 
         missing.insert(0, "title_en or title_th")
     if missing:
         raise InputError(f"missing {', '.join(missing)}")
+    # checked here too, so that the message names the line or feature
+    check_geometry(geom)
     return ProjectDraft(
         title_en=values["title_en"],
         title_th=values["title_th"],
-        strategy=values["strategy"],
-        status=values["status"] or "proposed",
+        strategy=check_strategy(values["strategy"]),
+        status=check_status(values["status"] or "proposed"),
         notes=values["notes"],
         lead=values["lead"],
         partners=values["partners"],

@@ -174,3 +174,22 @@ def test_drawn_geometry_is_used_and_outside_area_refused(db: Path) -> None:
     assert rec.fields["geometry_method"] == "drawn"
     assert rec.geometry is not None
     assert rec.geometry.x == pytest.approx(98.985)
+
+
+def test_import_all_or_nothing_with_escaped_error(db: Path) -> None:
+    at = _page()
+    bad = b"title_en,strategy\nKiosk,drivers\nEvil,[click](http://x.test)\n"
+    at.file_uploader(key="projects_upload").upload("p.csv", bad, "text/csv").run()
+    at.text_input(key="projects_user_import").input("Nok")
+    at.button(key="projects_import").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "line 3" in message
+    assert r"\[click\]\(http://x\.test\)" in message  # shown as text, not as a link
+    with open_store(db) as store:
+        assert records(open_project_edits(store)) == []
+    good = b"title_en,strategy,zones\nKiosk,drivers,old_town\nSensors,default,mae_kha\n"
+    at.file_uploader(key="projects_upload").set_value(("p.csv", good, "text/csv")).run()
+    at.button(key="projects_import").click().run()
+    assert "Added A001, A002" in at.success[0].value
+    assert {"A001", "A002"} <= set(_table_codes(at))
