@@ -30,7 +30,9 @@ from shapely.ops import unary_union
 
 from cmgis import settings
 from cmgis._errors import ConflictError, InputError
+from cmgis.layers import load_layer
 from cmgis.plan import STATUSES, STRATEGY_KEYS, Plan
+from cmgis.projects import load_projects_layer, zones_touched
 from cmgis.store import (
     Migration,
     Store,
@@ -38,6 +40,7 @@ from cmgis.store import (
     geometry_from_text,
     geometry_to_text,
     new_id,
+    open_store,
     utc_now,
 )
 
@@ -691,8 +694,6 @@ def apply_records(
     mutated. Extra columns: ``notes``, ``version`` (what a change must be based on),
     ``updated_by``, ``updated_at``.
     """
-    from cmgis.projects import zones_touched
-
     out = base.copy()
     out["notes"] = ""
     out["version"] = 0
@@ -740,17 +741,11 @@ def current_projects(
     zones
         Layer ``zones`` for the spatial join of additions; default from the layer store.
     """
-    from cmgis.projects import load_projects_layer
-
     if base is None:
         base = load_projects_layer()
     if zones is None:
-        from cmgis.layers import load_layer
-
         zones = load_layer("zones")
     if store is None:
-        from cmgis.store import open_store
-
         with open_store() as own:
             return apply_records(base, records(open_project_edits(own)), zones)
     return apply_records(base, records(open_project_edits(store)), zones)

@@ -25,21 +25,19 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString, MultiPoint, Point
 from shapely.geometry.base import BaseGeometry
 
-from cmgis import settings
+from cmgis import catalog as cat
+from cmgis import network, settings
 from cmgis._errors import DataMissingError, InputError
+from cmgis.layers import load_layer
+from cmgis.network import RoadGraph
 from cmgis.plan import PlaceProject, Plan, load_plan
 from cmgis.projection import require_crs, to_metric, to_store
-
-if TYPE_CHECKING:
-    from cmgis.catalog import LayerEntry
-    from cmgis.network import RoadGraph
 
 LAYER_ID = "projects"
 
@@ -98,8 +96,6 @@ class PlaceInputs:
 
 def place_inputs_from_layers() -> PlaceInputs:
     """Load the layers `build_projects_layer` needs from the built layer store."""
-    from cmgis.layers import load_layer  # the layer store; imported late to keep import light
-
     return PlaceInputs(
         zones=load_layer("zones"),
         landmarks=load_layer("landmarks"),
@@ -114,8 +110,6 @@ def road_router(graph: RoadGraph | None = None) -> Router:
     The line visits the waypoints in order; each leg is the shortest network path
     between the road nodes nearest to its two ends.
     """
-    from cmgis import network
-
     road_graph = graph if graph is not None else network.load_road_graph()
 
     def route(waypoints: Sequence[tuple[float, float]]) -> LineString:
@@ -434,10 +428,8 @@ def load_projects_layer(path: Path | None = None) -> gpd.GeoDataFrame:
     return build_projects_layer()
 
 
-def projects_catalog_entry(gdf: gpd.GeoDataFrame) -> LayerEntry:
+def projects_catalog_entry(gdf: gpd.GeoDataFrame) -> cat.LayerEntry:
     """The catalog entry of the projects layer (for `cmgis.build` to add to the catalog)."""
-    from cmgis import catalog as cat
-
     methods = ", ".join(
         f"{m} ({int((gdf['geometry_method'] == m).sum())})"
         for m in dict.fromkeys(gdf["geometry_method"])
