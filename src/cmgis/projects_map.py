@@ -16,7 +16,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 from branca.element import MacroElement
-from jinja2 import Template
+from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
