@@ -145,3 +145,11 @@ def test_save_load_round_trip_and_catalog_entry(layer: gpd.GeoDataFrame, tmp_pat
     assert entry.feature_count == len(layer)
     assert "indicative (1)" in entry.method
     assert entry.approximate
+
+
+def test_geometry_types_declared(layer: gpd.GeoDataFrame) -> None:
+    from cmgis.projects import GEOMETRY_TYPES
+
+    placed = layer.geometry.dropna()
+    assert set(placed.geom_type) <= set(GEOMETRY_TYPES)
+    assert placed.is_valid.all()

@@ -58,6 +58,9 @@ GEOMETRY_METHODS: tuple[str, ...] = (
     "none",
 )
 
+#: Geometry types of the projects layer; rows without a place have no geometry (null).
+GEOMETRY_TYPES: tuple[str, ...] = ("Point", "MultiPoint", "LineString", "Polygon", "MultiPolygon")
+
 #: Columns of the projects layer, in order (plus ``geometry``).
 COLUMNS: tuple[str, ...] = (
     "code",
