@@ -14,6 +14,7 @@ from cmgis.plan import load_plan
 from cmgis.projection import to_metric
 from cmgis.projects import (
     COLUMNS,
+    GEOMETRY_TYPES,
     build_projects_layer,
     check_zone_id,
     filter_projects,
@@ -148,8 +149,6 @@ def test_save_load_round_trip_and_catalog_entry(layer: gpd.GeoDataFrame, tmp_pat
 
 
 def test_geometry_types_declared(layer: gpd.GeoDataFrame) -> None:
-    from cmgis.projects import GEOMETRY_TYPES
-
     placed = layer.geometry.dropna()
     assert set(placed.geom_type) <= set(GEOMETRY_TYPES)
     assert placed.is_valid.all()
