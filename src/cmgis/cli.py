@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from cmgis._cli import core, workshop
+from cmgis._cli import core, projects, workshop
 from cmgis._errors import CmgisError
 
 #: Feature modules that add sub-commands; each has ``register(subparsers)``.
-_COMMAND_MODULES = [core, workshop]
+_COMMAND_MODULES = [core, projects, workshop]
 
 
 class _Parser(argparse.ArgumentParser):
