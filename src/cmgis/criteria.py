@@ -478,10 +478,9 @@ def point_counts(points: gpd.GeoSeries, grid: Grid) -> FloatArray:
     counts = np.zeros(grid.shape, dtype=np.float32)
     if len(pts) == 0:
         return counts
-    inv = ~grid.transform
-    cols, rows = inv * (pts.x.to_numpy(), pts.y.to_numpy())
-    cols = np.floor(cols).astype(np.int64)
-    rows = np.floor(rows).astype(np.int64)
+    left, top, res = grid.transform.c, grid.transform.f, grid.resolution_m
+    cols = np.floor((pts.x.to_numpy() - left) / res).astype(np.int64)
+    rows = np.floor((top - pts.y.to_numpy()) / res).astype(np.int64)
     ok = (rows >= 0) & (rows < grid.height) & (cols >= 0) & (cols < grid.width)
     np.add.at(counts, (rows[ok], cols[ok]), 1.0)
     return counts

@@ -463,6 +463,8 @@ def read_weights_file(path: Path, ids: Sequence[str]) -> dict[str, float]:
 
     A TOML file may also put them under a ``[weights]`` table.
     """
+    if path.suffix.lower() not in (".toml", ".json"):
+        raise InputError(f"weights file must be .toml or .json, got {path.name}")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
@@ -475,15 +477,13 @@ def read_weights_file(path: Path, ids: Sequence[str]) -> dict[str, float]:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise InputError(f"weights file {path} is not valid JSON: {err}") from err
-    elif path.suffix.lower() == ".toml":
+    else:
         import tomllib
 
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
             raise InputError(f"weights file {path} is not valid TOML: {err}") from err
-    else:
-        raise InputError(f"weights file must be .toml or .json, got {path.name}")
     if isinstance(data, dict) and isinstance(data.get("weights"), dict):
         data = data["weights"]
     if not isinstance(data, dict):
