@@ -6,6 +6,7 @@ st.set_page_config(page_title="cmgis", page_icon="🗺️", layout="wide")
 
 PAGES = [
     st.Page("ui/pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
+    st.Page("ui/pages/suitability.py", title="Suitability", icon="🎯", url_path="suitability"),
 ]
 
 st.navigation(PAGES).run()

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from cmgis._errors import InputError
 from cmgis.ahp import (
     InconsistentJudgementsError,
     ahp_weights,
@@ -10,7 +11,6 @@ from cmgis.ahp import (
     matrix_from_upper,
     require_consistent,
 )
-from cmgis._errors import InputError
 
 # Saaty, T. L. (1990). How to make a decision: the Analytic Hierarchy Process.
 # European Journal of Operational Research 48(1), 9-26: the "relative wealth of nations"

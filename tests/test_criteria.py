@@ -208,7 +208,8 @@ def test_stack_on_tiny_layers_with_known_answers():
     )
     assert stack.n_cells == 100
     inside = stack.to_grid(stack.row("inside"))
-    assert inside[:, :5].sum() == 50 and inside[:, 5:].sum() == 0
+    assert inside[:, :5].sum() == 50
+    assert inside[:, 5:].sum() == 0
     dist = stack.to_grid(stack.row("dist_canal_m"))
     assert dist[3, :].tolist() == [0, 100, 200, 300, 400, 500, 600, 700, 800, 900]
     ns = normalise_stack(stack, criteria)
@@ -228,7 +229,7 @@ def test_osm_based_criteria_are_nodata_outside_the_extract():
     )  # fmt: skip
     stack = build_stack([c], {"pois": pois}, extent=ext, resolution_m=50)
     d = stack.to_grid(stack.row("dist_health_m"))
-    left, _, right, _ = stack.grid.bounds_m
+    left, _, _right, _ = stack.grid.bounds_m
     x_edge = gpd.GeoSeries([Point(99.032, 18.795)], crs="EPSG:4326").to_crs(UTM).iloc[0].x
     col_edge = int((x_edge - left) // 50)
     assert np.isnan(d[:, col_edge + 1 :]).all()
@@ -244,7 +245,11 @@ def test_bundled_spec_is_complete():
         "medical_wellness", "digital_it", "bio_food", "social_innovation", "heritage_creative",
     }  # fmt: skip
     for c in spec.criteria:
-        assert c.title_en and c.title_th and c.definition_en and c.definition_th and c.units
+        assert c.title_en
+        assert c.title_th
+        assert c.definition_en
+        assert c.definition_th
+        assert c.units
     for p in spec.presets:
         assert set(p.weights) <= {c.id for c in spec.criteria}
 

@@ -170,8 +170,10 @@ def test_geotiff_has_crs_transform_nodata_and_range(tmp_path):
         assert src.nodata == NODATA
         assert src.dtypes == ("float32",)
         band = src.read(1, masked=True)
-        assert band.mask[5, 5] and band.mask.sum() == 1
-        assert band.min() == 0.0 and band.max() == 100.0
+        assert band.mask[5, 5]
+        assert band.mask.sum() == 1
+        assert band.min() == 0.0
+        assert band.max() == 100.0
         assert json.loads(src.tags()["weights"]) == {"a": 1.0}
     with pytest.raises(InputError, match="GeoTIFF"):
         write_surface(surface, tmp_path / "s.png")

@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cmgis._cli import core
+from cmgis._cli import core, suitability
 from cmgis._errors import CmgisError
 
 #: Feature modules that add sub-commands; each has ``register(subparsers)``.
-_COMMAND_MODULES = [core]
+_COMMAND_MODULES = [core, suitability]
 
 
 class _Parser(argparse.ArgumentParser):

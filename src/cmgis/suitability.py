@@ -525,3 +525,20 @@ def surface_table(nstack: NormalisedStack, spec: Spec) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def user_layers_dir() -> Path:
+    """Where the app saves user layers (``CMGIS_USER_LAYERS_DIR`` or the user data dir)."""
+    env = os.environ.get("CMGIS_USER_LAYERS_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("cmgis")) / "layers"
+
+
+def safe_layer_filename(name: str) -> str:
+    """A file name (``.gpkg``) made from a user-typed layer name: letters, digits, ``_-``."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name.strip())[:60]
+    cleaned = cleaned.strip("_") or "candidate_zones"
+    return f"{cleaned}.gpkg"
