@@ -38,6 +38,7 @@ from shapely.geometry import box
 from cmgis import settings
 from cmgis._errors import InputError
 from cmgis.projection import require_crs
+from cmgis.raw import OSM_EXTRACT_BOUNDS_LONLAT
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -55,7 +56,7 @@ COVERAGES: tuple[Coverage, ...] = ("osm_extract", "full")
 
 #: Bounding box of the OpenStreetMap extract (POIs, landmarks, road graph) as
 #: (min_lon, min_lat, max_lon, max_lat); data/raw/NOTICE.md, section 4.
-OSM_EXTRACT_BBOX_LONLAT: tuple[float, float, float, float] = (98.936, 18.750, 99.032, 18.830)
+OSM_EXTRACT_BBOX_LONLAT: tuple[float, float, float, float] = OSM_EXTRACT_BOUNDS_LONLAT
 
 #: Most criteria a stack may hold (nodata flags are bits of one uint32 per cell).
 MAX_CRITERIA = 32
