@@ -37,6 +37,14 @@ def lookup(resolution_m: float) -> DisplayLookup:
 
 
 @st.cache_resource(show_spinner=False)
+def tambons() -> gpd.GeoDataFrame:
+    """The 16 Mueang tambons (EPSG:4326), outlines for the map."""
+    from cmgis.layers import load_layer
+
+    return load_layer("tambons")
+
+
+@st.cache_resource(show_spinner=False)
 def districts() -> gpd.GeoDataFrame:
     """The five named districts (layer ``zones``, EPSG:4326)."""
     from cmgis.layers import load_layer
@@ -44,15 +52,17 @@ def districts() -> gpd.GeoDataFrame:
     return load_layer("zones")
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)
 def map_for(
     resolution_m: float, lang: str, legend_title: str, legend_note: str, districts_name: str
 ) -> folium.Map:
-    """The base map: fitted to the grid, legend, credits and district outlines.
+    """A fresh base map: fitted to the grid, legend, credits and district outlines.
 
-    Cached so that it renders identically on every rerun: streamlit-folium then keeps the
-    map and only swaps the surface and candidate layers.
+    Not cached: streamlit-folium adds the dynamic feature groups to the map object it is
+    given. Its output is the same on every rerun (folium's random ids are normalised by
+    streamlit-folium), so the browser keeps the map and only swaps the surface and
+    candidate layers.
     """
     m = base_map(lookup(resolution_m), legend=legend_html(legend_title, legend_note))
+    districts_group(tambons(), name="tambons", lang=lang, colour="#777", dashed=False).add_to(m)
     districts_group(districts(), name=districts_name, lang=lang).add_to(m)
     return m

@@ -178,15 +178,22 @@ def candidates_group(
     return fg
 
 
-def districts_group(districts: gpd.GeoDataFrame, *, name: str, lang: str) -> folium.FeatureGroup:
-    """The five named districts as dashed outlines with their (escaped) names."""
+def districts_group(
+    districts: gpd.GeoDataFrame, *, name: str, lang: str, colour: str = "#333", dashed: bool = True
+) -> folium.FeatureGroup:
+    """Polygons (the named districts, the tambons) as outlines with their (escaped) names."""
     fg = folium.FeatureGroup(name=name)
     d = districts.to_crs(settings.STORE_CRS)
     col = "name_th" if lang == "th" and "name_th" in d.columns else "name_en"
     for _, row in d.iterrows():
         folium.GeoJson(
             row.geometry.__geo_interface__,
-            style_function=lambda _f: {"color": "#333", "weight": 1.5, "dashArray": "5 5"},
+            style_function=lambda _f: {
+                "color": colour,
+                "weight": 1.5 if dashed else 0.8,
+                "dashArray": "5 5" if dashed else None,
+                "fillOpacity": 0.0,
+            },
             tooltip=html.escape(str(row.get(col, row.get("zone_id", "")))),
         ).add_to(fg)
     return fg
@@ -206,6 +213,7 @@ def base_map(lookup: DisplayLookup, *, legend: str, tiles: str | None = None) ->
     assert isinstance(root, Figure)
     root.html.add_child(folium.Element(legend))
     _Attribution(CREDITS).add_to(m)
+    m.fit_bounds([[s, w], [n, e]])
     return m
 
 
