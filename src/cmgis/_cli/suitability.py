@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec)
     if args.list_presets:
         for preset in spec.presets:
-            weights = ", ".join(f"{k}={v:g}" for k, v in preset.weights.items() if v > 0)
-            print(f"{preset.id}\t{preset.title_en} / {preset.title_th}\t{weights}")
+            listed = ", ".join(f"{k}={v:g}" for k, v in preset.weights.items() if v > 0)
+            print(f"{preset.id}\t{preset.title_en} / {preset.title_th}\t{listed}")
         return 0
     if args.preset is None and args.weights is None:
         raise InputError("give --preset NAME or --weights FILE (or --list-presets)")
