@@ -26,7 +26,7 @@ def slider(at: AppTest, key: str):
 
 
 def candidate_table(at: AppTest):
-    tables = [df.value for df in at.dataframe if "Rank" in df.value.columns]
+    tables = [df.value for df in at.dataframe if {"Rank", "อันดับ"} & set(df.value.columns)]
     assert len(tables) == 1
     return tables[0]
 
@@ -123,3 +123,23 @@ def test_save_candidates_as_layer(page, tmp_path):
     assert layer.crs.to_epsg() == 4326
     assert layer.geometry.is_valid.all()
     assert layer["zone_id"].iloc[0] == "candidate_01"
+
+
+def test_geotiff_download_is_prepared_on_demand(page):
+    assert not [b for b in page.get("download_button") if "GeoTIFF" in str(b.proto.label)]
+    page.button(key=K + "prepare_tif").click().run()
+    assert not page.exception
+    tif_buttons = [b for b in page.get("download_button") if "GeoTIFF" in str(b.proto.label)]
+    assert len(tif_buttons) == 1
+
+
+def test_thai_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("CMGIS_CACHE_DIR", str(tmp_path / "cache"))
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "th"
+    at.session_state[K + "resolution_m"] = 100.0
+    at.run()
+    assert not at.exception
+    assert at.title[0].value.startswith("พื้นที่ศักยภาพ")
+    assert slider(at, "w.dist_health_m").label == "ระยะทางถึงสถานพยาบาล"
+    assert "อันดับ" in candidate_table(at).columns

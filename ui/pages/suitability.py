@@ -294,6 +294,20 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
             ),
             hide_index=True,
         )
+    tif_key = (resolution_m, tuple(sorted(surface.weights.items())))
+    if st.button(t("suitability.prepare_tif", lang), key=K + "prepare_tif"):
+        with tempfile.TemporaryDirectory() as tmp:
+            tif = su.write_surface(surface, Path(tmp) / "suitability.tif")
+            st.session_state[K + "tif"] = (tif_key, tif.read_bytes())
+    prepared = st.session_state.get(K + "tif")
+    if prepared is not None and prepared[0] == tif_key:
+        st.download_button(
+            t("suitability.download_tif", lang),
+            prepared[1],
+            file_name="suitability.tif",
+            mime="image/tiff",
+            key=K + "download_tif",
+        )
     if len(cands) == 0:
         return
     preset_id = st.session_state[K + "preset"]
