@@ -379,7 +379,7 @@ def save_stack(stack: CriteriaStack, path: Path) -> Path:
     """Write a stack to ``path`` (.npz, uncompressed for fast loading)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     g = stack.grid
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
     np.savez(
         tmp,
         raw=stack.raw,
