@@ -227,3 +227,19 @@ def test_weights_files(tmp_path):
     broken.write_text("a = = 1", encoding="utf-8")
     with pytest.raises(InputError, match="not valid TOML"):
         read_weights_file(broken, ids)
+
+
+def test_candidate_indicators_like_the_districts():
+    from cmgis.suitability import candidate_indicators
+
+    # a 500 m square in the old town (inside the OSM extract), built by hand
+    square = gpd.GeoSeries([box(0, 0, 500, 500)], crs=UTM)
+    centre = gpd.GeoSeries.from_xy([98.9875], [18.7883], crs="EPSG:4326").to_crs(UTM).iloc[0]
+    geom = square.translate(centre.x - 250, centre.y - 250).iloc[0]
+    layer = gpd.GeoDataFrame({"zone_id": ["candidate_01"]}, geometry=[geom], crs=UTM)
+    table = candidate_indicators(layer.to_crs("EPSG:4326"))
+    assert list(table.index) == [
+        "candidate_01", "nimman", "old_town", "suan_dok", "mae_kha", "mae_hia",
+    ]  # fmt: skip
+    assert table.loc["candidate_01", "area_km2"] == pytest.approx(0.25, rel=1e-3)
+    assert table.loc["candidate_01", "osm_coverage_pct"] == pytest.approx(100.0)

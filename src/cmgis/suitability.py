@@ -542,3 +542,24 @@ def safe_layer_filename(name: str) -> str:
     cleaned = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name.strip())[:60]
     cleaned = cleaned.strip("_") or "candidate_zones"
     return f"{cleaned}.gpkg"
+
+
+def candidate_indicators(layer: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The district indicators (`cmgis.indicators`) of a candidate layer, with the districts'.
+
+    Returns a table indexed by ``zone_id``: the candidate zones first, then the five named
+    districts, so candidates can be compared with them (NaN = no data, e.g. outside the
+    OSM extract).
+    """
+    from cmgis.indicators import compute_indicators, load_indicators
+    from cmgis.layers import load_layer
+    from cmgis.network import load_road_graph
+
+    require_crs(layer, name="candidate zones")
+    if "zone_id" not in layer.columns:
+        raise InputError("the candidate layer needs a zone_id column")
+    needed = ("pois", "coworking", "landmarks", "roads", "mae_kha_canal")
+    layers = {name: load_layer(name) for name in needed}
+    table = compute_indicators(layer, layers, load_road_graph(), key="zone_id")
+    districts = load_indicators("zones")
+    return pd.concat([table, districts[[c for c in table.columns if c in districts.columns]]])

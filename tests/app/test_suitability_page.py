@@ -143,3 +143,14 @@ def test_thai_page(tmp_path, monkeypatch):
     assert at.title[0].value.startswith("พื้นที่ศักยภาพ")
     assert slider(at, "w.dist_health_m").label == "ระยะทางถึงสถานพยาบาล"
     assert "อันดับ" in candidate_table(at).columns
+
+
+def test_candidates_compared_with_the_districts(page):
+    page.button(key=K + "compare").click().run()
+    assert not page.exception
+    tables = [df.value for df in page.dataframe if "nimman" in df.value.index]
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.index[0] == "candidate_01"
+    assert list(table.index[-5:]) == ["nimman", "old_town", "suan_dok", "mae_kha", "mae_hia"]
+    assert "Offices per km²" in table.columns

@@ -327,6 +327,19 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
             "resolution_m": surface.grid.resolution_m,
         },
     )
+    layer_key = (tif_key, params.top_share, params.min_area_km2)
+    if st.button(t("suitability.compare", lang), key=K + "compare"):
+        try:
+            st.session_state[K + "indicators"] = (layer_key, su.candidate_indicators(layer))
+        except CmgisError as err:
+            st.error(str(err))
+    compared = st.session_state.get(K + "indicators")
+    if compared is not None and compared[0] == layer_key:
+        from cmgis.indicators import indicator_definitions
+
+        names = {d.id: pick(d.title_en, d.title_th, lang) for d in indicator_definitions()}
+        st.caption(t("suitability.compare_note", lang))
+        st.dataframe(compared[1].rename(columns=names).round(2))
     name = st.text_input(
         t("suitability.layer_name", lang),
         value=f"candidate_zones_{preset_id}",
