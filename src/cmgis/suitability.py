@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 import rasterio
 import rasterio.features
+from affine import Affine
 from scipy import ndimage
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -197,30 +198,38 @@ def candidate_zones(
     threshold = top_share_threshold(surface.values, params.top_share)
     selected = np.isfinite(surface.values) & (surface.values >= threshold)
     stack = surface.nstack.stack
+    sel_cells = stack.cell_index[selected]  # the top share: a small part of the grid
     mask2d = np.zeros(grid.height * grid.width, dtype=bool)
-    mask2d[stack.cell_index[selected]] = True
+    mask2d[sel_cells] = True
     labels, n = ndimage.label(mask2d.reshape(grid.shape))  # 4-connected, as shapes() below
     columns = ["rank", "mean_score", "max_score", "area_km2", "cells", "geometry"]
     if n == 0:
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=grid.crs)
-    flat_labels = labels.ravel()[stack.cell_index]
-    vals = np.where(selected, surface.values, 0.0).astype(np.float64)
-    cells = np.bincount(flat_labels, minlength=n + 1)
-    sums = np.bincount(flat_labels, weights=vals, minlength=n + 1)
+    sel_labels = labels.ravel()[sel_cells]
+    vals = surface.values[selected].astype(np.float64)
+    cells = np.bincount(sel_labels, minlength=n + 1)
+    sums = np.bincount(sel_labels, weights=vals, minlength=n + 1)
     maxes = np.zeros(n + 1)
-    np.maximum.at(maxes, flat_labels, vals)
+    np.maximum.at(maxes, sel_labels, vals)
     min_cells = params.min_area_km2 / grid.cell_area_km2
-    keep = [lab for lab in range(1, n + 1) if cells[lab] >= min_cells - 1e-9]
+    keep = [int(lab) for lab in np.flatnonzero(cells[1:] >= min_cells - 1e-9) + 1]
     if not keep:
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=grid.crs)
     keep.sort(key=lambda lab: (-sums[lab] / cells[lab], -cells[lab]))
     rank_of = np.zeros(n + 1, dtype=np.int32)
     for r, lab in enumerate(keep, start=1):
         rank_of[lab] = r
-    ranked = rank_of[labels]
+    # Vectorise only the window that holds the kept areas (shapes() scans every cell).
+    boxes = ndimage.find_objects(labels)
+    r0 = min(boxes[lab - 1][0].start for lab in keep)
+    r1 = max(boxes[lab - 1][0].stop for lab in keep)
+    c0 = min(boxes[lab - 1][1].start for lab in keep)
+    c1 = max(boxes[lab - 1][1].stop for lab in keep)
+    ranked = rank_of[labels[r0:r1, c0:c1]]
+    window_transform = grid.transform * Affine.translation(c0, r0)
     polys: dict[int, list[BaseGeometry]] = {}
     for geom, value in rasterio.features.shapes(
-        ranked, mask=ranked > 0, transform=grid.transform, connectivity=4
+        ranked, mask=ranked > 0, transform=window_transform, connectivity=4
     ):
         polys.setdefault(int(value), []).append(shape(geom))
     rows = []
@@ -395,8 +404,6 @@ def save_stack(stack: CriteriaStack, path: Path) -> Path:
 
 def load_stack(path: Path) -> CriteriaStack:
     """Read a stack written by `save_stack`."""
-    from affine import Affine
-
     with np.load(path) as z:
         res, left, top, width, height = z["grid"].tolist()
         grid = Grid(str(z["crs"]), Affine(res, 0.0, left, 0.0, -res, top), int(width), int(height))
