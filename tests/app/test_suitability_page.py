@@ -51,7 +51,7 @@ def test_choosing_a_preset_sets_the_sliders(page):
     assert slider(page, "w.inside_city_tambon").value == 3.0
     assert slider(page, "w.dist_health_m").value == 0.0
     overlaps = " ".join(candidate_table(page)["Overlap with named districts"])
-    assert "mae_kha" in overlaps
+    assert "Mae Kha canal" in overlaps
 
 
 def test_moving_a_slider_recomputes_and_switches_to_custom(page):

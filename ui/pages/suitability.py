@@ -256,6 +256,27 @@ def _inverse(value: str) -> str:
     return value[2:] if value.startswith("1/") else f"1/{value}"
 
 
+def _overlap_texts(cands: object) -> list[str]:
+    """Overlap of each candidate with the named districts, with the districts' names."""
+    import geopandas as gpd
+
+    assert isinstance(cands, gpd.GeoDataFrame)
+    d = cache.districts()
+    names = {
+        z: pick(en, th, lang)
+        for z, en, th in zip(d["zone_id"], d["name_en"], d["name_th"], strict=True)
+    }
+    texts = []
+    for _, row in cands.iterrows():
+        parts = [
+            f"{name} {row[f'overlap_{z}_km2']:.3f} km²"
+            for z, name in names.items()
+            if row.get(f"overlap_{z}_km2", 0) > 0
+        ]
+        texts.append("; ".join(parts) or "–")
+    return texts
+
+
 def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> None:
     """Candidate table, criteria table, downloads and saving as a layer."""
     import geopandas as gpd
@@ -270,7 +291,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
                 t("suitability.col_rank", lang): cands["rank"],
                 t("suitability.col_mean", lang): cands["mean_score"],
                 t("suitability.col_area", lang): cands["area_km2"],
-                t("suitability.col_overlap", lang): cands["overlap_zones"],
+                t("suitability.col_overlap", lang): _overlap_texts(cands),
             }
         )
         st.dataframe(table, hide_index=True)
