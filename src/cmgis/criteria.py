@@ -448,8 +448,9 @@ def distance_raster(features: gpd.GeoSeries, grid: Grid, coverage: BoolArray) ->
     """Straight-line distance (m) from each cell centre to the nearest feature cell.
 
     Features are burnt with ``all_touched`` (lines and points hit the cells they touch);
-    the error is at most half a cell diagonal. NaN outside ``coverage``, and everywhere
-    if there is no feature.
+    the error is at most half a cell diagonal. Features outside the grid are not seen,
+    so the grid must contain them (it does: it holds the OSM extract and the canal).
+    NaN outside ``coverage``, and everywhere if there is no feature.
     """
     feat = rasterize_mask(features, grid, all_touched=True)
     if not feat.any():
@@ -595,8 +596,8 @@ class CriteriaStack:
     raw
         Raw values, shape (criteria, cells), float32, NaN = no data.
     edge_m
-        Distance (m) from each cell to the edge of the OSM extract (``inf`` outside it
-        does not occur: those cells are NaN in the OSM-based rows).
+        Distance (m) from each cell inside the OSM extract to the extract's edge (0
+        outside it, where the OSM-based rows are NaN anyway).
     """
 
     grid: Grid

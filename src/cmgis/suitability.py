@@ -51,7 +51,7 @@ NODATA = -9999.0
 #: Bump when the cached stack format or the raster builders change.
 CACHE_VERSION = 1
 
-#: Layers the criteria may read (loaded with `cmgis.layers.load_layer`).
+#: Name of the layer candidate zones are saved as in a GeoPackage.
 CANDIDATE_LAYER = "candidate_zones"
 
 
