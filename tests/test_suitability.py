@@ -209,6 +209,16 @@ def test_stack_cache_round_trip(tmp_path):
     assert np.array_equal(back.cell_index, stack.cell_index)
 
 
+def test_weights_toml_round_trip(tmp_path):
+    from cmgis.suitability import weights_toml
+
+    text = weights_toml({"a": 2.5, "b": 0.0}, title="two\nlines")
+    assert text.splitlines()[0] == "# two lines"
+    path = tmp_path / "w.toml"
+    path.write_text(text, encoding="utf-8")
+    assert read_weights_file(path, ["a", "b"]) == {"a": 2.5, "b": 0.0}
+
+
 def test_weights_files(tmp_path):
     ids = ["a", "b"]
     t = tmp_path / "w.toml"

@@ -570,3 +570,13 @@ def candidate_indicators(layer: gpd.GeoDataFrame) -> pd.DataFrame:
     table = compute_indicators(layer, layers, load_road_graph(), key="zone_id")
     districts = load_indicators("zones")
     return pd.concat([table, districts[[c for c in table.columns if c in districts.columns]]])
+
+
+def weights_toml(weights: Mapping[str, float], *, title: str = "") -> str:
+    """Weights as a TOML ``[weights]`` table, readable by `read_weights_file` and the CLI."""
+    lines = []
+    if title:
+        lines.append("# " + " ".join(title.splitlines()))
+    lines.append("[weights]")
+    lines += [f"{cid} = {float(w):g}" for cid, w in weights.items() if cid.isidentifier()]
+    return "\n".join(lines) + "\n"

@@ -156,6 +156,14 @@ def workspace() -> None:
         )
         with st.expander(t("suitability.ahp", lang)):
             ahp_editor()
+        current = {cid: float(st.session_state[K + "w." + cid]) for cid in ids}
+        st.download_button(
+            t("suitability.download_weights", lang),
+            su.weights_toml({k: v for k, v in current.items() if v > 0}, title="cmgis weights"),
+            file_name="weights.toml",
+            mime="application/toml",
+            key=K + "download_weights",
+        )
 
     weights = {cid: float(st.session_state[K + "w." + cid]) for cid in ids}
     try:
