@@ -101,7 +101,7 @@ def test_build_layers_command_into_a_temp_dir(tmp_path: Path) -> None:
     shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "spec", data_dir / "spec")
     out = run("build-layers", env={"CMGIS_DATA_DIR": str(data_dir)})
     assert out.returncode == 0, out.stderr
-    assert "built 13 layers" in out.stdout
+    assert "built 14 layers" in out.stdout
     assert (data_dir / "layers" / "cmgis.gpkg").exists()
     listed = run("layers", "--json", env={"CMGIS_DATA_DIR": str(data_dir)})
-    assert len(json.loads(listed.stdout)["layers"]) == 13
+    assert len(json.loads(listed.stdout)["layers"]) == 14

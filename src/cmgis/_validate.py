@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from cmgis import settings
+from cmgis import projects, settings
 from cmgis._errors import CRSError, InputError
 
 #: Required columns and geometry types of every built vector layer.
@@ -39,6 +39,7 @@ LAYER_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("Polygon", "MultiPolygon"),
     ),
+    "projects": (projects.COLUMNS, projects.GEOMETRY_TYPES),
 }
 
 
@@ -58,9 +59,11 @@ def validate_layer(layer_id: str, gdf: gpd.GeoDataFrame) -> None:
         raise InputError(f"layer {layer_id!r} lacks columns {missing}")
     if gdf.crs is None or gdf.crs != settings.STORE_CRS:
         raise CRSError(f"layer {layer_id!r} must be in {settings.STORE_CRS}, got {gdf.crs}")
-    wrong = sorted(set(gdf.geom_type) - set(geom_types))
+    # rows without geometry are allowed (e.g. plan items the report gives no place)
+    wrong = sorted(set(gdf.geom_type.dropna()) - set(geom_types))
     if wrong:
         raise InputError(f"layer {layer_id!r} has geometry types {wrong}; expected {geom_types}")
-    invalid = int((~gdf.geometry.is_valid).sum())
+    present = gdf.geometry[gdf.geometry.notna()]
+    invalid = int((~present.is_valid).sum())
     if invalid:
         raise InputError(f"layer {layer_id!r} has {invalid} invalid geometries")

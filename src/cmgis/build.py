@@ -16,7 +16,7 @@ import geopandas as gpd
 import pyogrio
 
 from cmgis import catalog as cat
-from cmgis import indicators, layers, raw, settings, terrain, zones
+from cmgis import indicators, layers, projects, raw, settings, terrain, zones
 from cmgis._validate import validate_layer
 from cmgis.network import graph_from_arrays
 
@@ -291,8 +291,15 @@ def build_layers(*, raw_dir: Path | None = None, out_dir: Path | None = None) ->
     built = build_base_layers(raw_dir)
     graph = graph_from_arrays(raw.graph_from_raw(raw_dir))
     built["zones"], built["zone_anchors"] = zones.build_zones(built, graph)
+    built["projects"] = projects.build_projects_layer(
+        inputs=projects.place_inputs_from_built(built), router=projects.road_router(graph)
+    )
     grid = raw.elevation_from_raw(raw_dir)
-    entries = [*_entries(built), _elevation_entry(grid)]
+    entries = [
+        *_entries(built),
+        projects.projects_catalog_entry(built["projects"]),
+        _elevation_entry(grid),
+    ]
     order = {t: i for i, t in enumerate(cat.THEMES)}
     entries = sorted(entries, key=lambda e: order.get(e.theme, 99))
     catalog = cat.Catalog(layers=entries, no_data=list(cat.NO_DATA))

@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from cmgis._cli import core
+from cmgis._cli import core, projects, suitability, workshop
 from cmgis._errors import CmgisError
 
 #: Feature modules that add sub-commands; each has ``register(subparsers)``.
-_COMMAND_MODULES = [core]
+_COMMAND_MODULES = [core, projects, workshop, suitability]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,429 @@
+"""The action plan as data: the 3Ds strategies, projects, activities and stakeholders.
+
+The plan lives in ``data/spec/plan.toml`` (readable, reviewed by hand). `load_plan` reads
+and validates it: codes are unique, each item sits under one of the 3Ds, stakeholder ids
+exist. Nothing here has a geometry; `cmgis.projects` places the place-bound proposals.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cmgis import settings
+from cmgis._errors import InputError
+
+#: The 3Ds, in the report's order: keys used on the command line and in data.
+STRATEGY_KEYS: tuple[str, ...] = ("default", "driving-spaces", "drivers")
+
+#: Statuses a project can have; the report's items start as "proposed" or "existing".
+STATUSES: tuple[str, ...] = (
+    "proposed",
+    "existing",
+    "planned",
+    "in_progress",
+    "completed",
+    "on_hold",
+    "dropped",
+)
+
+#: How a place-bound proposal gets its geometry (see `cmgis.projects`).
+PLACE_KINDS: tuple[str, ...] = ("zone", "route", "landmark", "coworking", "")
+
+PLAN_TOML_NAME = "plan.toml"
+
+
+class PlanError(InputError):
+    """The plan file is malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One of the 3Ds (code "1", "2" or "3")."""
+
+    code: str
+    key: str
+    name_en: str
+    title_en: str
+    title_th: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SubStrategy:
+    """A strategy under one of the 3Ds (code "1.1" …)."""
+
+    code: str
+    strategy: str
+    printed_label: str
+    title_en: str
+    title_th: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Activity:
+    """An activity of a project (code "1.1.1.1" …)."""
+
+    code: str
+    title_en: str
+
+
+@dataclass(frozen=True)
+class PlanProject:
+    """A project of the plan (code "1.1.1" …) with the label the report prints for it."""
+
+    code: str
+    printed_label: str
+    substrategy: str
+    strategy: str
+    title_en: str
+    title_th: str
+    detail_en: str
+    source: str
+    activities: tuple[Activity, ...]
+
+
+@dataclass(frozen=True)
+class PlaceProject:
+    """A proposal the report ties to a place (code "P01" …).
+
+    ``place`` says how `cmgis.projects` makes its geometry: ``zone:<zone_id>``,
+    ``route:cmu-suan_dok``, ``landmark:<name>``, ``coworking`` or ``""`` (no place).
+    """
+
+    code: str
+    title_en: str
+    title_th: str
+    place_th: str
+    strategy: str
+    related: tuple[str, ...]
+    strategy_basis: str
+    status: str
+    place: str
+    lead: tuple[str, ...]
+    partners: tuple[str, ...]
+    partners_named_en: str
+    activities: tuple[str, ...]
+    note_en: str
+    source: str
+
+    @property
+    def place_kind(self) -> str:
+        """The part of ``place`` before the colon (``"zone"``, ``"route"`` …)."""
+        return self.place.split(":", 1)[0]
+
+    @property
+    def place_arg(self) -> str:
+        """The part of ``place`` after the colon (a zone id, a landmark name …)."""
+        return self.place.split(":", 1)[1] if ":" in self.place else ""
+
+
+@dataclass(frozen=True)
+class Stakeholder:
+    """A stakeholder named at the workshops."""
+
+    id: str
+    name_en: str
+    role_en: str
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme named at the workshops (context, not a plan project)."""
+
+    name_en: str
+    detail_en: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole action plan."""
+
+    meta: Mapping[str, Any]
+    strategies: tuple[Strategy, ...]
+    substrategies: tuple[SubStrategy, ...]
+    projects: tuple[PlanProject, ...]
+    place_projects: tuple[PlaceProject, ...]
+    stakeholders: tuple[Stakeholder, ...]
+    programmes: tuple[Programme, ...]
+
+    def strategy(self, key: str) -> Strategy:
+        """The strategy with ``key`` (``"default"``, ``"driving-spaces"``, ``"drivers"``)."""
+        for s in self.strategies:
+            if s.key == key:
+                return s
+        raise PlanError(f"unknown strategy {key!r}; expected one of {', '.join(STRATEGY_KEYS)}")
+
+    def stakeholder_names(self, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """English names of the stakeholders with ``ids``, in that order."""
+        by_id = {s.id: s.name_en for s in self.stakeholders}
+        return tuple(by_id[i] for i in ids)
+
+    def codes(self) -> Iterator[str]:
+        """Every code in the plan: strategies, sub-strategies, projects, activities, places."""
+        for s in self.strategies:
+            yield s.code
+        for ss in self.substrategies:
+            yield ss.code
+        for p in self.projects:
+            yield p.code
+            for a in p.activities:
+                yield a.code
+        for pp in self.place_projects:
+            yield pp.code
+
+
+def plan_toml(spec_dir: Path | None = None) -> Path:
+    """Path of the plan file (``data/spec/plan.toml``)."""
+    return (spec_dir or settings.SPEC_DIR) / PLAN_TOML_NAME
+
+
+def load_plan(path: Path | None = None) -> Plan:
+    """Read and validate the plan.
+
+    Parameters
+    ----------
+    path
+        A plan TOML file; defaults to ``data/spec/plan.toml``.
+
+    Raises
+    ------
+    PlanError
+        If the file is not valid TOML, a field is missing, a code is repeated, or an item
+        does not belong to one of the 3Ds.
+    """
+    path = path or plan_toml()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise PlanError(f"plan file not found: {path}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise PlanError(f"plan file {path.name} is not valid TOML: {err}") from err
+    plan = plan_from_dict(raw)
+    validate_plan(plan)
+    return plan
+
+
+def _str(item: Mapping[str, Any], key: str, where: str) -> str:
+    if key not in item:
+        raise PlanError(f"{where}: missing field {key!r}")
+    value = item[key]
+    if not isinstance(value, str):
+        raise PlanError(f"{where}: field {key!r} must be text, got {type(value).__name__}")
+    return value
+
+
+def _strs(item: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = item.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PlanError(f"{where}: field {key!r} must be a list of text")
+    return tuple(value)
+
+
+def _table(raw: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise PlanError(f"plan: {key!r} must be an array of tables ([[{key}]])")
+    return value
+
+
+def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
+    """Build a `Plan` from parsed TOML (fields are checked; consistency is not)."""
+    strategies = tuple(
+        Strategy(
+            code=_str(s, "code", w := f"strategies[{i}]"),
+            key=_str(s, "key", w),
+            name_en=_str(s, "name_en", w),
+            title_en=_str(s, "title_en", w),
+            title_th=_str(s, "title_th", w),
+            source=_str(s, "source", w),
+        )
+        for i, s in enumerate(_table(raw, "strategies"))
+    )
+    substrategies = tuple(
+        SubStrategy(
+            code=_str(s, "code", w := f"substrategies[{i}]"),
+            strategy=_str(s, "strategy", w),
+            printed_label=_str(s, "printed_label", w),
+            title_en=_str(s, "title_en", w),
+            title_th=_str(s, "title_th", w),
+            source=_str(s, "source", w),
+        )
+        for i, s in enumerate(_table(raw, "substrategies"))
+    )
+    sub_strategy = {s.code: s.strategy for s in substrategies}
+    projects = []
+    for i, p in enumerate(_table(raw, "projects")):
+        w = f"projects[{i}]"
+        sub = _str(p, "substrategy", w)
+        activities = tuple(
+            Activity(code=_str(a, "code", f"{w}.activities[{j}]"), title_en=_str(a, "title_en", w))
+            for j, a in enumerate(_table(p, "activities"))
+        )
+        projects.append(
+            PlanProject(
+                code=_str(p, "code", w),
+                printed_label=_str(p, "printed_label", w),
+                substrategy=sub,
+                strategy=sub_strategy.get(sub, ""),
+                title_en=_str(p, "title_en", w),
+                title_th=_str(p, "title_th", w),
+                detail_en=_str(p, "detail_en", w),
+                source=_str(p, "source", w),
+                activities=activities,
+            )
+        )
+    place_projects = tuple(
+        PlaceProject(
+            code=_str(p, "code", w := f"place_projects[{i}]"),
+            title_en=_str(p, "title_en", w),
+            title_th=_str(p, "title_th", w),
+            place_th=_str(p, "place_th", w),
+            strategy=_str(p, "strategy", w),
+            related=_strs(p, "related", w),
+            strategy_basis=_str(p, "strategy_basis", w),
+            status=_str(p, "status", w),
+            place=_str(p, "place", w),
+            lead=_strs(p, "lead", w),
+            partners=_strs(p, "partners", w),
+            partners_named_en=_str(p, "partners_named_en", w),
+            activities=_strs(p, "activities", w),
+            note_en=_str(p, "note_en", w),
+            source=_str(p, "source", w),
+        )
+        for i, p in enumerate(_table(raw, "place_projects"))
+    )
+    stakeholders = tuple(
+        Stakeholder(
+            id=_str(s, "id", w := f"stakeholders[{i}]"),
+            name_en=_str(s, "name_en", w),
+            role_en=_str(s, "role_en", w),
+        )
+        for i, s in enumerate(_table(raw, "stakeholders"))
+    )
+    programmes = tuple(
+        Programme(
+            name_en=_str(s, "name_en", w := f"programmes[{i}]"), detail_en=_str(s, "detail_en", w)
+        )
+        for i, s in enumerate(_table(raw, "programmes"))
+    )
+    meta = raw.get("meta", {})
+    if not isinstance(meta, dict):
+        raise PlanError("plan: [meta] must be a table")
+    return Plan(
+        meta=meta,
+        strategies=strategies,
+        substrategies=substrategies,
+        projects=tuple(projects),
+        place_projects=place_projects,
+        stakeholders=stakeholders,
+        programmes=programmes,
+    )
+
+
+def validate_plan(plan: Plan) -> None:
+    """Check the plan is consistent; raise `PlanError` naming the first problem."""
+    if tuple(s.key for s in plan.strategies) != STRATEGY_KEYS:
+        raise PlanError(
+            f"plan: the strategies must be the 3Ds {', '.join(STRATEGY_KEYS)} in that order"
+        )
+    seen: set[str] = set()
+    for code in plan.codes():
+        if not code:
+            raise PlanError("plan: an item has an empty code")
+        if code in seen:
+            raise PlanError(f"plan: code {code!r} is used twice; codes must be unique")
+        seen.add(code)
+    by_key = {s.key: s for s in plan.strategies}
+    for ss in plan.substrategies:
+        if ss.strategy not in by_key:
+            raise PlanError(f"plan: strategy {ss.code} is under unknown strategy {ss.strategy!r}")
+        if not ss.code.startswith(by_key[ss.strategy].code + "."):
+            raise PlanError(f"plan: code {ss.code} does not match its strategy {ss.strategy}")
+    sub_codes = {ss.code for ss in plan.substrategies}
+    for p in plan.projects:
+        if p.substrategy not in sub_codes:
+            raise PlanError(f"plan: project {p.code} is under unknown strategy {p.substrategy!r}")
+        if not p.code.startswith(p.substrategy + "."):
+            raise PlanError(f"plan: project code {p.code} is not under {p.substrategy}")
+        for a in p.activities:
+            if not a.code.startswith(p.code + "."):
+                raise PlanError(f"plan: activity code {a.code} is not under project {p.code}")
+    project_codes = {p.code for p in plan.projects}
+    stakeholder_ids = {s.id for s in plan.stakeholders}
+    for pp in plan.place_projects:
+        where = f"plan: place-bound project {pp.code}"
+        if pp.strategy not in by_key:
+            raise PlanError(f"{where} has unknown strategy {pp.strategy!r}")
+        if pp.status not in STATUSES:
+            raise PlanError(f"{where} has unknown status {pp.status!r}")
+        if pp.place_kind not in PLACE_KINDS:
+            raise PlanError(f"{where} has unknown place {pp.place!r}")
+        for code in pp.related:
+            if code not in project_codes:
+                raise PlanError(f"{where} refers to unknown project {code!r}")
+        for sid in (*pp.lead, *pp.partners):
+            if sid not in stakeholder_ids:
+                raise PlanError(f"{where} names unknown stakeholder {sid!r}")
+
+
+def plan_rows(plan: Plan) -> list[dict[str, str]]:
+    """The plan as flat rows (one per strategy, project, activity and place-bound project).
+
+    Each row has ``code``, ``printed_label``, ``level``, ``strategy`` (a 3Ds key),
+    ``title_en``, ``title_th`` and ``source``.
+    """
+    rows: list[dict[str, str]] = []
+    for s in plan.strategies:
+        rows.append(
+            {
+                "code": s.code,
+                "printed_label": "",
+                "level": "strategy",
+                "strategy": s.key,
+                "title_en": f"{s.name_en}: {s.title_en}",
+                "title_th": s.title_th,
+                "source": s.source,
+            }
+        )
+        for ss in (x for x in plan.substrategies if x.strategy == s.key):
+            rows.append(
+                {
+                    "code": ss.code,
+                    "printed_label": ss.printed_label,
+                    "level": "strategy",
+                    "strategy": s.key,
+                    "title_en": ss.title_en,
+                    "title_th": ss.title_th,
+                    "source": ss.source,
+                }
+            )
+            for p in (x for x in plan.projects if x.substrategy == ss.code):
+                rows.append(
+                    {
+                        "code": p.code,
+                        "printed_label": p.printed_label,
+                        "level": "project",
+                        "strategy": s.key,
+                        "title_en": p.title_en,
+                        "title_th": p.title_th,
+                        "source": p.source,
+                    }
+                )
+                rows.extend(
+                    {
+                        "code": a.code,
+                        "printed_label": "",
+                        "level": "activity",
+                        "strategy": s.key,
+                        "title_en": a.title_en,
+                        "title_th": "",
+                        "source": p.source,
+                    }
+                    for a in p.activities
+                )
+    return rows

@@ -1,0 +1,663 @@
+"""Workshop results in and out: GeoPackage export/import and a CSV summary.
+
+The GeoPackage (EPSG:4326) holds every record of one workshop, with its status (hidden,
+pinned, merged, deleted), so it can be imported again to continue, or merged into
+another workshop:
+
+====================  ========  ===================================================
+layer                 geometry  content
+====================  ========  ===================================================
+contributions_point   Point     contributions drawn as points
+contributions_line    Line      contributions drawn as lines
+contributions_polygon Polygon   contributions drawn as polygons
+notes                 none      free notes without geometry
+comments              none      comment threads
+votes                 none      dot votes
+groups                none      groups that joined
+audit                 none      every change, who and when
+workshop_metadata     none      key/value: format, workshop, CRS, provenance
+====================  ========  ===================================================
+
+The facilitator PIN (not even its hash) is never exported. A file to import is
+untrusted: it is checked (format, size, layers, every field and geometry, as when typed)
+and either imported whole, in one transaction, or refused with the reasons.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from cmgis import __version__, settings
+from cmgis._errors import InputError
+from cmgis.sketches import (
+    CATEGORIES,
+    MAX_COMMENT_CHARS,
+    MAX_GROUP_NAME_CHARS,
+    MAX_TITLE_CHARS,
+    STRATEGIES,
+    Workshop,
+    ZoneIndex,
+    audit_log,
+    clean_text,
+    contributions_frame,
+    create_workshop,
+    default_zone_index,
+    geometry_from_input,
+    get_workshop,
+    list_contributions,
+    open_workshop_store,
+    verify_pin,
+)
+from cmgis.store import Store, geometry_to_text, new_id, utc_now
+
+FORMAT_NAME: Final = "cmgis-workshop"
+FORMAT_VERSION: Final = "1"
+MAX_IMPORT_BYTES: Final = 200 * 1024 * 1024
+MAX_IMPORT_ROWS: Final = 100_000
+GEOMETRY_LAYERS: Final[dict[str, str]] = {
+    "Point": "contributions_point",
+    "LineString": "contributions_line",
+    "Polygon": "contributions_polygon",
+}
+_ID = re.compile(r"[0-9a-f]{32}")
+_CONTRIBUTION_COLUMNS: Final = (
+    "id",
+    "group_id",
+    "group_name",
+    "category",
+    "strategy",
+    "title",
+    "comment",
+    "zone_id",
+    "votes",
+    "created_at",
+    "updated_at",
+    "hidden",
+    "pinned",
+    "merged_into",
+    "deleted_at",
+    "approximate",
+)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: the workshop it went into and how many records were added."""
+
+    workshop: Workshop
+    created_workshop: bool
+    contributions: int
+    comments: int
+    votes: int
+    groups: int
+    skipped_existing: int
+
+
+# ------------------------------------------------------------------------------- export
+
+
+def _all_contributions(store: Store, workshop: Workshop) -> gpd.GeoDataFrame:
+    items = list_contributions(
+        store, workshop.id, include_hidden=True, include_deleted=True, include_merged=True
+    )
+    records = [
+        {
+            "id": c.id,
+            "group_id": c.group_id,
+            "group_name": c.group_name,
+            "category": c.category,
+            "strategy": c.strategy,
+            "title": c.title,
+            "comment": c.comment,
+            "zone_id": c.zone_id,
+            "votes": c.votes,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+            "hidden": int(c.hidden),
+            "pinned": int(c.pinned),
+            "merged_into": c.merged_into or "",
+            "deleted_at": c.deleted_at or "",
+            "approximate": 1,
+            "geometry": c.geometry,
+        }
+        for c in items
+    ]
+    frame = pd.DataFrame.from_records(records, columns=[*_CONTRIBUTION_COLUMNS, "geometry"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.STORE_CRS)
+
+
+def export_workshop(
+    store: Store, code: str, output: Path | str, *, csv_path: Path | str | None = None
+) -> tuple[Path, Path]:
+    """Write workshop ``code`` to a GeoPackage and a CSV summary; return both paths.
+
+    Parameters
+    ----------
+    output
+        The ``.gpkg`` to write (replaced if it exists).
+    csv_path
+        The CSV summary; ``output`` with the suffix ``.csv`` when ``None``.
+    """
+    workshop = get_workshop(store, code)
+    out = Path(output)
+    if out.suffix.lower() != ".gpkg":
+        raise InputError(f"the export must be a .gpkg file, got {out.name!r}")
+    if not out.parent.exists():
+        raise InputError(f"the folder {out.parent} does not exist")
+    csv_out = Path(csv_path) if csv_path else out.with_suffix(".csv")
+    frame = _all_contributions(store, workshop)
+    tmp = out.with_name(f".{out.stem}.part.gpkg")  # written whole, then moved in place
+    tmp.unlink(missing_ok=True)
+    written = 0
+    for geom_type, layer in GEOMETRY_LAYERS.items():
+        part = frame[frame.geometry.geom_type == geom_type]
+        if len(part):
+            pyogrio.write_dataframe(part, tmp, layer=layer, driver="GPKG")
+            written += 1
+    notes = frame[frame.geometry.isna()].drop(columns="geometry")
+    for layer, table in (
+        ("notes", pd.DataFrame(notes)),
+        ("comments", _table(store, "workshop_comments", workshop.id)),
+        ("votes", _table(store, "workshop_votes", workshop.id)),
+        ("groups", _groups_table(store, workshop.id)),
+        ("audit", _audit_table(store, workshop)),
+        ("workshop_metadata", _metadata(workshop, frame)),
+    ):
+        if len(table) or layer in ("workshop_metadata", "groups"):
+            pyogrio.write_dataframe(table, tmp, layer=layer, driver="GPKG")
+    tmp.replace(out)
+    write_csv_summary(store, workshop, csv_out)
+    return out, csv_out
+
+
+def _table(store: Store, table: str, workshop_id: str) -> pd.DataFrame:
+    columns = {
+        "workshop_comments": "id, contribution_id, group_id, body, created_at, hidden, deleted_at",
+        "workshop_votes": "id, contribution_id, group_id, created_at",
+    }[table]
+    rows = store.query(
+        f"SELECT {columns} FROM {table} WHERE workshop_id = :w ORDER BY created_at, id",
+        {"w": workshop_id},
+    )
+    frame = pd.DataFrame.from_records(rows, columns=[c.strip() for c in columns.split(",")])
+    return frame.fillna("")
+
+
+def _groups_table(store: Store, workshop_id: str) -> pd.DataFrame:
+    rows = store.query(
+        "SELECT id, name, created_at FROM workshop_groups WHERE workshop_id = :w "
+        "ORDER BY created_at",
+        {"w": workshop_id},
+    )
+    return pd.DataFrame.from_records(rows, columns=["id", "name", "created_at"])
+
+
+def _audit_table(store: Store, workshop: Workshop) -> pd.DataFrame:
+    rows = [
+        {
+            "id": e.id,
+            "actor": e.actor,
+            "action": e.action,
+            "target_id": e.target_id or "",
+            "detail": json.dumps(e.detail, ensure_ascii=False),
+            "at": e.at,
+        }
+        for e in audit_log(store, workshop.id)
+    ]
+    return pd.DataFrame.from_records(
+        rows, columns=["id", "actor", "action", "target_id", "detail", "at"]
+    )
+
+
+def _metadata(workshop: Workshop, frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    items = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "cmgis_version": __version__,
+        "exported_at": utc_now(),
+        "workshop_id": workshop.id,
+        "join_code": workshop.code,
+        "title": workshop.title,
+        "workshop_date": workshop.workshop_date,
+        "stage": workshop.stage,
+        "zones_in_focus": json.dumps(list(workshop.zones_in_focus), ensure_ascii=False),
+        "votes_per_group": str(workshop.votes_per_group),
+        "crs": settings.STORE_CRS,
+        "contributions": str(len(frame)),
+        "provenance": (
+            "Participatory mapping: shapes were drawn by hand by workshop groups "
+            "(approximate=1); zone_id is a spatial join with the cmgis zones layer "
+            "(largest overlap, 'elsewhere' when in none, 'no_place' for notes). "
+            "Text is as typed by participants: treat it as untrusted when displaying it."
+        ),
+    }
+    return pd.DataFrame({"key": list(items), "value": list(items.values())})
+
+
+def _csv_safe(value: object) -> object:
+    """Guard a cell against formula injection in spreadsheets (=, +, -, @ at the start)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv_summary(store: Store, workshop: Workshop, path: Path | str) -> Path:
+    """One row per visible contribution with votes, comments and a lon/lat, UTF-8 with BOM."""
+    frame = contributions_frame(store, workshop.id)
+    out = Path(path)
+    columns = [
+        "id",
+        "workshop_code",
+        "group_name",
+        "category",
+        "strategy",
+        "zone_id",
+        "title",
+        "comment",
+        "votes",
+        "n_comments",
+        "pinned",
+        "geom_type",
+        "lon",
+        "lat",
+        "created_at",
+    ]
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for _, row in frame.iterrows():
+            geom = row.geometry
+            point = None if geom is None or geom.is_empty else geom.representative_point()
+            values = {
+                **row.to_dict(),
+                "workshop_code": workshop.code,
+                "lon": "" if point is None else round(point.x, 6),
+                "lat": "" if point is None else round(point.y, 6),
+                "pinned": int(bool(row["pinned"])),
+            }
+            writer.writerow([_csv_safe(values[c]) for c in columns])
+    return out
+
+
+# ------------------------------------------------------------------------------- import
+
+
+def _read_layers(path: Path) -> dict[str, pd.DataFrame]:
+    if not path.is_file():
+        raise InputError(f"{path} does not exist or is not a file")
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise InputError(
+            f"{path.name} is {size / 1e6:.0f} MB; a workshop file is at most "
+            f"{MAX_IMPORT_BYTES / 1e6:.0f} MB"
+        )
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise InputError(f"{path.name} is not a GeoPackage; expected a .gpkg exported by cmgis")
+    try:
+        available = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except (pyogrio.errors.DataSourceError, OSError) as err:
+        raise InputError(f"{path.name} cannot be read as a GeoPackage ({err})") from err
+    if "workshop_metadata" not in available:
+        raise InputError(f"{path.name} is not a cmgis workshop export (no workshop_metadata layer)")
+    layers: dict[str, pd.DataFrame] = {}
+    for name in available:
+        info = pyogrio.read_info(path, layer=name)
+        if int(info["features"]) > MAX_IMPORT_ROWS:
+            raise InputError(f"layer {name} has more than {MAX_IMPORT_ROWS} rows")
+        try:
+            if name in GEOMETRY_LAYERS.values():
+                frame = pyogrio.read_dataframe(path, layer=name)
+                if frame.crs is None:
+                    raise InputError(f"layer {name} has no CRS; expected EPSG:4326")
+                layers[name] = frame.to_crs(settings.STORE_CRS)
+            else:
+                layers[name] = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
+        except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError) as err:
+            raise InputError(f"layer {name} of {path.name} cannot be read ({err})") from err
+    return layers
+
+
+def _text(row: Any, column: str) -> str:
+    value = row.get(column) if hasattr(row, "get") else None
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _timestamp(row: Any, column: str) -> str:
+    """An ISO 8601 time from the file, or "" when missing or not a time."""
+    value = _text(row, column)[:40]
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    return value
+
+
+def _check_id(value: str, what: str, problems: list[str]) -> str:
+    if not _ID.fullmatch(value):
+        problems.append(f"{what} has an invalid id {value[:40]!r}")
+    return value
+
+
+def import_workshop(
+    store: Store,
+    path: Path | str,
+    *,
+    pin: str | None = None,
+    into_code: str | None = None,
+    into_pin: str | None = None,
+    zones: ZoneIndex | None = None,
+) -> ImportResult:
+    """Import a workshop GeoPackage: as a new workshop, or merged into an existing one.
+
+    Parameters
+    ----------
+    path
+        A ``.gpkg`` written by `export_workshop`.
+    pin
+        Facilitator PIN of the new workshop (required unless ``into_code`` is given).
+    into_code, into_pin
+        Merge into this existing workshop instead (its PIN is required). Records already
+        there (same id) are skipped, so importing a file twice adds nothing the second time.
+    zones
+        Zones for the spatial join (contributions are placed again, not trusted from the
+        file); the built zones layer when ``None``.
+
+    Raises
+    ------
+    InputError
+        When the file or any record in it is not valid; nothing is imported then.
+    AuthError
+        A wrong PIN or join code for ``into_code``.
+    """
+    src = Path(path)
+    layers = _read_layers(src)
+    meta = {str(r["key"]): str(r["value"]) for _, r in layers["workshop_metadata"].iterrows()}
+    if meta.get("format") != FORMAT_NAME or meta.get("format_version") != FORMAT_VERSION:
+        raise InputError(
+            f"{src.name} has format {meta.get('format')!r} version "
+            f"{meta.get('format_version')!r}; expected {FORMAT_NAME} {FORMAT_VERSION}"
+        )
+    zone_index = zones or default_zone_index()
+    problems: list[str] = []
+    groups = _parse_groups(layers.get("groups"), problems)
+    contributions = _parse_contributions(layers, groups, problems)
+    comments = _parse_comments(layers.get("comments"), problems)
+    votes = _parse_votes(layers.get("votes"), problems)
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise InputError(f"{src.name} was not imported: {shown}{more}")
+
+    open_workshop_store(store)
+    created = into_code is None
+    if into_code is None:
+        if pin is None:
+            raise InputError("give a facilitator PIN for the imported workshop")
+        try:
+            focus = tuple(json.loads(meta.get("zones_in_focus", "[]")))
+            votes_per_group = int(meta.get("votes_per_group", "5"))
+        except (ValueError, TypeError) as err:
+            raise InputError(f"{src.name} has unreadable workshop metadata ({err})") from err
+        target = create_workshop(
+            store,
+            title=meta.get("title", src.stem),
+            pin=pin,
+            votes_per_group=votes_per_group,
+            workshop_date=meta.get("workshop_date") or None,
+            stage=meta.get("stage", "co_sensing"),
+            zones_in_focus=[str(z) for z in focus],
+        )
+    else:
+        target = verify_pin(store, into_code, into_pin or "")
+
+    counts = {"contributions": 0, "comments": 0, "votes": 0, "groups": 0, "skipped": 0}
+    with store.transaction() as tx:
+        group_map: dict[str, str] = {}
+        for old_id, name in groups.items():
+            row = tx.query_one(
+                "SELECT id FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
+                {"w": target.id, "k": name.casefold()},
+            )
+            if row is None:
+                new_group = new_id()
+                tx.execute(
+                    "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at) "
+                    "VALUES (:id, :w, :n, :k, :at)",
+                    {"id": new_group, "w": target.id, "n": name, "k": name.casefold(),
+                     "at": utc_now()},
+                )  # fmt: skip
+                counts["groups"] += 1
+                group_map[old_id] = new_group
+            else:
+                group_map[old_id] = row["id"]
+
+        id_map: dict[str, str] = {}
+        skipped: set[str] = set()
+        for c in contributions:
+            existing = tx.query_one(
+                "SELECT workshop_id FROM workshop_contributions WHERE id = :id", {"id": c["id"]}
+            )
+            if existing is not None and existing["workshop_id"] == target.id:
+                skipped.add(c["id"])
+                id_map[c["id"]] = c["id"]
+                continue
+            id_map[c["id"]] = c["id"] if existing is None else new_id()
+        for c in contributions:
+            if c["id"] in skipped:
+                counts["skipped"] += 1
+                continue
+            merged = c["merged_into"]
+            tx.execute(
+                "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, "
+                "strategy, title, comment, geometry, geom_type, zone_id, created_at, updated_at, "
+                "hidden, pinned, merged_into, deleted_at) VALUES (:id, :w, :g, :category, "
+                ":strategy, :title, :comment, :geometry, :geom_type, :zone, :created, :updated, "
+                ":hidden, :pinned, :merged, :deleted)",
+                {
+                    **{k: c[k] for k in ("category", "strategy", "title", "comment")},
+                    "id": id_map[c["id"]],
+                    "w": target.id,
+                    "g": group_map[c["group_id"]],
+                    "geometry": geometry_to_text(c["geometry"]),
+                    "geom_type": None if c["geometry"] is None else c["geometry"].geom_type,
+                    "zone": zone_index.zone_for(c["geometry"]) if c["geometry"] else "no_place",
+                    "created": c["created_at"] or utc_now(),
+                    "updated": c["updated_at"] or utc_now(),
+                    "hidden": c["hidden"],
+                    "pinned": c["pinned"],
+                    "merged": id_map.get(merged) if merged else None,
+                    "deleted": c["deleted_at"] or None,
+                },
+            )
+            counts["contributions"] += 1
+        for kind, records in (("comments", comments), ("votes", votes)):
+            for r in records:
+                if r["contribution_id"] not in id_map or r["group_id"] not in group_map:
+                    continue  # belongs to nothing imported
+                exists = tx.query_one(
+                    f"SELECT workshop_id FROM workshop_{kind} WHERE id = :id", {"id": r["id"]}
+                )
+                if exists is not None and exists["workshop_id"] == target.id:
+                    continue
+                params = {
+                    "id": r["id"] if exists is None else new_id(),
+                    "w": target.id,
+                    "c": id_map[r["contribution_id"]],
+                    "g": group_map[r["group_id"]],
+                    "at": r["created_at"] or utc_now(),
+                }
+                if kind == "comments":
+                    tx.execute(
+                        "INSERT INTO workshop_comments (id, workshop_id, contribution_id, "
+                        "group_id, body, created_at, hidden, deleted_at) VALUES (:id, :w, :c, "
+                        ":g, :body, :at, :hidden, :deleted)",
+                        {**params, "body": r["body"], "hidden": r["hidden"],
+                         "deleted": r["deleted_at"] or None},
+                    )  # fmt: skip
+                else:
+                    tx.execute(
+                        "INSERT INTO workshop_votes (id, workshop_id, contribution_id, group_id, "
+                        "created_at) VALUES (:id, :w, :c, :g, :at)",
+                        params,
+                    )
+                counts[kind] += 1
+        tx.execute(
+            "INSERT INTO workshop_audit (id, workshop_id, actor, action, target_id, detail, at) "
+            "VALUES (:id, :w, 'facilitator', 'import', NULL, :detail, :at)",
+            {
+                "id": new_id(),
+                "w": target.id,
+                "detail": json.dumps(
+                    {"file": src.name, "source_workshop": meta.get("workshop_id"), **counts},
+                    ensure_ascii=False,
+                ),
+                "at": utc_now(),
+            },
+        )
+    return ImportResult(
+        workshop=target,
+        created_workshop=created,
+        contributions=counts["contributions"],
+        comments=counts["comments"],
+        votes=counts["votes"],
+        groups=counts["groups"],
+        skipped_existing=counts["skipped"],
+    )
+
+
+def _rows(frame: pd.DataFrame | None) -> Iterable[dict[str, Any]]:
+    if frame is None or frame.empty:
+        return []
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _flag(value: object) -> int:
+    try:
+        return 1 if int(float(str(value or 0))) else 0
+    except ValueError:
+        return 0
+
+
+def _parse_groups(frame: pd.DataFrame | None, problems: list[str]) -> dict[str, str]:
+    groups: dict[str, str] = {}
+    for r in _rows(frame):
+        gid = _check_id(_text(r, "id"), "a group", problems)
+        try:
+            groups[gid] = " ".join(
+                clean_text(
+                    _text(r, "name"), what="a group name", max_chars=MAX_GROUP_NAME_CHARS
+                ).split()
+            )
+        except InputError as err:
+            problems.append(str(err))
+    return groups
+
+
+def _parse_contributions(
+    layers: dict[str, pd.DataFrame],
+    groups: dict[str, str],
+    problems: list[str],
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    sources: list[tuple[str, pd.DataFrame]] = [
+        (layer, layers[layer]) for layer in (*GEOMETRY_LAYERS.values(), "notes") if layer in layers
+    ]
+    for layer, frame in sources:
+        for n, r in enumerate(_rows(frame), start=1):
+            where = f"{layer} row {n}"
+            raw_geom = r.get("geometry") if layer != "notes" else None
+            if raw_geom is not None and not isinstance(raw_geom, shapely.Geometry):
+                raw_geom = None
+            record: dict[str, Any] = {
+                "id": _check_id(_text(r, "id"), where, problems),
+                "group_id": _text(r, "group_id"),
+                "category": _text(r, "category"),
+                "strategy": _text(r, "strategy"),
+                "title": _checked(problems, where, _clean_title, _text(r, "title"), where),
+                "comment": _checked(
+                    problems, where, clean_text, _text(r, "comment"),
+                    what=f"{where}: the comment", max_chars=MAX_COMMENT_CHARS, required=False,
+                ),
+                "geometry": _checked(problems, where, geometry_from_input, raw_geom),
+                "created_at": _timestamp(r, "created_at"),
+                "updated_at": _timestamp(r, "updated_at"),
+                "hidden": _flag(r.get("hidden")),
+                "pinned": _flag(r.get("pinned")),
+                "merged_into": _text(r, "merged_into")[:32],
+                "deleted_at": _timestamp(r, "deleted_at"),
+            }  # fmt: skip
+            if layer != "notes" and raw_geom is None:
+                problems.append(f"{where}: the geometry is missing")
+            if record["category"] not in CATEGORIES:
+                problems.append(f"{where}: unknown category {record['category'][:30]!r}")
+            if record["strategy"] not in STRATEGIES:
+                problems.append(f"{where}: unknown strategy {record['strategy'][:30]!r}")
+            if record["group_id"] not in groups:
+                problems.append(f"{where}: its group is not in the groups layer")
+            out.append(record)
+    return out
+
+
+def _clean_title(text: str, where: str) -> str:
+    return " ".join(clean_text(text, what=f"{where}: the title", max_chars=MAX_TITLE_CHARS).split())
+
+
+def _checked(
+    problems: list[str], where: str, check: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """Run one field check; record its `InputError` in ``problems`` and return ``None``."""
+    try:
+        return check(*args, **kwargs)
+    except InputError as err:
+        message = str(err)
+        problems.append(message if message.startswith(where) else f"{where}: {message}")
+        return None
+
+
+def _parse_comments(frame: pd.DataFrame | None, problems: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for n, r in enumerate(_rows(frame), start=1):
+        try:
+            out.append(
+                {
+                    "id": _check_id(_text(r, "id"), f"comments row {n}", problems),
+                    "contribution_id": _text(r, "contribution_id"),
+                    "group_id": _text(r, "group_id"),
+                    "body": clean_text(
+                        _text(r, "body"), what=f"comments row {n}", max_chars=MAX_COMMENT_CHARS
+                    ),
+                    "created_at": _timestamp(r, "created_at"),
+                    "hidden": _flag(r.get("hidden")),
+                    "deleted_at": _timestamp(r, "deleted_at"),
+                }
+            )
+        except InputError as err:
+            problems.append(str(err))
+    return out
+
+
+def _parse_votes(frame: pd.DataFrame | None, problems: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": _check_id(_text(r, "id"), f"votes row {n}", problems),
+            "contribution_id": _text(r, "contribution_id"),
+            "group_id": _text(r, "group_id"),
+            "created_at": _timestamp(r, "created_at"),
+        }
+        for n, r in enumerate(_rows(frame), start=1)
+    ]

@@ -1,0 +1,185 @@
+"""AppTest of the workshop page: joining, the form, voting and moderation with the PIN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cmgis import sketches as sk
+from cmgis.store import Store, open_store
+
+PAGE = str(Path(__file__).resolve().parents[2] / "ui" / "pages" / "workshop.py")
+XSS = "<script>alert(1)</script>![x](http://example.com/t.png)"
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "ws.sqlite"
+    monkeypatch.setenv("CMGIS_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def code(db: Path) -> str:
+    with open_store(db) as s:
+        return sk.create_workshop(s, title="Co-sensing", pin="2468", votes_per_group=2).code
+
+
+def _page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=60).run()
+
+
+def _join(at: AppTest, code: str, group: str) -> AppTest:
+    at.text_input(key="workshop.join.code").input(code)
+    at.text_input(key="workshop.join.group").input(group)
+    return at.button[0].click().run()
+
+
+def _markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def _store(db: Path) -> Store:
+    return open_store(db)
+
+
+def test_wrong_code_is_a_clear_error_and_joins_nothing(db: Path, code: str) -> None:
+    at = _join(_page(), "WRONG1", "กลุ่ม 1")
+    assert not at.exception
+    assert "no workshop has the join code" in at.error[0].value
+    with _store(db) as s:
+        assert s.query("SELECT * FROM workshop_groups") == []
+
+
+def test_join_then_save_a_drawn_shape_through_the_form(db: Path, code: str) -> None:
+    at = _join(_page(), code.lower(), XSS)
+    assert not at.exception
+    assert "Joined as" in at.success[0].value
+    at.radio(key="workshop.view").set_value("map").run()
+    assert not at.exception
+    # what st_folium hands over after a polygon is drawn (AppTest cannot run the component)
+    at.session_state["workshop.pending_shape"] = {
+        "type": "Polygon",
+        "coordinates": [[[98.98, 18.79], [98.99, 18.79], [98.99, 18.80], [98.98, 18.79]]],
+    }
+    at.run()
+    assert "Describe the polygon" in at.info[0].value
+    at.selectbox(key="workshop.form.category").set_value("opportunity")
+    at.selectbox(key="workshop.form.strategy").set_value("driving_spaces")
+    at.text_input(key="workshop.form.title").input(XSS)
+    at.text_area(key="workshop.form.comment").input("ย่านสร้างสรรค์ <b>bold</b>")
+    at.button(key="FormSubmitter:workshop.contribution_form-Save shape").click().run()
+    assert not at.exception
+    assert at.success, "no confirmation after saving"
+    with _store(db) as s:
+        ws = sk.get_workshop(s, code)
+        items = sk.list_contributions(s, ws.id)
+    assert len(items) == 1
+    assert (items[0].title, items[0].category, items[0].geom_type) == (
+        XSS,
+        "opportunity",
+        "Polygon",
+    )
+    assert "workshop.pending_shape" not in at.session_state
+    # shown escaped: the markdown source carries backslashes, never a live tag or image
+    shown = [at.success[0].value, at.subheader[0].value, *(e.label for e in at.expander)]
+    assert all("<script>" not in text for text in shown)
+    assert "\\<script\\>" in at.success[0].value
+    assert any("\\<script\\>" in e.label for e in at.expander)
+
+
+def test_bad_shape_shows_message_and_keeps_store_intact(db: Path, code: str) -> None:
+    at = _join(_page(), code, "g1")
+    at.radio(key="workshop.view").set_value("map").run()
+    at.session_state["workshop.pending_shape"] = {"type": "Point", "coordinates": [100.5, 13.7]}
+    at.run()
+    at.text_input(key="workshop.form.title").input("Bangkok")
+    at.button(key="FormSubmitter:workshop.contribution_form-Save shape").click().run()
+    assert "not inside the Chiang Mai area" in at.error[0].value
+    assert at.session_state["workshop.pending_shape"] is not None  # not lost, can retry
+    with _store(db) as s:
+        assert s.query("SELECT * FROM workshop_contributions") == []
+
+
+def test_voting_on_the_board_within_budget(db: Path, code: str) -> None:
+    with _store(db) as s:
+        other = sk.join_workshop(s, code, "other")
+        item = sk.add_contribution(
+            s, other, category="asset", strategy="drivers", title=XSS,
+            zones=None, geometry=None,
+        )  # fmt: skip
+    at = _join(_page(), code, "voters")
+    at.radio(key="workshop.view").set_value("board").run()
+    assert not at.exception
+    assert "2 of 2 votes left" in _markdown_text(at)
+    assert "<script>" not in _markdown_text(at)
+    for _ in range(2):
+        at.button(key=f"workshop.vote.{item.id}").click().run()
+    assert "0 of 2 votes left" in _markdown_text(at)
+    at.button(key=f"workshop.vote.{item.id}").click().run()
+    assert "used all 2 votes" in at.error[0].value
+    at.button(key=f"workshop.unvote.{item.id}").click().run()
+    assert "1 of 2 votes left" in _markdown_text(at)
+    with _store(db) as s:
+        assert sk.get_contribution(s, item.id).votes == 1
+
+
+def test_moderation_needs_the_pin_and_hides(db: Path, code: str) -> None:
+    with _store(db) as s:
+        g = sk.join_workshop(s, code, "g")
+        item = sk.add_contribution(
+            s, g, category="problem", strategy="default", title="spam", geometry=None
+        )
+    at = _page()
+    at.radio(key="workshop.view").set_value("facilitator").run()
+    at.text_input(key="workshop.fac.code").input(code)
+    at.text_input(key="workshop.fac.pin").input("0000")
+    at.button[0].click().run()
+    assert "wrong facilitator PIN" in at.error[0].value
+    at.text_input(key="workshop.fac.pin").input("2468")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["workshop.facilitator"] == (code, "2468")
+    assert any("Participation" in m.value for m in at.markdown)
+    at.button(key="workshop.fac.hide_btn").click().run()
+    assert not at.exception
+    with _store(db) as s:
+        assert sk.get_contribution(s, item.id).hidden is True
+        actions = [e.action for e in sk.audit_log(s, item.workshop_id)]
+    assert "hide" in actions
+
+
+def test_facilitator_downloads_and_group_edits(db: Path, code: str) -> None:
+    at = _join(_page(), code, "g1")
+    at.radio(key="workshop.view").set_value("map").run()
+    at.text_input(key="workshop.form.title").input("ตลาดต้นลำไย")
+    at.button(key="FormSubmitter:workshop.contribution_form-Save note").click().run()
+    with _store(db) as s:
+        (item,) = sk.list_contributions(s, sk.get_workshop(s, code).id)
+    at.selectbox(key=f"workshop.edit.category.{item.id}").set_value("problem")
+    at.text_input(key=f"workshop.edit.title.{item.id}").input("ตลาดวโรรส")
+    at.button(key=f"workshop.edit.save.{item.id}").click().run()
+    assert not at.exception
+    with _store(db) as s:
+        edited = sk.get_contribution(s, item.id)
+    assert (edited.title, edited.category, edited.zone_id) == ("ตลาดวโรรส", "problem", "no_place")
+    at.button(key=f"workshop.edit.delete.{item.id}").click().run()
+    with _store(db) as s:
+        assert sk.get_contribution(s, item.id).deleted_at is not None
+    at.session_state["workshop.facilitator"] = (code, "2468")
+    at.radio(key="workshop.view").set_value("facilitator").run()
+    at.button(key="workshop.fac.prepare").click().run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download GeoPackage", "Download CSV summary"]
+
+
+def test_page_in_thai(db: Path, code: str) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "th"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "เวิร์กช็อป: การทำแผนที่แบบมีส่วนร่วมและกระดานปรึกษาหารือ"
+    assert at.text_input(key="workshop.join.code").label == "รหัสเข้าร่วม"

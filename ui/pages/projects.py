@@ -1,0 +1,363 @@
+"""Projects page: the plan's projects on the map, filters, annotations, additions, import."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import folium.plugins
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from cmgis import webmap
+from cmgis._errors import CmgisError
+from cmgis.i18n import pick, t
+from cmgis.plan import STATUSES, STRATEGY_KEYS
+from cmgis.project_edits import (
+    ProjectDraft,
+    add_projects,
+    current_projects,
+    edit_project,
+    get_record,
+    history,
+    records,
+    report_codes,
+    undo_last,
+)
+from cmgis.project_import import drafts_from_file, geometry_from_drawing
+from cmgis.projects import filter_projects, listing_rows
+from cmgis.projects_map import add_credits, add_projects_overlay, legend_html, projects_bounds
+from ui import projects_data
+
+DRAWING_KEY = "projects_drawing"
+MAP_KEY = "projects_map"
+CENTER_LATLON = (18.790, 98.975)
+
+lang = st.session_state.get("lang", "en")
+plan = projects_data.plan()
+zones = projects_data.zones()
+store = projects_data.store()
+recs = records(store)
+current = current_projects(store, base=projects_data.base_projects(), zones=zones)
+annotations = {r.code: r.fields for r in recs if r.origin == "report"}
+zone_ids = [str(z) for z in zones["zone_id"]]
+zone_names = {
+    str(r["zone_id"]): pick(str(r["name_en"]), str(r["name_th"]), lang)
+    for r in zones.to_dict("records")
+}
+
+FLASH_KEY = "projects_flash"
+OPENED_KEY = "projects_opened_version"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
+
+
+def _error(err: Exception) -> None:
+    """Show an error; its text may quote user input, so markdown is escaped."""
+    st.error(t("projects.error", lang, message=_MD_SPECIAL.sub(r"\\\1", str(err))))
+
+
+def _done(message: str) -> None:
+    """Show ``message`` after a rerun, so every table reflects the change just stored."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+st.title(t("projects.title", lang))
+st.caption(t("projects.caption", lang))
+if FLASH_KEY in st.session_state:
+    st.success(st.session_state.pop(FLASH_KEY))
+
+ALL = "__all__"
+c1, c2, c3 = st.columns(3)
+strategy = c1.selectbox(
+    t("projects.strategy", lang),
+    [ALL, *STRATEGY_KEYS],
+    format_func=lambda k: (
+        t("projects.all", lang) if k == ALL else t(f"projects.strategy.{k}", lang)
+    ),
+    key="projects_filter_strategy",
+)
+status = c2.selectbox(
+    t("projects.status", lang),
+    [ALL, *STATUSES],
+    format_func=lambda k: t("projects.all", lang) if k == ALL else t(f"projects.status.{k}", lang),
+    key="projects_filter_status",
+)
+zone = c3.selectbox(
+    t("projects.zone", lang),
+    [ALL, *zone_ids],
+    format_func=lambda k: t("projects.all", lang) if k == ALL else zone_names[k],
+    key="projects_filter_zone",
+)
+f_strategy = None if strategy == ALL else strategy
+f_status = None if status == ALL else status
+f_zone = None if zone == ALL else zone
+
+shown = filter_projects(current, strategy=f_strategy, status=f_status, zone_id=f_zone)
+rows = listing_rows(plan, current, strategy=f_strategy, zone_id=f_zone, annotations=annotations)
+if f_status:
+    rows = [r for r in rows if r["status"] == f_status]
+total = len(listing_rows(plan, current, annotations=annotations))  # every item, unfiltered
+mapped = int(shown.geometry.notna().sum())
+
+webmap.use_local_assets()
+fmap = folium.Map(location=CENTER_LATLON, zoom_start=13, tiles=None, control_scale=True)
+folium.GeoJson(
+    zones[["zone_id", "name_en", "name_th", "geometry"]].to_json(),
+    name=t("projects.zone", lang),
+    style_function=lambda _: {"color": "#555", "weight": 1, "fillOpacity": 0.03},
+    tooltip=folium.GeoJsonTooltip(fields=["name_th" if lang == "th" else "name_en"], labels=False),
+).add_to(fmap)
+add_projects_overlay(fmap, shown, lang=lang)
+add_credits(fmap, projects_data.credits())
+bounds = projects_bounds(shown)
+if bounds:
+    fmap.fit_bounds(bounds)
+folium.plugins.Draw(
+    export=False,
+    draw_options={"circle": False, "circlemarker": False, "rectangle": False},
+).add_to(fmap)
+
+map_col, legend_col = st.columns([4, 1])
+with map_col:
+    result = st_folium(
+        fmap,
+        height=520,
+        width="stretch",
+        key=MAP_KEY,
+        returned_objects=["last_active_drawing"],
+    )
+with legend_col:
+    st.markdown(f"**{t('projects.legend', lang)}**")
+    st.html(legend_html(lang))
+    st.caption(t("projects.count", lang, shown=len(rows), total=total, mapped=mapped))
+if result and result.get("last_active_drawing"):
+    st.session_state[DRAWING_KEY] = result["last_active_drawing"]
+
+if rows:
+    table = pd.DataFrame(rows)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("projects.code", lang): table["code"],
+                t("projects.printed_label", lang): table["printed_label"],
+                t("projects.kind", lang): [t(f"projects.kind.{k}", lang) for k in table["kind"]],
+                t("projects.strategy", lang): [
+                    t(f"projects.strategy.{s}", lang) for s in table["strategy"]
+                ],
+                t("projects.status", lang): [
+                    t(f"projects.status.{s}", lang) for s in table["status"]
+                ],
+                t("projects.title_col", lang): [
+                    pick(a, b, lang)
+                    for a, b in zip(table["title_en"], table["title_th"], strict=True)
+                ],
+                t("projects.zones_touched", lang): table["zones_touched"],
+                t("projects.activities", lang): table["activities_en"],
+                t("projects.source", lang): table["source"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="projects_table",
+    )
+else:
+    st.info(t("projects.none_match", lang))
+
+tab_details, tab_add, tab_import, tab_history = st.tabs(
+    [
+        t("projects.tab.details", lang),
+        t("projects.tab.add", lang),
+        t("projects.tab.import", lang),
+        t("projects.tab.history", lang),
+    ]
+)
+
+with tab_details:
+    all_rows = listing_rows(plan, current, annotations=annotations)
+    codes = [r["code"] for r in all_rows]
+    titles = {r["code"]: pick(r["title_en"], r["title_th"], lang) for r in all_rows}
+    code = st.selectbox(
+        t("projects.pick", lang),
+        codes,
+        format_func=lambda c: f"{c} {titles[c]}",
+        key="projects_pick",
+    )
+    rec = get_record(store, code)
+    version = rec.version if rec else 0
+    fields = dict(rec.fields) if rec else {}
+    if rec:
+        st.caption(
+            t(
+                "projects.version",
+                lang,
+                version=rec.version,
+                by=rec.updated_by,
+                at=rec.updated_at[:19],
+            )
+        )
+    is_report = code in report_codes(plan)
+    if is_report:
+        st.info(t("projects.report_item", lang))
+    row = next((r for r in all_rows if r["code"] == code), None)
+    # The version the official opened: a save based on an older one is a conflict.
+    opened = st.session_state.get(OPENED_KEY)
+    if not opened or opened[0] != code:
+        st.session_state[OPENED_KEY] = opened = (code, version)
+    expected = int(opened[1])
+    if expected != version:
+        st.warning(t("projects.changed_meanwhile", lang, version=version))
+        if st.button(t("projects.reload", lang), key="projects_reload"):
+            st.session_state[OPENED_KEY] = (code, version)
+            st.rerun()
+    with st.form("projects_annotate"):
+        user = st.text_input(t("projects.your_name", lang), key="projects_user_annotate")
+        changes: dict[str, object] = {}
+        if not is_report:
+            changes["title_en"] = st.text_input(
+                t("projects.title_en", lang), value=fields.get("title_en", "")
+            )
+            changes["title_th"] = st.text_input(
+                t("projects.title_th", lang), value=fields.get("title_th", "")
+            )
+            cur_strategy = fields.get("strategy", STRATEGY_KEYS[0])
+            changes["strategy"] = st.selectbox(
+                t("projects.strategy", lang),
+                STRATEGY_KEYS,
+                index=STRATEGY_KEYS.index(cur_strategy) if cur_strategy in STRATEGY_KEYS else 0,
+                format_func=lambda k: t(f"projects.strategy.{k}", lang),
+            )
+        cur_status = (row or {}).get("status") or "proposed"
+        changes["status"] = st.selectbox(
+            t("projects.status", lang),
+            STATUSES,
+            index=STATUSES.index(cur_status) if cur_status in STATUSES else 0,
+            format_func=lambda k: t(f"projects.status.{k}", lang),
+        )
+        changes["notes"] = st.text_area(t("projects.notes", lang), value=fields.get("notes", ""))
+        if st.form_submit_button(t("projects.save", lang)):
+            try:
+                saved = edit_project(
+                    store, plan, code, changes, user=user, expected_version=expected, zones=zones
+                )
+                st.session_state[OPENED_KEY] = (code, saved.version)
+                _done(t("projects.saved", lang, code=code, version=saved.version))
+            except CmgisError as err:
+                _error(err)
+    if rec and st.button(t("projects.undo", lang), key="projects_undo"):
+        try:
+            undone = undo_last(
+                store,
+                code,
+                user=st.session_state.get("projects_user_annotate", ""),
+                expected_version=expected,
+            )
+            st.session_state[OPENED_KEY] = (code, undone.version)
+            _done(t("projects.undone", lang, code=code))
+        except CmgisError as err:
+            _error(err)
+
+with tab_add:
+    drawing = st.session_state.get(DRAWING_KEY)
+    if drawing:
+        kind = str((drawing.get("geometry") or {}).get("type", ""))
+        st.caption(t("projects.drawing_ready", lang, kind=kind))
+    else:
+        st.caption(t("projects.drawing_none", lang))
+    with st.form("projects_add", clear_on_submit=False):
+        user = st.text_input(t("projects.your_name", lang), key="projects_user_add")
+        title_en = st.text_input(t("projects.title_en", lang), key="projects_add_title_en")
+        title_th = st.text_input(t("projects.title_th", lang), key="projects_add_title_th")
+        a_strategy = st.selectbox(
+            t("projects.strategy", lang),
+            STRATEGY_KEYS,
+            format_func=lambda k: t(f"projects.strategy.{k}", lang),
+            key="projects_add_strategy",
+        )
+        a_status = st.selectbox(
+            t("projects.status", lang),
+            STATUSES,
+            format_func=lambda k: t(f"projects.status.{k}", lang),
+            key="projects_add_status",
+        )
+        a_zones = st.multiselect(
+            t("projects.pick_zones", lang),
+            zone_ids,
+            format_func=lambda k: zone_names[k],
+            key="projects_add_zones",
+        )
+        use_drawing = st.checkbox(
+            t("projects.use_drawing", lang), value=bool(drawing), key="projects_add_use_drawing"
+        )
+        a_activities = st.text_area(t("projects.activities", lang), key="projects_add_activities")
+        a_notes = st.text_area(t("projects.notes", lang), key="projects_add_notes")
+        if st.form_submit_button(t("projects.add", lang)):
+            try:
+                geom = geometry_from_drawing(drawing) if use_drawing else None
+                added = add_projects(
+                    store,
+                    [
+                        ProjectDraft(
+                            title_en=title_en,
+                            title_th=title_th,
+                            strategy=a_strategy,
+                            status=a_status,
+                            zone_ids=tuple(a_zones),
+                            geometry=geom,
+                            geometry_method="drawn",
+                            activities_en=a_activities,
+                            notes=a_notes,
+                        )
+                    ],
+                    user=user,
+                    zones=zones,
+                )
+                _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
+            except CmgisError as err:
+                _error(err)
+
+with tab_import:
+    st.caption(t("projects.upload_help", lang))
+    upload = st.file_uploader(
+        t("projects.upload", lang), type=["csv", "geojson", "json"], key="projects_upload"
+    )
+    i_user = st.text_input(t("projects.your_name", lang), key="projects_user_import")
+    if st.button(t("projects.import", lang), key="projects_import", disabled=upload is None):
+        try:
+            assert upload is not None
+            drafts = drafts_from_file(upload.name, upload.getvalue())
+            added = add_projects(store, drafts, user=i_user, zones=zones)
+            _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
+        except CmgisError as err:
+            _error(err)
+
+with tab_history:
+    changes = history(store)
+    if not changes:
+        st.caption(t("projects.history_empty", lang))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("projects.history.when", lang): [c.at[:19] for c in changes],
+                    t("projects.code", lang): [c.code for c in changes],
+                    t("projects.history.who", lang): [c.by_user for c in changes],
+                    t("projects.history.action", lang): [
+                        t(f"projects.action.{c.action}", lang) for c in changes
+                    ],
+                    t("projects.history.what", lang): [
+                        ", ".join(
+                            f"{k}={v}"
+                            for k, v in sorted(c.after.get("fields", {}).items())
+                            if k in ("title_en", "title_th", "status", "notes", "strategy")
+                        )
+                        for c in changes
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )

@@ -1,0 +1,55 @@
+"""Cached data of the Projects page: the report's projects layer, the zones, the store."""
+
+from __future__ import annotations
+
+import os
+
+import geopandas as gpd
+import streamlit as st
+
+from cmgis.catalog import load_catalog
+from cmgis.layers import load_layer
+from cmgis.plan import Plan, load_plan
+from cmgis.project_edits import open_project_edits
+from cmgis.projects import load_projects_layer
+from cmgis.store import DB_ENV_VAR, Store, open_store
+
+
+@st.cache_resource(show_spinner=False)
+def plan() -> Plan:
+    """The action plan (read once per process)."""
+    return load_plan()
+
+
+@st.cache_resource(show_spinner=False)
+def base_projects() -> gpd.GeoDataFrame:
+    """The report's projects layer (never mutated: callers get copies from cmgis)."""
+    return load_projects_layer()
+
+
+@st.cache_resource(show_spinner=False)
+def zones() -> gpd.GeoDataFrame:
+    """Layer ``zones`` (EPSG:4326)."""
+    return load_layer("zones")
+
+
+@st.cache_resource(show_spinner=False)
+def _store(location: str) -> Store:
+    return open_project_edits(open_store(location or None))
+
+
+def store() -> Store:
+    """The app's store (``CMGIS_DB`` or the user's data directory), migrated for projects."""
+    return _store(os.environ.get(DB_ENV_VAR, ""))
+
+
+#: Layers the projects are placed from; their credits are shown on the map.
+SOURCE_LAYERS = ("zones", "landmarks", "pois", "coworking", "roads")
+
+
+@st.cache_resource(show_spinner=False)
+def credits() -> list[str]:
+    """Credit lines of the projects layer and the layers it is placed from (catalog)."""
+    catalog = load_catalog()
+    ids = [i for i in ("projects", *SOURCE_LAYERS) if i in catalog.ids()]
+    return catalog.credits(ids)

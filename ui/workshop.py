@@ -1,0 +1,549 @@
+"""Workshop UI components: joining, drawing + form, board, votes, moderation, live view.
+
+Each component owns its ``st.session_state`` keys (all prefixed ``workshop.``), reads
+widgets, calls `cmgis.sketches*` and renders. No geometry is computed here. Participant
+text is shown only through `cmgis.sketches_map.escape_markdown` (markdown) or widgets that
+render plain text (st.text, st.dataframe, selectbox labels); maps escape it themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from cmgis import sketches as sk
+from cmgis._errors import CmgisError
+from cmgis.i18n import t
+from cmgis.sketches_exchange import export_workshop, import_workshop
+from cmgis.sketches_map import drawing_map, escape_markdown, live_map
+from cmgis.store import Store, open_store
+
+PARTICIPANTS = "workshop.participants"  # dict group_id -> Participant
+ACTIVE_GROUP = "workshop.active_group"  # group_id of the group that contributes now
+PENDING_SHAPE = "workshop.pending_shape"  # GeoJSON geometry waiting for its form
+SEEN_SHAPES = "workshop.seen_shapes"  # drawings already turned into a form
+MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
+FACILITATOR = "workshop.facilitator"  # (code, pin) once the PIN was accepted
+FLASH = "workshop.flash"  # one message shown after the next rerun
+LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
+
+
+@st.cache_resource(show_spinner=False)
+def _store(location: str) -> Store:
+    return open_store(location or None)
+
+
+def get_store() -> Store:
+    """The store named by ``CMGIS_DB`` (or the default), opened once per location."""
+    store = _store(os.environ.get("CMGIS_DB", ""))
+    sk.open_workshop_store(store)
+    return store
+
+
+@st.cache_resource(show_spinner=False)
+def _zones() -> tuple[gpd.GeoDataFrame | None, sk.ZoneIndex | None]:
+    try:
+        from cmgis.layers import load_layer
+
+        zones = load_layer("zones")
+        return zones, sk.ZoneIndex(zones)
+    except (CmgisError, OSError):
+        return None, None
+
+
+def zones_layer() -> gpd.GeoDataFrame | None:
+    """The zones layer (EPSG:4326), or ``None`` when it is not built."""
+    return _zones()[0]
+
+
+def zone_index() -> sk.ZoneIndex | None:
+    """The zones index for the spatial join, or ``None`` when the layer is missing."""
+    return _zones()[1]
+
+
+def zone_label(zone_id: str, lang: str) -> str:
+    """Display name of a board column (zone name, "elsewhere" or "no place")."""
+    if zone_id in (sk.ELSEWHERE, sk.NO_PLACE):
+        return t(f"workshop.zone.{zone_id}", lang)
+    zones = zones_layer()
+    if zones is not None:
+        match = zones[zones["zone_id"] == zone_id]
+        if len(match):
+            column = "name_th" if lang == "th" else "name_en"
+            return str(match.iloc[0][column])
+    return zone_id
+
+
+def flash(kind: str, message: str) -> None:
+    """Keep a message to show once after the next rerun."""
+    st.session_state[FLASH] = (kind, message)
+
+
+def show_flash() -> None:
+    """Show (and forget) the message kept by `flash`."""
+    kind, message = st.session_state.pop(FLASH, ("", ""))
+    if kind == "success":
+        st.success(message)
+    elif kind == "error":
+        st.error(message)
+
+
+def participants() -> dict[str, sk.Participant]:
+    """Groups joined in this browser session, by group id."""
+    joined: dict[str, sk.Participant] = st.session_state.setdefault(PARTICIPANTS, {})
+    return joined
+
+
+# ----------------------------------------------------------------------------------- join
+
+
+def join_panel(store: Store, lang: str) -> None:
+    """Join with the code and a group name; several groups may join on a shared screen."""
+    with st.form("workshop.join_form", clear_on_submit=False):
+        code = st.text_input(t("workshop.join.code", lang), max_chars=12, key="workshop.join.code")
+        name = st.text_input(
+            t("workshop.join.group", lang), max_chars=sk.MAX_GROUP_NAME_CHARS,
+            key="workshop.join.group",
+        )  # fmt: skip
+        submitted = st.form_submit_button(t("workshop.join.button", lang))
+    if submitted:
+        try:
+            who = sk.join_workshop(store, code, name)
+        except CmgisError as err:
+            st.error(escape_markdown(str(err)))
+        else:
+            joined = participants()
+            if joined and next(iter(joined.values())).workshop_id != who.workshop_id:
+                joined.clear()  # a different workshop: start over
+            joined[who.group_id] = who
+            st.session_state[ACTIVE_GROUP] = who.group_id
+            st.success(t("workshop.join.ok", lang, group=escape_markdown(who.group_name)))
+
+
+def create_panel(store: Store, lang: str) -> None:
+    """Facilitator: create a workshop and show its join code."""
+    with st.form("workshop.create_form"):
+        title = st.text_input(t("workshop.create.title", lang), key="workshop.create.title")
+        day = st.date_input(t("workshop.create.date", lang), value=date.today())
+        stage = st.selectbox(
+            t("workshop.create.stage", lang), sk.STAGES, index=1,
+            format_func=lambda s: t(f"workshop.stage.{s}", lang),
+        )  # fmt: skip
+        zones = zones_layer()
+        zone_ids = [] if zones is None else [str(z) for z in zones["zone_id"]]
+        focus = st.multiselect(
+            t("workshop.create.focus", lang), zone_ids, format_func=lambda z: zone_label(z, lang)
+        )
+        votes = st.number_input(
+            t("workshop.create.votes", lang), min_value=1, max_value=sk.MAX_VOTES_PER_GROUP,
+            value=sk.DEFAULT_VOTES_PER_GROUP, step=1,
+        )  # fmt: skip
+        pin = st.text_input(
+            t("workshop.create.pin", lang), type="password", key="workshop.create.pin"
+        )
+        submitted = st.form_submit_button(t("workshop.create.button", lang))
+    if submitted:
+        try:
+            ws = sk.create_workshop(
+                store, title=title, pin=pin, votes_per_group=int(votes), workshop_date=day,
+                stage=str(stage), zones_in_focus=focus,
+            )  # fmt: skip
+        except CmgisError as err:
+            st.error(escape_markdown(str(err)))
+        else:
+            st.success(t("workshop.create.ok", lang, code=ws.code))
+            st.markdown(f"## `{ws.code}`")
+
+
+def current_workshop(store: Store) -> sk.Workshop | None:
+    """The workshop the groups of this session joined, or ``None``."""
+    joined = participants()
+    if not joined:
+        return None
+    try:
+        return sk.get_workshop(store, next(iter(joined.values())).code)
+    except CmgisError:
+        return None
+
+
+def active_group_picker(lang: str) -> sk.Participant | None:
+    """On a shared screen: which of the joined groups contributes now."""
+    joined = participants()
+    if not joined:
+        return None
+    ids = list(joined)
+    current = st.session_state.get(ACTIVE_GROUP)
+    index = ids.index(current) if current in ids else 0
+    chosen = st.selectbox(
+        t("workshop.active_group", lang), ids, index=index,
+        format_func=lambda gid: joined[gid].group_name, key="workshop.active_group_select",
+    )  # fmt: skip
+    st.session_state[ACTIVE_GROUP] = chosen
+    return joined[chosen]
+
+
+# ---------------------------------------------------------------------------- drawing
+
+
+def _remember_new_drawing(result: dict[str, Any] | None) -> None:
+    if not result:
+        return
+    drawing = result.get("last_active_drawing")
+    if not drawing:
+        return
+    geometry = drawing.get("geometry") if isinstance(drawing, dict) else None
+    if not geometry:
+        return
+    fingerprint = repr(geometry)
+    seen: list[str] = st.session_state.setdefault(SEEN_SHAPES, [])
+    if fingerprint in seen:
+        return
+    seen.append(fingerprint)
+    st.session_state[PENDING_SHAPE] = geometry
+
+
+def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:
+    """The drawing map and, after each shape, the form that saves it."""
+    frame = sk.contributions_frame(store, workshop.id)
+    zones = zones_layer()
+    if zones is not None and workshop.zones_in_focus:
+        focus = zones[zones["zone_id"].isin(workshop.zones_in_focus)]
+        zones = focus if len(focus) else zones
+    fmap = drawing_map(frame, zones=zones, lang=lang, tiles=basemap_tiles())
+    st.caption(t("workshop.draw.help", lang))
+    result = st_folium(
+        fmap, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}", height=520,
+        use_container_width=True, returned_objects=["last_active_drawing"],
+    )  # fmt: skip
+    _remember_new_drawing(result)
+    pending = st.session_state.get(PENDING_SHAPE)
+    if pending is not None:
+        kind = escape_markdown(t(f"workshop.shape.{pending.get('type', '')}", lang))
+        st.info(t("workshop.form.for_shape", lang, kind=kind))
+    contribution_form(store, who, pending, lang)
+
+
+def contribution_form(
+    store: Store, who: sk.Participant, geometry: dict[str, Any] | None, lang: str
+) -> None:
+    """Category, strategy, title and comment; saves at once (a note when no shape)."""
+    label = "workshop.form.save_shape" if geometry is not None else "workshop.form.save_note"
+    with st.form("workshop.contribution_form", clear_on_submit=True):
+        category = st.selectbox(
+            t("workshop.form.category", lang), sk.CATEGORIES,
+            format_func=lambda c: t(f"workshop.category.{c}", lang), key="workshop.form.category",
+        )  # fmt: skip
+        strategy = st.selectbox(
+            t("workshop.form.strategy", lang), sk.STRATEGIES,
+            format_func=lambda s: t(f"workshop.strategy.{s}", lang), key="workshop.form.strategy",
+        )  # fmt: skip
+        title = st.text_input(
+            t("workshop.form.title", lang), max_chars=sk.MAX_TITLE_CHARS, key="workshop.form.title"
+        )
+        comment = st.text_area(
+            t("workshop.form.comment", lang), max_chars=sk.MAX_COMMENT_CHARS,
+            key="workshop.form.comment",
+        )  # fmt: skip
+        submitted = st.form_submit_button(t(label, lang))
+    if not submitted:
+        return
+    try:
+        saved = sk.add_contribution(
+            store, who, category=str(category), strategy=str(strategy), title=title,
+            comment=comment, geometry=geometry, zones=zone_index(),
+        )  # fmt: skip
+    except CmgisError as err:
+        st.error(
+            escape_markdown(str(err))
+        )  # the form keeps nothing half-saved; the shape stays pending
+        return
+    st.session_state.pop(PENDING_SHAPE, None)
+    st.session_state[MAP_KEY] = st.session_state.get(MAP_KEY, 0) + 1
+    flash("success", t("workshop.form.saved", lang, title=escape_markdown(saved.title)))
+    st.rerun()
+
+
+def my_contributions(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:
+    """The group's own contributions, with edit and delete (soft, audited)."""
+    mine = [c for c in sk.list_contributions(store, workshop.id) if c.group_id == who.group_id]
+    st.subheader(t("workshop.mine", lang, group=escape_markdown(who.group_name)))
+    if not mine:
+        st.caption(t("workshop.mine.none", lang))
+    for c in mine:
+        with st.expander(
+            f"{t(f'workshop.category.{c.category}', lang)} · {escape_markdown(c.title)}"
+        ):
+            new_category = st.selectbox(
+                t("workshop.form.category", lang), sk.CATEGORIES,
+                index=sk.CATEGORIES.index(c.category), key=f"workshop.edit.category.{c.id}",
+                format_func=lambda x: t(f"workshop.category.{x}", lang),
+            )  # fmt: skip
+            new_strategy = st.selectbox(
+                t("workshop.form.strategy", lang), sk.STRATEGIES,
+                index=sk.STRATEGIES.index(c.strategy), key=f"workshop.edit.strategy.{c.id}",
+                format_func=lambda x: t(f"workshop.strategy.{x}", lang),
+            )  # fmt: skip
+            new_title = st.text_input(
+                t("workshop.form.title", lang), value=c.title, key=f"workshop.edit.title.{c.id}",
+                max_chars=sk.MAX_TITLE_CHARS,
+            )  # fmt: skip
+            new_comment = st.text_area(
+                t("workshop.form.comment", lang), value=c.comment,
+                key=f"workshop.edit.comment.{c.id}", max_chars=sk.MAX_COMMENT_CHARS,
+            )  # fmt: skip
+            left, right = st.columns(2)
+            if left.button(t("workshop.edit.save", lang), key=f"workshop.edit.save.{c.id}"):
+                _act(t("workshop.edit.saved", lang), sk.update_contribution, store, who, c.id,
+                     title=new_title, comment=new_comment, category=str(new_category),
+                     strategy=str(new_strategy))  # fmt: skip
+            if right.button(t("workshop.edit.delete", lang), key=f"workshop.edit.delete.{c.id}"):
+                _act(t("workshop.edit.deleted", lang), sk.delete_contribution, store, who, c.id)
+
+
+def _act(success: str, action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    """Run a store action; show its error, or rerun with ``success`` shown once."""
+    try:
+        action(*args, **kwargs)
+    except CmgisError as err:
+        st.error(escape_markdown(str(err)))
+        return
+    flash("success", success)
+    st.rerun()
+
+
+# ------------------------------------------------------------------------------ board
+
+
+def board_panel(store: Store, workshop: sk.Workshop, who: sk.Participant | None, lang: str) -> None:
+    """The deliberation board: 3Ds strategy × zone, votes and comment threads."""
+    zones = zones_layer()
+    zone_ids = [] if zones is None else [str(z) for z in zones["zone_id"]]
+    board = sk.build_board(store, workshop, zone_ids=zone_ids)
+    if who is not None:
+        budget = sk.vote_budget(store, who)
+        mine = sk.group_votes(store, who)
+        st.markdown(
+            t("workshop.board.budget", lang, group=escape_markdown(who.group_name),
+              left=budget.left, total=budget.total)
+        )  # fmt: skip
+    else:
+        mine = {}
+    columns = [c for c in board.columns if any(board.cell(s, c) for s in board.strategies)]
+    if not columns:
+        st.info(t("workshop.board.empty", lang))
+        return
+    for strategy in board.strategies:
+        st.markdown(f"#### {t(f'workshop.strategy.{strategy}', lang)}")
+        cols = st.columns(len(columns))
+        for col, zone_id in zip(cols, columns, strict=True):
+            col.markdown(f"**{escape_markdown(zone_label(zone_id, lang))}**")
+            for item in board.cell(strategy, zone_id):
+                with col.container(border=True):
+                    _board_card(store, item, who, mine.get(item.id, 0), lang)
+
+
+def _board_card(
+    store: Store, item: sk.Contribution, who: sk.Participant | None, my_votes: int, lang: str
+) -> None:
+    pin = "📌 " if item.pinned else ""
+    st.markdown(f"{pin}**{escape_markdown(item.title)}**")
+    st.caption(
+        f"{t(f'workshop.category.{item.category}', lang)} · "
+        f"{escape_markdown(item.group_name)} · {'●' * item.votes or '○'} {item.votes}"
+    )
+    if item.comment:
+        st.markdown(escape_markdown(item.comment))
+    if who is None:
+        return
+    left, right = st.columns(2)
+    if left.button("+1 ●", key=f"workshop.vote.{item.id}", help=t("workshop.board.vote", lang)):
+        _act(t("workshop.board.voted", lang), sk.cast_vote, store, who, item.id)
+    if my_votes and right.button(
+        "-1 ●", key=f"workshop.unvote.{item.id}", help=t("workshop.board.unvote", lang)
+    ):
+        _act(t("workshop.board.unvoted", lang), sk.retract_vote, store, who, item.id)
+    with st.expander(t("workshop.board.comments", lang, n=len(item.comments))):
+        for comment in item.comments:
+            st.markdown(
+                f"**{escape_markdown(comment.group_name)}**: {escape_markdown(comment.body)}"
+            )
+        body = st.text_input(
+            t("workshop.board.comment", lang), key=f"workshop.comment.{item.id}",
+            max_chars=sk.MAX_COMMENT_CHARS,
+        )  # fmt: skip
+        if st.button(t("workshop.board.send", lang), key=f"workshop.send.{item.id}"):
+            _act(t("workshop.board.sent", lang), sk.add_comment, store, who, item.id, body)
+
+
+# ------------------------------------------------------------------------ facilitator
+
+
+def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
+    """PIN entry; returns (code, pin) once accepted (wrong PINs are slowed down)."""
+    current = st.session_state.get(FACILITATOR)
+    if current is not None:
+        return tuple(current)  # type: ignore[return-value]
+    with st.form("workshop.pin_form"):
+        code = st.text_input(t("workshop.join.code", lang), key="workshop.fac.code")
+        pin = st.text_input(t("workshop.fac.pin", lang), type="password", key="workshop.fac.pin")
+        submitted = st.form_submit_button(t("workshop.fac.enter", lang))
+    if submitted:
+        try:
+            ws = sk.verify_pin(store, code, pin)
+        except CmgisError as err:
+            st.error(escape_markdown(str(err)))
+            return None
+        st.session_state[FACILITATOR] = (ws.code, pin)
+        st.rerun()
+    return None
+
+
+def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
+    """Hide/show, pin/unpin and merge duplicates (each checks the PIN again)."""
+    ws = sk.get_workshop(store, code)
+    items = sk.list_contributions(store, ws.id, include_hidden=True)
+    if not items:
+        return
+    by_id = {c.id: c for c in items}
+
+    def label(cid: str) -> str:
+        c = by_id[cid]
+        flags = ("🚫 " if c.hidden else "") + ("📌 " if c.pinned else "")
+        return f"{flags}{c.title} — {c.group_name}"
+
+    st.markdown(f"#### {t('workshop.fac.moderation', lang)}")
+    chosen = st.selectbox(
+        t("workshop.fac.pick", lang), list(by_id), format_func=label, key="workshop.fac.pick"
+    )
+    item = by_id[chosen]
+    a, b = st.columns(2)
+    hide_key = "workshop.fac.show" if item.hidden else "workshop.fac.hide"
+    if a.button(t(hide_key, lang), key="workshop.fac.hide_btn"):
+        _act(t("workshop.fac.done", lang), sk.set_hidden, store, code, pin, item.id,
+             hidden=not item.hidden)  # fmt: skip
+    pin_key = "workshop.fac.unpin" if item.pinned else "workshop.fac.pin_item"
+    if b.button(t(pin_key, lang), key="workshop.fac.pin_btn"):
+        _act(t("workshop.fac.done", lang), sk.set_pinned, store, code, pin, item.id,
+             pinned=not item.pinned)  # fmt: skip
+    if item.comments:
+        comment_ids = [m.id for m in item.comments]
+        bodies = {m.id: f"{m.group_name}: {m.body}" for m in item.comments}
+        hide_comment = st.selectbox(
+            t("workshop.fac.comment", lang), comment_ids, format_func=bodies.__getitem__,
+            key="workshop.fac.comment_pick",
+        )  # fmt: skip
+        if st.button(t("workshop.fac.hide_comment", lang), key="workshop.fac.hide_comment_btn"):
+            _act(t("workshop.fac.done", lang), sk.hide_comment, store, code, pin, hide_comment)
+    others = [cid for cid in by_id if cid != chosen]
+    if others:
+        duplicate = st.selectbox(
+            t("workshop.fac.duplicate", lang), others, format_func=label, key="workshop.fac.dup"
+        )
+        if st.button(t("workshop.fac.merge", lang), key="workshop.fac.merge_btn"):
+            _act(t("workshop.fac.done", lang), sk.merge_duplicates, store, code, pin,
+                 keep_id=item.id, duplicate_id=str(duplicate))  # fmt: skip
+
+
+def live_view(store: Store, code: str, lang: str) -> None:
+    """The projector view: map by category, heat map, tallies, votes, participation."""
+    ws = sk.get_workshop(store, code)
+    frame = sk.contributions_frame(store, ws.id)
+    st.markdown(f"### {escape_markdown(ws.title)} · `{ws.code}`")
+    st.caption(f"{t(f'workshop.stage.{ws.stage}', lang)} · {ws.workshop_date}")
+    m1, m2, m3 = st.columns(3)
+    part = sk.participation(store, ws.id)
+    m1.metric(t("workshop.live.groups", lang), len(part))
+    m2.metric(t("workshop.live.contributions", lang), len(frame))
+    m3.metric(t("workshop.live.votes", lang), int(frame["votes"].sum()) if len(frame) else 0)
+    st_folium(
+        _cached_live_map(frame, lang), key="workshop.live_map", height=480,
+        use_container_width=True, returned_objects=[],
+    )  # fmt: skip
+    left, right = st.columns(2)
+    tallies = sk.tallies_by_zone_category(frame)
+    tallies.index = [zone_label(str(z), lang) for z in tallies.index]
+    tallies.columns = [
+        t(f"workshop.category.{c}", lang) if c != "total" else t("workshop.live.total", lang)
+        for c in tallies.columns
+    ]
+    left.markdown(f"**{t('workshop.live.tallies', lang)}**")
+    left.dataframe(tallies, use_container_width=True)
+    right.markdown(f"**{t('workshop.live.top', lang)}**")
+    top = pd.DataFrame(frame[["title", "group_name", "votes"]])
+    right.dataframe(
+        top.sort_values("votes", ascending=False).head(10),
+        use_container_width=True, hide_index=True,
+    )  # fmt: skip
+    st.markdown(f"**{t('workshop.live.participation', lang)}**")
+    st.dataframe(part, use_container_width=True, hide_index=True)
+
+
+def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
+    """The same map object while nothing changed, so a refresh does not reload the iframe.
+
+    folium gives every element a random id; a map built again renders different HTML and
+    streamlit-folium would remount it (a flicker on the projector every few seconds).
+    """
+    columns = ["id", "updated_at", "votes", "n_comments", "hidden", "pinned"]
+    signature = (lang, basemap_tiles(), pd.util.hash_pandas_object(frame[columns]).sum())
+    cached = st.session_state.get(LIVE_MAP)
+    if cached is None or cached[0] != signature:
+        cached = (signature, live_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles()))
+        st.session_state[LIVE_MAP] = cached
+    return cached[1]
+
+
+def basemap_tiles() -> str | None:
+    """OpenStreetMap tiles when the user switched them on (needs internet), else none."""
+    return "OpenStreetMap" if st.session_state.get("workshop.basemap", False) else None
+
+
+def downloads(store: Store, code: str, lang: str) -> None:
+    """Download buttons for the GeoPackage and the CSV summary, made when asked for."""
+    if not st.button(t("workshop.fac.prepare", lang), key="workshop.fac.prepare"):
+        return
+    with tempfile.TemporaryDirectory(prefix="cmgis-workshop-") as tmp:
+        try:
+            gpkg, summary = export_workshop(store, code, Path(tmp) / f"workshop-{code}.gpkg")
+        except CmgisError as err:
+            st.error(escape_markdown(str(err)))
+            return
+        gpkg_bytes, csv_bytes = gpkg.read_bytes(), summary.read_bytes()
+    left, right = st.columns(2)
+    left.download_button(
+        t("workshop.fac.download_gpkg", lang), gpkg_bytes, file_name=gpkg.name,
+        mime="application/geopackage+sqlite3", key="workshop.fac.dl_gpkg", on_click="ignore",
+    )  # fmt: skip
+    right.download_button(
+        t("workshop.fac.download_csv", lang), csv_bytes, file_name=summary.name,
+        mime="text/csv", key="workshop.fac.dl_csv", on_click="ignore",
+    )  # fmt: skip
+
+
+def import_panel(store: Store, code: str, pin: str, lang: str) -> None:
+    """Merge an exported workshop GeoPackage into this workshop (all or nothing)."""
+    upload = st.file_uploader(
+        t("workshop.fac.import", lang), type=["gpkg"], key="workshop.fac.upload"
+    )
+    if upload is None or not st.button(t("workshop.fac.import_go", lang), key="workshop.fac.imp"):
+        return
+    with tempfile.TemporaryDirectory(prefix="cmgis-import-") as tmp:
+        path = Path(tmp) / "upload.gpkg"
+        path.write_bytes(upload.getvalue())
+        try:
+            result = import_workshop(store, path, into_code=code, into_pin=pin, zones=zone_index())
+        except CmgisError as err:
+            st.error(escape_markdown(str(err)))
+            return
+    st.success(
+        t("workshop.fac.imported", lang, n=result.contributions, skipped=result.skipped_existing)
+    )
