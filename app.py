@@ -16,9 +16,18 @@ PAGES = [
     ),
     st.Page("ui/pages/map.py", title=t("map.nav.map", lang), icon="🗺️", url_path="map"),
     st.Page("ui/pages/zones.py", title=t("map.nav.zones", lang), icon="📋", url_path="zones"),
-    st.Page("ui/pages/projects.py", title="Projects", icon="📌", url_path="projects"),
-    st.Page("ui/pages/workshop.py", title="Workshop", icon="🗳️", url_path="workshop"),
-    st.Page("ui/pages/suitability.py", title="Suitability", icon="🎯", url_path="suitability"),
+    st.Page(
+        "ui/pages/projects.py", title=t("map.nav.projects", lang), icon="📌", url_path="projects"
+    ),
+    st.Page(
+        "ui/pages/workshop.py", title=t("map.nav.workshop", lang), icon="🗳️", url_path="workshop"
+    ),
+    st.Page(
+        "ui/pages/suitability.py",
+        title=t("map.nav.suitability", lang),
+        icon="🎯",
+        url_path="suitability",
+    ),
     st.Page("ui/pages/about.py", title=t("map.nav.about", lang), icon="ℹ️", url_path="about"),
 ]
 

@@ -25,6 +25,7 @@ AREA_KINDS: tuple[str, ...] = ("zones", "tambons")
 #: The view a map opens at: the municipality and the five districts.
 DEFAULT_VIEW: tuple[float, float, int] = (18.782, 98.962, 13)
 _ZOOM_RANGE = (10, 18)
+_OWN_PARAMS = ("page", "lang", "zone", "layers", "indicator", "view")
 
 
 def parse_lang(value: str | None) -> str:
@@ -121,8 +122,8 @@ def write_to_url(page: str) -> None:
     if state.get("map_view"):
         wanted["view"] = format_view(state["map_view"])
     qp = st.query_params
-    for key in [k for k in qp if k not in wanted]:
-        del qp[key]
+    for key in [k for k in _OWN_PARAMS if k in qp and k not in wanted]:
+        del qp[key]  # other pages' own parameters are left alone
     for key, value in wanted.items():
         if qp.get(key) != value:
             qp[key] = value

@@ -12,12 +12,14 @@ import math
 import pandas as pd
 import streamlit as st
 
+from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from cmgis.indicators import indicator_definitions
 from cmgis.profiles import IndicatorRow, ZoneProfile, indicator_ranks
 from cmgis.webmap import format_number
 from ui import data
 from ui.display import show_table, unit_text
+from ui.zone_projects import render_zone_projects
 
 
 def _copy_zone() -> None:
@@ -156,6 +158,10 @@ def profile(zone_id: str, lang: str) -> None:
     lines = [f"- {t(f'map.zones.strategy.{s}', lang)}" for s in p.strategies]
     lines += [f"- {t(f'map.plan.{code}', lang)}" for code in p.plan_items]
     st.markdown("\n".join(lines) if lines else "—")
+    try:  # the action plan's projects placed in this zone (the Projects feature)
+        render_zone_projects(zone_id, lang)
+    except CmgisError as err:
+        st.caption(str(err))
 
 
 def _md(text: str) -> str:

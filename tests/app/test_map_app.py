@@ -10,6 +10,12 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
+@pytest.fixture(autouse=True)
+def _throwaway_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zone profiles list the projects from the store: use a temporary one."""
+    monkeypatch.setenv("CMGIS_DB", str(tmp_path / "store.sqlite"))
+
+
 def _app(**params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in params.items():
@@ -45,6 +51,8 @@ def test_choosing_a_zone_updates_its_profile() -> None:
     speed = indicator_table[indicator_table["Indicator"] == "Internet speed (Mbit/s)"].iloc[0]
     assert speed["Value"] == "no data"
     assert at.query_params["zone"] == "suan_dok"
+    # the plan's projects placed in the zone are listed in its profile
+    assert any(sub.value == "Projects touching this zone" for sub in at.subheader)
 
 
 def test_switching_language_changes_labels() -> None:
