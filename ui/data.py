@@ -11,13 +11,17 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from cmgis import sketches as sk
 from cmgis import webmap
 from cmgis.catalog import Catalog, load_catalog
+from cmgis.i18n import t
 from cmgis.indicators import ISCScore, definition, isc_scores, load_indicators
 from cmgis.layers import load_layer
 from cmgis.profiles import ZoneProfile, zone_profile
 from cmgis.relief import relief_from_tif
+from cmgis.sketches_map import CATEGORY_COLORS, contributions_layer
 from ui.display import unit_text
+from ui.workshop import get_store
 
 
 @st.cache_resource(show_spinner=False)
@@ -119,6 +123,33 @@ def choropleth_spec(
     )
 
 
+def workshops() -> list[sk.Workshop]:
+    """The workshops in the app's store (live: not cached)."""
+    return sk.list_workshops(get_store())
+
+
+@st.cache_data(show_spinner=False, ttl=20)
+def contributions(workshop_id: str) -> gpd.GeoDataFrame:
+    """A workshop's visible contributions (EPSG:4326), re-read at most every 20 s."""
+    return sk.contributions_frame(get_store(), workshop_id)
+
+
+def contributions_overlay(workshop_id: str, lang: str) -> webmap.Overlay:
+    """A workshop's contributions as a map overlay with a legend of their categories."""
+    frame = contributions(workshop_id)
+    title = t("workshop.map.layer", lang)
+    items = tuple(
+        webmap.LegendItem(
+            webmap.LayerStyle("point", color, color, 0.8).swatch_html(),
+            t(f"workshop.category.{cat}", lang),
+        )
+        for cat, color in CATEGORY_COLORS.items()
+    )
+    return webmap.Overlay(
+        contributions_layer(frame, lang=lang, name=title), webmap.LegendSection(title, items)
+    )
+
+
 def map_object(
     layer_ids: tuple[str, ...],
     indicator: tuple[str, str] | None,
@@ -128,6 +159,7 @@ def map_object(
     lang: str,
     detail: int,
     view: tuple[float, float, int],
+    workshop_id: str = "",
 ) -> folium.Map:
     """A new folium map for these choices, from cached prepared layers.
 
@@ -145,6 +177,7 @@ def map_object(
         credits=catalog().credits(),
         basemap=basemap,
         choropleth=spec,
+        overlays=[contributions_overlay(workshop_id, lang)] if workshop_id else [],
     )
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cmgis import webmap
+from cmgis._errors import CmgisError
 from cmgis.catalog import THEMES
 from cmgis.i18n import t
 from cmgis.indicators import indicator_definitions
@@ -40,8 +41,8 @@ DRAW_ORDER: tuple[str, ...] = (
 MAP_HEIGHT_PX = 660
 
 
-def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str]:
-    """Layers, indicator, scheme, class count and basemap as the widgets will show them.
+def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str, str]:
+    """Layers, indicator, scheme, classes, basemap and workshop as the widgets will show them.
 
     Read from session state before the widgets are drawn, so the map can be sent to the
     browser first (it then loads while the panel's widgets load).
@@ -60,7 +61,8 @@ def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str]
     scheme = str(state.get("_w_map_scheme", state.get("map_scheme", "quantiles")))
     k = int(state.get("_w_map_k", state.get("map_k", 5)))
     basemap = str(state.get("_w_map_basemap", state.get("map_basemap", "relief")))
-    return layers, indicator, scheme, k, basemap
+    workshop = str(state.get("_w_map_workshop", state.get("map_workshop", "")) or "")
+    return layers, indicator, scheme, k, basemap, workshop
 
 
 def layer_panel(lang: str) -> list[str]:
@@ -152,6 +154,30 @@ def basemap_picker(lang: str) -> str:
     return str(basemap)
 
 
+def workshop_picker(lang: str) -> str:
+    """Show one workshop's contributions on the map (or none); returns its id or ""."""
+    try:
+        found = data.workshops()
+    except CmgisError as err:
+        st.caption(str(err))
+        return ""
+    names = {w.id: f"{w.title} ({w.workshop_date})" for w in found}
+    st.caption(t("map.panel.workshop", lang))
+    current = st.session_state.get("map_workshop", "")
+    options = ["", *names]
+    wid = st.selectbox(
+        t("workshop.map.layer", lang),
+        options,
+        index=options.index(current) if current in options else 0,
+        format_func=lambda w: names.get(w, t("map.panel.indicator_none", lang)),
+        key="_w_map_workshop",
+        disabled=not names,
+        help=None if names else t("map.panel.no_workshops", lang),
+    )
+    st.session_state["map_workshop"] = wid or ""
+    return str(wid or "")
+
+
 def _build_view() -> tuple[float, float, int]:
     view = st.session_state.get("map_build_view") or st.session_state.get("map_view")
     return tuple(view) if view else DEFAULT_VIEW  # type: ignore[return-value]
@@ -159,13 +185,15 @@ def _build_view() -> tuple[float, float, int]:
 
 def render_map(
     layer_ids: list[str], indicator: tuple[str, str] | None, scheme: str, k: int, basemap: str,
-    lang: str,
+    lang: str, workshop_id: str = "",
 ) -> None:  # fmt: skip
     """Draw the map; a click on a zone selects it, moving the map updates the URL view."""
     view = _build_view()
     st.session_state["map_build_view"] = view
     detail = webmap.detail_for_zoom(view[2])
-    m = data.map_object(tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view)
+    m = data.map_object(
+        tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id
+    )
     st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{basemap}", lang)))
     out = st_folium(
         m,

@@ -695,6 +695,18 @@ def relief_layer(
     return WebLayer(layer_id, title, relief_url=str(url), relief_bounds=bounds)
 
 
+@dataclass(frozen=True)
+class Overlay:
+    """A ready folium layer made by another cmgis module, with its legend rows.
+
+    For instance a workshop's contributions (`cmgis.sketches_map.contributions_layer`),
+    which escapes its own text. It is drawn above the prepared layers.
+    """
+
+    element: Any
+    legend: LegendSection | None = None
+
+
 def build_map(
     layers: Sequence[WebLayer],
     *,
@@ -704,6 +716,7 @@ def build_map(
     credits: Sequence[str],
     basemap: str = "relief",
     choropleth: ChoroplethSpec | None = None,
+    overlays: Sequence[Overlay] = (),
     asset_base_url: str = DEFAULT_ASSET_BASE_URL,
 ) -> folium.Map:
     """A folium map of the given layers, with legend, credits, scale, fullscreen, measure.
@@ -726,6 +739,8 @@ def build_map(
         background), ``"osm"`` or ``"carto"`` (online tiles, shown only when reachable).
     choropleth
         An indicator to draw as classes, or ``None``.
+    overlays
+        Ready folium layers drawn on top (each with its legend section).
     """
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
@@ -771,6 +786,10 @@ def build_map(
                 no_data_count=no_data,
             )
         )
+    for overlay in overlays:
+        overlay.element.add_to(m)
+        if overlay.legend is not None:
+            sections.append(overlay.legend)
     sections.append(layer_legend_section(visible, lang=lang))
     note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{basemap}', lang)}"
     _Legend(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)

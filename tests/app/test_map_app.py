@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
+
+from cmgis import sketches as sk
+from cmgis.store import open_store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -117,3 +122,21 @@ def test_a_data_gap_indicator_is_drawn_as_no_data() -> None:
     assert "no data" in html
     # no class ranges at all: nothing is coloured as if it had a value
     assert "per km" not in html.split("Internet speed", 1)[1].split("Layers", 1)[0]
+
+
+def test_a_workshop_s_contributions_show_on_the_map() -> None:
+    with open_store(os.environ["CMGIS_DB"]) as store:
+        sk.open_workshop_store(store)
+        ws = sk.create_workshop(store, title="Co-sensing <b>", pin="2468")
+        group = sk.join_workshop(store, ws.code, "planners")
+        sk.add_contribution(
+            store, group, category="problem", strategy="default",
+            title="Flooding <script>x</script>", geometry=Point(98.98, 18.79),
+        )  # fmt: skip
+    at = _app(page="map").run()
+    assert "Workshop contributions" not in _map_html(at)
+    at.selectbox(key="_w_map_workshop").set_value(ws.id).run()
+    assert not at.exception
+    html = _map_html(at)
+    assert "Workshop contributions (hand-drawn)" in html  # the legend lists the overlay
+    assert "Flooding" in html and "<script>x</script>" not in html

@@ -13,13 +13,14 @@ def _map_fragment() -> None:
     lang = current_lang()
     panel, main = st.columns([1, 3], gap="medium")
     # the map goes out first so the browser loads it while the panel's widgets load
-    layer_ids, indicator, scheme, k, basemap = map_panel.current_choices()
+    layer_ids, indicator, scheme, k, basemap, workshop = map_panel.current_choices()
     with main:
-        map_panel.render_map(layer_ids, indicator, scheme, k, basemap, lang)
+        map_panel.render_map(layer_ids, indicator, scheme, k, basemap, lang, workshop)
     with panel:
         map_panel.basemap_picker(lang)
         map_panel.indicator_panel(lang)
         map_panel.layer_panel(lang)
+        map_panel.workshop_picker(lang)
     with main:
         map_panel.zone_summary(lang)
     write_to_url("map")
