@@ -282,3 +282,11 @@ def test_build_map_has_credits_legend_controls_and_no_outside_assets(
     assert json.dumps("OpenStreetMap (ออนไลน์)")[1:-1] in online  # legend note, JSON-encoded
     with pytest.raises(InputError):
         webmap.build_map(layers, center=(0, 0), zoom=3, lang="en", credits=[], basemap="x")
+
+
+def test_project_labels_carry_code_title_and_approximate_flag() -> None:
+    row = {"code": "P06", "title_en": "Mae Kha <canal>", "title_th": "", "approximate": True}
+    assert webmap.feature_label("projects", row, "th") == ("P06 Mae Kha <canal> (ขอบเขตโดยประมาณ)")
+    assert webmap.escape_label(webmap.feature_label("projects", row, "en")).startswith(
+        "P06 Mae Kha &lt;canal&gt;"
+    )

@@ -27,6 +27,7 @@ DRAW_ORDER: tuple[str, ...] = (
     "elevation",
     "tambons",
     "zones",
+    "projects",
     "old_city_moat",
     "old_city_walls",
     "mae_kha_canal",

@@ -206,7 +206,7 @@ def simplify_for_web(gdf: gpd.GeoDataFrame, *, detail: int) -> gpd.GeoDataFrame:
 # Layers: styles, labels, GeoJSON for the browser
 # ---------------------------------------------------------------------------------------
 
-GeometryKind = Literal["polygon", "line", "point", "cluster", "relief"]
+GeometryKind = Literal["polygon", "line", "point", "cluster", "relief", "mixed"]
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ class LayerStyle:
     def leaflet_style(self) -> dict[str, Any]:
         """Leaflet path options (``color``, ``weight``, ``fillColor`` …) of this style."""
         style: dict[str, Any] = {"color": self.color, "weight": self.weight, "opacity": 0.9}
-        if self.kind in ("polygon", "point"):
+        if self.kind in ("polygon", "point", "mixed"):
             style["fillColor"] = self.fill_color or self.color
             style["fillOpacity"] = self.fill_opacity
         else:
@@ -276,6 +276,8 @@ LAYER_STYLES: dict[str, LayerStyle] = {
     "landmarks": LayerStyle("point", "#252525", "#ffffff", 1.0, radius_px=6, weight=2),
     "roads": LayerStyle("line", "#969696", weight=0.8),
     "elevation": LayerStyle("relief", "#a9c8a0"),
+    # the action plan's place-bound projects: areas, lines and points (Projects feature)
+    "projects": LayerStyle("mixed", "#b15928", "#ffff99", 0.35, weight=2, dash_array="6 4"),
 }
 
 #: Layers shown when nobody chose otherwise. Off: the 4,557 POIs (clustered when on; they
@@ -317,6 +319,12 @@ def feature_label(layer_id: str, row: Mapping[str, Any], lang: str) -> str:
         if cat_text.startswith("map.poi_category."):
             cat_text = category
         return f"{name} ({cat_text})" if name and cat_text else name or cat_text
+    if layer_id == "projects":
+        title = pick(_text(row.get("title_en")), _text(row.get("title_th")), lang)
+        label = f"{_text(row.get('code'))} {title}".strip()
+        if _truthy(row.get("approximate")):
+            label += f" ({t('map.approximate_geometry', lang)})"
+        return label
     if layer_id == "landmarks":
         kind = _text(row.get("kind"))
         return f"{name} ({kind})" if name and kind else name or kind
@@ -851,7 +859,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
         folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True) if has_labels else None
     )
     kwargs: dict[str, Any] = {}
-    if style.kind == "point":
+    if style.kind in ("point", "mixed"):
         kwargs["marker"] = folium.CircleMarker(**_marker_options(style))
         if has_labels:  # a click keeps the name on screen (labels are escaped already)
             kwargs["popup"] = folium.GeoJsonPopup(fields=["label"], labels=False)
