@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely.affinity
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
 from cmgis import webmap
 from cmgis._errors import InputError
@@ -290,3 +290,14 @@ def test_project_labels_carry_code_title_and_approximate_flag() -> None:
     assert webmap.escape_label(webmap.feature_label("projects", row, "en")).startswith(
         "P06 Mae Kha &lt;canal&gt;"
     )
+
+
+def test_multipoints_become_one_feature_per_point() -> None:
+    gdf = gpd.GeoDataFrame(
+        {"code": ["P07"], "title_en": ["Co-working spread out"], "approximate": [False]},
+        geometry=[MultiPoint([(98.97, 18.79), (98.99, 18.80)])],
+        crs="EPSG:4326",
+    )
+    fc = webmap.feature_collection(gdf, layer_id="projects", lang="en", detail=1)
+    assert [f["geometry"]["type"] for f in fc["features"]] == ["Point", "Point"]
+    assert {f["properties"]["label"] for f in fc["features"]} == {"P07 Co-working spread out"}

@@ -366,6 +366,10 @@ def feature_collection(
         # one merged multi-line instead of 34k short edges: far fewer repeated vertices
         merged = shapely.line_merge(shapely.union_all(web.geometry.to_numpy()))
         web = gpd.GeoDataFrame({"label": [""]}, geometry=[merged], crs=gdf.crs)
+    if web.geom_type.eq("MultiPoint").any():
+        # one marker per point: Leaflet makes a MultiPoint a layer group, which the
+        # marker, tooltip and click handlers of the map do not expect
+        web = web.explode(index_parts=False).reset_index(drop=True)
     web = simplify_for_web(web, detail=detail)
     data: dict[str, Any] = json.loads(web.to_json(drop_id=True))
     data.pop("bbox", None)
@@ -847,7 +851,12 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
             rows,
             callback=callback,
             name=layer.title,
-            options={"maxClusterRadius": 45, "disableClusteringAtZoom": 17},
+            icon_create_function=_CLUSTER_ICON_JS % (style.color, style.fill_color or style.color),
+            options={
+                "maxClusterRadius": 50,
+                "disableClusteringAtZoom": 17,
+                "showCoverageOnHover": False,
+            },
         ).add_to(m)
         return
     fc = layer.feature_collection or {"type": "FeatureCollection", "features": []}
