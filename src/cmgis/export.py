@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import re
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -645,9 +646,12 @@ def _reprojected(
             array = src.read(1)
             transform = src.transform
         else:
-            transform, width, height = calculate_default_transform(
-                src.crs, crs, src.width, src.height, *src.bounds
-            )
+            with warnings.catch_warnings():
+                # rasterio 1.4 multiplies Affine objects with `*`, which affine 3.x flags
+                warnings.simplefilter("ignore", PendingDeprecationWarning)
+                transform, width, height = calculate_default_transform(
+                    src.crs, crs, src.width, src.height, *src.bounds
+                )
             array = np.full((height, width), nodata, dtype=dtype)
             reproject(
                 source=rasterio.band(src, 1),
@@ -874,6 +878,14 @@ def _write_kml(
     path: Path,
     when: dt.datetime,
 ) -> None:
+    if path.suffix.lower() == ".kmz":
+        # LIBKML cannot append layers to a KMZ: write the KML, then zip it as doc.kml.
+        with tempfile.TemporaryDirectory() as tmp:
+            kml = Path(tmp) / "doc.kml"
+            _write_kml(layers, metas, crs, kml, when)
+            with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.write(kml, arcname="doc.kml")
+        return
     credits = "; ".join(credit_lines(metas[i] for i in layers))
     first = True
     for layer_id, data in layers.items():
@@ -905,17 +917,18 @@ def _write_kml(
 
 
 def vector_to_csv_frame(gdf: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
-    """Attributes plus ``wkt`` (in ``gdf``'s CRS ``crs``), and for points ``lon``/``lat``.
+    """Attributes plus ``wkt`` in ``crs``, and for points ``lon``/``lat``.
 
-    ``lon``/``lat`` are always WGS 84 degrees; in a projected CRS points also get ``x_m``
-    and ``y_m`` (the coordinates in ``crs``, metres).
+    ``lon``/``lat`` are WGS 84 degrees taken from the data before reprojection; in a
+    projected CRS points also get ``x_m`` and ``y_m`` (their coordinates in ``crs``).
     """
-    geom = gdf.geometry
-    frame = pd.DataFrame(gdf.drop(columns=geom.name))
+    projected = prepare_vector(gdf, crs)
+    geom = projected.geometry
+    frame = pd.DataFrame(projected.drop(columns=geom.name))
     frame["wkt"] = geom.to_wkt(rounding_precision=-1)
     is_point = (geom.geom_type == "Point").to_numpy()
     if is_point.any():
-        lonlat = geom.to_crs("EPSG:4326") if crs != "EPSG:4326" else geom
+        lonlat = gdf.geometry.to_crs("EPSG:4326").reset_index(drop=True)
         frame["lon"] = np.where(is_point, lonlat.x.where(is_point), np.nan)
         frame["lat"] = np.where(is_point, lonlat.y.where(is_point), np.nan)
         if crs != "EPSG:4326":
@@ -934,7 +947,8 @@ def _write_csv(
     with tempfile.TemporaryDirectory() as tmp:
         files = []
         for layer_id, data in layers.items():
-            gdf = prepare_vector(_vector(data), crs, name=layer_id)
+            gdf = _vector(data)
+            require_crs(gdf, name=layer_id)
             file = Path(tmp) / f"{layer_id}.csv"
             # A byte-order mark so Excel reads the Thai text as UTF-8.
             vector_to_csv_frame(gdf, crs).to_csv(file, index=False, encoding="utf-8-sig")
