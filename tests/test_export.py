@@ -286,7 +286,7 @@ def test_several_rasters_are_zipped(tmp_path: Path, dem_tif: Path) -> None:
 
 
 def test_raster_as_shapefile_is_refused(tmp_path: Path, dem_tif: Path) -> None:
-    with pytest.raises(InputError, match="raster layer.*GeoTIFF"):
+    with pytest.raises(InputError, match=r"raster layer.*GeoTIFF"):
         export_layers(
             {"dem": RasterSource(dem_tif)}, METAS, fmt="shp", crs=4326, output=tmp_path / "x.zip"
         )
