@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from cmgis._cli import core
 from cmgis._errors import CmgisError
@@ -18,7 +19,7 @@ _COMMAND_MODULES = [core]
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, exit 2, as argparse does
+    def error(self, message: str) -> NoReturn:  # one clear line, exit 2, as argparse does
         self.print_usage(sys.stderr)
         self.exit(2, f"cmgis: error: {message}\n")
 

@@ -1,0 +1,203 @@
+"""Core sub-commands: layers, build-layers, indicators, zones, isc, app."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from cmgis import settings
+from cmgis._errors import CmgisError
+
+
+def register(sub: Any) -> None:
+    """Add the core sub-commands to ``sub`` (an argparse sub-parsers action)."""
+    p = sub.add_parser("layers", help="list the layer catalog")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_layers)
+
+    p = sub.add_parser("build-layers", help="rebuild data/layers/ from data/raw/ (deterministic)")
+    p.set_defaults(func=cmd_build_layers)
+
+    p = sub.add_parser("indicators", help="the zone (or tambon) indicator table")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--areas", choices=["zones", "tambons"], default="zones")
+    p.add_argument("--definitions", action="store_true", help="print the definitions instead")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("zones", help="the five districts with their method and parameters")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_zones)
+
+    p = sub.add_parser("isc", help="Chiang Mai's ISC scores as the report gives them")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_isc)
+
+    p = sub.add_parser("app", help="start the Streamlit app on the bundled data")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_app)
+
+
+CATALOG_COLUMNS = (
+    "id",
+    "title_en",
+    "title_th",
+    "geometry_type",
+    "feature_count",
+    "source",
+    "licence",
+    "credit",
+    "method",
+    "date",
+    "approximate",
+)
+
+
+def _print_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            ["true" if row[c] is True else "false" if row[c] is False else row[c] for c in columns]
+        )
+
+
+def cmd_layers(args: argparse.Namespace) -> int:
+    """Print the catalog: one row per layer (tab-separated, or JSON)."""
+    from cmgis.catalog import load_catalog
+
+    catalog = load_catalog()
+    rows = [asdict(e) for e in catalog.layers]
+    if args.json:
+        out = {"layers": [{c: r[c] for c in CATALOG_COLUMNS} | r for r in rows]}
+        out["no_data"] = [asdict(e) for e in catalog.no_data]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        _print_table(rows, CATALOG_COLUMNS)
+    return 0
+
+
+def cmd_build_layers(args: argparse.Namespace) -> int:
+    """Rebuild every layer, the catalog and the indicator tables."""
+    from cmgis.build import build_layers
+
+    catalog = build_layers()
+    for e in catalog.layers:
+        print(f"{e.id}\t{e.geometry_type}\t{e.feature_count}", file=sys.stderr)
+    print(f"built {len(catalog.layers)} layers into {settings.LAYERS_DIR}")
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """Print the indicator table or the definitions."""
+    from cmgis import indicators
+
+    if args.definitions:
+        defs = [asdict(d) for d in indicators.indicator_definitions()]
+        if args.format == "json":
+            print(json.dumps(defs, ensure_ascii=False, indent=2))
+        else:
+            cols = tuple(defs[0])
+            _print_csv(defs, cols)
+        return 0
+    table = indicators.load_indicators(args.areas)
+    if args.format == "json":
+        scores = indicators.normalised_scores(table)
+        records = []
+        for key in table.index:
+            values = {str(k): _json_number(v) for k, v in table.loc[key].items()}
+            score = {str(k): _json_number(v) for k, v in scores.loc[key].items()}
+            records.append({str(table.index.name): key, "values": values, "scores_0_100": score})
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        # "no data" stays empty in CSV, never 0
+        table.to_csv(sys.stdout, float_format="%.4f", lineterminator="\n")
+    return 0
+
+
+def _json_number(value: Any) -> float | None:
+    """A float for JSON, ``None`` for no data (NaN)."""
+    number = float(value)
+    return None if number != number else number
+
+
+def _print_csv(rows: list[dict[str, Any]], cols: tuple[str, ...]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("|".join(v) if isinstance(v, tuple) else v) for k, v in r.items()})
+
+
+ZONE_COLUMNS = (
+    "zone_id",
+    "name_en",
+    "name_th",
+    "theme_en",
+    "area_km2",
+    "approximate",
+    "strategies",
+    "plan_items",
+    "method",
+    "parameters",
+)
+
+
+def cmd_zones(args: argparse.Namespace) -> int:
+    """Print the zones with their method and parameters."""
+    from cmgis.zones import load_zones
+
+    zones = load_zones()
+    rows: list[dict[str, Any]] = [
+        {str(k): (bool(v) if k == "approximate" else v) for k, v in r.items() if k != "geometry"}
+        for r in zones.to_dict("records")
+    ]
+    if args.json:
+        for r in rows:
+            r["parameters"] = json.loads(str(r["parameters"]))
+            r["strategies"] = str(r["strategies"]).split(",")
+            r["plan_items"] = str(r["plan_items"]).split(",")
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        _print_table(rows, ZONE_COLUMNS)
+    return 0
+
+
+def cmd_isc(args: argparse.Namespace) -> int:
+    """Print the ISC scores."""
+    from cmgis.indicators import isc_scores
+
+    scores = [asdict(s) for s in isc_scores()]
+    if args.json:
+        print(json.dumps(scores, ensure_ascii=False, indent=2))
+    else:
+        _print_table(scores, ("id", "title_en", "score_pct", "level"))
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Start the Streamlit app and print the URL to open."""
+    app = settings.REPO_ROOT / "app.py"
+    if not app.exists():
+        raise CmgisError(f"{app} not found; run `cmgis app` from a checkout of cmgis")
+    url = f"http://localhost:{args.port}"
+    print(f"cmgis: starting the app — open {url} in your browser (Ctrl+C to stop)", flush=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+    ]
+    try:
+        return subprocess.call(cmd, cwd=settings.REPO_ROOT, env=dict(os.environ))
+    except KeyboardInterrupt:
+        return 0

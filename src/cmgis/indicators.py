@@ -1,0 +1,430 @@
+"""Zone and tambon indicators computed from the layers, with definitions; the ISC scores.
+
+Every indicator is computed by code from the built layers (never typed in) and has a
+definition: formula, units, source layers, the ISC dimension and the 3Ds strategy it
+informs. POI-, landmark- and road-based indicators are computed over the part of each
+area that the OSM extract covers (98.936-99.032 E, 18.750-18.830 N): an area outside it
+gets "no data" (NaN), never zero, and its ``osm_coverage_pct`` says how much was seen.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import box
+
+from cmgis import settings
+from cmgis._errors import DataMissingError, InputError
+from cmgis.network import RoadGraph
+from cmgis.projection import to_metric
+from cmgis.raw import OSM_EXTRACT_BOUNDS_LONLAT
+from cmgis.terrain import zonal_mean_elevation_m
+
+#: Below this share of an area covered by the OSM extract, OSM-based values are "no data".
+MIN_COVERAGE_PCT = 5.0
+#: Walking distance for "within walking distance" counts (straight line, metres).
+WALK_M = 800.0
+#: Half-width of the Mae Kha canal corridor used by ``canal_corridor_share_pct`` (m).
+CANAL_CORRIDOR_M = 250.0
+
+KEYS = {"zones": "zone_id", "tambons": "tambon_code"}
+TABLE_FILES = {"zones": "zone_indicators.csv", "tambons": "tambon_indicators.csv"}
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    """Definition of one indicator.
+
+    ``direction`` is +1 when more is better for an innovation district, -1 when less is
+    better, 0 when the indicator is descriptive and takes no part in the scores.
+    """
+
+    id: str
+    title_en: str
+    title_th: str
+    unit: str
+    formula: str
+    source_layers: tuple[str, ...]
+    isc_dimension: str
+    strategy: str
+    direction: int
+    osm_based: bool = True
+
+
+INDICATORS: tuple[IndicatorDef, ...] = (
+    IndicatorDef(
+        "area_km2",
+        "Area",
+        "พื้นที่",
+        "km²",
+        "area of the polygon in EPSG:32647 / 1e6",
+        ("zones",),
+        "connected",
+        "driving-spaces",
+        0,
+        osm_based=False,
+    ),
+    IndicatorDef(
+        "osm_coverage_pct",
+        "Share covered by the OSM extract",
+        "สัดส่วนพื้นที่ที่มีข้อมูล OSM",
+        "%",
+        "area inside the OSM extract bbox / area × 100",
+        ("pois",),
+        "connected",
+        "default",
+        0,
+        osm_based=False,
+    ),
+    IndicatorDef(
+        "office_density_per_km2",
+        "Offices per km²",
+        "สำนักงานต่อ ตร.กม.",
+        "per km²",
+        "POIs of category office / covered area (km²)",
+        ("pois",),
+        "innovative",
+        "driving-spaces",
+        1,
+    ),
+    IndicatorDef(
+        "education_density_per_km2",
+        "Education places per km²",
+        "สถานศึกษาต่อ ตร.กม.",
+        "per km²",
+        "POIs of category education (schools, faculties) / covered area (km²)",
+        ("pois",),
+        "innovative",
+        "drivers",
+        1,
+    ),
+    IndicatorDef(
+        "health_density_per_km2",
+        "Health places per km²",
+        "สถานบริการสุขภาพต่อ ตร.กม.",
+        "per km²",
+        "POIs of category hospital or clinic_or_practice / covered area (km²)",
+        ("pois",),
+        "sustainable",
+        "driving-spaces",
+        1,
+    ),
+    IndicatorDef(
+        "hospitals_count",
+        "Hospitals",
+        "โรงพยาบาล",
+        "count",
+        "POIs of category hospital (named hospitals, clinics excluded) inside the area",
+        ("pois",),
+        "sustainable",
+        "driving-spaces",
+        1,
+    ),
+    IndicatorDef(
+        "coworking_count",
+        "Co-working spaces",
+        "พื้นที่ทำงานร่วม",
+        "count",
+        "points of the coworking layer inside the area (a lower bound: found by name)",
+        ("coworking",),
+        "connected",
+        "driving-spaces",
+        1,
+    ),
+    IndicatorDef(
+        "poi_diversity_index",
+        "Mix of uses (POI diversity)",
+        "ความหลากหลายของกิจกรรม",
+        "0-1",
+        "Shannon entropy of POI categories inside the area / ln(number of categories)",
+        ("pois",),
+        "innovative",
+        "driving-spaces",
+        1,
+    ),
+    IndicatorDef(
+        "landmarks_within_800m",
+        "Landmarks within 800 m",
+        "สถานที่สำคัญในระยะ 800 ม.",
+        "count",
+        "landmarks (universities, hospitals, markets, malls, stations) within 800 m "
+        "(straight line) of the area",
+        ("landmarks",),
+        "connected",
+        "driving-spaces",
+        1,
+    ),
+    IndicatorDef(
+        "transit_stations_within_800m",
+        "Bus and rail stations within 800 m",
+        "สถานีขนส่งและสถานีรถไฟในระยะ 800 ม.",
+        "count",
+        "landmarks of kind bus or rail and POIs of category transit within 800 m of the area",
+        ("landmarks", "pois"),
+        "connected",
+        "default",
+        1,
+    ),
+    IndicatorDef(
+        "intersection_density_per_km2",
+        "Road intersections per km² (walkability)",
+        "ทางแยกต่อ ตร.กม. (การเดินได้)",
+        "per km²",
+        "road-graph nodes with 3 or more neighbours inside the area / covered area (km²)",
+        ("roads",),
+        "connected",
+        "default",
+        1,
+    ),
+    IndicatorDef(
+        "road_density_km_per_km2",
+        "Road length per km²",
+        "ความยาวถนนต่อ ตร.กม.",
+        "km per km²",
+        "length of road edges inside the area (km) / covered area (km²)",
+        ("roads",),
+        "connected",
+        "default",
+        1,
+    ),
+    IndicatorDef(
+        "temple_density_per_km2",
+        "Temples per km² (heritage)",
+        "วัดต่อ ตร.กม. (มรดก)",
+        "per km²",
+        "POIs of category temple / covered area (km²)",
+        ("pois",),
+        "sustainable",
+        "driving-spaces",
+        1,
+    ),
+    IndicatorDef(
+        "mean_elevation_m",
+        "Mean elevation",
+        "ความสูงเฉลี่ย",
+        "m",
+        "mean of the elevation raster cells inside the area (about 530 m cells)",
+        ("elevation",),
+        "sustainable",
+        "default",
+        0,
+        osm_based=False,
+    ),
+    IndicatorDef(
+        "canal_corridor_share_pct",
+        "Share within 250 m of the Mae Kha canal",
+        "สัดส่วนพื้นที่ในระยะ 250 ม. จากคลองแม่ข่า",
+        "%",
+        "area within 250 m of the canal line / area × 100",
+        ("mae_kha_canal",),
+        "inclusive",
+        "drivers",
+        0,
+        osm_based=False,
+    ),
+)
+
+
+def indicator_definitions() -> list[IndicatorDef]:
+    """The indicator definitions, in display order."""
+    return list(INDICATORS)
+
+
+def definition(indicator_id: str) -> IndicatorDef:
+    """The definition of one indicator; `InputError` lists the known ids."""
+    for d in INDICATORS:
+        if d.id == indicator_id:
+            return d
+    raise InputError(
+        f"unknown indicator {indicator_id!r}; expected one of: "
+        + ", ".join(d.id for d in INDICATORS)
+    )
+
+
+def _shannon(categories: pd.Series, n_categories: int) -> float:
+    counts = categories.value_counts().to_numpy(dtype=float)
+    if counts.sum() == 0 or n_categories < 2:
+        return float("nan")
+    p = counts / counts.sum()
+    return float(-(p * np.log(p)).sum() / math.log(n_categories))
+
+
+def compute_indicators(
+    areas: gpd.GeoDataFrame,
+    layers: dict[str, gpd.GeoDataFrame],
+    graph: RoadGraph,
+    *,
+    key: str,
+    elevation_path: Path | None = None,
+) -> pd.DataFrame:
+    """Compute every indicator for each polygon of ``areas``.
+
+    Parameters
+    ----------
+    areas
+        Polygons in any CRS (reprojected to EPSG:32647 here), with a ``key`` column.
+    layers
+        Built layers by id (EPSG:4326): pois, coworking, landmarks, roads, mae_kha_canal.
+    graph
+        The road graph (node degrees for intersections).
+    key
+        Column of ``areas`` that names each area; becomes the index.
+    elevation_path
+        The elevation GeoTIFF; defaults to ``settings.elevation_tif()``.
+
+    Returns
+    -------
+    DataFrame indexed by ``key`` with one column per indicator id. NaN means "no data".
+    """
+    areas_m = to_metric(areas, name="areas")
+    pois = to_metric(layers["pois"])
+    cowork = to_metric(layers["coworking"])
+    landmarks = to_metric(layers["landmarks"])
+    roads = to_metric(layers["roads"])
+    canal = shapely.union_all(to_metric(layers["mae_kha_canal"]).geometry.values)
+    corridor = canal.buffer(CANAL_CORRIDOR_M, cap_style="flat")
+    extent = gpd.GeoSeries([box(*OSM_EXTRACT_BOUNDS_LONLAT)], crs=settings.STORE_CRS)
+    extent_m = extent.to_crs(settings.METRIC_CRS).iloc[0]
+    stations = pd.concat(
+        [
+            landmarks[landmarks["kind"].isin(["bus", "rail"])].geometry,
+            pois[pois["category"] == "transit"].geometry,
+        ]
+    )
+    degree = graph.degree()
+    junctions = gpd.GeoSeries(shapely.points(graph.xy_m[degree >= 3]), crs=settings.METRIC_CRS)
+    n_categories = int(pois["category"].nunique())
+    elevation = zonal_mean_elevation_m(areas, path=elevation_path)
+
+    rows: list[dict[str, Any]] = []
+    for (_, area), elev in zip(areas_m.iterrows(), elevation, strict=True):
+        geom = area.geometry
+        area_km2 = geom.area / 1e6
+        covered_km2 = geom.intersection(extent_m).area / 1e6
+        coverage_pct = 100.0 * covered_km2 / area_km2 if area_km2 else 0.0
+        has_osm = coverage_pct >= MIN_COVERAGE_PCT
+        inside = pois[pois.within(geom)]
+        near = geom.buffer(WALK_M)
+
+        def density(n: float, *, ok: bool = has_osm, denom: float = covered_km2) -> float:
+            return n / denom if ok and denom > 0 else float("nan")
+
+        def count(n: int, *, ok: bool = has_osm) -> float:
+            return float(n) if ok else float("nan")
+
+        cat = inside["category"]
+        road_km = roads.clip(geom).length.sum() / 1000 if has_osm else float("nan")
+        rows.append(
+            {
+                key: area[key],
+                "area_km2": area_km2,
+                "osm_coverage_pct": coverage_pct,
+                "office_density_per_km2": density(int((cat == "office").sum())),
+                "education_density_per_km2": density(int((cat == "education").sum())),
+                "health_density_per_km2": density(
+                    int(cat.isin(["hospital", "clinic_or_practice"]).sum())
+                ),
+                "hospitals_count": count(int((cat == "hospital").sum())),
+                "coworking_count": count(int(cowork.within(geom).sum())),
+                "poi_diversity_index": _shannon(cat, n_categories) if has_osm else float("nan"),
+                "landmarks_within_800m": count(int(landmarks.within(near).sum())),
+                "transit_stations_within_800m": count(int(stations.within(near).sum())),
+                "intersection_density_per_km2": density(int(junctions.within(geom).sum())),
+                "road_density_km_per_km2": density(road_km),
+                "temple_density_per_km2": density(int((cat == "temple").sum())),
+                "mean_elevation_m": elev,
+                "canal_corridor_share_pct": 100.0 * geom.intersection(corridor).area / geom.area,
+            }
+        )
+    table = pd.DataFrame(rows).set_index(key)
+    return table.round(4)
+
+
+def normalised_scores(table: pd.DataFrame) -> pd.DataFrame:
+    """0-100 scores across the rows of ``table``, per scored indicator, plus ``overall``.
+
+    Min-max scaling, reversed for indicators where less is better; NaN stays NaN (no
+    data is never a zero). ``overall`` is the mean of the available scores of a row.
+    """
+    scores = pd.DataFrame(index=table.index)
+    for d in INDICATORS:
+        if d.direction == 0 or d.id not in table:
+            continue
+        col = table[d.id].astype(float)
+        lo, hi = col.min(), col.max()
+        if not np.isfinite(lo) or hi == lo:
+            scores[d.id] = np.where(col.notna(), 50.0, np.nan)
+        else:
+            s = (col - lo) / (hi - lo) * 100
+            scores[d.id] = s if d.direction > 0 else 100 - s
+    scores["overall"] = scores.mean(axis=1, skipna=True)
+    return scores.round(2)
+
+
+def ranks(table: pd.DataFrame) -> pd.DataFrame:
+    """Rank (1 = best) of each row per scored indicator; NaN where no data."""
+    out = pd.DataFrame(index=table.index)
+    for d in INDICATORS:
+        if d.id not in table:
+            continue
+        ascending = d.direction < 0
+        out[d.id] = table[d.id].rank(ascending=ascending, method="min")
+    return out
+
+
+def compute_all(
+    layers: dict[str, gpd.GeoDataFrame],
+    graph: RoadGraph,
+    *,
+    elevation_path: Path | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Indicator tables for the zones and the tambons."""
+    return {
+        kind: compute_indicators(
+            layers[kind], layers, graph, key=KEYS[kind], elevation_path=elevation_path
+        )
+        for kind in ("zones", "tambons")
+    }
+
+
+def save_indicator_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
+    """Write each table as CSV (UTF-8, fixed float format, deterministic)."""
+    for kind, table in tables.items():
+        table.to_csv(out_dir / TABLE_FILES[kind], float_format="%.4f", lineterminator="\n")
+
+
+def load_indicators(kind: str = "zones", *, layers_dir: Path | None = None) -> pd.DataFrame:
+    """A stored indicator table (``"zones"`` or ``"tambons"``), indexed by zone_id/tambon_code."""
+    if kind not in TABLE_FILES:
+        raise InputError(f"unknown indicator table {kind!r}; expected 'zones' or 'tambons'")
+    path = (layers_dir or settings.LAYERS_DIR) / TABLE_FILES[kind]
+    if not path.exists():
+        raise DataMissingError(f"{path} not found; run `cmgis build-layers` first")
+    return pd.read_csv(path, index_col=0, dtype={KEYS[kind]: str})
+
+
+@dataclass(frozen=True)
+class ISCScore:
+    """One ISC dimension score, as the report gives it."""
+
+    id: str
+    title_en: str
+    title_th: str
+    score_pct: float
+    level: str
+
+
+def isc_scores(path: Path | None = None) -> list[ISCScore]:
+    """Chiang Mai's ISC scores (overall and four dimensions) from ``data/spec/isc.toml``."""
+    path = path or settings.SPEC_DIR / "isc.toml"
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    return [ISCScore(**d) for d in data["dimension"]]

@@ -1,0 +1,107 @@
+"""The cmgis command: each command's output and its error path (run as a real process)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cmgis.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_layers_table_and_json() -> None:
+    out = run("layers")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout), delimiter="\t"))
+    assert {"zones", "tambons", "roads", "elevation"} <= {r["id"] for r in rows}
+    assert set(rows[0]) >= {
+        "id",
+        "title_en",
+        "title_th",
+        "geometry_type",
+        "feature_count",
+        "source",
+        "licence",
+        "credit",
+        "method",
+        "date",
+        "approximate",
+    }
+    data = json.loads(run("layers", "--json").stdout)
+    tambons = next(e for e in data["layers"] if e["id"] == "tambons")
+    assert tambons["feature_count"] == 16 and tambons["title_th"].startswith("ตำบล")
+    assert any(e["id"] == "bus_routes" for e in data["no_data"])
+
+
+def test_zones_json() -> None:
+    data = json.loads(run("zones", "--json").stdout)
+    assert [z["zone_id"] for z in data] == ["nimman", "old_town", "suan_dok", "mae_kha", "mae_hia"]
+    assert data[4]["approximate"] is True
+    assert data[0]["parameters"]["catchment_m"] == 800
+
+
+def test_indicators_csv_and_json() -> None:
+    out = run("indicators", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len(rows) == 5 and "coworking_count" in rows[0]
+    data = json.loads(run("indicators", "--format", "json").stdout)
+    assert data[0]["zone_id"] == "nimman"
+    assert 0 <= data[0]["scores_0_100"]["overall"] <= 100
+    defs = json.loads(run("indicators", "--definitions", "--format", "json").stdout)
+    assert len(defs) >= 8
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (("indicators", "--format", "xml"), None, "invalid choice: 'xml'"),
+        (("nope",), None, "invalid choice: 'nope'"),
+        (("layers",), {"CMGIS_DATA_DIR": "/nonexistent"}, "run `cmgis build-layers` first"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(
+    args: tuple[str, ...], env: dict[str, str] | None, message: str
+) -> None:
+    out = run(*args, env=env)
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith("cmgis: error:")
+
+
+def test_isc_command() -> None:
+    data = json.loads(run("isc", "--json").stdout)
+    assert data[0] == {
+        "id": "overall",
+        "title_en": "Overall (average)",
+        "title_th": "ภาพรวม (ค่าเฉลี่ย)",
+        "score_pct": 67.13,
+        "level": "Potential Innovative City",
+    }
+
+
+def test_build_layers_command_into_a_temp_dir(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "raw", data_dir / "raw")
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "spec", data_dir / "spec")
+    out = run("build-layers", env={"CMGIS_DATA_DIR": str(data_dir)})
+    assert out.returncode == 0, out.stderr
+    assert "built 13 layers" in out.stdout
+    assert (data_dir / "layers" / "cmgis.gpkg").exists()
+    listed = run("layers", "--json", env={"CMGIS_DATA_DIR": str(data_dir)})
+    assert len(json.loads(listed.stdout)["layers"]) == 13
