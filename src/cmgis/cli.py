@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from cmgis._cli import core
+from cmgis._cli import export as export_cli
 from cmgis._errors import CmgisError
 
 #: Feature modules that add sub-commands; each has ``register(subparsers)``.
-_COMMAND_MODULES = [core]
+_COMMAND_MODULES = [core, export_cli]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -232,11 +232,16 @@ def layer_kind(data: LayerData) -> LayerKind:
 
 
 def credit_lines(metas: Iterable[LayerMeta]) -> list[str]:
-    """The distinct credit lines of ``metas``, in order of first appearance."""
+    """The distinct credit lines of ``metas``, in order of first appearance.
+
+    A layer derived from several sources has its lines joined by `` | `` (as in the
+    catalog); they are split here.
+    """
     seen: dict[str, None] = {}
     for meta in metas:
-        if meta.credit:
-            seen.setdefault(meta.credit, None)
+        for line in meta.credit.split(" | "):
+            if line.strip():
+                seen.setdefault(line.strip(), None)
     return list(seen)
 
 
@@ -306,10 +311,10 @@ def _ensure_builtins() -> None:
     global _BUILTINS_LOADED
     if _BUILTINS_LOADED:
         return
-    _BUILTINS_LOADED = True
     from cmgis import _export_builtin
 
     _export_builtin.register_builtin_layers()
+    _BUILTINS_LOADED = True
 
 
 def resolve_selection(selection: str | Sequence[str], fmt: ExportFormat) -> list[str]:
@@ -789,6 +794,17 @@ def shapefile_field_names(columns: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def _fields_over_254_bytes(gdf: gpd.GeoDataFrame) -> list[str]:
+    fields = []
+    for column in gdf.columns:
+        if column == gdf.geometry.name or gdf[column].dtype.kind not in "OT":
+            continue
+        lengths = gdf[column].map(lambda v: len(v.encode("utf-8")) if isinstance(v, str) else 0)
+        if len(lengths) and lengths.max() > 254:
+            fields.append(str(column))
+    return fields
+
+
 def _cut_bytes(text: str, limit: int) -> str:
     encoded = text.encode("utf-8")[:limit]
     return encoded.decode("utf-8", errors="ignore")
@@ -828,14 +844,23 @@ def _write_shp(
                 part = gdf[families == family] if len(groups) > 1 else gdf
                 stem = layer_id if len(groups) == 1 else f"{layer_id}_{family}"
                 shp = Path(tmp) / f"{stem}.shp"
-                pyogrio.write_dataframe(
-                    part,
-                    shp,
-                    driver="ESRI Shapefile",
-                    layer=stem,
-                    encoding="UTF-8",
-                    promote_to_multi=family != "points",
-                )
+                long_text = _fields_over_254_bytes(part)
+                if long_text:
+                    notes.append(
+                        f"{stem}: text longer than 254 bytes was cut in field(s) "
+                        f"{', '.join(long_text)} (a DBF limit); GeoPackage keeps it whole"
+                    )
+                with warnings.catch_warnings():
+                    # the truncation is reported in the README instead
+                    warnings.filterwarnings("ignore", message=".*truncated to 254 characters")
+                    pyogrio.write_dataframe(
+                        part,
+                        shp,
+                        driver="ESRI Shapefile",
+                        layer=stem,
+                        encoding="UTF-8",
+                        promote_to_multi=family != "points",
+                    )
                 files += sorted(Path(tmp).glob(f"{stem}.*"))
                 if len(groups) > 1:
                     notes.append(f"{layer_id}: {family} written to {stem}.shp")
