@@ -146,6 +146,7 @@ class LayerStyle:
     width_pt: float = 1.0
     marker_size_pt: float = 4.0
     colormap: str = "terrain"
+    colormap_range: tuple[float, float] = (0.25, 1.0)  # skip terrain's sea blues
 
 
 _STYLES: dict[str, LayerStyle] = {
@@ -199,6 +200,7 @@ MARGIN_MM = 10.0
 HEADER_MM = 20.0
 SIDE_MM = 62.0
 BOTTOM_MM = 58.0
+SLACK_MM = 6.0  # borders and rounding: the page must never spill onto a second sheet
 
 
 def page_layout(paper: str, orientation: str) -> PageLayout:
@@ -207,10 +209,10 @@ def page_layout(paper: str, orientation: str) -> PageLayout:
     if orientation == "landscape":
         w, h = h, w
         map_w = w - 2 * MARGIN_MM - SIDE_MM - 5
-        map_h = h - 2 * MARGIN_MM - HEADER_MM
+        map_h = h - 2 * MARGIN_MM - HEADER_MM - SLACK_MM
         return PageLayout(w, h, map_w, map_h, True)
     map_w = w - 2 * MARGIN_MM
-    map_h = h - 2 * MARGIN_MM - HEADER_MM - BOTTOM_MM
+    map_h = h - 2 * MARGIN_MM - HEADER_MM - BOTTOM_MM - SLACK_MM
     return PageLayout(w, h, map_w, map_h, False)
 
 
@@ -286,7 +288,7 @@ def _draw_map_svg(
             ax.imshow(
                 values,
                 extent=(left, right, bottom, top),
-                cmap=style.colormap,
+                cmap=_colormap(style),
                 interpolation="bilinear",
                 alpha=0.75,
                 zorder=0,
@@ -330,10 +332,16 @@ def _draw_map_svg(
 # --------------------------------------------------------------------------------------
 
 
+def _colormap(style: LayerStyle) -> mpl.colors.Colormap:
+    low, high = style.colormap_range
+    base = mpl.colormaps[style.colormap]
+    return mpl.colors.ListedColormap(base(np.linspace(low, high, 256)))
+
+
 def _swatch(layer_id: str, data: LayerData, index: int) -> str:
     style = style_for(layer_id, index)
     if isinstance(data, RasterSource):
-        cmap = mpl.colormaps[style.colormap]
+        cmap = _colormap(style)
         stops = ", ".join(mpl.colors.to_hex(cmap(v)) for v in np.linspace(0, 1, 6))
         return f'<span class="ramp" style="background: linear-gradient(to right, {stops})"></span>'
     kinds = set(data.geometry.geom_type.dropna())
@@ -438,7 +446,10 @@ h1 {{ font-size: 18pt; margin: 0 0 1mm 0; line-height: 1.25;
 .map img {{ width: 100%; height: 100%; display: block; }}
 .panel.side {{ width: {SIDE_MM}mm; margin-left: 5mm; }}
 .panel.bottom {{ height: {BOTTOM_MM - 4}mm; margin-top: 4mm; display: flex; gap: 6mm; }}
-.panel.bottom > div {{ flex: 1; }}
+.panel.bottom > div {{ flex: 1; overflow: hidden; }}
+.panel.bottom > div.legendbox {{ flex: 1.5; }}
+.panel.bottom ul.legend {{ columns: {2 if len(legend_rows) > 6 else 1}; column-gap: 4mm; }}
+.panel.side > div.legendbox {{ max-height: {layout.map_h * 0.5:.0f}mm; overflow: hidden; }}
 h2 {{ font-size: 10pt; margin: 0 0 1.5mm 0; }}
 ul.legend {{ list-style: none; margin: 0 0 4mm 0; padding: 0; }}
 ul.legend li {{ display: flex; align-items: center; gap: 2mm; margin-bottom: 1.2mm; }}
@@ -462,7 +473,7 @@ ul.legend li {{ display: flex; align-items: center; gap: 2mm; margin-bottom: 1.2
 <div class="body">
 <div class="map"><img src="data:image/svg+xml;base64,{svg_b64}" alt=""></div>
 <div class="panel {panel_class}">
-<div><h2>{html.escape(t("export.print.legend", lang))}</h2>
+<div class="legendbox"><h2>{html.escape(t("export.print.legend", lang))}</h2>
 <ul class="legend">{"".join(legend_rows)}</ul></div>
 <div>{_NORTH_ARROW}
 {_scale_bar_html(nice_scale_length_m(extent[2] - extent[0]), m_per_mm, lang)}
@@ -482,8 +493,12 @@ def _round_scale(denominator: float) -> int:
 
 
 def _bounds_m(layers: Mapping[str, LayerData]) -> tuple[float, float, float, float]:
+    """Bounds in metres of the vector layers, or of the rasters if there are only rasters."""
     boxes = []
+    has_vectors = any(isinstance(d, gpd.GeoDataFrame) and len(d) for d in layers.values())
     for data in layers.values():
+        if isinstance(data, RasterSource) and has_vectors:
+            continue
         if isinstance(data, RasterSource):
             array, transform, _ = export._reprojected(data, MAP_CRS)
             h, w = array.shape
