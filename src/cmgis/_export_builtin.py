@@ -14,7 +14,7 @@ import geopandas as gpd
 
 from cmgis import settings
 from cmgis.catalog import Catalog, LayerEntry, load_catalog
-from cmgis.export import LayerData, LayerMeta, RasterSource, register_exportable
+from cmgis.export import LayerData, LayerKind, LayerMeta, RasterSource, register_exportable
 
 #: The indicator layers: id → (geometry layer, indicator table, key, titles).
 INDICATOR_LAYERS: dict[str, tuple[str, str, str, str, str]] = {
@@ -92,6 +92,13 @@ def indicator_layer(layer_id: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(joined, geometry=areas.geometry.name, crs=areas.crs)
 
 
+def _indicator_loader(layer_id: str) -> Callable[[], LayerData]:
+    def load() -> LayerData:
+        return indicator_layer(layer_id)
+
+    return load
+
+
 def _indicator_meta(layer_id: str, catalog: Callable[[], Catalog]) -> Callable[[], LayerMeta]:
     def meta() -> LayerMeta:
         geometry_layer, _, _, title_en, title_th = INDICATOR_LAYERS[layer_id]
@@ -121,7 +128,7 @@ def register_builtin_layers() -> None:
             load = _raster_loader(entry.file)
         else:
             load = _vector_loader(entry.id)
-        kind = "raster" if entry.kind == "raster" else "vector"
+        kind: LayerKind = "raster" if entry.kind == "raster" else "vector"
         register_exportable(
             entry.id, kind=kind, load=load, meta=_meta_loader(entry.id), replace=True
         )
@@ -129,7 +136,7 @@ def register_builtin_layers() -> None:
         register_exportable(
             layer_id,
             kind="vector",
-            load=lambda layer_id=layer_id: indicator_layer(layer_id),  # type: ignore[misc]
+            load=_indicator_loader(layer_id),
             meta=_indicator_meta(layer_id, load_catalog),
             group="indicators",
             replace=True,
