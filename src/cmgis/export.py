@@ -880,19 +880,17 @@ _NAME_COLUMNS = ("name_en", "name_th", "name", "title", "zone_id", "poi_id", "la
 
 
 def _placemark_names(gdf: gpd.GeoDataFrame, title: str) -> pd.Series:
-    def name(row: pd.Series) -> str:
-        en, th = row.get("name_en"), row.get("name_th")
-        if isinstance(en, str) and isinstance(th, str) and en and th:
-            return f"{th} / {en}"
-        for column in _NAME_COLUMNS:
-            value = row.get(column)
-            if value is not None and not (isinstance(value, float) and np.isnan(value)):
-                text = str(value)
-                if text:
-                    return text
-        return title
-
-    names: pd.Series = gdf.apply(name, axis=1)
+    """Placemark names: "Thai / English" when both exist, else the first name-like field."""
+    names = pd.Series(title, index=gdf.index, dtype=object)
+    for column in reversed(_NAME_COLUMNS):
+        if column in gdf.columns:
+            values = gdf[column]
+            present = values.notna() & (values.astype(str) != "")
+            names = names.where(~present, values.astype(str))
+    if "name_en" in gdf.columns and "name_th" in gdf.columns:
+        en, th = gdf["name_en"], gdf["name_th"]
+        both = en.notna() & th.notna() & (en.astype(str) != "") & (th.astype(str) != "")
+        names = names.where(~both, th.astype(str) + " / " + en.astype(str))
     return names
 
 
