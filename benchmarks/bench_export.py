@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cmgis import export  # noqa: E402
+from cmgis import export
 
 
 def _median_s(run: Callable[[int], object], repeats: int) -> float:
