@@ -2,10 +2,29 @@
 
 import streamlit as st
 
+from cmgis.i18n import t
+from ui.sidebar import render_sidebar
+from ui.state import load_from_url, write_to_url
+
 st.set_page_config(page_title="cmgis", page_icon="🗺️", layout="wide")
+url_page = load_from_url()
+lang = render_sidebar()
 
 PAGES = [
-    st.Page("ui/pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
+    st.Page(
+        "ui/pages/home.py", title=t("map.nav.home", lang), icon="🏠", url_path="home", default=True
+    ),
+    st.Page("ui/pages/map.py", title=t("map.nav.map", lang), icon="🗺️", url_path="map"),
+    st.Page("ui/pages/zones.py", title=t("map.nav.zones", lang), icon="📋", url_path="zones"),
+    st.Page("ui/pages/about.py", title=t("map.nav.about", lang), icon="ℹ️", url_path="about"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+page_id = page.url_path or "home"
+if url_page and url_page != page_id:
+    # a shared link like /?page=zones&zone=...: open that page with the same parameters
+    target = next((p for p in PAGES if (p.url_path or "home") == url_page), None)
+    if target is not None:
+        st.switch_page(target, query_params=st.query_params.to_dict())
+page.run()
+write_to_url(page_id)

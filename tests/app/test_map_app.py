@@ -1,0 +1,101 @@
+"""AppTest: the Map, Zones and About pages, language switch, legend, URL round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def _map_html(at: AppTest) -> str:
+    """The map HTML handed to streamlit-folium (AppTest does not run the component)."""
+    el = next(e for e in at.main if type(e).__name__ == "UnknownElement")
+    return str(el.proto.json_args)
+
+
+@pytest.mark.parametrize("page", ["map", "zones", "about", "home"])
+def test_each_page_renders_without_exception(page: str) -> None:
+    at = _app(page=page).run()
+    assert not at.exception
+    assert not at.error
+    assert at.title
+
+
+def test_choosing_a_zone_updates_its_profile() -> None:
+    at = _app(page="zones", zone="nimman").run()
+    assert at.header[0].value == "Nimman"
+    at.selectbox(key="_w_zone").set_value("suan_dok").run()
+    assert not at.exception
+    assert at.header[0].value == "Suan Dok"
+    tables = [df.value for df in at.dataframe]
+    indicator_table = next(t for t in tables if "Rank among the five" in t.columns)
+    hospitals = indicator_table[indicator_table["Indicator"] == "Hospitals"].iloc[0]
+    assert hospitals["Value"] == "2"
+    # data gaps are shown as "no data", never as zero
+    speed = indicator_table[indicator_table["Indicator"] == "Internet speed (Mbit/s)"].iloc[0]
+    assert speed["Value"] == "no data"
+    assert at.query_params["zone"] == "suan_dok"
+
+
+def test_switching_language_changes_labels() -> None:
+    at = _app(page="zones", zone="old_town").run()
+    assert at.title[0].value == "Zone profiles"
+    assert at.header[0].value == "Old Town"
+    at.sidebar.radio[0].set_value("th").run()
+    assert not at.exception
+    assert at.title[0].value == "ข้อมูลย่าน"
+    assert at.header[0].value == "เมืองเก่า"
+    assert at.query_params["lang"] == "th"
+
+
+def test_choosing_an_indicator_changes_the_legend() -> None:
+    at = _app(page="map").run()
+    before = _map_html(at)
+    assert "Offices per km" not in before
+    at.selectbox(key="_w_map_indicator").set_value("office_density_per_km2").run()
+    assert not at.exception
+    after = _map_html(at)
+    assert "Offices per km" in after
+    assert "quantiles" in after
+    at.selectbox(key="_w_map_scheme").set_value("equal_interval").run()
+    assert "equal interval" in _map_html(at)
+    assert at.query_params["indicator"] == "zones:office_density_per_km2"
+
+
+def test_query_params_round_trip() -> None:
+    params = {
+        "page": "map",
+        "lang": "th",
+        "zone": "mae_kha",
+        "layers": "zones,mae_kha_canal,landmarks",
+        "indicator": "tambons:temple_density_per_km2",
+        "view": "18.79000,98.99000,14",
+    }
+    at = _app(**params).run()
+    assert not at.exception
+    assert dict(at.query_params.items()) == params
+    assert at.checkbox(key="_w_layer_mae_kha_canal").value
+    assert not at.checkbox(key="_w_layer_tambons").value
+    assert at.selectbox(key="_w_map_zone").value == "mae_kha"
+    assert at.title[0].value == "แผนที่ย่านนวัตกรรม"
+    html = _map_html(at)
+    assert "18.79" in html and "98.99" in html
+
+
+def test_bad_query_params_are_ignored_not_trusted() -> None:
+    at = _app(page="map", lang="xx", zone="<script>", layers="zones,nope", view="999,0,13").run()
+    assert not at.exception
+    assert at.query_params["lang"] == "en"
+    assert "zone" not in at.query_params
+    assert at.query_params["layers"] == "zones"
+    assert at.query_params["view"] != ["999,0,13"]

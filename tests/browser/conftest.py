@@ -1,0 +1,230 @@
+"""Real-browser test harness: one Streamlit server per session, Debian Chromium via Playwright.
+
+Fixtures
+--------
+streamlit_url
+    Session-wide: ``streamlit run app.py`` from the repo root on a free localhost port,
+    waited for until ``/_stcore/health`` answers; killed at the end of the session.
+browser
+    Session-wide headless Chromium (``/usr/bin/chromium``, never ``playwright install``).
+app_page
+    A fresh page (`AppPage`) that records failed requests (network errors and HTTP >= 400)
+    and blocks and records every request to a host other than localhost, so a test can
+    assert the app works with no network; uncaught JavaScript errors (any frame) are in
+    ``page_errors``. A screenshot of the page is saved to
+    ``test-artifacts/<test name>.png`` when the test ends.
+
+Every test here is marked ``browser``. Without ``/usr/bin/chromium`` they are skipped
+(CI installs the Debian package, so there they always run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+#: Streamlit's frontend, opened at a page URL such as /map, first probes its server
+#: endpoints under that path (/map/_stcore/health, /map/_stcore/host-config) and falls back
+#: to the root when they 404: those probes are not failures of the app.
+_STCORE_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
+SERVER_START_TIMEOUT_S = 60.0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/browser as ``browser``; skip them without Chromium."""
+    here = Path(__file__).resolve().parent
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found: apt-get install chromium")
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if not Path(CHROMIUM).exists():
+                item.add_marker(skip)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def streamlit_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:<port>``) of ``streamlit run app.py`` from the repo root."""
+    port = _free_port()
+    env = dict(os.environ)
+    # this checkout first, so a worktree's code is what the server runs
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO_ROOT / "src"), str(REPO_ROOT), env.get("PYTHONPATH", "")]
+    ).rstrip(os.pathsep)
+    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+    ]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"streamlit did not become healthy at {url} "
+                    f"(exit code {proc.poll()}); log:\n{log_path.read_text(errors='replace')}"
+                )
+            time.sleep(0.2)
+        yield url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright's sync API."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class AppPage:
+    """A Playwright page on the app with the request log a test asserts on."""
+
+    page: Any
+    base_url: str
+    name: str
+    failed_requests: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str = "", *, wait_until: str = "load") -> None:
+        """Go to ``base_url/path`` (e.g. ``"map?lang=th"``) and wait for Streamlit to start."""
+        self.page.goto(f"{self.base_url}/{path.lstrip('/')}", wait_until=wait_until)
+        self.page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+
+    def wait_idle(self, timeout_ms: int = 30_000) -> None:
+        """Wait until Streamlit has finished the current run (no "running" indicator)."""
+        self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                                    timeout=timeout_ms)  # fmt: skip
+
+    def map_frame(self) -> Any:
+        """The streamlit-folium iframe holding the Leaflet map (a FrameLocator)."""
+        return self.page.frame_locator("iframe[title*='streamlit_folium']").first
+
+    def screenshot(self, suffix: str = "") -> Path:
+        """Save a full-page screenshot in ``test-artifacts/`` and return its path."""
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        path = ARTIFACTS_DIR / f"{self.name}{('-' + suffix) if suffix else ''}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def _is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about", "chrome-error"):
+        return True
+    return (parsed.hostname or "") in LOCAL_HOSTS
+
+
+@pytest.fixture
+def app_page(browser: Any, streamlit_url: str, request: pytest.FixtureRequest) -> Iterator[AppPage]:
+    """A fresh browser page on the app; outside hosts are blocked and recorded."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    page = context.new_page()
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    app = AppPage(page=page, base_url=streamlit_url, name=name)
+
+    def on_route(route: Any) -> None:
+        url = route.request.url
+        if _is_local(url):
+            route.continue_()
+        else:
+            app.external_requests.append(url)
+            route.abort()
+
+    def on_failed(req: Any) -> None:
+        if _is_local(req.url) and not _STCORE_PROBE.match(urlparse(req.url).path):
+            app.failed_requests.append(f"{req.url} ({req.failure})")
+
+    def on_response(resp: Any) -> None:
+        if (
+            resp.status >= 400
+            and _is_local(resp.url)
+            and not _STCORE_PROBE.match(urlparse(resp.url).path)
+        ):
+            app.failed_requests.append(f"{resp.url} (HTTP {resp.status})")
+
+    def on_console(msg: Any) -> None:
+        if msg.type == "error":
+            app.console_errors.append(msg.text)
+
+    context.route("**/*", on_route)
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda err: app.page_errors.append(str(err)))
+    try:
+        yield app
+    finally:
+        try:
+            app.screenshot()
+        finally:
+            context.close()

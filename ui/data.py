@@ -1,0 +1,152 @@
+"""Cached access to the built data and to the prepared web layers (no computing here).
+
+Everything is cached as a resource: the frames, dicts and maps returned are shared across
+reruns and sessions and must be treated as read-only.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cmgis import webmap
+from cmgis.catalog import Catalog, load_catalog
+from cmgis.indicators import ISCScore, definition, isc_scores, load_indicators
+from cmgis.layers import load_layer
+from cmgis.profiles import ZoneProfile, zone_profile
+from cmgis.relief import relief_from_tif
+
+
+@st.cache_resource(show_spinner=False)
+def layer(layer_id: str) -> gpd.GeoDataFrame:
+    """A built vector layer (EPSG:4326)."""
+    return load_layer(layer_id)
+
+
+@st.cache_resource(show_spinner=False)
+def catalog() -> Catalog:
+    """The layer catalog."""
+    return load_catalog()
+
+
+@st.cache_resource(show_spinner=False)
+def indicators(kind: str) -> pd.DataFrame:
+    """The zone or tambon indicator table."""
+    return load_indicators(kind)
+
+
+@st.cache_resource(show_spinner=False)
+def isc() -> list[ISCScore]:
+    """The report's ISC scores."""
+    return isc_scores()
+
+
+@st.cache_resource(show_spinner=False)
+def profile(zone_id: str) -> ZoneProfile:
+    """The profile of one zone."""
+    return zone_profile(
+        zone_id,
+        zones=layer("zones"),
+        tambons=layer("tambons"),
+        indicators=indicators("zones"),
+        pois=layer("pois"),
+        landmarks=layer("landmarks"),
+        coworking=layer("coworking"),
+        no_data=catalog().no_data,
+    )
+
+
+def layer_title(layer_id: str, lang: str) -> str:
+    """A layer's title in ``lang`` from the catalog."""
+    entry = catalog().entry(layer_id)
+    return entry.title_th if lang == "th" and entry.title_th else entry.title_en
+
+
+@st.cache_resource(show_spinner=False)
+def web_layer(layer_id: str, lang: str, detail: int) -> webmap.WebLayer:
+    """A layer prepared for the browser at a detail level, labelled in ``lang``."""
+    title = layer_title(layer_id, lang)
+    if layer_id == "elevation":
+        rgba, bounds = relief_from_tif()
+        return webmap.WebLayer(layer_id, title, relief_rgba=rgba, relief_bounds=bounds)
+    gdf = layer(layer_id)
+    if webmap.LAYER_STYLES[layer_id].kind == "cluster":
+        rows = webmap.cluster_points(gdf, layer_id=layer_id, lang=lang)
+        return webmap.WebLayer(
+            layer_id, title, cluster_rows=tuple((r[0], r[1], r[2]) for r in rows)
+        )
+    fc = webmap.feature_collection(gdf, layer_id=layer_id, lang=lang, detail=detail)
+    return webmap.WebLayer(layer_id, title, feature_collection=fc)
+
+
+def choropleth_spec(
+    indicator: tuple[str, str], lang: str, detail: int, scheme: str, k: int
+) -> webmap.ChoroplethSpec:
+    """The areas and values of an indicator, ready for `cmgis.webmap.build_map`."""
+    kind, ind_id = indicator
+    d = definition(ind_id)
+    areas = web_layer(kind, lang, detail)
+    key = "zone_id" if kind == "zones" else "tambon_code"
+    table = indicators(kind)
+    fc = areas.feature_collection or {"features": []}
+    values = tuple(
+        float(table.at[f["properties"][key], ind_id])
+        if f["properties"][key] in table.index
+        else float("nan")
+        for f in fc["features"]
+    )
+    return webmap.ChoroplethSpec(
+        layer_id=kind,
+        title=d.title_th if lang == "th" else d.title_en,
+        unit=d.unit,
+        feature_collection=fc,
+        values=tuple(np.nan if v != v else v for v in values),
+        scheme=scheme,
+        k=k,
+    )
+
+
+def map_object(
+    layer_ids: tuple[str, ...],
+    indicator: tuple[str, str] | None,
+    scheme: str,
+    k: int,
+    basemap: str,
+    lang: str,
+    detail: int,
+    view: tuple[float, float, int],
+) -> folium.Map:
+    """A new folium map for these choices, from cached prepared layers.
+
+    Not cached itself: streamlit-folium rewrites the element ids of the map it is given,
+    so one map object cannot be handed to it twice. Building is cheap; preparing the
+    layers (cached in `web_layer`) is what costs.
+    """
+    layers = [web_layer(lid, lang, detail) for lid in layer_ids]
+    spec = choropleth_spec(indicator, lang, detail, scheme, k) if indicator else None
+    return webmap.build_map(
+        layers,
+        center=(view[0], view[1]),
+        zoom=view[2],
+        lang=lang,
+        credits=catalog().credits(),
+        basemap=basemap,
+        choropleth=spec,
+    )
+
+
+def zone_names(lang: str) -> dict[str, str]:
+    """Zone id -> name in ``lang``, in the layer's order."""
+    zones = layer("zones")
+    col = "name_th" if lang == "th" else "name_en"
+    return {str(r["zone_id"]): str(r[col]) for _, r in zones.iterrows()}
+
+
+def tambon_names(lang: str) -> dict[str, str]:
+    """Tambon code -> name in ``lang``."""
+    tambons = layer("tambons")
+    col = "name_th" if lang == "th" else "name_en"
+    return {str(r["tambon_code"]): str(r[col]) for _, r in tambons.iterrows()}

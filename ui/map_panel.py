@@ -1,0 +1,206 @@
+"""The Map page's pieces: layer panel, indicator controls, basemap choice, map, zone summary.
+
+Owns the session keys ``map_layers``, ``map_indicator``, ``map_scheme``, ``map_k``,
+``map_basemap``, ``map_view`` (the view for the URL), ``map_build_view`` (the view the
+current map was built at) and ``_map_last_click``; writes ``zone`` on a click.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from cmgis import webmap
+from cmgis.catalog import THEMES
+from cmgis.i18n import t
+from cmgis.indicators import indicator_definitions
+from cmgis.zones import ZONE_IDS
+from ui import data
+from ui.state import DEFAULT_VIEW
+
+#: Draw order, bottom first (the relief always goes under everything).
+DRAW_ORDER: tuple[str, ...] = (
+    "elevation",
+    "tambons",
+    "zones",
+    "old_city_moat",
+    "old_city_walls",
+    "mae_kha_canal",
+    "roads",
+    "named_places",
+    "pois",
+    "landmarks",
+    "coworking",
+    "old_city_gates",
+    "zone_anchors",
+)
+MAP_HEIGHT_PX = 620
+
+
+def layer_panel(lang: str) -> list[str]:
+    """Checkboxes per layer, grouped by theme; returns the visible layer ids in draw order."""
+    chosen = set(st.session_state.get("map_layers", webmap.DEFAULT_LAYERS))
+    entries = [e for e in data.catalog().layers if e.id in webmap.LAYER_STYLES]
+    visible: set[str] = set()
+    st.markdown(f"**{t('map.panel.layers', lang)}**")
+    for theme in THEMES:
+        in_theme = [e for e in entries if e.theme == theme]
+        if not in_theme:
+            continue
+        st.caption(t(f"map.theme.{theme}", lang))
+        for entry in in_theme:
+            title = entry.title_th if lang == "th" and entry.title_th else entry.title_en
+            checked = st.checkbox(
+                title,
+                value=entry.id in chosen,
+                key=f"_w_layer_{entry.id}",
+                help=t("map.layer.roads_note", lang) if entry.id == "roads" else None,
+            )
+            if checked:
+                visible.add(entry.id)
+    ordered = [lid for lid in DRAW_ORDER if lid in visible]
+    st.session_state["map_layers"] = ordered
+    return ordered
+
+
+def indicator_panel(lang: str) -> tuple[tuple[str, str] | None, str, int]:
+    """Area kind, indicator, classification and class count; returns (indicator, scheme, k)."""
+    st.caption(t("map.theme.indicators", lang))
+    current = st.session_state.get("map_indicator")
+    kinds = ("zones", "tambons")
+    kind = st.radio(
+        t("map.panel.areas", lang),
+        kinds,
+        index=kinds.index(current[0]) if current else 0,
+        format_func=lambda k: t(f"map.panel.areas.{k}", lang),
+        key="_w_map_area",
+        horizontal=True,
+    )
+    options: list[str] = ["", *[d.id for d in indicator_definitions()]]
+    titles = {d.id: (d.title_th if lang == "th" else d.title_en) for d in indicator_definitions()}
+    ind = st.selectbox(
+        t("map.panel.indicator", lang),
+        options,
+        index=options.index(current[1]) if current and current[1] in options else 0,
+        format_func=lambda i: titles.get(i, t("map.panel.indicator_none", lang)),
+        key="_w_map_indicator",
+        help=t("map.panel.indicator_help", lang),
+    )
+    indicator = (kind, ind) if ind else None
+    st.session_state["map_indicator"] = indicator
+    scheme = st.selectbox(
+        t("map.panel.scheme", lang),
+        webmap.SCHEMES,
+        index=webmap.SCHEMES.index(st.session_state.get("map_scheme", "quantiles")),
+        format_func=lambda s: t(f"map.scheme.{s}", lang),
+        key="_w_map_scheme",
+        disabled=indicator is None,
+    )
+    k = st.slider(
+        t("map.panel.k", lang),
+        2,
+        max(webmap.YLORRD),
+        int(st.session_state.get("map_k", 5)),
+        key="_w_map_k",
+        disabled=indicator is None,
+    )
+    st.session_state["map_scheme"], st.session_state["map_k"] = scheme, int(k)
+    return indicator, str(scheme), int(k)
+
+
+def basemap_picker(lang: str) -> str:
+    """Offline relief or online tiles; returns the basemap id."""
+    basemap = st.radio(
+        t("map.panel.basemap", lang),
+        webmap.BASEMAPS,
+        index=webmap.BASEMAPS.index(st.session_state.get("map_basemap", "relief")),
+        format_func=lambda b: t(f"map.basemap.{b}", lang),
+        key="_w_map_basemap",
+    )
+    st.session_state["map_basemap"] = basemap
+    if basemap != "relief":
+        st.caption(t("map.panel.basemap_online_note", lang))
+    return str(basemap)
+
+
+def _build_view() -> tuple[float, float, int]:
+    view = st.session_state.get("map_build_view") or st.session_state.get("map_view")
+    return tuple(view) if view else DEFAULT_VIEW  # type: ignore[return-value]
+
+
+def render_map(
+    layer_ids: list[str], indicator: tuple[str, str] | None, scheme: str, k: int, basemap: str,
+    lang: str,
+) -> None:  # fmt: skip
+    """Draw the map; a click on a zone selects it, moving the map updates the URL view."""
+    view = _build_view()
+    st.session_state["map_build_view"] = view
+    detail = webmap.detail_for_zoom(view[2])
+    m = data.map_object(tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view)
+    st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{basemap}", lang)))
+    out = st_folium(
+        m,
+        key="map",
+        height=MAP_HEIGHT_PX,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "center", "zoom"],
+    )
+    _handle_map_output(out or {}, detail)
+
+
+def _handle_map_output(out: dict[str, Any], detail: int) -> None:
+    clicked = out.get("last_active_drawing") or None
+    if clicked and clicked != st.session_state.get("_map_last_click"):
+        st.session_state["_map_last_click"] = clicked
+        zone_id = (clicked.get("properties") or {}).get("zone_id")
+        if zone_id in ZONE_IDS:
+            st.session_state["zone"] = zone_id
+            st.session_state["_w_map_zone"] = zone_id
+    center, zoom = out.get("center"), out.get("zoom")
+    if isinstance(center, dict) and isinstance(zoom, int | float):
+        lat, lon = float(center.get("lat", math.nan)), float(center.get("lng", math.nan))
+        if math.isfinite(lat) and math.isfinite(lon):
+            st.session_state["map_view"] = (round(lat, 5), round(lon, 5), int(zoom))
+            if webmap.detail_for_zoom(zoom) != detail:
+                # the user zoomed past this detail level: rebuild at the current view
+                st.session_state["map_build_view"] = st.session_state["map_view"]
+                st.rerun(scope="fragment")
+
+
+def _copy_zone() -> None:
+    st.session_state["zone"] = st.session_state["_w_map_zone"]
+
+
+def zone_summary(lang: str) -> None:
+    """The selected zone's short profile under the map, with a link to the full profile."""
+    names = data.zone_names(lang)
+    zone = st.session_state.get("zone")
+    options: list[str] = ["", *names]
+    if "_w_map_zone" not in st.session_state:
+        st.session_state["_w_map_zone"] = zone if zone in names else ""
+    st.selectbox(
+        t("map.selected_zone", lang),
+        options,
+        format_func=lambda z: names.get(z, "—"),
+        key="_w_map_zone",
+        on_change=_copy_zone,
+        help=t("map.click_hint", lang),
+    )
+    zone = st.session_state.get("zone")
+    if zone not in names:
+        st.info(t("map.click_hint", lang))
+        return
+    p = data.profile(zone)
+    name = p.name_th if lang == "th" else p.name_en
+    theme = p.theme_th if lang == "th" else p.theme_en
+    st.subheader(name)
+    st.markdown(f"**{t('map.zones.theme', lang)}:** {theme}")
+    st.write(p.description_th if lang == "th" else p.description_en)
+    cols = st.columns(3)
+    cols[0].metric(t("map.zones.area", lang), f"{webmap.format_number(p.area_km2)} km²")
+    cols[1].metric(t("map.zones.landmarks", lang), len(p.landmarks))
+    cols[2].metric(t("map.zones.coworking", lang), len(p.coworking))
+    st.page_link("ui/pages/zones.py", label=t("map.open_profile", lang), icon="📋")

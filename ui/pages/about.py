@@ -1,0 +1,20 @@
+"""About the data: catalog, sources, licences, credits, data gaps, indicators, ISC scores."""
+
+import streamlit as st
+
+from cmgis._errors import CmgisError
+from cmgis.i18n import t
+from ui import about_views
+from ui.state import current_lang
+
+lang = current_lang()
+st.title(t("map.about.title", lang))
+st.write(t("map.about.intro", lang))
+try:
+    about_views.credits(lang)
+    about_views.layers_table(lang)
+    about_views.gaps(lang)
+    about_views.indicator_definitions_table(lang)
+    about_views.isc(lang)
+except CmgisError as err:
+    st.error(t("map.data_missing", lang, err=str(err)))

@@ -1,0 +1,31 @@
+"""Map page: layers by theme, an indicator choropleth, click a zone for its profile."""
+
+import streamlit as st
+
+from cmgis._errors import CmgisError
+from cmgis.i18n import t
+from ui import map_panel
+from ui.state import current_lang, write_to_url
+
+
+@st.fragment
+def _map_fragment() -> None:
+    lang = current_lang()
+    panel, main = st.columns([1, 3], gap="medium")
+    with panel:
+        layer_ids = map_panel.layer_panel(lang)
+        indicator, scheme, k = map_panel.indicator_panel(lang)
+        basemap = map_panel.basemap_picker(lang)
+    with main:
+        map_panel.render_map(layer_ids, indicator, scheme, k, basemap, lang)
+        map_panel.zone_summary(lang)
+    write_to_url("map")
+
+
+lang = current_lang()
+st.title(t("map.page.title", lang))
+st.caption(t("map.page.caption", lang))
+try:
+    _map_fragment()
+except CmgisError as err:
+    st.error(t("map.data_missing", lang, err=str(err)))

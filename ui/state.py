@@ -1,0 +1,127 @@
+"""Shareable state: the URL's query parameters <-> session state.
+
+The URL holds ``page``, ``lang`` (``th``/``en``), ``zone``, ``layers`` (comma-separated
+layer ids), ``indicator`` (``zones:<id>`` or ``tambons:<id>``) and ``view``
+(``lat,lon,zoom``). `load_from_url` reads them once per session, checking every value
+(a bad value is ignored, never trusted); `write_to_url` puts the current state back
+after each run. Session keys owned here: ``lang``, ``zone``, ``map_layers``,
+``map_indicator``, ``map_view`` and the one-shot flag ``_url_loaded``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from cmgis import settings
+from cmgis.i18n import normalise_lang
+from cmgis.indicators import indicator_definitions
+from cmgis.webmap import DEFAULT_LAYERS, LAYER_STYLES
+from cmgis.zones import ZONE_IDS
+
+AREA_KINDS: tuple[str, ...] = ("zones", "tambons")
+#: The view a map opens at: the municipality and the five districts.
+DEFAULT_VIEW: tuple[float, float, int] = (18.7865, 98.947, 13)
+_ZOOM_RANGE = (10, 18)
+
+
+def parse_lang(value: str | None) -> str:
+    """``"th"`` or ``"en"`` (anything else, including nothing, gives English)."""
+    return normalise_lang(value) if value else "en"
+
+
+def parse_zone(value: str | None) -> str | None:
+    """A known zone id, or ``None``."""
+    return value if value in ZONE_IDS else None
+
+
+def parse_layers(value: str | None) -> tuple[str, ...] | None:
+    """Known layer ids from ``"a,b,c"`` (unknown ones dropped); ``None`` if absent."""
+    if value is None:
+        return None
+    return tuple(v for v in (p.strip() for p in value.split(",")) if v in LAYER_STYLES)
+
+
+def format_layers(layers: tuple[str, ...] | list[str]) -> str:
+    """``"a,b,c"`` for the URL."""
+    return ",".join(layers)
+
+
+def parse_indicator(value: str | None) -> tuple[str, str] | None:
+    """``(area kind, indicator id)`` from ``"zones:<id>"``; ``None`` if absent or unknown."""
+    if not value or ":" not in value:
+        return None
+    kind, ind = value.split(":", 1)
+    known = {d.id for d in indicator_definitions()}
+    return (kind, ind) if kind in AREA_KINDS and ind in known else None
+
+
+def format_indicator(value: tuple[str, str] | None) -> str:
+    """``"zones:<id>"`` or ``""`` for none."""
+    return f"{value[0]}:{value[1]}" if value else ""
+
+
+def parse_view(value: str | None) -> tuple[float, float, int] | None:
+    """``(lat, lon, zoom)`` from ``"lat,lon,zoom"`` if inside the app's area, else ``None``."""
+    if not value:
+        return None
+    try:
+        lat_s, lon_s, zoom_s = value.split(",")
+        lat, lon, zoom = float(lat_s), float(lon_s), round(float(zoom_s))
+    except ValueError:
+        return None
+    min_lon, min_lat, max_lon, max_lat = settings.AREA_BOUNDS_LONLAT
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    if not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
+        return None
+    return lat, lon, int(min(max(zoom, _ZOOM_RANGE[0]), _ZOOM_RANGE[1]))
+
+
+def format_view(view: tuple[float, float, int]) -> str:
+    """``"lat,lon,zoom"`` with 5 decimals (about 1 m)."""
+    return f"{view[0]:.5f},{view[1]:.5f},{int(view[2])}"
+
+
+def load_from_url() -> str | None:
+    """Copy the URL's state into the session once per session; return the URL's page id."""
+    qp = st.query_params
+    page = qp.get("page")
+    if st.session_state.get("_url_loaded"):
+        return None
+    st.session_state["_url_loaded"] = True
+    st.session_state["lang"] = parse_lang(qp.get("lang"))
+    zone = parse_zone(qp.get("zone"))
+    if zone:
+        st.session_state["zone"] = zone
+    layers = parse_layers(qp.get("layers"))
+    st.session_state["map_layers"] = list(DEFAULT_LAYERS if layers is None else layers)
+    st.session_state["map_indicator"] = parse_indicator(qp.get("indicator"))
+    st.session_state["map_view"] = parse_view(qp.get("view")) or DEFAULT_VIEW
+    return page if page and page.replace("_", "").replace("-", "").isalnum() else None
+
+
+def current_lang() -> str:
+    """The chosen language, ``"th"`` or ``"en"``."""
+    return parse_lang(st.session_state.get("lang"))
+
+
+def write_to_url(page: str) -> None:
+    """Put page, language, zone, layers, indicator and view into the URL."""
+    state = st.session_state
+    wanted: dict[str, str] = {"page": page, "lang": current_lang()}
+    if state.get("zone") in ZONE_IDS:
+        wanted["zone"] = state["zone"]
+    if "map_layers" in state:
+        wanted["layers"] = format_layers(state["map_layers"])
+    if state.get("map_indicator"):
+        wanted["indicator"] = format_indicator(state["map_indicator"])
+    if state.get("map_view"):
+        wanted["view"] = format_view(state["map_view"])
+    qp = st.query_params
+    for key in [k for k in qp if k not in wanted]:
+        del qp[key]
+    for key, value in wanted.items():
+        if qp.get(key) != value:
+            qp[key] = value

@@ -1,0 +1,228 @@
+"""Zones page pieces: zone picker, profile, comparison chart, side-by-side table.
+
+Owns the session key ``zone`` (shared with the Map page; through widget key ``_w_zone``)
+and ``zones_compare``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import streamlit as st
+
+from cmgis.i18n import t
+from cmgis.indicators import indicator_definitions
+from cmgis.profiles import IndicatorRow, ZoneProfile, indicator_ranks
+from cmgis.webmap import format_number
+from ui import data
+
+
+def _copy_zone() -> None:
+    st.session_state["zone"] = st.session_state["_w_zone"]
+
+
+def zone_picker(lang: str) -> str:
+    """Select box of the five zones; returns the chosen zone id."""
+    names = data.zone_names(lang)
+    zone = st.session_state.get("zone")
+    if zone not in names:
+        zone = next(iter(names))
+        st.session_state["zone"] = zone
+    st.session_state["_w_zone"] = zone
+    st.selectbox(
+        t("map.zones.choose", lang),
+        list(names),
+        format_func=lambda z: names[z],
+        key="_w_zone",
+        on_change=_copy_zone,
+    )
+    return str(st.session_state["zone"])
+
+
+def value_text(value: float | None, unit: str, lang: str) -> str:
+    """A value with its unit, or "no data" (never zero) when there is none."""
+    if value is None or not math.isfinite(value):
+        return t("map.no_data", lang)
+    return f"{format_number(value)} {'' if unit == 'count' else unit}".strip()
+
+
+def rank_text(row: IndicatorRow, lang: str) -> str:
+    """ "2 of 5", "descriptive (not ranked)" or "no data"."""
+    if row.definition.direction == 0:
+        return t("map.zones.not_ranked", lang)
+    if row.rank is None:
+        return t("map.no_data", lang)
+    return t("map.zones.rank_value", lang, rank=row.rank, n=row.ranked_among)
+
+
+def indicator_table(p: ZoneProfile, lang: str) -> pd.DataFrame:
+    """Every indicator of the zone, then the data gaps, as display strings."""
+    rows = []
+    for r in p.indicators:
+        d = r.definition
+        rows.append(
+            {
+                t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
+                t("map.zones.value", lang): value_text(r.value, d.unit, lang),
+                t("map.zones.rank", lang): rank_text(r, lang),
+                t("map.zones.definition", lang): d.formula,
+                t("map.zones.isc", lang): d.isc_dimension,
+                t("map.zones.strategy", lang): d.strategy,
+            }
+        )
+    for gap in p.no_data:
+        rows.append(
+            {
+                t("map.zones.indicator", lang): gap.title_th if lang == "th" else gap.title_en,
+                t("map.zones.value", lang): t("map.no_data", lang),
+                t("map.zones.rank", lang): t("map.no_data", lang),
+                t("map.zones.definition", lang): gap.why,
+                t("map.zones.isc", lang): "",
+                t("map.zones.strategy", lang): gap.wanted_by,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def profile(zone_id: str, lang: str) -> None:
+    """The full profile of one zone."""
+    p = data.profile(zone_id)
+    th = lang == "th"
+    st.header(p.name_th if th else p.name_en)
+    st.markdown(f"**{t('map.zones.theme', lang)}:** {p.theme_th if th else p.theme_en}")
+    if p.programme:
+        st.markdown(f"**{t('map.zones.programme', lang)}:** {p.programme}")
+    st.write(p.description_th if th else p.description_en)
+    cols = st.columns(3)
+    cols[0].metric(t("map.zones.area", lang), f"{format_number(p.area_km2)} km²")
+    cols[1].metric(t("map.zones.landmarks", lang), len(p.landmarks))
+    cols[2].metric(t("map.zones.coworking", lang), len(p.coworking))
+    if p.approximate:
+        st.warning(t("map.zones.approximate_yes", lang))
+    else:
+        st.info(t("map.zones.approximate_no", lang))
+    with st.expander(t("map.zones.boundary", lang)):
+        st.write(p.method)
+        if p.boundary_status:
+            st.caption(p.boundary_status)
+        st.markdown(f"**{t('map.zones.parameters', lang)}**")
+        st.code(json.dumps(p.parameters, ensure_ascii=False, indent=2), language="json")
+
+    st.subheader(t("map.zones.tambons", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("map.zones.tambon", lang): [s.name_th if th else s.name_en for s in p.tambons],
+                t("map.zones.share", lang): [s.share_of_zone_pct for s in p.tambons],
+            }
+        ),
+        hide_index=True,
+    )
+
+    st.subheader(t("map.zones.indicators", lang))
+    st.dataframe(indicator_table(p, lang), hide_index=True, width="stretch")
+
+    st.subheader(t("map.zones.inside", lang))
+    coverage = next((r.value for r in p.indicators if r.definition.id == "osm_coverage_pct"), None)
+    if coverage is not None and coverage < 99.5:
+        st.caption(t("map.zones.osm_note", lang, pct=format_number(coverage)))
+    left, mid, right = st.columns(3)
+    with left:
+        counts = pd.DataFrame(
+            {
+                t("map.zones.poi_category", lang): [
+                    t(f"map.poi_category.{c}", lang) for c in p.poi_counts
+                ],
+                t("map.zones.count", lang): list(p.poi_counts.values()),
+            }
+        )
+        st.dataframe(counts, hide_index=True)
+    with mid:
+        st.markdown(f"**{t('map.zones.landmarks', lang)}**")
+        if p.landmarks:
+            st.markdown("\n".join(f"- {_md(x.name)} ({_md(x.kind)})" for x in p.landmarks))
+        else:
+            st.caption(t("map.zones.none_inside", lang))
+    with right:
+        st.markdown(f"**{t('map.zones.coworking', lang)}**")
+        if p.coworking:
+            st.markdown("\n".join(f"- {_md(x.name)}" for x in p.coworking))
+        else:
+            st.caption(t("map.zones.none_inside", lang))
+
+    st.subheader(t("map.zones.plan", lang))
+    lines = [f"- {t(f'map.zones.strategy.{s}', lang)}" for s in p.strategies]
+    lines += [f"- {t(f'map.plan.{code}', lang)}" for code in p.plan_items]
+    st.markdown("\n".join(lines) if lines else "—")
+
+
+def _md(text: str) -> str:
+    """Text from the data, shown literally in markdown (no links, no HTML, no formatting)."""
+    specials = "\\`*_{}[]()#+-.!|<>~"
+    return "".join("\\" + c if c in specials else c for c in text)
+
+
+def comparison_chart(zone_id: str, lang: str) -> None:
+    """Bar chart of one indicator across the five zones; zones without data are named."""
+    st.subheader(t("map.zones.compare_chart", lang))
+    defs = indicator_definitions()
+    titles = {d.id: (d.title_th if lang == "th" else d.title_en) for d in defs}
+    ind = st.selectbox(
+        t("map.zones.chart_indicator", lang),
+        [d.id for d in defs],
+        index=[d.id for d in defs].index("office_density_per_km2"),
+        format_func=lambda i: titles[i],
+        key="_w_zones_chart_indicator",
+    )
+    table = data.indicators("zones")
+    names = data.zone_names(lang)
+    unit = next(d.unit for d in defs if d.id == ind)
+    values = table[ind].astype(float)
+    chart = pd.DataFrame(
+        {f"{titles[ind]} ({unit})": values.to_numpy()},
+        index=[names.get(z, z) for z in table.index],
+    )
+    st.bar_chart(chart, horizontal=True, height=240)
+    missing = [names.get(z, z) for z in table.index[values.isna()]]
+    if missing:
+        st.caption(t("map.zones.chart_no_data", lang, zones=", ".join(missing)))
+
+
+def side_by_side(zone_id: str, lang: str) -> None:
+    """Indicators of two or more zones in columns, with ranks."""
+    st.subheader(t("map.zones.compare", lang))
+    names = data.zone_names(lang)
+    default = st.session_state.get("zones_compare") or [
+        zone_id,
+        next(z for z in names if z != zone_id),
+    ]
+    picked = st.multiselect(
+        t("map.zones.compare_pick", lang),
+        list(names),
+        default=[z for z in default if z in names],
+        format_func=lambda z: names[z],
+        key="_w_zones_compare",
+    )
+    st.session_state["zones_compare"] = picked
+    if len(picked) < 2:
+        st.info(t("map.zones.compare_need_two", lang))
+        return
+    table = data.indicators("zones")
+    ranks = indicator_ranks(table)
+    rows = []
+    for d in indicator_definitions():
+        row = {t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en}
+        for z in picked:
+            value = float(table.at[z, d.id]) if d.id in table else math.nan
+            text = value_text(value, d.unit, lang)
+            if d.id in ranks and math.isfinite(value):
+                text += f"  (#{int(ranks.at[z, d.id])})"
+            row[names[z]] = text
+        rows.append(row)
+    for gap in data.catalog().no_data:
+        row = {t("map.zones.indicator", lang): gap.title_th if lang == "th" else gap.title_en}
+        row.update({names[z]: t("map.no_data", lang) for z in picked})
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
