@@ -147,24 +147,42 @@ class LayerStyle:
     marker_size_pt: float = 4.0
     colormap: str = "terrain"
     colormap_range: tuple[float, float] = (0.25, 1.0)  # skip terrain's sea blues
+    dashed: bool = False
 
 
-_STYLES: dict[str, LayerStyle] = {
-    "tambons": LayerStyle(stroke="#555555", fill="#f2efe9", fill_opacity=0.5, width_pt=0.8),
-    "zones": LayerStyle(stroke="#c2185b", fill="#f48fb1", fill_opacity=0.35, width_pt=1.6),
-    "old_city_moat": LayerStyle(stroke="#1565c0", fill="#64b5f6", fill_opacity=0.8, width_pt=0.6),
-    "old_city_walls": LayerStyle(stroke="#6d4c41", fill="#a1887f", fill_opacity=0.9, width_pt=0.6),
-    "old_city_gates": LayerStyle(stroke="#4e342e", fill="#ffb300", marker_size_pt=6.0),
-    "mae_kha_canal": LayerStyle(stroke="#0288d1", width_pt=1.8),
-    "roads": LayerStyle(stroke="#9e9e9e", width_pt=0.25),
-    "pois": LayerStyle(stroke="#37474f", fill="#78909c", marker_size_pt=1.5),
-    "coworking": LayerStyle(stroke="#1b5e20", fill="#43a047", marker_size_pt=4.5),
-    "landmarks": LayerStyle(stroke="#4a148c", fill="#ab47bc", marker_size_pt=5.0),
-    "named_places": LayerStyle(stroke="#263238", fill="#ffffff", marker_size_pt=3.5),
-    "zone_anchors": LayerStyle(stroke="#880e4f", fill="#ec407a", marker_size_pt=5.0),
-    "elevation": LayerStyle(colormap="terrain"),
-}
+#: Styles set by features for their own layers (`register_style`); other layers follow
+#: the on-screen map's `cmgis.webmap.LAYER_STYLES`.
+_STYLES: dict[str, LayerStyle] = {}
 _DEFAULT_COLOURS = ("#e65100", "#00838f", "#6a1b9a", "#2e7d32", "#ad1457", "#283593")
+_PX_TO_PT = 0.75  # a CSS pixel is 0.75 pt
+
+
+def _style_from_screen(layer_id: str) -> LayerStyle | None:
+    """The print style matching the web map's style of ``layer_id`` (None if it has none)."""
+    from cmgis.webmap import LAYER_STYLES
+
+    screen = LAYER_STYLES.get(layer_id)
+    if screen is None:
+        return None
+    if screen.kind == "relief":
+        return LayerStyle(colormap="terrain")
+    if screen.kind in ("point", "cluster"):
+        # clustered layers (thousands of points) print as small dots
+        size_pt = screen.radius_px * 2 * _PX_TO_PT if screen.kind == "point" else 1.6
+        return LayerStyle(
+            stroke=screen.color,
+            fill=screen.fill_color or screen.color,
+            fill_opacity=1.0,
+            marker_size_pt=size_pt,
+            width_pt=screen.weight * _PX_TO_PT,
+        )
+    return LayerStyle(
+        stroke=screen.color,
+        fill=screen.fill_color if screen.kind == "polygon" else None,
+        fill_opacity=screen.fill_opacity,
+        width_pt=screen.weight * _PX_TO_PT,
+        dashed=bool(screen.dash_array),
+    )
 
 
 def register_style(layer_id: str, style: LayerStyle) -> None:
@@ -173,9 +191,12 @@ def register_style(layer_id: str, style: LayerStyle) -> None:
 
 
 def style_for(layer_id: str, index: int = 0) -> LayerStyle:
-    """The style of ``layer_id``; unknown layers get one of a few distinct colours."""
+    """The style of ``layer_id`` (as on screen); unknown layers get a distinct colour."""
     if layer_id in _STYLES:
         return _STYLES[layer_id]
+    screen = _style_from_screen(layer_id)
+    if screen is not None:
+        return screen
     colour = _DEFAULT_COLOURS[index % len(_DEFAULT_COLOURS)]
     return LayerStyle(stroke=colour, fill=colour, fill_opacity=0.25, width_pt=1.2)
 
@@ -290,7 +311,7 @@ def _draw_map_svg(
                 extent=(left, right, bottom, top),
                 cmap=_colormap(style),
                 interpolation="bilinear",
-                alpha=0.75,
+                alpha=0.55,
                 zorder=0,
             )
             continue
@@ -302,14 +323,19 @@ def _draw_map_svg(
                 ax=ax,
                 color=style.fill or style.stroke,
                 edgecolor=style.stroke,
-                linewidth=0.4,
+                linewidth=min(style.width_pt, 1.0),
                 markersize=style.marker_size_pt**2,
                 zorder=3,
                 rasterized=heavy,
             )
         elif kinds <= {"LineString", "MultiLineString"}:
             gdf.plot(
-                ax=ax, color=style.stroke, linewidth=style.width_pt, zorder=2, rasterized=heavy
+                ax=ax,
+                color=style.stroke,
+                linewidth=style.width_pt,
+                linestyle="--" if style.dashed else "-",
+                zorder=2,
+                rasterized=heavy,
             )
         else:
             gdf.plot(
@@ -319,6 +345,7 @@ def _draw_map_svg(
                 else "none",
                 edgecolor=style.stroke,
                 linewidth=style.width_pt,
+                linestyle="--" if style.dashed else "-",
                 zorder=1,
                 rasterized=heavy,
             )
@@ -357,9 +384,10 @@ def _swatch(layer_id: str, data: LayerData, index: int) -> str:
         shape = f'<line x1="1" y1="6" x2="17" y2="6" stroke="{stroke}" stroke-width="{width}"/>'
     else:
         opacity = style.fill_opacity if style.fill else 0
+        dash = ' stroke-dasharray="3 2"' if style.dashed else ""
         shape = (
             f'<rect x="1" y="1" width="16" height="10" fill="{fill}" fill-opacity="{opacity}" '
-            f'stroke="{stroke}" stroke-width="{max(style.width_pt, 0.8)}"/>'
+            f'stroke="{stroke}" stroke-width="{max(style.width_pt, 0.8)}"{dash}/>'
         )
     return f'<svg class="swatch" width="18" height="12" viewBox="0 0 18 12">{shape}</svg>'
 
@@ -452,7 +480,9 @@ h1 {{ font-size: 18pt; margin: 0 0 1mm 0; line-height: 1.25;
 .panel.side > div.legendbox {{ max-height: {layout.map_h * 0.5:.0f}mm; overflow: hidden; }}
 h2 {{ font-size: 10pt; margin: 0 0 1.5mm 0; }}
 ul.legend {{ list-style: none; margin: 0 0 4mm 0; padding: 0; }}
-ul.legend li {{ display: flex; align-items: center; gap: 2mm; margin-bottom: 1.2mm; }}
+ul.legend li {{ display: flex; align-items: center; gap: 2mm; margin-bottom: 1.2mm;
+               break-inside: avoid; }}
+ul.legend li > span:last-child {{ flex: 1; min-width: 0; }}
 .swatch {{ flex: none; }}
 .ramp {{ display: inline-block; width: 18px; height: 10px; flex: none; }}
 .range {{ color: #555; }}
