@@ -17,6 +17,7 @@ PAGES = [
     st.Page("ui/pages/map.py", title=t("map.nav.map", lang), icon="🗺️", url_path="map"),
     st.Page("ui/pages/zones.py", title=t("map.nav.zones", lang), icon="📋", url_path="zones"),
     st.Page("ui/pages/about.py", title=t("map.nav.about", lang), icon="ℹ️", url_path="about"),
+    st.Page("ui/pages/export.py", title=t("export.nav", lang), icon="📤", url_path="export"),
 ]
 
 page = st.navigation(PAGES)
