@@ -397,3 +397,43 @@ def test_export_bytes_of_registered_layer() -> None:
     result = export.export_bytes("test_gates", fmt="kmz", crs="EPSG:4326", name="gates")
     assert result.file_name == "gates.kmz"
     assert result.data[:2] == b"PK"
+
+
+@needs_gdal
+def test_shapefile_splits_mixed_geometry(tmp_path: Path) -> None:
+    """A Shapefile holds one geometry type: a mixed layer becomes one file per type."""
+    mixed = gpd.GeoDataFrame(
+        {"name_th": ["ประตูท่าแพ", "คูเมือง"]},
+        geometry=[shapely.Point(98.9935, 18.7877), shapely.box(98.9776, 18.7811, 98.9939, 18.7959)],
+        crs="EPSG:4326",
+    )
+    out = export_layers({"mixed": mixed}, fmt="shp", crs=4326, output=tmp_path / "m.zip")
+    names = set(zipfile.ZipFile(out).namelist())
+    assert {"mixed_points.shp", "mixed_polygons.shp"} <= names
+    points = ogr_features(f"/vsizip/{out}/mixed_points.shp", "mixed_points")["features"]
+    assert [f["properties"]["name_th"] for f in points] == ["ประตูท่าแพ"]
+    assert "mixed: polygons written to mixed_polygons.shp" in zipfile.ZipFile(out).read(
+        "README.txt"
+    ).decode("utf-8")
+
+
+def test_raster_without_nodata_gets_one(tmp_path: Path) -> None:
+    source = tmp_path / "bytes.tif"
+    with rasterio.open(
+        source,
+        "w",
+        driver="GTiff",
+        height=4,
+        width=4,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:4326",
+        transform=Affine(0.01, 0, 98.9, 0, -0.01, 18.8),
+    ) as dst:
+        dst.write(np.arange(16, dtype="uint8").reshape(4, 4), 1)
+    out = export_layers(
+        {"score": RasterSource(source)}, fmt="tif", crs="EPSG:32647", output=tmp_path / "s.tif"
+    )
+    with rasterio.open(out) as result:
+        assert result.nodata == 255
+        assert result.dtypes[0] == "uint8"

@@ -634,6 +634,14 @@ def _meta_items(meta: LayerMeta, when: dt.datetime) -> dict[str, str]:
     return {k: v for k, v in items.items() if v}
 
 
+def _default_nodata(dtype: np.dtype[Any]) -> float:
+    """A nodata value for a raster that has none: NaN, or the type's extreme integer."""
+    if np.issubdtype(dtype, np.floating):
+        return float("nan")
+    info = np.iinfo(dtype)
+    return float(info.max if info.min == 0 else info.min)
+
+
 def _reprojected(
     source: RasterSource, crs: str
 ) -> tuple[np.ndarray[Any, Any], rasterio.Affine, dict[str, Any]]:
@@ -641,10 +649,8 @@ def _reprojected(
     with rasterio.open(source.path) as src:
         if src.crs is None:
             raise CRSError(f"raster {source.path.name} has no CRS; expected one, e.g. EPSG:4326")
-        nodata = src.nodata
-        if nodata is None:
-            nodata = -32768 if np.issubdtype(np.dtype(src.dtypes[0]), np.integer) else np.nan
         dtype = src.dtypes[0]
+        nodata = src.nodata if src.nodata is not None else _default_nodata(np.dtype(dtype))
         if src.crs == pyproj.CRS(crs).to_wkt() or pyproj.CRS(src.crs.to_wkt()).equals(
             pyproj.CRS(crs)
         ):
