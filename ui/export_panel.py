@@ -34,11 +34,17 @@ class _Made:
     preview_png: bytes | None = None
 
 
-@st.cache_data(show_spinner=False)
 def layer_titles(lang: str) -> dict[str, str]:
     """Registered exportable layer ids → title in ``lang`` (with the kind for rasters)."""
+    return _titles(lang, tuple(export.exportable_layers()))
+
+
+@st.cache_data(show_spinner=False)
+def _titles(lang: str, layer_ids: tuple[str, ...]) -> dict[str, str]:
+    registry = export.exportable_layers()
     titles = {}
-    for layer_id, item in export.exportable_layers().items():
+    for layer_id in layer_ids:
+        item = registry[layer_id]
         meta = item.meta()
         title = meta.title_th if lang == "th" and meta.title_th else meta.title
         if item.kind == "raster":

@@ -332,7 +332,7 @@ def resolve_selection(selection: str | Sequence[str], fmt: ExportFormat) -> list
         For an empty selection, or a layer the format cannot hold (a raster as Shapefile).
     """
     registry = exportable_layers()
-    ids = _split_ids(selection)
+    ids = split_ids(selection)
     if ids == ["all"]:
         chosen = [i for i, item in registry.items() if item.kind in fmt.kinds]
         if not chosen:
@@ -349,7 +349,8 @@ def resolve_selection(selection: str | Sequence[str], fmt: ExportFormat) -> list
     return list(dict.fromkeys(ids))
 
 
-def _split_ids(selection: str | Sequence[str]) -> list[str]:
+def split_ids(selection: str | Sequence[str]) -> list[str]:
+    """``"a, b,,c"`` or a list → ``["a", "b", "c"]`` (blanks dropped)."""
     parts = selection.split(",") if isinstance(selection, str) else list(selection)
     return [p.strip() for p in parts if p and p.strip()]
 
@@ -642,10 +643,13 @@ def _default_nodata(dtype: np.dtype[Any]) -> float:
     return float(info.max if info.min == 0 else info.min)
 
 
-def _reprojected(
+def read_raster_in(
     source: RasterSource, crs: str
 ) -> tuple[np.ndarray[Any, Any], rasterio.Affine, dict[str, Any]]:
-    """Read band 1 of ``source`` in ``crs``; nodata stays nodata (bilinear elsewhere)."""
+    """Band 1 of ``source`` in ``crs``: (array, transform, {dtype, nodata, units}).
+
+    Nodata stays nodata; other cells are resampled bilinearly when the CRS changes.
+    """
     with rasterio.open(source.path) as src:
         if src.crs is None:
             raise CRSError(f"raster {source.path.name} has no CRS; expected one, e.g. EPSG:4326")
@@ -687,7 +691,7 @@ def write_geotiff(source: RasterSource, meta: LayerMeta, crs: str, path: Path) -
 
     Credits go into the TIFF copyright and description tags and GDAL metadata.
     """
-    array, transform, profile = _reprojected(source, crs)
+    array, transform, profile = read_raster_in(source, crs)
     dtype = np.dtype(profile["dtype"])
     with rasterio.open(
         path,

@@ -299,7 +299,7 @@ def _draw_map_svg(
     for index, (layer_id, data) in enumerate(sorted(layers.items(), key=order)):
         style = style_for(layer_id, index)
         if isinstance(data, RasterSource):
-            array, transform, profile = export._reprojected(data, MAP_CRS)
+            array, transform, profile = export.read_raster_in(data, MAP_CRS)
             values = np.ma.masked_equal(array, profile["nodata"]).astype(float)
             if np.ma.count(values):
                 ranges[layer_id] = (float(values.min()), float(values.max()))
@@ -530,7 +530,7 @@ def _bounds_m(layers: Mapping[str, LayerData]) -> tuple[float, float, float, flo
         if isinstance(data, RasterSource) and has_vectors:
             continue
         if isinstance(data, RasterSource):
-            array, transform, _ = export._reprojected(data, MAP_CRS)
+            array, transform, _ = export.read_raster_in(data, MAP_CRS)
             h, w = array.shape
             xs = (transform.c, transform.c + transform.a * w)
             ys = (transform.f, transform.f + transform.e * h)
@@ -700,7 +700,7 @@ def print_selection(
 ) -> Path:
     """Print registered layers by id (see `cmgis.export.register_exportable`)."""
     registry = export.exportable_layers()
-    ids = export._split_ids(selection)
+    ids = export.split_ids(selection)
     if ids == ["all"]:
         raise InputError("printing 'all' layers makes an unreadable map; list the layer ids")
     if not ids:
