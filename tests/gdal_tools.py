@@ -51,6 +51,11 @@ def ogr_layers(source: str | Path) -> list[str]:
     return names
 
 
+def ogr_dataset_info(source: str | Path) -> str:
+    """``ogrinfo -so`` text of the whole dataset (dataset metadata and layer list)."""
+    return _run(["ogrinfo", "-ro", "-so", str(source)])
+
+
 def ogr_info(source: str | Path, layer: str) -> str:
     """``ogrinfo -so`` text of one layer (metadata, extent, CRS)."""
     return _run(["ogrinfo", "-ro", "-so", str(source), layer])

@@ -23,6 +23,7 @@ from tests.gdal_tools import (
     gdal_value_at,
     needs_gdal,
     ogr_crs,
+    ogr_dataset_info,
     ogr_features,
     ogr_info,
     ogr_layers,
@@ -138,6 +139,9 @@ def test_gpkg_round_trip(tmp_path: Path, crs: str) -> None:
     info = ogr_info(out, "canal")
     assert "IDENTIFIER=Mae Kha canal / คลองแม่ข่า" in info
     assert f"CREDIT={OSM}" in info
+    dataset = ogr_dataset_info(out)
+    assert f"CREDITS={OSM}" in dataset
+    assert "LICENCE_NOTE=Data from OpenStreetMap is under the Open Database Licence" in dataset
     sources = ogr_features(out, export.SOURCES_TABLE)["features"]
     rows = {f["properties"]["layer_id"]: f["properties"] for f in sources}
     assert rows["gates"]["licence"] == "ODbL 1.0"

@@ -544,6 +544,11 @@ def prepare_vector(gdf: gpd.GeoDataFrame, crs: str, *, name: str = "layer") -> g
 # ---- GeoPackage ------------------------------------------------------------------------
 
 SOURCES_TABLE = "cmgis_sources"
+ODBL_NOTE = (
+    "Data from OpenStreetMap is under the Open Database Licence (ODbL 1.0): a database "
+    "you publish from it must be offered under the ODbL too; maps and images only need "
+    "the credit line."
+)
 
 
 def _sources_frame(metas: Iterable[LayerMeta]) -> pd.DataFrame:
@@ -594,12 +599,22 @@ def _write_gpkg(
         first = False
     sources = _sources_frame(metas[i] for i in layers)
     sources["exported_at_utc"] = when.isoformat(timespec="seconds")
+    credits = credit_lines(metas[i] for i in layers)
+    dataset_metadata = {
+        "EXPORT": "cmgis: Chiang Mai innovation districts",
+        "CREDITS": " | ".join(credits),
+        "EXPORTED_AT_UTC": when.isoformat(timespec="seconds"),
+        "SOURCES_TABLE": SOURCES_TABLE,
+    }
+    if any("ODbL" in m.licence or "ODbL" in m.credit for m in metas.values()):
+        dataset_metadata["LICENCE_NOTE"] = ODBL_NOTE
     pyogrio.write_dataframe(
         sources,
         path,
         layer=SOURCES_TABLE,
         driver="GPKG",
         append=not first,
+        dataset_metadata=dataset_metadata,
         dataset_options=dataset_options if first else None,
         layer_options={
             "IDENTIFIER": "Sources, licences and credits",
@@ -1040,12 +1055,7 @@ def readme_text(
             if value:
                 lines.append(f"    {label}: {value}")
     if any("ODbL" in m.licence or "ODbL" in m.credit for m in metas):
-        lines += [
-            "",
-            "Data from OpenStreetMap is under the Open Database Licence (ODbL 1.0): a "
-            "database you publish from it must be offered under the ODbL too; maps and "
-            "images only need the credit line.",
-        ]
+        lines += ["", ODBL_NOTE]
     if notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in notes]
     return "\n".join(lines) + "\n"
