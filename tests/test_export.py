@@ -441,3 +441,10 @@ def test_raster_without_nodata_gets_one(tmp_path: Path) -> None:
     with rasterio.open(out) as result:
         assert result.nodata == 255
         assert result.dtypes[0] == "uint8"
+
+
+def test_output_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "out.gpkg"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        export_layers({"gates": GATES}, fmt="gpkg", crs=4326, output=folder)

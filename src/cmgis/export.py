@@ -20,13 +20,14 @@ Coordinate systems (`CRS_CHOICES`): EPSG:4326, EPSG:32647, EPSG:24047, EPSG:3857
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
@@ -477,13 +478,37 @@ def export_layers(
             )
         )
     when = exported_at or dt.datetime.now(dt.UTC)
-    output.parent.mkdir(parents=True, exist_ok=True)
     writer = _WRITERS[export_format.key]
-    with tempfile.TemporaryDirectory(prefix="cmgis-export-", dir=output.parent) as tmp:
-        staged = Path(tmp) / output.name
+    with staged_output(output) as staged:
         writer(layers, metas, target, staged, when)
-        staged.replace(output)  # the old file stays intact if writing failed
     return output
+
+
+@contextlib.contextmanager
+def staged_output(output: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``output``; move it onto ``output`` if all went well.
+
+    An older file at ``output`` stays intact when writing fails.
+
+    Raises
+    ------
+    InputError
+        If ``output`` is a folder, or its folder cannot be created or written.
+    """
+    if output.is_dir():
+        raise InputError(f"output {output} is a folder; give a file name")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = tempfile.TemporaryDirectory(prefix="cmgis-out-", dir=output.parent)
+    except OSError as err:
+        raise InputError(f"cannot write to {output.parent}: {err.strerror or err}") from err
+    with tmp as tmp_dir:
+        staged = Path(tmp_dir) / output.name
+        yield staged
+        try:
+            staged.replace(output)
+        except OSError as err:
+            raise InputError(f"cannot write {output}: {err.strerror or err}") from err
 
 
 def _check_lonlat(export_format: ExportFormat, crs: str) -> None:

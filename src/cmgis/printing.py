@@ -18,7 +18,6 @@ import datetime as dt
 import html
 import io
 import math
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -582,14 +581,8 @@ def print_map(
             require_crs(data, name=layer_id)
     metas = dict(metas or {})
     pdf = render_pdf_bytes(layers, metas, options)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cmgis-print-", dir=output.parent) as tmp:
-        staged = Path(tmp) / output.name
-        if suffix == ".pdf":
-            staged.write_bytes(pdf)
-        else:
-            staged.write_bytes(pdf_to_png(pdf, dpi=png_dpi))
-        staged.replace(output)
+    with export.staged_output(output) as staged:
+        staged.write_bytes(pdf if suffix == ".pdf" else pdf_to_png(pdf, dpi=png_dpi))
     return output
 
 
