@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import numpy as np
@@ -225,8 +226,14 @@ def test_kml_round_trip(tmp_path: Path, fmt: str) -> None:
     names = sorted(f["properties"]["Name"] for f in fc["features"])
     assert names == ["ประตูท่าแพ / Tha Phae Gate", "ประตูเชียงใหม่ / Chiang Mai Gate"]
     _check_moat(ogr_features(doc, "Old city moat"), "EPSG:4326")
-    if fmt == "kmz":
-        assert "doc.kml" in zipfile.ZipFile(out).namelist()
+    raw = zipfile.ZipFile(out).read("doc.kml") if fmt == "kmz" else out.read_bytes()
+    root = ElementTree.fromstring(raw)
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    folders = root.findall("k:Document/k:Folder/k:name", ns)
+    assert {f.text for f in folders} == titles  # what Google Earth lists in Places
+    description = root.findtext("k:Document/k:description", namespaces=ns)
+    assert description is not None
+    assert OSM in description
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "kml", "kmz"])

@@ -981,7 +981,11 @@ def _write_kml(
                 if first
                 else None
             ),
-            layer_options={"NAME": _gpkg_title(meta), "DESCRIPTION": _gpkg_description(meta)},
+            layer_options={
+                "NAME": _gpkg_title(meta),
+                "DESCRIPTION": _gpkg_description(meta),
+                "FOLDER": "YES",
+            },
         )
         first = False
 
