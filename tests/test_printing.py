@@ -161,3 +161,14 @@ def test_scale_and_extent() -> None:
     minx, miny, maxx, maxy = printing.map_extent((0, 0, 1000, 4000), 200, 100)
     assert (maxx - minx) / (maxy - miny) == pytest.approx(2.0)
     assert maxy - miny >= 4000
+
+
+def test_style_overrides_reach_the_legend() -> None:
+    style = printing.LayerStyle(stroke="#123456", fill="#654321")
+    html = printing.page_html(
+        {"gates": GATES}, METAS, PrintOptions("x", date=DATE), {"gates": style}
+    )
+    assert 'fill="#654321" stroke="#123456"' in html
+    # without an override the on-screen style of a known layer is used
+    screen = printing.style_for("zones")
+    assert screen.stroke == "#6a3d9a"

@@ -139,5 +139,6 @@ def register_builtin_layers() -> None:
             load=_indicator_loader(layer_id),
             meta=_indicator_meta(layer_id, load_catalog),
             group="indicators",
+            style_like=INDICATOR_LAYERS[layer_id][0],
             replace=True,
         )

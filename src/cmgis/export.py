@@ -255,6 +255,7 @@ class Exportable:
     load: Callable[[], LayerData] = field(repr=False)
     meta: Callable[[], LayerMeta] = field(repr=False)
     group: str = "base"
+    style_like: str | None = None
 
 
 _REGISTRY: dict[str, Exportable] = {}
@@ -268,6 +269,7 @@ def register_exportable(
     load: Callable[[], LayerData],
     meta: Callable[[], LayerMeta],
     group: str = "base",
+    style_like: str | None = None,
     replace: bool = False,
 ) -> Exportable:
     """Make a layer exportable by id from the CLI and the Export page.
@@ -285,6 +287,8 @@ def register_exportable(
         Returns the layer's `LayerMeta` (title, description, source, licence, credit…).
     group
         A label to group layers on the page (``base``, ``projects``, ``workshop``…).
+    style_like
+        Print this layer in the style of another layer id (e.g. ``zones``).
     replace
         Allow replacing an existing registration (otherwise a duplicate id raises).
     """
@@ -292,7 +296,7 @@ def register_exportable(
         raise InputError(f"layer id {layer_id!r} must be lower-case letters, digits and _")
     if layer_id in _REGISTRY and not replace:
         raise InputError(f"layer id {layer_id!r} is already registered for export")
-    item = Exportable(layer_id, kind, load, meta, group)
+    item = Exportable(layer_id, kind, load, meta, group, style_like)
     _REGISTRY[layer_id] = item
     return item
 

@@ -269,6 +269,7 @@ def nice_scale_length_m(map_width_m: float) -> float:
 
 def _draw_map_svg(
     layers: Mapping[str, LayerData],
+    styles: Mapping[str, LayerStyle],
     extent: tuple[float, float, float, float],
     layout: PageLayout,
 ) -> tuple[bytes, dict[str, tuple[float, float]]]:
@@ -295,8 +296,8 @@ def _draw_map_svg(
             return 2
         return 3
 
-    for index, (layer_id, data) in enumerate(sorted(layers.items(), key=order)):
-        style = style_for(layer_id, index)
+    for layer_id, data in sorted(layers.items(), key=order):
+        style = styles[layer_id]
         if isinstance(data, RasterSource):
             array, transform, profile = export.read_raster_in(data, MAP_CRS)
             values = np.ma.masked_equal(array, profile["nodata"]).astype(float)
@@ -364,8 +365,7 @@ def _colormap(style: LayerStyle) -> mpl.colors.Colormap:
     return mpl.colors.ListedColormap(base(np.linspace(low, high, 256)))
 
 
-def _swatch(layer_id: str, data: LayerData, index: int) -> str:
-    style = style_for(layer_id, index)
+def _swatch(style: LayerStyle, data: LayerData) -> str:
     if isinstance(data, RasterSource):
         cmap = _colormap(style)
         stops = ", ".join(mpl.colors.to_hex(cmap(v)) for v in np.linspace(0, 1, 6))
@@ -428,24 +428,30 @@ def page_html(
     layers: Mapping[str, LayerData],
     metas: Mapping[str, LayerMeta],
     options: PrintOptions,
+    style_overrides: Mapping[str, LayerStyle] | None = None,
 ) -> str:
-    """The page as HTML: map image, title, legend, scale bar, north arrow, credits, date."""
+    """The page as HTML: map image, title, legend, scale bar, north arrow, credits, date.
+
+    Layers are styled by `style_for` unless ``style_overrides`` has their id.
+    """
     layout = page_layout(options.paper, options.orientation)
     bounds = _bounds_m(layers)
     extent = map_extent(bounds, layout.map_w, layout.map_h)
-    svg, ranges = _draw_map_svg(layers, extent, layout)
+    styles = {i: style_for(i, n) for n, i in enumerate(layers)}
+    styles.update({i: v for i, v in (style_overrides or {}).items() if i in layers})
+    svg, ranges = _draw_map_svg(layers, styles, extent, layout)
     m_per_mm = (extent[2] - extent[0]) / layout.map_w
     scale_denominator = m_per_mm * 1000
     lang = options.lang
     legend_rows = []
-    for index, (layer_id, data) in enumerate(layers.items()):
+    for layer_id, data in layers.items():
         meta = metas.get(layer_id) or LayerMeta(layer_id, layer_id)
         extra = ""
         if layer_id in ranges:
             low, high = ranges[layer_id]
             extra = f' <span class="range">{low:.0f}–{high:.0f} {t("export.print.m", lang)}</span>'
         legend_rows.append(
-            f"<li>{_swatch(layer_id, data, index)}"
+            f"<li>{_swatch(styles[layer_id], data)}"
             f"<span>{html.escape(_layer_title(meta, lang))}{extra}</span></li>"
         )
     credits = credit_lines(metas[i] for i in layers if i in metas)
@@ -561,6 +567,7 @@ def print_map(
     output: Path | str,
     *,
     png_dpi: int = 150,
+    style_overrides: Mapping[str, LayerStyle] | None = None,
 ) -> Path:
     """Print ``layers`` (any CRS) to ``output`` (``.pdf`` or ``.png``); returns the path.
 
@@ -580,17 +587,20 @@ def print_map(
         if isinstance(data, gpd.GeoDataFrame):
             require_crs(data, name=layer_id)
     metas = dict(metas or {})
-    pdf = render_pdf_bytes(layers, metas, options)
+    pdf = html_to_pdf(page_html(layers, metas, options, style_overrides))
     with export.staged_output(output) as staged:
         staged.write_bytes(pdf if suffix == ".pdf" else pdf_to_png(pdf, dpi=png_dpi))
     return output
 
 
 def render_pdf_bytes(
-    layers: Mapping[str, LayerData], metas: Mapping[str, LayerMeta], options: PrintOptions
+    layers: Mapping[str, LayerData],
+    metas: Mapping[str, LayerMeta],
+    options: PrintOptions,
+    style_overrides: Mapping[str, LayerStyle] | None = None,
 ) -> bytes:
     """The printed map as PDF bytes."""
-    return html_to_pdf(page_html(layers, metas, options))
+    return html_to_pdf(page_html(layers, metas, options, style_overrides))
 
 
 def html_to_pdf(page: str) -> bytes:
@@ -706,4 +716,7 @@ def print_selection(
     ids = list(dict.fromkeys(ids))
     layers = {i: registry[i].load() for i in ids}
     metas = {i: registry[i].meta() for i in ids}
-    return print_map(layers, metas, options, output)
+    # a derived layer (zones with indicators) prints like the layer it derives from
+    like = {i: registry[i].style_like for i in ids if registry[i].style_like}
+    styles = {i: style_for(other) for i, other in like.items() if other}
+    return print_map(layers, metas, options, output, style_overrides=styles)
