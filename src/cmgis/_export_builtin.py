@@ -13,8 +13,15 @@ from collections.abc import Callable
 import geopandas as gpd
 
 from cmgis import settings
-from cmgis.catalog import Catalog, LayerEntry, load_catalog
-from cmgis.export import LayerData, LayerKind, LayerMeta, RasterSource, register_exportable
+from cmgis.catalog import Catalog, load_catalog
+from cmgis.export import (
+    LayerData,
+    LayerKind,
+    LayerMeta,
+    RasterSource,
+    meta_from_catalog_entry,
+    register_exportable,
+)
 
 #: The indicator layers: id → (geometry layer, indicator table, key, titles).
 INDICATOR_LAYERS: dict[str, tuple[str, str, str, str, str]] = {
@@ -35,24 +42,6 @@ INDICATOR_LAYERS: dict[str, tuple[str, str, str, str, str]] = {
 }
 
 
-def meta_from_entry(entry: LayerEntry) -> LayerMeta:
-    """The export metadata of a catalog entry."""
-    description = entry.description_en
-    if entry.approximate:
-        description = (description + " Geometry is approximate (see attributes).").strip()
-    return LayerMeta(
-        layer_id=entry.id,
-        title=entry.title_en,
-        title_th=entry.title_th,
-        description=description,
-        source=entry.source,
-        licence=entry.licence,
-        credit=entry.credit,
-        method=entry.method,
-        date=entry.date,
-    )
-
-
 def _vector_loader(layer_id: str) -> Callable[[], LayerData]:
     def load() -> LayerData:
         from cmgis.layers import load_layer
@@ -71,7 +60,7 @@ def _raster_loader(file_name: str) -> Callable[[], LayerData]:
 
 def _meta_loader(layer_id: str) -> Callable[[], LayerMeta]:
     def meta() -> LayerMeta:
-        return meta_from_entry(load_catalog().entry(layer_id))
+        return meta_from_catalog_entry(load_catalog().entry(layer_id))
 
     return meta
 

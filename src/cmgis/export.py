@@ -41,6 +41,7 @@ import rasterio
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
 from cmgis._errors import CRSError, InputError, UnknownLayerError
+from cmgis.catalog import LayerEntry
 from cmgis.projection import require_crs
 
 LayerKind = Literal["vector", "raster"]
@@ -211,6 +212,24 @@ class LayerMeta:
     method: str = ""
     date: str = ""
     title_th: str = ""
+
+
+def meta_from_catalog_entry(entry: LayerEntry) -> LayerMeta:
+    """The export metadata of a catalog entry (`cmgis.catalog.LayerEntry`)."""
+    description = entry.description_en
+    if entry.approximate:
+        description = (description + " Geometry is approximate (see attributes).").strip()
+    return LayerMeta(
+        layer_id=entry.id,
+        title=entry.title_en,
+        title_th=entry.title_th,
+        description=description,
+        source=entry.source,
+        licence=entry.licence,
+        credit=entry.credit,
+        method=entry.method,
+        date=entry.date,
+    )
 
 
 @dataclass(frozen=True)
