@@ -913,6 +913,8 @@ def _write_shp(
                     gdf[column] = gdf[column].astype("int8")
             families = gdf.geometry.geom_type.map(_GEOM_FAMILY).fillna("other")
             groups = sorted(set(families) - {"other"}) or ["points"]
+            # rows without geometry go with the first type rather than being lost
+            families = families.where(families != "other", groups[0])
             for family in groups:
                 part = gdf[families == family] if len(groups) > 1 else gdf
                 stem = layer_id if len(groups) == 1 else f"{layer_id}_{family}"
