@@ -8,6 +8,7 @@ import streamlit as st
 from cmgis.i18n import t
 from cmgis.indicators import indicator_definitions
 from ui import data
+from ui.display import show_table, unit_text
 
 
 def credits(lang: str) -> None:
@@ -33,7 +34,7 @@ def layers_table(lang: str) -> None:
         }
         for e in data.catalog().layers
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows))
 
 
 def gaps(lang: str) -> None:
@@ -50,7 +51,7 @@ def gaps(lang: str) -> None:
         }
         for g in data.catalog().no_data
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows))
 
 
 def indicator_definitions_table(lang: str) -> None:
@@ -60,7 +61,7 @@ def indicator_definitions_table(lang: str) -> None:
     rows = [
         {
             t("map.zones.indicator", lang): d.title_th if th else d.title_en,
-            t("map.zones.unit", lang): d.unit,
+            t("map.zones.unit", lang): unit_text(d.unit, lang) or d.unit,
             t("map.zones.definition", lang): d.formula,
             t("map.about.source", lang): ", ".join(d.source_layers),
             t("map.zones.isc", lang): d.isc_dimension,
@@ -68,7 +69,7 @@ def indicator_definitions_table(lang: str) -> None:
         }
         for d in indicator_definitions()
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows))
 
 
 def isc(lang: str) -> None:
@@ -83,10 +84,10 @@ def isc(lang: str) -> None:
             t("map.about.isc_level", lang): [s.level for s in scores],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table)
     chart = pd.DataFrame(
         {t("map.about.isc_score", lang): [s.score_pct for s in scores]},
         index=[s.title_th if th else s.title_en for s in scores],
     )
-    st.bar_chart(chart, horizontal=True, height=220)
+    st.bar_chart(chart, horizontal=True, height=220, sort=False)
     st.caption(t("map.about.isc_source", lang))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +17,7 @@ from cmgis.indicators import ISCScore, definition, isc_scores, load_indicators
 from cmgis.layers import load_layer
 from cmgis.profiles import ZoneProfile, zone_profile
 from cmgis.relief import relief_from_tif
+from ui.display import unit_text
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,7 +71,7 @@ def web_layer(layer_id: str, lang: str, detail: int) -> webmap.WebLayer:
     title = layer_title(layer_id, lang)
     if layer_id == "elevation":
         rgba, bounds = relief_from_tif()
-        return webmap.WebLayer(layer_id, title, relief_rgba=rgba, relief_bounds=bounds)
+        return webmap.relief_layer(rgba, bounds, title=title)
     gdf = layer(layer_id)
     if webmap.LAYER_STYLES[layer_id].kind == "cluster":
         rows = webmap.cluster_points(gdf, layer_id=layer_id, lang=lang)
@@ -85,25 +85,35 @@ def web_layer(layer_id: str, lang: str, detail: int) -> webmap.WebLayer:
 def choropleth_spec(
     indicator: tuple[str, str], lang: str, detail: int, scheme: str, k: int
 ) -> webmap.ChoroplethSpec:
-    """The areas and values of an indicator, ready for `cmgis.webmap.build_map`."""
+    """The areas and values of an indicator, ready for `cmgis.webmap.build_map`.
+
+    An indicator of the catalog's data gaps (e.g. internet speed) has no value anywhere:
+    every area is drawn and labelled "no data".
+    """
     kind, ind_id = indicator
-    d = definition(ind_id)
     areas = web_layer(kind, lang, detail)
-    key = "zone_id" if kind == "zones" else "tambon_code"
-    table = indicators(kind)
     fc = areas.feature_collection or {"features": []}
-    values = tuple(
-        float(table.at[f["properties"][key], ind_id])
-        if f["properties"][key] in table.index
-        else float("nan")
-        for f in fc["features"]
-    )
+    gap = next((g for g in catalog().no_data if g.id == ind_id), None)
+    if gap is not None:
+        title, unit = (gap.title_th if lang == "th" else gap.title_en), ""
+        values: tuple[float, ...] = tuple(float("nan") for _ in fc["features"])
+    else:
+        d = definition(ind_id)
+        title, unit = (d.title_th if lang == "th" else d.title_en), unit_text(d.unit, lang)
+        key = "zone_id" if kind == "zones" else "tambon_code"
+        table = indicators(kind)
+        values = tuple(
+            float(table.at[f["properties"][key], ind_id])
+            if f["properties"][key] in table.index
+            else float("nan")
+            for f in fc["features"]
+        )
     return webmap.ChoroplethSpec(
         layer_id=kind,
-        title=d.title_th if lang == "th" else d.title_en,
-        unit=d.unit,
+        title=title,
+        unit=unit,
         feature_collection=fc,
-        values=tuple(np.nan if v != v else v for v in values),
+        values=values,
         scheme=scheme,
         k=k,
     )

@@ -40,6 +40,29 @@ DRAW_ORDER: tuple[str, ...] = (
 MAP_HEIGHT_PX = 620
 
 
+def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str]:
+    """Layers, indicator, scheme, class count and basemap as the widgets will show them.
+
+    Read from session state before the widgets are drawn, so the map can be sent to the
+    browser first (it then loads while the panel's widgets load).
+    """
+    state = st.session_state
+    chosen = set(state.get("map_layers", webmap.DEFAULT_LAYERS))
+    layers = [
+        lid
+        for lid in DRAW_ORDER
+        if state.get(f"_w_layer_{lid}", lid in chosen) and lid in webmap.LAYER_STYLES
+    ]
+    current = state.get("map_indicator")
+    kind = state.get("_w_map_area", current[0] if current else "zones")
+    ind = state.get("_w_map_indicator", current[1] if current else "")
+    indicator = (str(kind), str(ind)) if ind else None
+    scheme = str(state.get("_w_map_scheme", state.get("map_scheme", "quantiles")))
+    k = int(state.get("_w_map_k", state.get("map_k", 5)))
+    basemap = str(state.get("_w_map_basemap", state.get("map_basemap", "relief")))
+    return layers, indicator, scheme, k, basemap
+
+
 def layer_panel(lang: str) -> list[str]:
     """Checkboxes per layer, grouped by theme; returns the visible layer ids in draw order."""
     chosen = set(st.session_state.get("map_layers", webmap.DEFAULT_LAYERS))
@@ -79,8 +102,11 @@ def indicator_panel(lang: str) -> tuple[tuple[str, str] | None, str, int]:
         key="_w_map_area",
         horizontal=True,
     )
-    options: list[str] = ["", *[d.id for d in indicator_definitions()]]
+    gaps = data.catalog().no_data
+    options: list[str] = ["", *[d.id for d in indicator_definitions()], *[g.id for g in gaps]]
     titles = {d.id: (d.title_th if lang == "th" else d.title_en) for d in indicator_definitions()}
+    no_data = t("map.no_data", lang)
+    titles |= {g.id: f"{g.title_th if lang == 'th' else g.title_en} ({no_data})" for g in gaps}
     ind = st.selectbox(
         t("map.panel.indicator", lang),
         options,
@@ -99,11 +125,11 @@ def indicator_panel(lang: str) -> tuple[tuple[str, str] | None, str, int]:
         key="_w_map_scheme",
         disabled=indicator is None,
     )
-    k = st.slider(
+    ks = list(range(2, max(webmap.YLORRD) + 1))
+    k = st.selectbox(
         t("map.panel.k", lang),
-        2,
-        max(webmap.YLORRD),
-        int(st.session_state.get("map_k", 5)),
+        ks,
+        index=ks.index(int(st.session_state.get("map_k", 5))),
         key="_w_map_k",
         disabled=indicator is None,
     )

@@ -15,6 +15,7 @@ import math
 import streamlit as st
 
 from cmgis import settings
+from cmgis.catalog import NO_DATA
 from cmgis.i18n import normalise_lang
 from cmgis.indicators import indicator_definitions
 from cmgis.webmap import DEFAULT_LAYERS, LAYER_STYLES
@@ -53,7 +54,7 @@ def parse_indicator(value: str | None) -> tuple[str, str] | None:
     if not value or ":" not in value:
         return None
     kind, ind = value.split(":", 1)
-    known = {d.id for d in indicator_definitions()}
+    known = {d.id for d in indicator_definitions()} | {g.id for g in NO_DATA}
     return (kind, ind) if kind in AREA_KINDS and ind in known else None
 
 

@@ -17,6 +17,7 @@ from cmgis.indicators import indicator_definitions
 from cmgis.profiles import IndicatorRow, ZoneProfile, indicator_ranks
 from cmgis.webmap import format_number
 from ui import data
+from ui.display import show_table, unit_text
 
 
 def _copy_zone() -> None:
@@ -45,7 +46,7 @@ def value_text(value: float | None, unit: str, lang: str) -> str:
     """A value with its unit, or "no data" (never zero) when there is none."""
     if value is None or not math.isfinite(value):
         return t("map.no_data", lang)
-    return f"{format_number(value)} {'' if unit == 'count' else unit}".strip()
+    return f"{format_number(value)} {unit_text(unit, lang)}".strip()
 
 
 def rank_text(row: IndicatorRow, lang: str) -> str:
@@ -111,18 +112,17 @@ def profile(zone_id: str, lang: str) -> None:
         st.code(json.dumps(p.parameters, ensure_ascii=False, indent=2), language="json")
 
     st.subheader(t("map.zones.tambons", lang))
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 t("map.zones.tambon", lang): [s.name_th if th else s.name_en for s in p.tambons],
                 t("map.zones.share", lang): [s.share_of_zone_pct for s in p.tambons],
             }
-        ),
-        hide_index=True,
+        )
     )
 
     st.subheader(t("map.zones.indicators", lang))
-    st.dataframe(indicator_table(p, lang), hide_index=True, width="stretch")
+    show_table(indicator_table(p, lang))
 
     st.subheader(t("map.zones.inside", lang))
     coverage = next((r.value for r in p.indicators if r.definition.id == "osm_coverage_pct"), None)
@@ -138,7 +138,7 @@ def profile(zone_id: str, lang: str) -> None:
                 t("map.zones.count", lang): list(p.poi_counts.values()),
             }
         )
-        st.dataframe(counts, hide_index=True)
+        show_table(counts)
     with mid:
         st.markdown(f"**{t('map.zones.landmarks', lang)}**")
         if p.landmarks:
@@ -178,13 +178,13 @@ def comparison_chart(zone_id: str, lang: str) -> None:
     )
     table = data.indicators("zones")
     names = data.zone_names(lang)
-    unit = next(d.unit for d in defs if d.id == ind)
+    unit = unit_text(next(d.unit for d in defs if d.id == ind), lang)
     values = table[ind].astype(float)
     chart = pd.DataFrame(
-        {f"{titles[ind]} ({unit})": values.to_numpy()},
+        {f"{titles[ind]} ({unit})" if unit else titles[ind]: values.to_numpy()},
         index=[names.get(z, z) for z in table.index],
     )
-    st.bar_chart(chart, horizontal=True, height=240)
+    st.bar_chart(chart, horizontal=True, height=240, sort=False)
     missing = [names.get(z, z) for z in table.index[values.isna()]]
     if missing:
         st.caption(t("map.zones.chart_no_data", lang, zones=", ".join(missing)))
@@ -225,4 +225,4 @@ def side_by_side(zone_id: str, lang: str) -> None:
         row = {t("map.zones.indicator", lang): gap.title_th if lang == "th" else gap.title_en}
         row.update({names[z]: t("map.no_data", lang) for z in picked})
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows))

@@ -55,10 +55,10 @@ def hillshade(
         raise InputError(f"elevation must be a 2-D grid of at least 2x2, got {elevation_m.shape}")
     if cell_x_m <= 0 or cell_y_m <= 0:
         raise InputError(f"cell sizes must be positive metres, got {cell_x_m}, {cell_y_m}")
+    # rows grow southwards and columns eastwards, as in the usual (Horn/ESRI) formulation
     dz_dy, dz_dx = np.gradient(elevation_m, cell_y_m, cell_x_m)
-    # rows grow southwards: the northward slope is minus the row gradient
     slope = np.arctan(np.hypot(dz_dx, dz_dy))
-    aspect = np.arctan2(-dz_dx, dz_dy)
+    aspect = np.arctan2(dz_dy, -dz_dx)
     az = np.radians(360.0 - azimuth_deg + 90.0)
     alt = np.radians(altitude_deg)
     shade = np.sin(alt) * np.cos(slope) + np.cos(alt) * np.sin(slope) * np.cos(az - aspect)

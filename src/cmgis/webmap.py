@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import folium
 import folium.plugins
+import folium.utilities
 import geopandas as gpd
 import mapclassify
 import numpy as np
@@ -416,7 +417,9 @@ class Classification:
         return NO_DATA_COLOR if cls is None else self.colors[cls]
 
     def ranges(self) -> list[tuple[float, float]]:
-        """``(low, high)`` of each class."""
+        """``(low, high)`` of each class (none when no value has data)."""
+        if not self.upper_bounds:
+            return []
         lows = (self.minimum, *self.upper_bounds[:-1])
         return list(zip(lows, self.upper_bounds, strict=True))
 
@@ -633,6 +636,7 @@ _TILES: dict[str, tuple[str, str]] = {
 }
 MAX_ZOOM = 18
 MIN_ZOOM = 10
+_LEAN_MAP_ASSETS = frozenset({"leaflet", "leaflet_icon_path", "leaflet_css"})
 
 
 @dataclass(frozen=True)
@@ -654,14 +658,35 @@ class ChoroplethSpec:
 
 @dataclass(frozen=True)
 class WebLayer:
-    """A prepared layer: a GeoJSON FeatureCollection, cluster rows, or a relief image."""
+    """A prepared layer: a GeoJSON FeatureCollection, cluster rows, or a relief image.
+
+    A relief is kept as a ready PNG data URL (``relief_url``, already stretched to Web
+    Mercator, see `relief_layer`) so rebuilding the map does not re-encode the image.
+    """
 
     layer_id: str
     title: str
     feature_collection: dict[str, Any] | None = None
     cluster_rows: tuple[tuple[float, float, str], ...] | None = None
-    relief_rgba: npt.NDArray[np.uint8] | None = None
+    relief_url: str | None = None
     relief_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+
+def relief_layer(
+    rgba: npt.NDArray[np.uint8],
+    bounds: tuple[tuple[float, float], tuple[float, float]],
+    *,
+    title: str,
+    layer_id: str = "elevation",
+) -> WebLayer:
+    """A relief image (EPSG:4326 rows, ``((south, west), (north, east))``) as a web layer.
+
+    The rows are resampled to Web-Mercator spacing and encoded as a PNG data URL once.
+    """
+    (south, _west), (north, _east) = bounds
+    projected = folium.utilities.mercator_transform(rgba, (south, north), origin="upper")
+    url = folium.utilities.image_to_url(projected, origin="upper")
+    return WebLayer(layer_id, title, relief_url=str(url), relief_bounds=bounds)
 
 
 def build_map(
@@ -710,6 +735,10 @@ def build_map(
         minZoom=MIN_ZOOM,
         height=f"{height_px}px",
     )
+    # this map uses no icon fonts, awesome-markers, jQuery or Bootstrap: load Leaflet only
+    # (the plugins below bring their own files), which paints the map sooner
+    m.default_js = [a for a in folium.Map.default_js if a[0] in _LEAN_MAP_ASSETS]
+    m.default_css = [a for a in folium.Map.default_css if a[0] in _LEAN_MAP_ASSETS]
     if basemap in _TILES:
         url, attr = _TILES[basemap]
         folium.TileLayer(url, attr=escape_label(attr), max_zoom=MAX_ZOOM, name=basemap).add_to(m)
@@ -765,11 +794,10 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
     if style is None:
         raise InputError(f"no map style for layer {layer.layer_id!r}")
     if style.kind == "relief":
-        if layer.relief_rgba is not None and layer.relief_bounds is not None:
+        if layer.relief_url is not None and layer.relief_bounds is not None:
             folium.raster_layers.ImageOverlay(
-                layer.relief_rgba,
+                layer.relief_url,
                 bounds=[list(layer.relief_bounds[0]), list(layer.relief_bounds[1])],
-                mercator_project=True,
                 pixelated=False,
                 interactive=False,
                 name=layer.title,
@@ -802,6 +830,8 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
     kwargs: dict[str, Any] = {}
     if style.kind == "point":
         kwargs["marker"] = folium.CircleMarker(**_marker_options(style))
+        if has_labels:  # a click keeps the name on screen (labels are escaped already)
+            kwargs["popup"] = folium.GeoJsonPopup(fields=["label"], labels=False)
     folium.GeoJson(
         fc,
         name=layer.title,
@@ -867,7 +897,7 @@ def _add_choropleth(m: folium.Map, spec: ChoroplethSpec, *, lang: str) -> Classi
         name=spec.title,
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.75,
+            "fillOpacity": 0.65,
             "color": "#4d4d4d",
             "weight": 1,
         },

@@ -99,3 +99,13 @@ def test_bad_query_params_are_ignored_not_trusted() -> None:
     assert "zone" not in at.query_params
     assert at.query_params["layers"] == "zones"
     assert at.query_params["view"] != ["999,0,13"]
+
+
+def test_a_data_gap_indicator_is_drawn_as_no_data() -> None:
+    at = _app(page="map", indicator="zones:internet_speed_mbps").run()
+    assert not at.exception
+    html = _map_html(at)
+    assert "Internet speed" in html
+    assert "no data" in html
+    # no class ranges at all: nothing is coloured as if it had a value
+    assert "per km" not in html.split("Internet speed", 1)[1].split("Layers", 1)[0]

@@ -35,3 +35,12 @@ def test_map_page_offline_zones_and_click_to_profile(app_page: Any) -> None:
         timeout=20_000
     )
     app_page.screenshot("clicked")
+
+
+def test_zones_page_in_thai(app_page: Any) -> None:
+    app_page.open("zones?lang=th&zone=suan_dok")
+    app_page.page.get_by_role("heading", name="สวนดอก").wait_for(timeout=30_000)
+    app_page.wait_idle()
+    assert app_page.page.get_by_text("ข้อมูลย่าน").first.is_visible()
+    assert app_page.failed_requests == []
+    assert app_page.external_requests == []

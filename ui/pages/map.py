@@ -12,12 +12,15 @@ from ui.state import current_lang, write_to_url
 def _map_fragment() -> None:
     lang = current_lang()
     panel, main = st.columns([1, 3], gap="medium")
-    with panel:
-        layer_ids = map_panel.layer_panel(lang)
-        indicator, scheme, k = map_panel.indicator_panel(lang)
-        basemap = map_panel.basemap_picker(lang)
+    # the map goes out first so the browser loads it while the panel's widgets load
+    layer_ids, indicator, scheme, k, basemap = map_panel.current_choices()
     with main:
         map_panel.render_map(layer_ids, indicator, scheme, k, basemap, lang)
+    with panel:
+        map_panel.basemap_picker(lang)
+        map_panel.indicator_panel(lang)
+        map_panel.layer_panel(lang)
+    with main:
         map_panel.zone_summary(lang)
     write_to_url("map")
 
