@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import io
 import math
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ Era = Literal["ce", "be"]
 #: Paper sizes in millimetres (width, height) in portrait.
 PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 MAP_CRS = "EPSG:32647"
+_RENDER_LOCK = threading.Lock()
 FONT_STACK = "'Noto Sans Thai', 'Noto Sans', 'Garuda', 'Loma', sans-serif"
 THAI_MONTHS = (
     "มกราคม",
@@ -607,7 +609,8 @@ def html_to_pdf(page: str) -> bytes:
     """Render HTML to PDF with WeasyPrint, with Thai text extractable (see below)."""
     import weasyprint
 
-    with _thai_text_mapping():
+    # one render at a time: the text-map fix below patches a WeasyPrint class while it runs
+    with _RENDER_LOCK, _thai_text_mapping():
         pdf: bytes = weasyprint.HTML(string=page).write_pdf()
     return pdf
 
