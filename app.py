@@ -29,6 +29,7 @@ PAGES = [
         url_path="suitability",
     ),
     st.Page("ui/pages/about.py", title=t("map.nav.about", lang), icon="ℹ️", url_path="about"),
+    st.Page("ui/pages/export.py", title=t("export.nav", lang), icon="📤", url_path="export"),
 ]
 
 page = st.navigation(PAGES)

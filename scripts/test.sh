@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES="chromium gdal-bin poppler-utils fonts-thai-tlwg fonts-noto-core"
+DEB_PACKAGES="chromium gdal-bin poppler-utils fonts-thai-tlwg fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 missing=""
 for p in $DEB_PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from cmgis._cli import core, projects, suitability, workshop
+from cmgis._cli import export as export_cli
 from cmgis._errors import CmgisError
 
 #: Feature modules that add sub-commands; each has ``register(subparsers)``.
-_COMMAND_MODULES = [core, projects, workshop, suitability]
+_COMMAND_MODULES = [core, projects, workshop, suitability, export_cli]
 
 
 class _Parser(argparse.ArgumentParser):

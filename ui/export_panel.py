@@ -1,0 +1,203 @@
+"""Export page components: choose layers, format and CRS, or print options; download.
+
+Files are made by `cmgis.export.export_bytes` and `cmgis.printing` only when the user
+presses the button, then offered with ``st.download_button``. Session keys owned here:
+``export_file`` and ``export_print`` (the last file made and the request it answers), and
+the widget keys ``_w_export_*``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from cmgis import export, printing
+from cmgis._errors import CmgisError
+from cmgis.i18n import t
+
+#: Layers pre-selected for a printed map: the districts in their setting.
+DEFAULT_PRINT_LAYERS = ("tambons", "zones", "mae_kha_canal", "old_city_moat")
+
+
+@dataclass(frozen=True)
+class _Made:
+    """A file made for a request (the request is compared before offering it again)."""
+
+    request: tuple[object, ...]
+    file_name: str
+    mime: str
+    data: bytes
+    preview_png: bytes | None = None
+
+
+def layer_titles(lang: str) -> dict[str, str]:
+    """Registered exportable layer ids → title in ``lang`` (with the kind for rasters)."""
+    return _titles(lang, tuple(export.exportable_layers()))
+
+
+@st.cache_data(show_spinner=False)
+def _titles(lang: str, layer_ids: tuple[str, ...]) -> dict[str, str]:
+    registry = export.exportable_layers()
+    titles = {}
+    for layer_id in layer_ids:
+        item = registry[layer_id]
+        meta = item.meta()
+        title = meta.title_th if lang == "th" and meta.title_th else meta.title
+        if item.kind == "raster":
+            title = f"{title} ({t('export.page.raster', lang)})"
+        titles[layer_id] = title
+    return titles
+
+
+def _layer_kinds() -> dict[str, str]:
+    return {i: e.kind for i, e in export.exportable_layers().items()}
+
+
+def export_form(lang: str) -> None:
+    """Layers, format and CRS pickers, a button to make the file and its download button."""
+    titles = layer_titles(lang)
+    kinds = _layer_kinds()
+    fmt_key = st.selectbox(
+        t("export.page.format", lang),
+        list(export.FORMATS),
+        format_func=lambda k: export.FORMATS[k].label,
+        key="_w_export_format",
+    )
+    fmt = export.FORMATS[fmt_key]
+    choices = [i for i in titles if kinds[i] in fmt.kinds]
+    everything = st.checkbox(t("export.page.all_layers", lang), key="_w_export_all")
+    chosen = st.multiselect(
+        t("export.page.layers", lang),
+        choices,
+        default=[i for i in ("zones",) if i in choices],
+        format_func=lambda i: titles.get(i, i),
+        key="_w_export_layers",
+        disabled=everything,
+    )
+    if fmt.lonlat_only:
+        st.info(t("export.page.lonlat_only", lang, fmt=fmt.label))
+        crs = "EPSG:4326"
+    else:
+        crs = st.selectbox(
+            t("export.page.crs", lang),
+            list(export.CRS_CHOICES),
+            format_func=lambda c: f"{c} — {_crs_name(c, lang)}",
+            key="_w_export_crs",
+        )
+        if crs == "EPSG:24047":
+            st.caption(t("export.page.indian_1975", lang))
+    selection: list[str] | str = "all" if everything else list(chosen)
+    request = ("export", fmt_key, crs, tuple(selection) if isinstance(selection, list) else "all")
+    if st.button(t("export.page.make", lang), key="_w_export_go", type="primary"):
+        try:
+            with st.spinner(t("export.page.making", lang)):
+                result = export.export_bytes(selection, fmt=fmt_key, crs=crs, name="cmgis")
+        except CmgisError as err:
+            st.session_state.pop("export_file", None)
+            st.error(str(err))
+        else:
+            st.session_state["export_file"] = _Made(
+                request, result.file_name, result.mime, result.data
+            )
+    made = st.session_state.get("export_file")
+    if isinstance(made, _Made) and made.request == request:
+        st.download_button(
+            t("export.page.download", lang, name=made.file_name, kb=len(made.data) // 1024 + 1),
+            made.data,
+            file_name=made.file_name,
+            mime=made.mime,
+            key="_w_export_download",
+            on_click="ignore",
+        )
+
+
+def _crs_name(code: str, lang: str) -> str:
+    choice = export.CRS_CHOICES[code]
+    return choice.name_th if lang == "th" else choice.name_en
+
+
+def print_form(lang: str) -> None:
+    """Print options, a button to make the map, a preview and its download button."""
+    titles = layer_titles(lang)
+    chosen = st.multiselect(
+        t("export.page.layers", lang),
+        list(titles),
+        default=[i for i in DEFAULT_PRINT_LAYERS if i in titles],
+        format_func=lambda i: titles.get(i, i),
+        key="_w_export_print_layers",
+    )
+    title = st.text_input(
+        t("export.page.title_field", lang),
+        value=t("export.page.default_title", lang),
+        max_chars=200,
+        key="_w_export_print_title",
+    )
+    col1, col2, col3, col4, col5 = st.columns(5)
+    map_lang = col1.selectbox(
+        t("export.page.map_lang", lang),
+        ["th", "en"],
+        index=0 if lang == "th" else 1,
+        format_func=lambda code: "ไทย" if code == "th" else "English",
+        key="_w_export_print_lang",
+    )
+    paper = col2.selectbox(t("export.page.paper", lang), ["A4", "A3"], key="_w_export_paper")
+    orientation = col3.selectbox(
+        t("export.page.orientation", lang),
+        ["landscape", "portrait"],
+        format_func=lambda o: t(f"export.page.{o}", lang),
+        key="_w_export_orientation",
+    )
+    era = col4.selectbox(
+        t("export.page.era", lang),
+        ["be", "ce"] if lang == "th" else ["ce", "be"],
+        format_func=lambda e: t(f"export.page.era_{e}", lang),
+        key="_w_export_era",
+    )
+    file_type = col5.selectbox(
+        t("export.page.file_type", lang), ["pdf", "png"], key="_w_export_file_type"
+    )
+    request = ("print", tuple(chosen), title, map_lang, paper, orientation, era, file_type)
+    if st.button(t("export.page.make_map", lang), key="_w_export_print_go", type="primary"):
+        try:
+            options = printing.check_options(
+                title=title, lang=map_lang, paper=paper, orientation=orientation, era=era
+            )
+            with st.spinner(t("export.page.making", lang)):
+                made = _make_print(chosen, options, file_type, request)
+        except CmgisError as err:
+            st.session_state.pop("export_print", None)
+            st.error(str(err))
+        else:
+            st.session_state["export_print"] = made
+    made = st.session_state.get("export_print")
+    if isinstance(made, _Made) and made.request == request:
+        st.download_button(
+            t("export.page.download", lang, name=made.file_name, kb=len(made.data) // 1024 + 1),
+            made.data,
+            file_name=made.file_name,
+            mime=made.mime,
+            key="_w_export_print_download",
+            on_click="ignore",
+        )
+        if made.preview_png:
+            st.image(made.preview_png, caption=t("export.page.preview", lang))
+
+
+def _make_print(
+    layer_ids: list[str],
+    options: printing.PrintOptions,
+    file_type: str,
+    request: tuple[object, ...],
+) -> _Made:
+    name = f"cmgis-map-{dt.date.today():%Y%m%d}.{file_type}"
+    with tempfile.TemporaryDirectory(prefix="cmgis-print-") as tmp:
+        pdf_path = printing.print_selection(layer_ids, options, Path(tmp) / "map.pdf")
+        pdf = pdf_path.read_bytes()
+    preview = printing.pdf_to_png(pdf, dpi=60)
+    if file_type == "png":
+        return _Made(request, name, "image/png", printing.pdf_to_png(pdf, dpi=150), preview)
+    return _Made(request, name, "application/pdf", pdf, preview)
