@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import json
 import re
 import tempfile
@@ -279,6 +280,57 @@ class Exportable:
 
 _REGISTRY: dict[str, Exportable] = {}
 _BUILTINS_LOADED = False
+_REGISTERED_ID = re.compile(r"[a-z][a-z0-9_]*(?::[a-z0-9_]+)?")
+#: Called by `exportable_layers` each time, to (un)register layers that come and go
+#: (saved user layers, see `cmgis.export_sources`).
+_REFRESHERS: list[Callable[[], None]] = []
+#: ``prefix`` → resolver of ``prefix:key`` ids that are not listed but found on demand
+#: (a workshop by its join code: listing them would show every join code).
+_RESOLVERS: dict[str, Callable[[str], Exportable]] = {}
+
+
+def add_registry_refresher(refresh: Callable[[], None]) -> None:
+    """Call ``refresh`` whenever the registry is read (it registers dynamic layers)."""
+    if refresh not in _REFRESHERS:
+        _REFRESHERS.append(refresh)
+
+
+def register_prefix_resolver(prefix: str, resolve: Callable[[str], Exportable]) -> None:
+    """Resolve ids ``prefix:key`` with ``resolve(key)``; it raises a `CmgisError` if unknown."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", prefix):
+        raise InputError(f"prefix {prefix!r} must be lower-case letters, digits and _")
+    _RESOLVERS[prefix] = resolve
+
+
+def lookup_exportable(layer_id: str) -> Exportable:
+    """The registered or resolvable (``prefix:key``) layer ``layer_id``.
+
+    Raises
+    ------
+    UnknownLayerError
+        For an id that is neither registered nor resolvable.
+    """
+    registry = exportable_layers()
+    if layer_id in registry:
+        return registry[layer_id]
+    prefix, sep, key = layer_id.partition(":")
+    if sep and prefix in _RESOLVERS and key:
+        return _RESOLVERS[prefix](key)
+    prefixes = "".join(f", {p}:<key>" for p in _RESOLVERS)
+    raise UnknownLayerError(
+        f"unknown layer {layer_id[:80]!r}; expected one of: {', '.join(registry)}{prefixes} "
+        "or 'all'"
+    )
+
+
+def registered_ids(*, prefix: str = "") -> list[str]:
+    """Ids registered so far that start with ``prefix`` (no refresh: used by refreshers)."""
+    return [i for i in _REGISTRY if i.startswith(prefix)]
+
+
+def file_layer_name(layer_id: str) -> str:
+    """The layer/file name of an id in exported files (``user:zones_a`` → ``user_zones_a``)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", layer_id)
 
 
 def register_exportable(
@@ -311,8 +363,11 @@ def register_exportable(
     replace
         Allow replacing an existing registration (otherwise a duplicate id raises).
     """
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", layer_id):
-        raise InputError(f"layer id {layer_id!r} must be lower-case letters, digits and _")
+    if not _REGISTERED_ID.fullmatch(layer_id):
+        raise InputError(
+            f"layer id {layer_id!r} must be lower-case letters, digits and _ "
+            "(with an optional namespace: user:<slug>)"
+        )
     if layer_id in _REGISTRY and not replace:
         raise InputError(f"layer id {layer_id!r} is already registered for export")
     item = Exportable(layer_id, kind, load, meta, group, style_like)
@@ -328,6 +383,8 @@ def unregister_exportable(layer_id: str) -> None:
 def exportable_layers() -> dict[str, Exportable]:
     """Every registered exportable layer, by id (base layers first)."""
     _ensure_builtins()
+    for refresh in _REFRESHERS:
+        refresh()
     return dict(_REGISTRY)
 
 
@@ -339,6 +396,9 @@ def _ensure_builtins() -> None:
 
     _export_builtin.register_builtin_layers()
     _BUILTINS_LOADED = True
+    from cmgis import export_sources
+
+    export_sources.register_dynamic_sources()
 
 
 def resolve_selection(selection: str | Sequence[str], fmt: ExportFormat) -> list[str]:
@@ -365,11 +425,8 @@ def resolve_selection(selection: str | Sequence[str], fmt: ExportFormat) -> list
     if not ids:
         raise InputError("no layers chosen; give layer ids separated by commas, or 'all'")
     for layer_id in ids:
-        if layer_id not in registry:
-            raise UnknownLayerError(
-                f"unknown layer {layer_id!r}; expected one of: {', '.join(registry)} or 'all'"
-            )
-        _check_kind(layer_id, registry[layer_id].kind, fmt)
+        item = registry.get(layer_id) or lookup_exportable(layer_id)
+        _check_kind(layer_id, item.kind, fmt)
     return list(dict.fromkeys(ids))
 
 
@@ -417,9 +474,11 @@ def export_selection(
     target = check_crs(crs)
     _check_lonlat(export_format, target)
     ids = resolve_selection(selection, export_format)
-    registry = exportable_layers()
-    layers = {i: registry[i].load() for i in ids}
-    metas = {i: registry[i].meta() for i in ids}
+    items = {file_layer_name(i): lookup_exportable(i) for i in ids}
+    if len(items) < len(ids):
+        raise InputError("two of the chosen layers would get the same name in the file")
+    layers = {name: item.load() for name, item in items.items()}
+    metas = {name: item.meta() for name, item in items.items()}
     return export_layers(layers, metas, fmt=export_format.key, crs=target, output=output)
 
 
@@ -991,7 +1050,8 @@ def _write_kml(
         gdf = prepare_vector(_vector(data), crs, name=layer_id)
         # LIBKML takes placemark names and descriptions from these two columns.
         gdf.insert(0, "Name", _placemark_names(gdf, meta.title))
-        gdf.insert(1, "Description", meta.credit or meta.title)
+        # descriptions are shown as HTML in Google Earth's balloons: escape the text
+        gdf.insert(1, "Description", html.escape(meta.credit or meta.title, quote=False))
         pyogrio.write_dataframe(
             gdf,
             path,
@@ -1001,14 +1061,16 @@ def _write_kml(
             dataset_options=(
                 {
                     "NAME": "cmgis export",
-                    "DESCRIPTION": f"Exported {when:%Y-%m-%d} by cmgis. Credits: {credits}",
+                    "DESCRIPTION": html.escape(
+                        f"Exported {when:%Y-%m-%d} by cmgis. Credits: {credits}", quote=False
+                    ),
                 }
                 if first
                 else None
             ),
             layer_options={
                 "NAME": _gpkg_title(meta),
-                "DESCRIPTION": _gpkg_description(meta),
+                "DESCRIPTION": html.escape(_gpkg_description(meta), quote=False),
                 "FOLDER": "YES",
             },
         )

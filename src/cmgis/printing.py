@@ -705,18 +705,13 @@ def print_selection(
     selection: str | Sequence[str], options: PrintOptions, output: Path | str
 ) -> Path:
     """Print registered layers by id (see `cmgis.export.register_exportable`)."""
-    registry = export.exportable_layers()
     ids = export.split_ids(selection)
     if ids == ["all"]:
         raise InputError("printing 'all' layers makes an unreadable map; list the layer ids")
     if not ids:
         raise InputError("no layers chosen; give layer ids separated by commas")
-    for layer_id in ids:
-        if layer_id not in registry:
-            raise UnknownLayerError(
-                f"unknown layer {layer_id!r}; expected one of: {', '.join(registry)}"
-            )
-    ids = list(dict.fromkeys(ids))
+    registry = {i: export.lookup_exportable(i) for i in dict.fromkeys(ids)}
+    ids = list(registry)
     layers = {i: registry[i].load() for i in ids}
     metas = {i: registry[i].meta() for i in ids}
     # a derived layer (zones with indicators) prints like the layer it derives from

@@ -1,0 +1,142 @@
+"""Saved user layers and workshop results through `cmgis export` (read back with GDAL)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from shapely.geometry import LineString, Point, Polygon
+
+from cmgis import export, export_sources
+from cmgis import user_layers as ul
+from cmgis._errors import AuthError, UnknownLayerError
+from cmgis.cli import main
+from cmgis.sketches import add_contribution, create_workshop, join_workshop, set_hidden
+from cmgis.store import open_store
+from tests.gdal_tools import needs_gdal, ogr_crs, ogr_features, ogr_layers, same_crs
+from tests.test_user_layers import PARAMS, candidate_fixture
+from tests.workshop_support import make_zone_index
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "s.sqlite"
+    monkeypatch.setenv("CMGIS_DB", str(path))
+    store = open_store(path)
+    yield store
+    store.close()
+    for layer_id in export.registered_ids(prefix=ul.ID_PREFIX):
+        export.unregister_exportable(layer_id)
+
+
+@pytest.fixture
+def saved(db):
+    return ul.save_candidate_layer(
+        db, candidate_fixture(), name="Medical candidates", created_by="ทีม A", parameters=PARAMS
+    )
+
+
+def test_user_layers_are_registered_and_dropped(db, saved):
+    registry = export.exportable_layers()
+    assert registry["user:medical_candidates"].group == "user"
+    assert registry["user:medical_candidates"].style_like == "zones"
+    meta = registry["user:medical_candidates"].meta()
+    assert meta.title == "Medical candidates"
+    assert "OpenStreetMap" in meta.credit and "derived from layers" in meta.source
+    ul.delete_user_layer(db, saved.slug)
+    assert "user:medical_candidates" not in export.exportable_layers()
+
+
+@needs_gdal
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:32647", "EPSG:24047"])
+def test_user_layer_gpkg_round_trip(db, saved, tmp_path, crs):
+    out = export.export_selection("user:medical_candidates", fmt="gpkg", crs=crs,
+                                  output=tmp_path / "u.gpkg")  # fmt: skip
+    assert "user_medical_candidates" in ogr_layers(out)
+    assert same_crs(ogr_crs(out, "user_medical_candidates"), crs)
+    features = ogr_features(out, "user_medical_candidates")["features"]
+    assert [f["properties"]["name_th"] for f in features] == ["พื้นที่ศักยภาพ 1", "พื้นที่ศักยภาพ 2"]
+    sources = ogr_features(out, export.SOURCES_TABLE)["features"]
+    credit = sources[0]["properties"]["credit"]
+    assert "OpenStreetMap" in credit  # the credits of the inputs travel with the layer
+
+
+@needs_gdal
+def test_cli_export_user_layer_as_shapefile(db, saved, tmp_path, capsys):
+    out = tmp_path / "u.zip"
+    code = main(["export", "--layers", "user:medical_candidates", "--format", "shp",
+                 "--crs", "EPSG:32647", "--output", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        readme = z.read(next(n for n in names if n.lower().startswith("readme"))).decode()
+    assert "OpenStreetMap" in readme
+    shp = next(n for n in names if n.endswith(".shp"))
+    features = ogr_features(f"/vsizip/{out}/{shp}", Path(shp).stem)["features"]
+    assert len(features) == 2
+    assert features[0]["properties"]["name_th"] == "พื้นที่ศักยภาพ 1"
+
+
+def test_cli_unknown_user_layer(db, saved, tmp_path, capsys):
+    code = main(["export", "--layers", "user:nope", "--format", "gpkg",
+                 "--output", str(tmp_path / "x.gpkg")])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "unknown layer 'user:nope'" in err and "user:medical_candidates" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+@pytest.fixture
+def workshop(db):
+    ws = create_workshop(db, title="เวิร์กช็อป <b>นิมมาน</b>", pin="1357")
+    g = join_workshop(db, ws.code, "กลุ่ม A")
+    zones = make_zone_index()
+    for name, geom in (
+        ("point", Point(98.965, 18.795)),
+        ("line", LineString([(98.961, 18.791), (98.969, 18.799)])),
+        ("polygon", Polygon([(98.981, 18.781), (98.989, 18.781), (98.989, 18.789)])),
+        ("note", None),
+    ):
+        c = add_contribution(db, g, category="asset", strategy="drivers",
+                             title=f"ร้าน {name}", geometry=geom, zones=zones)  # fmt: skip
+    hidden = add_contribution(db, g, category="problem", strategy="default", title="hidden",
+                              geometry=Point(98.97, 18.79), zones=zones)  # fmt: skip
+    set_hidden(db, ws.code, "1357", hidden.id, hidden=True)
+    assert c.geometry is None  # the note
+    return ws
+
+
+@needs_gdal
+def test_workshop_by_join_code_in_every_vector_format(db, workshop, tmp_path):
+    layer_id = f"workshop:{workshop.code}"
+    assert layer_id not in export.exportable_layers()  # never listed: codes stay private
+    out = export.export_selection(layer_id, fmt="gpkg", crs="EPSG:32647",
+                                  output=tmp_path / "w.gpkg")  # fmt: skip
+    name = f"workshop_{workshop.code.lower()}"
+    features = ogr_features(out, name)["features"]
+    assert sorted(f["properties"]["title"] for f in features) == [
+        "ร้าน line", "ร้าน point", "ร้าน polygon",
+    ]  # fmt: skip
+    assert same_crs(ogr_crs(out, name), "EPSG:32647")
+    kml = export.export_selection(layer_id.lower(), fmt="kml", crs="EPSG:4326",
+                                  output=tmp_path / "w.kml")  # fmt: skip
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ElementTree.fromstring(kml.read_bytes())
+    names = {e.text for e in root.iter("{%s}name" % ns["k"])}
+    assert "ร้าน point" in names
+    # Google Earth renders descriptions as HTML: the typed title is escaped in them
+    descriptions = [e.text or "" for e in root.iter("{%s}description" % ns["k"])]
+    assert any("&lt;b&gt;นิมมาน" in d for d in descriptions)
+    assert not any("<b>" in d for d in descriptions)
+
+
+def test_workshop_wrong_code(db, workshop, tmp_path):
+    with pytest.raises(AuthError, match="no workshop has the join code"):
+        export.export_selection("workshop:NOPE12", fmt="gpkg", crs="EPSG:4326",
+                                output=tmp_path / "w.gpkg")  # fmt: skip
+    with pytest.raises(UnknownLayerError, match="workshop:<key>"):
+        export.export_selection("nothing", fmt="gpkg", crs=4326, output=tmp_path / "w.gpkg")
+    assert export_sources.WORKSHOP_PREFIX == "workshop"
