@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pyproj
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
@@ -15,7 +16,14 @@ from cmgis._errors import AuthError, UnknownLayerError
 from cmgis.cli import main
 from cmgis.sketches import add_contribution, create_workshop, join_workshop, set_hidden
 from cmgis.store import open_store
-from tests.gdal_tools import needs_gdal, ogr_crs, ogr_features, ogr_layers, same_crs
+from tests.gdal_tools import (
+    gdal_info,
+    needs_gdal,
+    ogr_crs,
+    ogr_features,
+    ogr_layers,
+    same_crs,
+)
 from tests.test_user_layers import PARAMS, candidate_fixture
 from tests.workshop_support import make_zone_index
 
@@ -123,12 +131,12 @@ def test_workshop_by_join_code_in_every_vector_format(db, workshop, tmp_path):
     assert same_crs(ogr_crs(out, name), "EPSG:32647")
     kml = export.export_selection(layer_id.lower(), fmt="kml", crs="EPSG:4326",
                                   output=tmp_path / "w.kml")  # fmt: skip
-    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    kml_ns = "{http://www.opengis.net/kml/2.2}"
     root = ElementTree.fromstring(kml.read_bytes())
-    names = {e.text for e in root.iter("{%s}name" % ns["k"])}
+    names = {e.text for e in root.iter(f"{kml_ns}name")}
     assert "ร้าน point" in names
     # Google Earth renders descriptions as HTML: the typed title is escaped in them
-    descriptions = [e.text or "" for e in root.iter("{%s}description" % ns["k"])]
+    descriptions = [e.text or "" for e in root.iter(f"{kml_ns}description")]
     assert any("&lt;b&gt;นิมมาน" in d for d in descriptions)
     assert not any("<b>" in d for d in descriptions)
 
@@ -140,3 +148,46 @@ def test_workshop_wrong_code(db, workshop, tmp_path):
     with pytest.raises(UnknownLayerError, match="workshop:<key>"):
         export.export_selection("nothing", fmt="gpkg", crs=4326, output=tmp_path / "w.gpkg")
     assert export_sources.WORKSHOP_PREFIX == "workshop"
+
+
+def test_cli_user_layers_list_import_delete(db, saved, tmp_path, capsys):
+    assert main(["user-layers", "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split("\t")[:4] == ["user:medical_candidates", "Medical candidates",
+                                      "candidates", "2"]  # fmt: skip
+    gpkg = tmp_path / "c.gpkg"
+    candidate_fixture().to_file(gpkg, layer="candidate_zones", driver="GPKG")
+    assert main(["user-layers", "import", str(gpkg), "--name", "From file"]) == 0
+    assert capsys.readouterr().out.strip() == "user:from_file"
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(b"<html>not a GeoPackage</html>")
+    assert main(["user-layers", "import", str(broken), "--name", "Broken"]) == 2
+    assert "could not be read as a GeoPackage" in capsys.readouterr().err
+    assert main(["user-layers", "delete", "user:from_file"]) == 0
+    assert main(["user-layers", "delete", "user:from_file"]) == 2
+    assert "unknown user layer 'user:from_file'" in capsys.readouterr().err
+    assert [r.slug for r in ul.list_user_layers(db)] == ["medical_candidates"]
+
+
+def test_cli_export_suitability_surface_and_candidates(db, tmp_path, monkeypatch, capsys):
+    """Issue 6: a suitability surface and its candidates in another CRS (coarse 200 m grid)."""
+    monkeypatch.setenv("CMGIS_CACHE_DIR", str(tmp_path / "cache"))
+    tif = tmp_path / "s.tif"
+    args = ["export", "--layers", "suitability:social_innovation@200", "--format", "tif",
+            "--crs", "EPSG:24047", "--output", str(tif)]  # fmt: skip
+    assert main(args) == 0, capsys.readouterr().err
+    info = gdal_info(tif)
+    assert same_crs(pyproj.CRS.from_wkt(info["coordinateSystem"]["wkt"]), "EPSG:24047")
+    band = info["bands"][0]
+    assert band["noDataValue"] is not None
+    assert 0 <= band["computedMin"] <= band["computedMax"] <= 100
+    gpkg = tmp_path / "c.gpkg"
+    assert main(["export", "--layers", "candidates:social_innovation@200", "--format", "gpkg",
+                 "--crs", "EPSG:32647", "--output", str(gpkg)]) == 0  # fmt: skip
+    layer = "candidates_social_innovation_200"
+    assert same_crs(ogr_crs(gpkg, layer), "EPSG:32647")
+    features = ogr_features(gpkg, layer)["features"]
+    assert features and features[0]["properties"]["zone_id"] == "candidate_01"
+    assert main(["export", "--layers", "suitability:nope", "--format", "tif",
+                 "--output", str(tmp_path / "x.tif")]) == 2  # fmt: skip
+    assert "unknown preset 'nope'" in capsys.readouterr().err

@@ -160,6 +160,7 @@ def map_object(
     detail: int,
     view: tuple[float, float, int],
     workshop_id: str = "",
+    extra_overlays: tuple[webmap.Overlay, ...] = (),
 ) -> folium.Map:
     """A new folium map for these choices, from cached prepared layers.
 
@@ -177,7 +178,10 @@ def map_object(
         credits=catalog().credits(),
         basemap=basemap,
         choropleth=spec,
-        overlays=[contributions_overlay(workshop_id, lang)] if workshop_id else [],
+        overlays=[
+            *extra_overlays,
+            *([contributions_overlay(workshop_id, lang)] if workshop_id else []),
+        ],
     )
 
 

@@ -78,6 +78,7 @@ def export_form(lang: str) -> None:
         key="_w_export_layers",
         disabled=everything,
     )
+    workshop = _workshop_id(lang) if "vector" in fmt.kinds else None
     if fmt.lonlat_only:
         st.info(t("export.page.lonlat_only", lang, fmt=fmt.label))
         crs = "EPSG:4326"
@@ -91,6 +92,8 @@ def export_form(lang: str) -> None:
         if crs == "EPSG:24047":
             st.caption(t("export.page.indian_1975", lang))
     selection: list[str] | str = "all" if everything else list(chosen)
+    if workshop:
+        selection = [*(choices if everything else chosen), workshop]
     request = ("export", fmt_key, crs, tuple(selection) if isinstance(selection, list) else "all")
     if st.button(t("export.page.make", lang), key="_w_export_go", type="primary"):
         try:
@@ -113,6 +116,29 @@ def export_form(lang: str) -> None:
             key="_w_export_download",
             on_click="ignore",
         )
+
+
+def _workshop_id(lang: str) -> str | None:
+    """A workshop chosen by its join code (issue 6: workshop results are exportable)."""
+    from cmgis.export_sources import WORKSHOP_PREFIX, resolve_workshop
+    from cmgis.sketches_map import escape_markdown
+
+    code = st.text_input(
+        t("user_layers.export_workshop", lang),
+        max_chars=20,
+        key="_w_export_workshop",
+        help=t("user_layers.export_workshop_help", lang),
+    ).strip()
+    if not code:
+        return None
+    try:
+        item = resolve_workshop(code)
+    except CmgisError as err:
+        st.error(str(err))
+        return None
+    title = escape_markdown(item.meta().title)  # typed by the facilitator
+    st.caption(t("user_layers.export_workshop_added", lang, title=title))
+    return f"{WORKSHOP_PREFIX}:{code}"
 
 
 def _crs_name(code: str, lang: str) -> str:

@@ -19,7 +19,7 @@ from cmgis.catalog import THEMES
 from cmgis.i18n import t
 from cmgis.indicators import indicator_definitions
 from cmgis.zones import ZONE_IDS
-from ui import data
+from ui import data, user_layer_views
 from ui.state import DEFAULT_VIEW
 
 #: Draw order, bottom first (the relief always goes under everything).
@@ -87,6 +87,8 @@ def layer_panel(lang: str) -> list[str]:
             )
             if checked:
                 visible.add(entry.id)
+        if theme == "districts":  # saved candidate zones sit with the districts
+            user_layer_views.map_picker(lang)
     ordered = [lid for lid in DRAW_ORDER if lid in visible]
     st.session_state["map_layers"] = ordered
     return ordered
@@ -186,15 +188,16 @@ def _build_view() -> tuple[float, float, int]:
 
 def render_map(
     layer_ids: list[str], indicator: tuple[str, str] | None, scheme: str, k: int, basemap: str,
-    lang: str, workshop_id: str = "",
+    lang: str, workshop_id: str = "", user_layers: tuple[str, ...] = (),
 ) -> None:  # fmt: skip
     """Draw the map; a click on a zone selects it, moving the map updates the URL view."""
     view = _build_view()
     st.session_state["map_build_view"] = view
     detail = webmap.detail_for_zoom(view[2])
     m = data.map_object(
-        tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id
-    )
+        tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
+        extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
+    )  # fmt: skip
     st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{basemap}", lang)))
     out = st_folium(
         m,

@@ -13,10 +13,11 @@ from typing import NoReturn
 
 from cmgis._cli import core, projects, suitability, workshop
 from cmgis._cli import export as export_cli
+from cmgis._cli import user_layers as user_layers_cli
 from cmgis._errors import CmgisError
 
 #: Feature modules that add sub-commands; each has ``register(subparsers)``.
-_COMMAND_MODULES = [core, projects, workshop, suitability, export_cli]
+_COMMAND_MODULES = [core, projects, workshop, suitability, export_cli, user_layers_cli]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -29,7 +29,7 @@ import matplotlib as mpl
 import numpy as np
 
 from cmgis import export
-from cmgis._errors import InputError, UnknownLayerError
+from cmgis._errors import InputError
 from cmgis.export import LayerData, LayerMeta, RasterSource, credit_lines
 from cmgis.i18n import Lang, normalise_lang, t
 from cmgis.projection import require_crs

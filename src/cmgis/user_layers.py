@@ -11,6 +11,7 @@ for export, print and the CLI is ``user:<slug>``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -257,8 +258,7 @@ def save_user_layer(
         old = tx.query("SELECT id FROM user_layers_layers WHERE slug = :s", {"s": slug})
         if old and not replace:
             raise InputError(
-                f"a saved layer already has the id user:{slug}; choose another name, "
-                "or replace it"
+                f"a saved layer already has the id user:{slug}; choose another name, or replace it"
             )
         if old:
             tx.execute("DELETE FROM user_layers_features WHERE layer_id = :i", {"i": old[0]["id"]})
@@ -311,7 +311,8 @@ def _record(row: Row) -> UserLayer:
             columns=tuple(str(c) for c in json.loads(str(row["columns"]))),
         )
     except (ValueError, TypeError, AttributeError) as err:
-        raise StoreError(f"the saved layer {row.get('slug')!r} has a damaged record: {err}") from err
+        slug = row.get("slug")
+        raise StoreError(f"the saved layer {slug!r} has a damaged record: {err}") from err
 
 
 def list_user_layers(store: Store) -> list[UserLayer]:
@@ -439,10 +440,8 @@ def import_layer_file(
     )
     parameters: dict[str, Any] = {"imported_from": path.name}
     if "parameters" in gdf.columns and len(gdf):
-        try:
+        with contextlib.suppress(ValueError, TypeError):  # not JSON: keep the file name
             parameters |= dict(json.loads(str(gdf["parameters"].iloc[0])))
-        except (ValueError, TypeError):
-            pass  # not a JSON record: keep the file name only
     return save_user_layer(
         store,
         gdf,

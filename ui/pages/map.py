@@ -4,7 +4,7 @@ import streamlit as st
 
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
-from ui import map_panel
+from ui import map_panel, user_layer_views
 from ui.state import current_lang, write_to_url
 
 
@@ -14,8 +14,9 @@ def _map_fragment() -> None:
     panel, main = st.columns([1, 3], gap="medium")
     # the map goes out first so the browser loads it while the panel's widgets load
     layer_ids, indicator, scheme, k, basemap, workshop = map_panel.current_choices()
+    saved = tuple(user_layer_views.chosen_on_map())
     with main:
-        map_panel.render_map(layer_ids, indicator, scheme, k, basemap, lang, workshop)
+        map_panel.render_map(layer_ids, indicator, scheme, k, basemap, lang, workshop, saved)
     with panel:
         map_panel.basemap_picker(lang)
         map_panel.indicator_panel(lang)

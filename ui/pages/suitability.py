@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import tempfile
 from pathlib import Path
 
@@ -14,9 +13,13 @@ from cmgis import suitability as su
 from cmgis._errors import CmgisError
 from cmgis.ahp import ahp_weights, matrix_from_upper, require_consistent
 from cmgis.i18n import pick, t
+from cmgis.sketches_map import escape_markdown
 from cmgis.suitability_map import candidates_group, surface_layer
+from cmgis.user_layers import save_candidate_layer
 from cmgis.webmap import use_local_assets
 from ui import suitability_cache as cache
+from ui import user_layer_views
+from ui.user_layer_views import export_in_crs
 
 K = "suitability."  # prefix of every session_state key this page owns
 RESOLUTIONS_M = (10.0, 20.0, 50.0, 100.0)
@@ -370,17 +373,39 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
         st.caption(t("suitability.compare_note", lang))
         st.dataframe(compared[1].rename(columns=names).round(2))
     name = st.text_input(
-        t("suitability.layer_name", lang),
+        t("user_layers.save_name", lang),
         value=f"candidate_zones_{preset_id}",
+        max_chars=80,
         key=K + "layer_name",
     )
-    if st.button(t("suitability.save", lang), key=K + "save"):
+    who = st.text_input(t("user_layers.save_who", lang), max_chars=80, key=K + "layer_who")
+    replace = st.checkbox(t("user_layers.save_replace", lang), key=K + "layer_replace")
+    if st.button(t("user_layers.save_button", lang), key=K + "save"):
         try:
-            path = su.save_candidates(layer, su.user_layers_dir() / su.safe_layer_filename(name))
-        except (CmgisError, OSError) as err:
+            record = save_candidate_layer(
+                user_layer_views.store(),
+                layer,
+                name=name,
+                created_by=who,
+                parameters={
+                    "preset": preset_id,
+                    "weights": dict(surface.weights),
+                    "top_share": params.top_share,
+                    "min_area_km2": params.min_area_km2,
+                    "resolution_m": surface.grid.resolution_m,
+                },
+                replace=replace,
+            )
+        except CmgisError as err:
             st.error(str(err))
         else:
-            st.success(t("suitability.saved", lang, n=len(layer), path=html.escape(str(path))))
+            st.success(
+                escape_markdown(
+                    t("user_layers.saved", lang, n=len(layer), name=record.name,
+                      layer_id=record.layer_id)
+                )
+            )  # fmt: skip
+    export_in_crs(surface, layer)
     with tempfile.TemporaryDirectory() as tmp:
         gpkg = su.save_candidates(layer, Path(tmp) / "candidate_zones.gpkg")
         st.download_button(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
-from ui import zone_views
+from ui import user_layer_views, zone_views
 from ui.state import current_lang
 
 lang = current_lang()
@@ -16,5 +16,7 @@ try:
     zone_views.comparison_chart(zone_id, lang)
     st.divider()
     zone_views.side_by_side(zone_id, lang)
+    st.divider()
+    user_layer_views.candidate_profile(lang)
 except CmgisError as err:
     st.error(t("map.data_missing", lang, err=str(err)))

@@ -1,0 +1,252 @@
+"""Saved user layers in the app: the map panel's picker, the Zones page's profile section.
+
+Owns the session keys ``map_user_layers`` (slugs shown on the map, widget ``_w_map_user``),
+``user_layers.zone_layer`` / ``user_layers.zone`` (widgets of the Zones page section) and
+``user_layers.flash``. Layer names are user text: they are shown through widgets that
+render plain text, or escaped (`cmgis.user_layers_map` escapes its own popups).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from cmgis import export
+from cmgis import user_layers as ul
+from cmgis._errors import CmgisError
+from cmgis.export_sources import export_suitability
+from cmgis.i18n import pick, t
+from cmgis.indicators import indicator_definitions
+from cmgis.profiles import indicator_rows
+from cmgis.sketches_map import escape_markdown
+from cmgis.store import Store
+from cmgis.suitability import Surface
+from cmgis.user_layers_map import user_layer_overlay
+from cmgis.webmap import Overlay, format_number
+from ui.display import show_table
+from ui.workshop import get_store
+
+FLASH = "user_layers.flash"
+
+
+def store() -> Store:
+    """The app's store (``CMGIS_DB``) with the user-layer tables."""
+    return ul.open_user_layers(get_store())
+
+
+def saved_layers() -> list[ul.UserLayer]:
+    """Every saved layer, newest first (live: another instance may have saved one)."""
+    return ul.list_user_layers(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _features(slug: str, saved_at: str) -> gpd.GeoDataFrame:
+    """A saved layer's features; ``saved_at`` keys the cache (a replaced layer is re-read)."""
+    return ul.load_user_layer(store(), slug)
+
+
+def features(record: ul.UserLayer) -> gpd.GeoDataFrame:
+    """The features of ``record`` (EPSG:4326), cached per save."""
+    return _features(record.slug, record.created_at)
+
+
+# --------------------------------------------------------------------------- Map page
+
+
+def chosen_on_map() -> list[str]:
+    """Slugs of the saved layers to draw, as the widget will show them."""
+    return list(st.session_state.get("_w_map_user", st.session_state.get("map_user_layers", [])))
+
+
+def map_picker(lang: str) -> list[str]:
+    """A multiselect of the saved layers under the districts theme; returns the slugs."""
+    st.caption(t("user_layers.map_caption", lang))
+    try:
+        records = saved_layers()
+    except CmgisError as err:
+        st.caption(str(err))
+        return []
+    names = {r.slug: f"{r.name} ({r.created_at[:10]})" for r in records}
+    if "_w_map_user" in st.session_state:
+        st.session_state["_w_map_user"] = [s for s in st.session_state["_w_map_user"] if s in names]
+    chosen = st.multiselect(
+        t("user_layers.legend_title", lang),
+        list(names),
+        default=[s for s in st.session_state.get("map_user_layers", []) if s in names],
+        format_func=lambda s: names.get(s, s),
+        key="_w_map_user",
+        disabled=not names,
+        help=None if names else t("user_layers.map_none", lang),
+        label_visibility="collapsed",
+        placeholder=t("user_layers.map_none", lang) if not names else None,
+    )
+    st.session_state["map_user_layers"] = list(chosen)
+    return list(chosen)
+
+
+def overlays(slugs: list[str], lang: str, detail: int) -> list[Overlay]:
+    """Map overlays of the chosen saved layers; a damaged one is named, not fatal."""
+    out = []
+    for slug in slugs:
+        try:
+            record = ul.get_user_layer(store(), slug)
+            out.append(user_layer_overlay(features(record), record, lang=lang, detail=detail))
+        except CmgisError as err:
+            st.warning(t("user_layers.damaged", lang, name=slug, err=str(err)))
+    return out
+
+
+# ------------------------------------------------------------------------- Zones page
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _indicators(slug: str, saved_at: str) -> pd.DataFrame:
+    from cmgis.suitability import candidate_indicators
+
+    return candidate_indicators(ul.load_user_layer(store(), slug))
+
+
+def candidate_profile(lang: str) -> None:
+    """Profile of a saved candidate zone: indicators, rank among districts + candidates."""
+    st.subheader(t("user_layers.profile_header", lang))
+    if FLASH in st.session_state:
+        st.success(st.session_state.pop(FLASH))
+    try:
+        records = [r for r in saved_layers() if r.kind == "candidates"]
+    except CmgisError as err:
+        st.error(str(err))
+        return
+    if not records:
+        st.info(t("user_layers.map_none", lang))
+        return
+    st.caption(t("user_layers.profile_intro", lang))
+    by_slug = {r.slug: r for r in records}
+    slug = st.selectbox(
+        t("user_layers.choose_layer", lang),
+        list(by_slug),
+        format_func=lambda s: f"{by_slug[s].name} ({by_slug[s].created_at[:10]})",
+        key="user_layers.zone_layer",
+    )
+    record = by_slug[str(slug)]
+    try:
+        layer = features(record)
+    except CmgisError as err:
+        st.error(t("user_layers.damaged", lang, name=record.name, err=str(err)))
+        return
+    zone_names = {
+        str(z): pick(str(en), str(th), lang)
+        for z, en, th in zip(layer["zone_id"], layer["name_en"], layer["name_th"], strict=True)
+    }
+    zone = st.selectbox(
+        t("user_layers.choose_zone", lang),
+        list(zone_names),
+        format_func=lambda z: zone_names[z],
+        key="user_layers.zone",
+    )
+    row = layer[layer["zone_id"].astype(str) == zone].iloc[0]
+    cols = st.columns(3)
+    cols[0].metric(t("map.zones.area", lang), f"{format_number(float(row['area_km2']))} km²")
+    if "mean_score" in layer.columns:
+        cols[1].metric(t("suitability.col_mean", lang), f"{float(row['mean_score']):.1f}")
+    if "rank" in layer.columns:
+        cols[2].metric(t("suitability.col_rank", lang), f"{int(row['rank'])} / {len(layer)}")
+    st.warning(t("map.zones.approximate_yes", lang))
+    with st.expander(t("user_layers.provenance", lang)):
+        st.markdown(
+            escape_markdown(
+                t("user_layers.saved_by", lang, who=record.created_by, when=record.created_at)
+            )
+        )
+        st.text(record.provenance.text())
+        st.markdown(f"**{t('user_layers.credits', lang)}**")
+        st.text(record.provenance.credit.replace(" | ", "\n"))
+        st.code(json.dumps(record.parameters, ensure_ascii=False, indent=2), language="json")
+    if st.button(t("user_layers.compute", lang), key="user_layers.compute"):
+        st.session_state["user_layers.computed"] = (record.slug, record.created_at)
+    if st.session_state.get("user_layers.computed") == (record.slug, record.created_at):
+        try:
+            with st.spinner(t("suitability.building", lang)):
+                table = _indicators(record.slug, record.created_at)
+        except CmgisError as err:
+            st.error(str(err))
+        else:
+            _indicator_table(table, zone, lang)
+    if st.button(t("user_layers.delete", lang), key="user_layers.delete"):
+        try:
+            ul.delete_user_layer(store(), record.slug)
+        except CmgisError as err:
+            st.error(str(err))
+        else:
+            st.session_state[FLASH] = t("user_layers.deleted", lang, name=record.name)
+            st.rerun()
+
+
+def _indicator_table(table: pd.DataFrame, zone: str, lang: str) -> None:
+    from ui.zone_views import rank_text, value_text
+
+    st.caption(t("user_layers.rank_note", lang, n=len(table)))
+    rows = []
+    for r in indicator_rows(zone, table):
+        d = r.definition
+        rows.append(
+            {
+                t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
+                t("map.zones.value", lang): value_text(r.value, d.unit, lang),
+                t("map.zones.rank", lang): rank_text(r, lang),
+                t("map.zones.definition", lang): d.formula,
+            }
+        )
+    show_table(pd.DataFrame(rows))
+    names = {d.id: pick(d.title_en, d.title_th, lang) for d in indicator_definitions()}
+    st.dataframe(table.rename(columns=names).round(2))
+
+
+# -------------------------------------------------------------------- Suitability page
+
+
+def export_in_crs(surface: Surface, candidates: gpd.GeoDataFrame) -> None:
+    """The surface (GeoTIFF) and candidate zones in a chosen CRS and vector format."""
+    lang = str(st.session_state.get("lang", "en"))
+    with st.expander(t("user_layers.export_surface", lang)):
+        col1, col2 = st.columns(2)
+        crs = col1.selectbox(
+            t("user_layers.export_crs", lang),
+            list(export.CRS_CHOICES),
+            format_func=lambda c: f"{c} — {export.CRS_CHOICES[c].name_en}",
+            key="user_layers.export_crs",
+        )
+        vector_formats = [k for k, f in export.FORMATS.items() if "vector" in f.kinds]
+        fmt = col2.selectbox(
+            t("user_layers.export_format", lang),
+            vector_formats,
+            format_func=lambda k: export.FORMATS[k].label,
+            key="user_layers.export_fmt",
+        )
+        request = (tuple(sorted(surface.weights.items())), surface.grid.resolution_m, crs, fmt,
+                   len(candidates))  # fmt: skip
+        if st.button(t("user_layers.export_make", lang), key="user_layers.export_go"):
+            try:
+                with tempfile.TemporaryDirectory(prefix="cmgis-suit-") as tmp:
+                    paths = export_suitability(
+                        surface, candidates, title="cmgis suitability", fmt=str(fmt),
+                        crs=str(crs), folder=Path(tmp),
+                    )  # fmt: skip
+                    files = [(p.name, p.read_bytes()) for p in paths]
+            except CmgisError as err:
+                st.error(str(err))
+            else:
+                st.session_state["user_layers.export_files"] = (request, files)
+        made = st.session_state.get("user_layers.export_files")
+        if made is not None and made[0] == request:
+            for k, (name, data) in enumerate(made[1]):
+                label = (
+                    t("user_layers.export_download_tif", lang, crs=crs)
+                    if name.endswith(".tif")
+                    else t("user_layers.export_download_vec", lang, fmt=fmt, crs=crs)
+                )
+                st.download_button(label, data, file_name=name, key=f"user_layers.dl{k}")
