@@ -72,12 +72,11 @@ def map_picker(lang: str) -> list[str]:
         st.caption(str(err))
         return []
     names = {r.slug: f"{r.name} ({r.created_at[:10]})" for r in records}
-    if "_w_map_user" in st.session_state:
-        st.session_state["_w_map_user"] = [s for s in st.session_state["_w_map_user"] if s in names]
+    current = st.session_state.get("_w_map_user", st.session_state.get("map_user_layers", []))
+    st.session_state["_w_map_user"] = [s for s in current if s in names]  # deleted ones go
     chosen = st.multiselect(
         t("user_layers.legend_title", lang),
         list(names),
-        default=[s for s in st.session_state.get("map_user_layers", []) if s in names],
         format_func=lambda s: names.get(s, s),
         key="_w_map_user",
         disabled=not names,

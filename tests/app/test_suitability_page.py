@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,7 +14,7 @@ K = "suitability."
 @pytest.fixture
 def page(tmp_path, monkeypatch) -> AppTest:
     monkeypatch.setenv("CMGIS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("CMGIS_USER_LAYERS_DIR", str(tmp_path / "layers"))
+    monkeypatch.setenv("CMGIS_DB", str(tmp_path / "store.sqlite"))
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state[K + "resolution_m"] = 100.0  # coarse grid: fast tests
     return at.run()
@@ -114,15 +113,35 @@ def test_ahp_refuses_inconsistent_judgements(page):
 
 
 def test_save_candidates_as_layer(page, tmp_path):
+    from cmgis import user_layers as ul
+    from cmgis.store import open_store
+
     page.text_input(key=K + "layer_name").set_value("my zones <script>")
     page.button(key=K + "save").click().run()
     assert not page.exception
-    saved = tmp_path / "layers" / "my_zones__script.gpkg"
-    assert saved.exists()
-    layer = gpd.read_file(saved, layer="candidate_zones")
+    assert "contains < >" in page.error[0].value  # refused in words, nothing saved
+    page.text_input(key=K + "layer_name").set_value("My zones")
+    page.text_input(key=K + "layer_who").set_value("ทีม A")
+    page.button(key=K + "save").click().run()
+    assert not page.exception
+    assert "user:my_zones" in page.success[0].value
+    with open_store(tmp_path / "store.sqlite") as store:
+        (record,) = ul.list_user_layers(store)
+        layer = ul.load_user_layer(store, record.slug)
+    assert record.created_by == "ทีม A" and record.parameters["resolution_m"] == 100.0
+    assert record.parameters["preset"] == "medical_wellness"
     assert layer.crs.to_epsg() == 4326
     assert layer.geometry.is_valid.all()
     assert layer["zone_id"].iloc[0] == "candidate_01"
+
+
+def test_surface_and_candidates_in_a_chosen_crs(page):
+    page.selectbox(key="user_layers.export_crs").set_value("EPSG:32647")
+    page.selectbox(key="user_layers.export_fmt").set_value("shp")
+    page.button(key="user_layers.export_go").click().run()
+    assert not page.exception and not page.error
+    names = [b.proto.label for b in page.get("download_button") if "EPSG:32647" in b.proto.label]
+    assert len(names) == 2  # the surface GeoTIFF and the zipped Shapefile
 
 
 def test_geotiff_download_is_prepared_on_demand(page):

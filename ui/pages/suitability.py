@@ -399,11 +399,10 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
         except CmgisError as err:
             st.error(str(err))
         else:
+            name_md = escape_markdown(record.name)  # typed text; the id is [a-z0-9_:]
             st.success(
-                escape_markdown(
-                    t("user_layers.saved", lang, n=len(layer), name=record.name,
-                      layer_id=record.layer_id)
-                )
+                t("user_layers.saved", lang, n=len(layer), name=name_md,
+                  layer_id=f"`{record.layer_id}`")
             )  # fmt: skip
     export_in_crs(surface, layer)
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,107 @@
+"""AppTest: a saved candidate layer on the Map, Zones and Export pages; workshop by code."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point
+from streamlit.testing.v1 import AppTest
+
+from cmgis import export
+from cmgis import sketches as sk
+from cmgis import user_layers as ul
+from cmgis.store import open_store
+from tests.test_user_layers import PARAMS, candidate_fixture
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+NAME = "Zones & ย่าน 'A'"  # typed text with HTML-special characters (< > are refused)
+
+
+@pytest.fixture
+def saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("CMGIS_DB", str(db))
+    with open_store(db) as store:
+        record = ul.save_candidate_layer(
+            store, candidate_fixture(), name=NAME, created_by="me", parameters=PARAMS
+        )
+        # markup is refused when typed, but a store shared with other (older) instances
+        # may hold it: it must still be shown as text
+        store.execute("UPDATE user_layers_layers SET created_by = '<i>me</i>'")
+    yield record
+    for layer_id in export.registered_ids(prefix=ul.ID_PREFIX):
+        export.unregister_exportable(layer_id)
+
+
+def _app(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = page
+    return at.run()
+
+
+def _map_html(at: AppTest) -> str:
+    """The map's HTML/JS as the browser gets it, with JSON's \\uXXXX escapes decoded."""
+    el = next(e for e in at.main if type(e).__name__ == "UnknownElement")
+    text = str(el.proto.json_args)
+    return re.sub(r"\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def test_map_page_shows_a_saved_layer_with_legend_and_popups(saved) -> None:
+    at = _app("map")
+    assert not at.exception
+    picker = at.multiselect(key="_w_map_user")
+    assert saved.slug in picker.options or any(NAME in o for o in picker.options)
+    picker.set_value([saved.slug]).run()
+    assert not at.exception and not at.warning
+    page = _map_html(at)
+    assert html.escape(NAME) in page  # in the popups and the legend, escaped
+    assert NAME not in page
+    assert "Mean suitability 81.5 / 100" in page  # the popup
+    assert "Saved layers" in page  # the legend section
+    assert "&lt;i&gt;me&lt;/i&gt;" in page and "<i>me</i>" not in page
+
+
+def test_zones_page_profiles_a_saved_candidate_zone(saved) -> None:
+    at = _app("zones")
+    assert not at.exception
+    assert any(s.value == "Saved candidate zones" for s in at.subheader)
+    at.selectbox(key="user_layers.zone").set_value("candidate_02").run()
+    assert any(m.value == "2 / 2" for m in at.metric)
+    at.button(key="user_layers.compute").click().run()
+    assert not at.exception and not at.error
+    tables = [df.value for df in at.dataframe]
+    ranked = next(t for t in tables if "Rank among the five" in t.columns or "Rank" in t.columns)
+    assert len(ranked) > 5
+    assert any("among the five districts and the zones of this layer (7 areas)" in c.value
+               for c in at.caption)  # fmt: skip
+    at.button(key="user_layers.delete").click().run()
+    assert not at.exception
+    assert any("Deleted the layer" in s.value for s in at.success)
+    with open_store() as store:
+        assert ul.list_user_layers(store) == []
+
+
+def test_export_page_exports_a_saved_layer_and_a_workshop(saved, tmp_path) -> None:
+    with open_store() as store:
+        ws = sk.create_workshop(store, title="Nimman <b>walk</b>", pin="1357")
+        g = sk.join_workshop(store, ws.code, "กลุ่ม A")
+        sk.add_contribution(store, g, category="asset", strategy="default", title="ร้าน",
+                            geometry=Point(98.967, 18.797))  # fmt: skip
+    at = _app("export")
+    assert not at.exception
+    layers = at.multiselect(key="_w_export_layers")
+    assert NAME in layers.options  # the title, shown as plain text
+    layers.set_value([saved.layer_id]).run()
+    at.text_input(key="_w_export_workshop").set_value("NOPE99").run()
+    assert "no workshop has the join code" in at.error[0].value
+    at.text_input(key="_w_export_workshop").set_value(ws.code.lower()).run()
+    assert not at.error
+    # the workshop's title is shown as typed (markdown-escaped), not as bold HTML
+    assert any("Nimman \\<b\\>walk" in c.value for c in at.caption)
+    at.button(key="_w_export_go").click().run()
+    assert not at.exception and not at.error
+    (download,) = list(at.get("download_button"))
+    assert "cmgis.gpkg" in download.proto.label
