@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -49,7 +50,7 @@ def saved(db):
 def test_user_layers_are_registered_and_dropped(db, saved):
     registry = export.exportable_layers()
     assert registry["user:medical_candidates"].group == "user"
-    assert registry["user:medical_candidates"].style_like == "zones"
+    assert registry["user:medical_candidates"].style_like == "user_candidates"
     meta = registry["user:medical_candidates"].meta()
     assert meta.title == "Medical candidates"
     assert "OpenStreetMap" in meta.credit and "derived from layers" in meta.source
@@ -191,3 +192,17 @@ def test_cli_export_suitability_surface_and_candidates(db, tmp_path, monkeypatch
     assert main(["export", "--layers", "suitability:nope", "--format", "tif",
                  "--output", str(tmp_path / "x.tif")]) == 2  # fmt: skip
     assert "unknown preset 'nope'" in capsys.readouterr().err
+
+
+@needs_gdal
+def test_print_a_saved_layer_beside_the_districts(db, saved, tmp_path):
+    from cmgis import printing
+
+    options = printing.check_options(title="ย่านและพื้นที่ศักยภาพ", lang="th", paper="A4",
+                                     orientation="landscape", era="be")  # fmt: skip
+    pdf = printing.print_selection("zones,user:medical_candidates", options, tmp_path / "m.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    assert "Medical candidates" in text  # its legend row
+    assert "OpenStreetMap" in text  # the credits of its inputs
+    assert printing.style_for("user_candidates").stroke == "#d7191c"  # red, as on the map

@@ -117,7 +117,7 @@ def refresh_user_layers() -> None:
             load=_user_loader(record.slug),
             meta=_user_meta(record),
             group=USER_GROUP,
-            style_like="zones" if record.kind == "candidates" else None,
+            style_like="user_candidates" if record.kind == "candidates" else None,
             replace=True,
         )
 
@@ -277,7 +277,7 @@ def _model_resolver(kind: str) -> Callable[[str], Exportable]:
             load,
             meta,
             group="suitability",
-            style_like=None if kind == "suitability" else "zones",
+            style_like=None if kind == "suitability" else "user_candidates",
         )
 
     return resolve

@@ -11,10 +11,10 @@ import geopandas as gpd
 
 from cmgis.i18n import pick, t
 from cmgis.user_layers import UserLayer
-from cmgis.webmap import LayerStyle, LegendItem, LegendSection, Overlay, simplify_for_web
+from cmgis.webmap import LAYER_STYLES, LegendItem, LegendSection, Overlay, simplify_for_web
 
 #: Candidate zones in red outlines (as on the Suitability page) over a light fill.
-USER_LAYER_STYLE = LayerStyle("polygon", "#d7191c", "#fdae61", 0.18, weight=2.5)
+USER_LAYER_STYLE = LAYER_STYLES["user_candidates"]
 
 
 def _number(value: Any, digits: int) -> str:

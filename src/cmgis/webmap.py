@@ -278,6 +278,8 @@ LAYER_STYLES: dict[str, LayerStyle] = {
     "elevation": LayerStyle("relief", "#a9c8a0"),
     # the action plan's place-bound projects: areas, lines and points (Projects feature)
     "projects": LayerStyle("mixed", "#b15928", "#ffff99", 0.35, weight=2, dash_array="6 4"),
+    # saved candidate zones (cmgis.user_layers): red outlines, as on the Suitability page
+    "user_candidates": LayerStyle("polygon", "#d7191c", "#fdae61", 0.18, weight=2.5),
 }
 
 #: Layers shown when nobody chose otherwise. Off: the 4,557 POIs (clustered when on; they
