@@ -65,7 +65,6 @@ def chosen_on_map() -> list[str]:
 
 def map_picker(lang: str) -> list[str]:
     """A multiselect of the saved layers under the districts theme; returns the slugs."""
-    st.caption(t("user_layers.map_caption", lang))
     try:
         records = saved_layers()
     except CmgisError as err:
@@ -75,13 +74,12 @@ def map_picker(lang: str) -> list[str]:
     current = st.session_state.get("_w_map_user", st.session_state.get("map_user_layers", []))
     st.session_state["_w_map_user"] = [s for s in current if s in names]  # deleted ones go
     chosen = st.multiselect(
-        t("user_layers.legend_title", lang),
+        t("user_layers.map_caption", lang),
         list(names),
         format_func=lambda s: names.get(s, s),
         key="_w_map_user",
         disabled=not names,
         help=None if names else t("user_layers.map_none", lang),
-        label_visibility="collapsed",
         placeholder=t("user_layers.map_none", lang) if not names else None,
     )
     st.session_state["map_user_layers"] = list(chosen)

@@ -1,0 +1,54 @@
+"""A saved candidate layer on the Map page in a real Chromium: drawn, legend, popup, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cmgis import user_layers as ul
+from cmgis.store import open_store
+from tests.test_user_layers import PARAMS, candidate_fixture
+
+pytestmark = pytest.mark.browser
+
+
+def _server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store the session's Streamlit server uses (``conftest.streamlit_url``)."""
+    found = sorted(tmp_path_factory.getbasetemp().glob("store*/cmgis.sqlite"))
+    assert found, "the Streamlit server's store was not found"
+    return found[0]
+
+
+def test_saved_layer_drawn_with_legend_and_popup(
+    app_page: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    app_page.open("map?lang=en")  # starts the server, which creates its store
+    app_page.map_frame().locator(".leaflet-container").wait_for(timeout=30_000)
+    with open_store(_server_store(tmp_path_factory)) as store:
+        ul.save_candidate_layer(store, candidate_fixture(), name="Browser zones & test",
+                                created_by="ทีม A", parameters=PARAMS, replace=True)  # fmt: skip
+    app_page.open("map?lang=en")
+    app_page.wait_idle()
+    picker = app_page.page.locator("[data-testid='stMultiSelect']").filter(
+        has_text="Saved candidate zones"
+    )
+    picker.click()
+    app_page.page.get_by_role("option", name="Browser zones & test").click()
+    app_page.page.keyboard.press("Escape")
+    frame = app_page.map_frame()
+    red = frame.locator("path.leaflet-interactive[stroke='#d7191c']")
+    red.first.wait_for(timeout=30_000)
+    assert red.count() == 2
+    legend = frame.locator(".cmgis-legend").inner_text()
+    assert "Saved layers" in legend and "Browser zones & test" in legend
+    red.first.click(force=True)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert "Mean suitability" in text and "Browser zones & test" in text
+    assert "Saved by ทีม A" in text
+    app_page.screenshot("popup")
+    assert app_page.external_requests == []
+    assert app_page.page_errors == []
