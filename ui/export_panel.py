@@ -79,6 +79,7 @@ def export_form(lang: str) -> None:
         disabled=everything,
     )
     workshop = _workshop_id(lang) if "vector" in fmt.kinds else None
+    models = _suitability_ids(lang, "suitability" if "raster" in fmt.kinds else "candidates")
     if fmt.lonlat_only:
         st.info(t("export.page.lonlat_only", lang, fmt=fmt.label))
         crs = "EPSG:4326"
@@ -92,8 +93,9 @@ def export_form(lang: str) -> None:
         if crs == "EPSG:24047":
             st.caption(t("export.page.indian_1975", lang))
     selection: list[str] | str = "all" if everything else list(chosen)
-    if workshop:
-        selection = [*(choices if everything else chosen), workshop]
+    extra = [*([workshop] if workshop else []), *models]
+    if extra:
+        selection = [*(choices if everything else chosen), *extra]
     request = ("export", fmt_key, crs, tuple(selection) if isinstance(selection, list) else "all")
     if st.button(t("export.page.make", lang), key="_w_export_go", type="primary"):
         try:
@@ -116,6 +118,28 @@ def export_form(lang: str) -> None:
             key="_w_export_download",
             on_click="ignore",
         )
+
+
+def _suitability_ids(lang: str, kind: str) -> list[str]:
+    """Surfaces (``suitability:``) or candidates (``candidates:``) of presets, on demand."""
+    from cmgis.criteria import load_spec
+    from cmgis.i18n import pick
+
+    presets = {p.id: pick(p.title_en, p.title_th, lang) for p in load_spec().presets}
+    col1, col2 = st.columns([3, 1])
+    chosen = col1.multiselect(
+        t(f"user_layers.export_{kind}", lang),
+        list(presets),
+        format_func=lambda p: presets[p],
+        key=f"_w_export_{kind}",
+    )
+    resolution_m = col2.selectbox(
+        t("user_layers.export_resolution", lang),
+        [10, 20, 50, 100, 200],
+        key="_w_export_model_res",
+        disabled=not chosen,
+    )
+    return [f"{kind}:{p}@{resolution_m}" for p in chosen]
 
 
 def _workshop_id(lang: str) -> str | None:

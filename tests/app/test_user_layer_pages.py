@@ -105,3 +105,19 @@ def test_export_page_exports_a_saved_layer_and_a_workshop(saved, tmp_path) -> No
     assert not at.exception and not at.error
     (download,) = list(at.get("download_button"))
     assert "cmgis.gpkg" in download.proto.label
+
+
+def test_export_page_exports_a_preset_surface_in_utm(tmp_path, monkeypatch) -> None:
+    """Issue 6: a suitability surface as GeoTIFF in a chosen CRS (200 m: fast)."""
+    monkeypatch.setenv("CMGIS_DB", str(tmp_path / "store.sqlite"))
+    monkeypatch.setenv("CMGIS_CACHE_DIR", str(tmp_path / "cache"))
+    at = _app("export")
+    at.selectbox(key="_w_export_format").set_value("tif").run()
+    at.multiselect(key="_w_export_layers").set_value([]).run()
+    at.multiselect(key="_w_export_suitability").set_value(["digital_it"]).run()
+    at.selectbox(key="_w_export_model_res").set_value(200).run()
+    at.selectbox(key="_w_export_crs").set_value("EPSG:32647").run()
+    at.button(key="_w_export_go").click().run()
+    assert not at.exception and not at.error
+    (download,) = list(at.get("download_button"))
+    assert "cmgis.tif" in download.proto.label
