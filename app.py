@@ -1,35 +1,66 @@
 """cmgis Streamlit app: configures the page and the navigation; pages live in ui/pages/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from cmgis.i18n import t
 from ui.sidebar import render_sidebar
 from ui.state import load_from_url, write_to_url
 
-st.set_page_config(page_title="cmgis", page_icon="🗺️", layout="wide")
+st.set_page_config(
+    page_title="cmgis",
+    page_icon=str(Path(__file__).parent / "static" / "cmgis-icon.png"),
+    layout="wide",
+)
 url_page = load_from_url()
 lang = render_sidebar()
 
 PAGES = [
     st.Page(
-        "ui/pages/home.py", title=t("map.nav.home", lang), icon="🏠", url_path="home", default=True
+        "ui/pages/home.py",
+        title=t("map.nav.home", lang),
+        icon=":material/home:",
+        url_path="home",
+        default=True,
     ),
-    st.Page("ui/pages/map.py", title=t("map.nav.map", lang), icon="🗺️", url_path="map"),
-    st.Page("ui/pages/zones.py", title=t("map.nav.zones", lang), icon="📋", url_path="zones"),
+    st.Page("ui/pages/map.py", title=t("map.nav.map", lang), icon=":material/map:", url_path="map"),
     st.Page(
-        "ui/pages/projects.py", title=t("map.nav.projects", lang), icon="📌", url_path="projects"
+        "ui/pages/zones.py",
+        title=t("map.nav.zones", lang),
+        icon=":material/assignment:",
+        url_path="zones",
     ),
     st.Page(
-        "ui/pages/workshop.py", title=t("map.nav.workshop", lang), icon="🗳️", url_path="workshop"
+        "ui/pages/projects.py",
+        title=t("map.nav.projects", lang),
+        icon=":material/push_pin:",
+        url_path="projects",
+    ),
+    st.Page(
+        "ui/pages/workshop.py",
+        title=t("map.nav.workshop", lang),
+        icon=":material/groups:",
+        url_path="workshop",
     ),
     st.Page(
         "ui/pages/suitability.py",
         title=t("map.nav.suitability", lang),
-        icon="🎯",
+        icon=":material/target:",
         url_path="suitability",
     ),
-    st.Page("ui/pages/about.py", title=t("map.nav.about", lang), icon="ℹ️", url_path="about"),
-    st.Page("ui/pages/export.py", title=t("export.nav", lang), icon="📤", url_path="export"),
+    st.Page(
+        "ui/pages/export.py",
+        title=t("export.nav", lang),
+        icon=":material/download:",
+        url_path="export",
+    ),
+    st.Page(
+        "ui/pages/about.py",
+        title=t("map.nav.about", lang),
+        icon=":material/info:",
+        url_path="about",
+    ),
 ]
 
 page = st.navigation(PAGES)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from pathlib import Path
 from shapely.geometry import Point
 
 REPO = Path(__file__).resolve().parents[1]
+# the page imports the `ui` package of the repository, as `streamlit run app.py` allows
+sys.path.insert(0, str(REPO))
 
 
 def _median_s(fn: Callable[[], object], repeat: int) -> float:

@@ -428,6 +428,39 @@ def test_shapefile_splits_mixed_geometry(tmp_path: Path) -> None:
     ).decode("utf-8")
 
 
+@needs_gdal
+def test_shapefile_points_and_multipoints_together(tmp_path: Path) -> None:
+    """Points and MultiPoints share one multipoint file (the projects layer has both)."""
+    mixed = gpd.GeoDataFrame(
+        {"name": ["one", "two"]},
+        geometry=[
+            shapely.Point(98.9935, 18.7877),
+            shapely.MultiPoint([(98.96, 18.79), (98.97, 18.80)]),
+        ],
+        crs="EPSG:4326",
+    )
+    out = export_layers({"pts": mixed}, fmt="shp", crs=32647, output=tmp_path / "p.zip")
+    features = ogr_features(f"/vsizip/{out}/pts.shp", "pts")["features"]
+    assert [f["properties"]["name"] for f in features] == ["one", "two"]
+    assert [len(f["geometry"]["coordinates"]) for f in features] == [1, 2]
+
+
+def test_csv_lon_lat_only_for_points_in_a_mixed_layer() -> None:
+    mixed = gpd.GeoDataFrame(
+        {"name": ["gate", "two", "moat"]},
+        geometry=[
+            shapely.Point(98.9935, 18.7877),
+            shapely.MultiPoint([(98.96, 18.79), (98.97, 18.80)]),
+            shapely.box(98.9776, 18.7811, 98.9939, 18.7959),
+        ],
+        crs="EPSG:4326",
+    )
+    frame = export.vector_to_csv_frame(mixed, "EPSG:32647")
+    assert frame.loc[0, "lon"] == pytest.approx(98.9935)
+    assert frame[["lon", "lat", "x_m", "y_m"]].iloc[1:].isna().all().all()
+    assert frame.loc[2, "wkt"].startswith("POLYGON")
+
+
 def test_raster_without_nodata_gets_one(tmp_path: Path) -> None:
     source = tmp_path / "bytes.tif"
     with rasterio.open(
@@ -455,3 +488,17 @@ def test_output_that_is_a_folder_is_refused(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(InputError, match="is a folder"):
         export_layers({"gates": GATES}, fmt="gpkg", crs=4326, output=folder)
+
+
+@needs_gdal
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "shp", "kmz", "csv"])
+def test_projects_layer_with_mixed_geometries_exports_in_every_format(
+    tmp_path: Path, fmt: str
+) -> None:
+    """The projects layer mixes points, multipoints, lines, polygons and rows without a place."""
+    from cmgis.projects import load_projects_layer
+
+    projects = load_projects_layer()
+    suffix = {"shp": "zip", "csv": "zip"}.get(fmt, fmt)
+    out = export_layers({"projects": projects}, fmt=fmt, crs=4326, output=tmp_path / f"p.{suffix}")
+    assert out.stat().st_size > 0

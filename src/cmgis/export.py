@@ -993,7 +993,11 @@ def _write_shp(
                         driver="ESRI Shapefile",
                         layer=stem,
                         encoding="UTF-8",
-                        promote_to_multi=family != "points",
+                        # a point shapefile cannot hold MultiPoints: promote the whole
+                        # part to multi-points when any is one (as for lines/polygons)
+                        promote_to_multi=(
+                            family != "points" or bool((part.geom_type == "MultiPoint").any())
+                        ),
                     )
                 files += sorted(Path(tmp).glob(f"{stem}.*"))
                 if len(groups) > 1:
@@ -1092,12 +1096,20 @@ def vector_to_csv_frame(gdf: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
     frame["wkt"] = geom.to_wkt(rounding_precision=-1)
     is_point = (geom.geom_type == "Point").to_numpy()
     if is_point.any():
-        lonlat = gdf.geometry.to_crs("EPSG:4326").reset_index(drop=True)
-        frame["lon"] = np.where(is_point, lonlat.x.where(is_point), np.nan)
-        frame["lat"] = np.where(is_point, lonlat.y.where(is_point), np.nan)
+        # only point rows have x/y (geopandas refuses .x on other geometry types)
+        lonlat = gdf.geometry.to_crs("EPSG:4326").to_numpy()
+        projected_xy = geom.to_numpy()
+
+        def coord(geoms: np.ndarray, axis: str) -> np.ndarray:
+            out = np.full(len(geoms), np.nan)
+            out[is_point] = [getattr(g, axis) for g in geoms[is_point]]
+            return out
+
+        frame["lon"] = coord(lonlat, "x")
+        frame["lat"] = coord(lonlat, "y")
         if crs != "EPSG:4326":
-            frame["x_m"] = np.where(is_point, geom.x.where(is_point), np.nan)
-            frame["y_m"] = np.where(is_point, geom.y.where(is_point), np.nan)
+            frame["x_m"] = coord(projected_xy, "x")
+            frame["y_m"] = coord(projected_xy, "y")
     return frame
 
 

@@ -1,9 +1,55 @@
-"""Start page: what cmgis is and where the data comes from."""
+"""Start page: the five districts, the ISC scores, where to go next, and the data credits."""
 
+import pandas as pd
 import streamlit as st
 
-from cmgis.i18n import t
+from cmgis._errors import CmgisError
+from cmgis.i18n import pick, t
+from ui import data
+from ui.display import show_table
+from ui.state import current_lang
 
-lang = st.session_state.get("lang", "en")
+lang = current_lang()
 st.title(t("app.title", lang))
 st.write(t("app.tagline", lang))
+
+try:
+    st.subheader(t("home.districts", lang))
+    zones = data.layer("zones")
+    rows = [
+        {
+            t("home.col.district", lang): pick(z["name_en"], z["name_th"], lang),
+            t("home.col.theme", lang): pick(z["theme_en"], z["theme_th"], lang),
+            t("home.col.area", lang): round(float(z["area_km2"]), 2),
+            t("home.col.boundary", lang): t(
+                "home.approximate" if bool(z["approximate"]) else "home.constructed", lang
+            ),
+        }
+        for _, z in zones.iterrows()
+    ]
+    show_table(pd.DataFrame(rows))
+    st.caption(t("home.districts_note", lang))
+
+    st.subheader(t("home.isc", lang))
+    cols = st.columns(5)
+    for col, score in zip(cols, data.isc(), strict=True):
+        title = score.title_th if lang == "th" else score.title_en
+        col.metric(title.split(" (")[0], f"{score.score_pct:.2f} %", help=score.level)
+        col.caption(score.level)
+
+    st.subheader(t("home.what", lang))
+    for path, key, icon in (
+        ("ui/pages/map.py", "home.go.map", ":material/map:"),
+        ("ui/pages/zones.py", "home.go.zones", ":material/assignment:"),
+        ("ui/pages/projects.py", "home.go.projects", ":material/push_pin:"),
+        ("ui/pages/workshop.py", "home.go.workshop", ":material/groups:"),
+        ("ui/pages/suitability.py", "home.go.suitability", ":material/target:"),
+        ("ui/pages/export.py", "home.go.export", ":material/download:"),
+        ("ui/pages/about.py", "home.go.about", ":material/info:"),
+    ):
+        st.page_link(path, label=t(key, lang), icon=icon)
+
+    st.subheader(t("home.credits", lang))
+    st.markdown("\n".join(f"- {line}" for line in data.catalog().credits()))
+except CmgisError as err:
+    st.error(t("map.data_missing", lang, err=str(err)))
