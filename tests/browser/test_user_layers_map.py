@@ -30,14 +30,22 @@ def test_saved_layer_drawn_with_legend_and_popup(
         ul.save_candidate_layer(store, candidate_fixture(), name="Browser zones & test",
                                 created_by="ทีม A", parameters=PARAMS, replace=True)  # fmt: skip
     app_page.open("map?lang=en")
+    frame = app_page.map_frame()
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    app_page.page.wait_for_timeout(1500)  # the map reports its view once: a rerun
     app_page.wait_idle()
     picker = app_page.page.locator("[data-testid='stMultiSelect']").filter(
         has_text="Saved candidate zones"
     )
-    picker.click()
-    app_page.page.get_by_role("option", name="Browser zones & test").click()
+    option = app_page.page.get_by_role("option", name="Browser zones & test")
+    for _attempt in range(3):  # a rerun in between closes the dropdown: open it again
+        picker.click()
+        try:
+            option.click(timeout=5_000)
+            break
+        except Exception:  # playwright's TimeoutError
+            app_page.wait_idle()
     app_page.page.keyboard.press("Escape")
-    frame = app_page.map_frame()
     red = frame.locator("path.leaflet-interactive[stroke='#d7191c']")
     red.first.wait_for(timeout=30_000)
     assert red.count() == 2
