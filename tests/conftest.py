@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import geopandas as gpd
 import pytest
 
 from cmgis import raw
 from cmgis.layers import list_built_layers, load_layer
 from cmgis.network import RoadGraph, graph_from_arrays
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never use the user's own store (saved user layers would join `export all`)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CMGIS_DB", str(tmp_path_factory.mktemp("session_store") / "cmgis.sqlite"))
+        yield
 
 
 @pytest.fixture(scope="session")
