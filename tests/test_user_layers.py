@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from cmgis import user_layers as ul
-from cmgis._errors import InputError, UnknownLayerError
+from cmgis._errors import InputError, StoreError, UnknownLayerError
 from cmgis.store import open_store
 
 
@@ -144,3 +144,16 @@ def test_import_file_and_damaged_file(store, tmp_path: Path):
     with pytest.raises(InputError, match="could not be read as a GeoPackage"):
         ul.import_layer_file(store, damaged, name="Broken", created_by="x")
     assert [r.slug for r in ul.list_user_layers(store)] == ["older_zones"]
+
+
+def test_damaged_record_is_named_and_others_stay_readable(store):
+    for name in ("Good", "Bad"):
+        ul.save_candidate_layer(store, candidate_fixture(), name=name, created_by="x",
+                                parameters=PARAMS)  # fmt: skip
+    bad = ul.get_user_layer(store, "bad")
+    store.execute("UPDATE user_layers_features SET geometry = '{not json' WHERE layer_id = :i",
+                  {"i": bad.id})  # fmt: skip
+    with pytest.raises(StoreError, match="the saved layer user:bad is damaged"):
+        ul.load_user_layer(store, "bad")
+    assert len(ul.load_user_layer(store, "good")) == 2
+    assert {r.slug for r in ul.list_user_layers(store)} == {"good", "bad"}

@@ -94,7 +94,10 @@ def overlays(slugs: list[str], lang: str, detail: int) -> list[Overlay]:
             record = ul.get_user_layer(store(), slug)
             out.append(user_layer_overlay(features(record), record, lang=lang, detail=detail))
         except CmgisError as err:
-            st.warning(t("user_layers.damaged", lang, name=slug, err=str(err)))
+            st.warning(
+                t("user_layers.damaged", lang, name=escape_markdown(slug),
+                  err=escape_markdown(err))
+            )  # fmt: skip
     return out
 
 
@@ -133,7 +136,10 @@ def candidate_profile(lang: str) -> None:
     try:
         layer = features(record)
     except CmgisError as err:
-        st.error(t("user_layers.damaged", lang, name=record.name, err=str(err)))
+        st.error(
+            t("user_layers.damaged", lang, name=escape_markdown(record.name),
+              err=escape_markdown(err))
+        )  # fmt: skip
         return
     zone_names = {
         str(z): pick(str(en), str(th), lang)

@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
+import shapely.errors
 
 from cmgis import __version__, settings
 from cmgis._errors import CmgisError, InputError, StoreError, UnknownLayerError
@@ -343,7 +344,7 @@ def load_user_layer(store: Store, slug: str) -> gpd.GeoDataFrame:
     try:
         props = [json.loads(str(r["properties"])) for r in rows]
         geoms = [geometry_from_text(str(r["geometry"])) if r["geometry"] else None for r in rows]
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, shapely.errors.GEOSException) as err:
         raise StoreError(f"the saved layer {record.layer_id} is damaged: {err}") from err
     frame = pd.DataFrame.from_records(props, columns=list(record.columns))
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=settings.STORE_CRS)

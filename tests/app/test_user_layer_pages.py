@@ -121,3 +121,17 @@ def test_export_page_exports_a_preset_surface_in_utm(tmp_path, monkeypatch) -> N
     assert not at.exception and not at.error
     (download,) = list(at.get("download_button"))
     assert "cmgis.tif" in download.proto.label
+
+
+def test_map_page_names_a_damaged_layer_and_draws_the_others(saved) -> None:
+    with open_store() as store:
+        ul.save_candidate_layer(store, candidate_fixture(), name="Broken one", created_by="x",
+                                parameters=PARAMS)  # fmt: skip
+        broken = ul.get_user_layer(store, "broken_one")
+        store.execute("UPDATE user_layers_features SET geometry = '{x' WHERE layer_id = :i",
+                      {"i": broken.id})  # fmt: skip
+    at = _app("map")
+    at.multiselect(key="_w_map_user").set_value([saved.slug, "broken_one"]).run()
+    assert not at.exception
+    assert any("broken\\_one could not be read" in w.value for w in at.warning)
+    assert "Mean suitability 81.5 / 100" in _map_html(at)  # the good layer is drawn
