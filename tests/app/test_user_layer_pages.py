@@ -135,3 +135,14 @@ def test_map_page_names_a_damaged_layer_and_draws_the_others(saved) -> None:
     assert not at.exception
     assert any("broken\\_one could not be read" in w.value for w in at.warning)
     assert "Mean suitability 81.5 / 100" in _map_html(at)  # the good layer is drawn
+
+
+def test_zones_page_section_in_thai(saved) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "zones"
+    at.query_params["lang"] = "th"
+    at.run()
+    assert not at.exception
+    assert any(s.value == "พื้นที่ศักยภาพที่บันทึกไว้" for s in at.subheader)
+    zone = at.selectbox(key="user_layers.zone")
+    assert zone.options == ["พื้นที่ศักยภาพ 1", "พื้นที่ศักยภาพ 2"]  # Thai names of the zones
