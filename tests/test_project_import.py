@@ -122,3 +122,19 @@ def test_unknown_extension_and_huge_file_refused() -> None:
         drafts_from_file("p.xlsx", b"x")
     with pytest.raises(InputError, match="too large"):
         drafts_from_csv(b"x" * 5_000_001)
+
+
+@pytest.mark.parametrize(
+    "crs",
+    [{"type": "name", "properties": ["EPSG:32647"]}, {"type": "name", "properties": "x"}, 7],
+)
+def test_malformed_crs_member_is_a_clear_crs_error(crs: object) -> None:
+    doc = {"type": "FeatureCollection", "crs": crs, "features": []}
+    with pytest.raises(CRSError, match="unknown CRS"):
+        drafts_from_geojson(json.dumps(doc).encode())
+
+
+def test_deeply_nested_json_is_refused_not_a_crash() -> None:
+    # 200 kB, well under the size limit, but deeper than Python's JSON parser can recurse
+    with pytest.raises(InputError, match="nested too deeply"):
+        drafts_from_geojson(b"[" * 100_000 + b"]" * 100_000)

@@ -171,11 +171,16 @@ def drafts_from_geojson(data: bytes) -> list[ProjectDraft]:
         raise InputError(
             f"the GeoJSON file is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"
         ) from err
+    except RecursionError as err:
+        raise InputError(
+            "the GeoJSON file is nested too deeply to be a FeatureCollection of projects"
+        ) from err
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise InputError("expected a GeoJSON FeatureCollection with one feature per project")
     crs = doc.get("crs")
     if crs is not None:
-        name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else ""
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        name = str(props.get("name", "")) if isinstance(props, dict) else ""
         if name not in _LONLAT_CRS:
             raise CRSError(
                 f"the GeoJSON file is in {name or 'an unknown CRS'}; expected lon/lat WGS 84 "
