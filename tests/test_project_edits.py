@@ -271,3 +271,20 @@ def test_apply_records_annotates_report_rows_and_appends_additions(
     assert out.loc[0, "version"] == 1
     assert out.loc[1, "zones_touched"] == "old_town"
     assert base.loc[0, "status"] == "proposed"  # input not mutated
+
+
+def test_control_characters_are_dropped_and_markup_and_thai_kept(
+    store: Store, zones: gpd.GeoDataFrame
+) -> None:
+    draft = _draft(
+        title_en="kiosk\x00 <script>alert(1)</script>",
+        title_th="ตู้\u202eข้อมูล",
+        notes="line one\nline\x07 two",
+    )
+    (added,) = add_projects(store, [draft], user="Som\x00chai", zones=zones)
+    record = get_record(store, added.code)
+    assert record is not None
+    assert record.fields["title_en"] == "kiosk <script>alert(1)</script>"
+    assert record.fields["title_th"] == "ตู้ข้อมูล"
+    assert record.fields["notes"] == "line one\nline two"
+    assert history(store)[-1].by_user == "Somchai"

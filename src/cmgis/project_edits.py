@@ -18,6 +18,8 @@ Geometries are EPSG:4326 (GeoJSON text in the store).
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,6 +103,9 @@ MAX_TEXT_CHARS = 2000
 MAX_TITLE_CHARS = 200
 MAX_USER_CHARS = 80
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+# control characters other than tab and newline (NUL cuts text short in GeoPackage and
+# CSV exports) and bidi overrides (they reorder what a reader sees)
+_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -163,8 +168,12 @@ def open_project_edits(store: Store) -> Store:
 # --- validation -------------------------------------------------------------------
 
 
+def _strip_unwanted(text: str) -> str:
+    return _UNWANTED_CHARS.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
 def _clean_user(user: str) -> str:
-    user = (user or "").strip()
+    user = _strip_unwanted(user or "")
     if not user:
         raise InputError("who is making the change? Enter your name (it is kept in the history)")
     if len(user) > MAX_USER_CHARS:
@@ -177,7 +186,7 @@ def _clean_text(value: object, name: str, limit: int = MAX_TEXT_CHARS) -> str:
         return ""
     if not isinstance(value, str):
         value = str(value)
-    text = value.strip()
+    text = _strip_unwanted(value)
     if len(text) > limit:
         raise InputError(f"{name} is too long ({len(text)} characters; at most {limit})")
     return text
