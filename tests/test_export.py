@@ -502,3 +502,14 @@ def test_projects_layer_with_mixed_geometries_exports_in_every_format(
     suffix = {"shp": "zip", "csv": "zip"}.get(fmt, fmt)
     out = export_layers({"projects": projects}, fmt=fmt, crs=4326, output=tmp_path / f"p.{suffix}")
     assert out.stat().st_size > 0
+
+
+def test_csv_text_cannot_run_as_a_spreadsheet_formula() -> None:
+    typed = gpd.GeoDataFrame(
+        {"title": ['=HYPERLINK("http://x","y")', "@SUM(A1)", "ทดสอบ -1", "+1"], "n": [1, -2, 3, 4]},
+        geometry=[shapely.Point(98.99, 18.79)] * 4,
+        crs="EPSG:4326",
+    )
+    frame = export.vector_to_csv_frame(typed, "EPSG:4326")
+    assert list(frame["title"]) == ["'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1)", "ทดสอบ -1", "'+1"]
+    assert list(frame["n"]) == [1, -2, 3, 4]

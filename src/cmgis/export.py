@@ -1084,15 +1084,29 @@ def _write_kml(
 # ---- CSV -------------------------------------------------------------------------------
 
 
+def _csv_safe(value: object) -> object:
+    """Guard a text cell against formula injection: a leading =, +, -, @ gets a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def vector_to_csv_frame(gdf: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
     """Attributes plus ``wkt`` in ``crs``, and for points ``lon``/``lat``.
 
     ``lon``/``lat`` are WGS 84 degrees taken from the data before reprojection; in a
     projected CRS points also get ``x_m`` and ``y_m`` (their coordinates in ``crs``).
+    Text starting with ``=``, ``+``, ``-`` or ``@`` (user-typed titles may) is prefixed
+    with ``'`` so that a spreadsheet shows it instead of running it as a formula.
     """
     projected = prepare_vector(gdf, crs)
     geom = projected.geometry
     frame = pd.DataFrame(projected.drop(columns=geom.name))
+    for column in frame.columns:
+        if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(
+            frame[column]
+        ):
+            frame[column] = frame[column].map(_csv_safe)
     frame["wkt"] = geom.to_wkt(rounding_precision=-1)
     is_point = (geom.geom_type == "Point").to_numpy()
     if is_point.any():
