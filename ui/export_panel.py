@@ -76,6 +76,7 @@ def export_form(lang: str) -> None:
         default=[i for i in ("zones",) if i in choices],
         format_func=lambda i: titles.get(i, i),
         key="_w_export_layers",
+        placeholder=t("common.choose", lang),
         disabled=everything,
     )
     workshop = _workshop_id(lang) if "vector" in fmt.kinds else None
@@ -132,6 +133,7 @@ def _suitability_ids(lang: str, kind: str) -> list[str]:
         list(presets),
         format_func=lambda p: presets[p],
         key=f"_w_export_{kind}",
+        placeholder=t("common.choose", lang),
     )
     resolution_m = col2.selectbox(
         t("user_layers.export_resolution", lang),
@@ -179,6 +181,7 @@ def print_form(lang: str) -> None:
         default=[i for i in DEFAULT_PRINT_LAYERS if i in titles],
         format_func=lambda i: titles.get(i, i),
         key="_w_export_print_layers",
+        placeholder=t("common.choose", lang),
     )
     title = st.text_input(
         t("export.page.title_field", lang),

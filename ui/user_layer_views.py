@@ -80,7 +80,7 @@ def map_picker(lang: str) -> list[str]:
         key="_w_map_user",
         disabled=not names,
         help=None if names else t("user_layers.map_none", lang),
-        placeholder=t("user_layers.map_none", lang) if not names else None,
+        placeholder=t("user_layers.map_none" if not names else "common.choose", lang),
     )
     st.session_state["map_user_layers"] = list(chosen)
     return list(chosen)

@@ -141,7 +141,10 @@ def create_panel(store: Store, lang: str) -> None:
         zones = zones_layer()
         zone_ids = [] if zones is None else [str(z) for z in zones["zone_id"]]
         focus = st.multiselect(
-            t("workshop.create.focus", lang), zone_ids, format_func=lambda z: zone_label(z, lang)
+            t("workshop.create.focus", lang),
+            zone_ids,
+            format_func=lambda z: zone_label(z, lang),
+            placeholder=t("common.choose", lang),
         )
         votes = st.number_input(
             t("workshop.create.votes", lang), min_value=1, max_value=sk.MAX_VOTES_PER_GROUP,
@@ -532,7 +535,10 @@ def downloads(store: Store, code: str, lang: str) -> None:
 def import_panel(store: Store, code: str, pin: str, lang: str) -> None:
     """Merge an exported workshop GeoPackage into this workshop (all or nothing)."""
     upload = st.file_uploader(
-        t("workshop.fac.import", lang), type=["gpkg"], key="workshop.fac.upload"
+        t("workshop.fac.import", lang),
+        type=["gpkg"],
+        key="workshop.fac.upload",
+        help=t("common.upload_limit", lang, mb=st.get_option("server.maxUploadSize")),
     )
     if upload is None or not st.button(t("workshop.fac.import_go", lang), key="workshop.fac.imp"):
         return

@@ -210,6 +210,7 @@ def side_by_side(zone_id: str, lang: str) -> None:
         default=[z for z in default if z in names],
         format_func=lambda z: names[z],
         key="_w_zones_compare",
+        placeholder=t("common.choose", lang),
     )
     st.session_state["zones_compare"] = picked
     if len(picked) < 2:

@@ -67,3 +67,10 @@ def test_print_tab_makes_a_pdf_with_preview() -> None:
     assert len(downloads) == 1
     assert downloads[0].proto.label.startswith("ดาวน์โหลด cmgis-map-")
     assert len(at.get("image")) == 1
+
+
+def test_thai_page_has_no_english_widget_placeholders() -> None:
+    at = _export_page("th")
+    assert not at.exception
+    placeholders = [m.proto.placeholder for m in at.multiselect]
+    assert placeholders and all(p == "เลือก…" for p in placeholders), placeholders

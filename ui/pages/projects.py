@@ -25,7 +25,7 @@ from cmgis.project_edits import (
     report_codes,
     undo_last,
 )
-from cmgis.project_import import drafts_from_file, geometry_from_drawing
+from cmgis.project_import import MAX_FILE_BYTES, drafts_from_file, geometry_from_drawing
 from cmgis.projects import filter_projects, listing_rows
 from cmgis.projects_map import add_credits, add_projects_overlay, legend_html, projects_bounds
 from ui import projects_data
@@ -288,6 +288,7 @@ with tab_add:
             zone_ids,
             format_func=lambda k: zone_names[k],
             key="projects_add_zones",
+            placeholder=t("common.choose", lang),
         )
         use_drawing = st.checkbox(
             t("projects.use_drawing", lang), value=bool(drawing), key="projects_add_use_drawing"
@@ -322,7 +323,11 @@ with tab_add:
 with tab_import:
     st.caption(t("projects.upload_help", lang))
     upload = st.file_uploader(
-        t("projects.upload", lang), type=["csv", "geojson", "json"], key="projects_upload"
+        t("projects.upload", lang),
+        type=["csv", "geojson", "json"],
+        key="projects_upload",
+        help=t("common.upload_limit", lang, mb=MAX_FILE_BYTES // 1_000_000),
+        max_upload_size=MAX_FILE_BYTES // 1_000_000,
     )
     i_user = st.text_input(t("projects.your_name", lang), key="projects_user_import")
     if st.button(t("projects.import", lang), key="projects_import", disabled=upload is None):

@@ -226,6 +226,7 @@ def ahp_editor() -> None:
         ids,
         key=K + "ahp_ids",
         max_selections=8,
+        placeholder=t("common.choose", lang),
         format_func=lambda c: titles[c],
     )
     for i, a in enumerate(chosen):
