@@ -253,3 +253,18 @@ def test_candidate_indicators_like_the_districts():
     ]  # fmt: skip
     assert table.loc["candidate_01", "area_km2"] == pytest.approx(0.25, rel=1e-3)
     assert table.loc["candidate_01", "osm_coverage_pct"] == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ย่านใหม่", "ย่านใหม่.gpkg"),  # tone marks kept, not turned into _
+        ("../../etc/passwd", "etc_passwd.gpkg"),
+        ("\u202egpkg.exe", "gpkg_exe.gpkg"),
+        ("  ", "candidate_zones.gpkg"),
+    ],
+)
+def test_safe_layer_filename_keeps_thai_and_drops_paths(name: str, expected: str) -> None:
+    from cmgis.suitability import safe_layer_filename
+
+    assert safe_layer_filename(name) == expected

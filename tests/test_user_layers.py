@@ -157,3 +157,10 @@ def test_damaged_record_is_named_and_others_stay_readable(store):
         ul.load_user_layer(store, "bad")
     assert len(ul.load_user_layer(store, "good")) == 2
     assert {r.slug for r in ul.list_user_layers(store)} == {"good", "bad"}
+
+
+@pytest.mark.parametrize("name", ["\u202egpkg.exe", "a\u2066b"])
+def test_bidi_overrides_in_a_layer_name_are_refused(name: str) -> None:
+    with pytest.raises(InputError, match="control characters"):
+        ul.clean_name(name)
+    assert ul.clean_name("ย่านใหม่ 2569") == "ย่านใหม่ 2569"

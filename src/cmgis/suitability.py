@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import os
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -545,8 +546,15 @@ def user_layers_dir() -> Path:
 
 
 def safe_layer_filename(name: str) -> str:
-    """A file name (``.gpkg``) made from a user-typed layer name: letters, digits, ``_-``."""
-    cleaned = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name.strip())[:60]
+    """A file name (``.gpkg``) made from a user-typed layer name: letters, digits, ``_-``.
+
+    Letters keep their combining marks (Thai tone marks and vowels above and below are
+    marks, not letters); anything else (separators, dots, slashes, bidi controls) is ``_``.
+    """
+    text = unicodedata.normalize("NFC", name.strip())
+    cleaned = "".join(
+        ch if unicodedata.category(ch)[0] in "LNM" or ch in "-_" else "_" for ch in text
+    )[:60]
     cleaned = cleaned.strip("_") or "candidate_zones"
     return f"{cleaned}.gpkg"
 

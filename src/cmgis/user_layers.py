@@ -139,7 +139,11 @@ def clean_name(value: object, *, what: str = "layer name") -> str:
         raise InputError(f"the {what} is empty; type a name such as 'Medical candidates 2026'")
     if len(text) > MAX_NAME_CHARS:
         raise InputError(f"the {what} has {len(text)} characters; at most {MAX_NAME_CHARS}")
-    if any(ch in text for ch in "<>") or any(unicodedata.category(ch) == "Cc" for ch in text):
+    if (
+        any(ch in text for ch in "<>")
+        or any(unicodedata.category(ch) == "Cc" for ch in text)
+        or any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in text)
+    ):
         raise InputError(
             f"the {what} contains < > or control characters; use letters, digits, spaces "
             "and punctuation only"
