@@ -66,3 +66,5 @@ def test_legend_bounds_and_credits() -> None:
     html = fmap.get_root().render()
     assert "addAttribution" in html
     assert "&lt;x&gt;" in html
+    # credits small (10 px), not 16 px from folium's bootstrap, so they fit on the map
+    assert ".leaflet-control-attribution{font-size:10px" in html

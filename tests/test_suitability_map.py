@@ -97,3 +97,4 @@ def test_legend_and_map_escape_text_and_carry_credits():
     assert "Copernicus DEM GLO-90" in page
     assert "data:image/png;base64," in page
     assert "<script>alert(1)" not in page
+    assert ".leaflet-control-attribution{font-size:10px" in page  # credits fit on the map

@@ -180,8 +180,11 @@ def legend_html(lang: str, *, keys: tuple[str, ...] = STRATEGY_KEYS) -> str:
 class _Attribution(MacroElement):
     """Adds text to the map's attribution control (rendered after the map exists)."""
 
+    # small credits, as on the main map: with folium's bootstrap CSS they would be 16 px
+    # and wrap over the bottom of the map
     _template = Template(
-        """{% macro script(this, kwargs) %}
+        """{% macro header(this, kwargs) %}<style>.leaflet-control-attribution{font-size:10px;line-height:1.3}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_js }});
         {% endmacro %}"""
     )

@@ -220,8 +220,11 @@ def base_map(lookup: DisplayLookup, *, legend: str, tiles: str | None = None) ->
 class _Attribution(MacroElement):
     """Adds a credit line to the map's attribution control (shown with or without tiles)."""
 
+    # small credits, as on the main map: with folium's bootstrap CSS they would be 16 px
+    # and wrap over the bottom of the map
     _template = Template(
-        """{% macro script(this, kwargs) %}
+        """{% macro header(this, kwargs) %}<style>.leaflet-control-attribution{font-size:10px;line-height:1.3}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});
         {% endmacro %}"""
     )
