@@ -223,7 +223,10 @@ class _Attribution(MacroElement):
     # small credits, as on the main map: with folium's bootstrap CSS they would be 16 px
     # and wrap over the bottom of the map
     _template = Template(
-        """{% macro header(this, kwargs) %}<style>.leaflet-control-attribution{font-size:10px;line-height:1.3}</style>{% endmacro %}
+        """{% macro header(this, kwargs) %}<style>
+        .leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}
+        .leaflet-control-scale-line{font-size:11px}
+        </style>{% endmacro %}
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});
         {% endmacro %}"""
