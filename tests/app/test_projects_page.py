@@ -193,3 +193,17 @@ def test_import_all_or_nothing_with_escaped_error(db: Path) -> None:
     at.button(key="projects_import").click().run()
     assert "Added A001, A002" in at.success[0].value
     assert {"A001", "A002"} <= set(_table_codes(at))
+
+
+def test_a_typed_name_is_shown_as_text_not_markdown(db: Path) -> None:
+    at = _page()
+    at.selectbox(key="projects_pick").set_value("P05")
+    at.run()
+    at.text_input(key="projects_user_annotate").input("[click](http://evil.example) **Nok**")
+    at.text_area[0].input("note")
+    at.button[0].click()
+    at.run()
+    at.run()
+    caption = next(c.value for c in at.caption if "evil" in c.value)
+    # the markdown is escaped: no link, no bold, the characters shown as typed
+    assert r"\[click\]\(http://evil\.example\) \*\*Nok\*\*" in caption

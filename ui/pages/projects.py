@@ -195,7 +195,7 @@ with tab_details:
                 "projects.version",
                 lang,
                 version=rec.version,
-                by=rec.updated_by,
+                by=_MD_SPECIAL.sub(r"\\\1", rec.updated_by),
                 at=rec.updated_at[:19],
             )
         )
