@@ -185,7 +185,8 @@ def candidate_profile(lang: str) -> None:
         except CmgisError as err:
             st.error(str(err))
         else:
-            st.session_state[FLASH] = t("user_layers.deleted", lang, name=record.name)
+            name = escape_markdown(record.name)  # typed text
+            st.session_state[FLASH] = t("user_layers.deleted", lang, name=name)
             st.rerun()
 
 

@@ -146,3 +146,18 @@ def test_zones_page_section_in_thai(saved) -> None:
     assert any(s.value == "พื้นที่ศักยภาพที่บันทึกไว้" for s in at.subheader)
     zone = at.selectbox(key="user_layers.zone")
     assert zone.options == ["พื้นที่ศักยภาพ 1", "พื้นที่ศักยภาพ 2"]  # Thai names of the zones
+
+
+def test_deleting_a_layer_names_it_as_text_not_markdown(tmp_path, monkeypatch) -> None:
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("CMGIS_DB", str(db))
+    with open_store(db) as store:
+        ul.save_candidate_layer(
+            store, candidate_fixture(), name="[x](http://e.vil) **b**", created_by="me",
+            parameters=PARAMS,
+        )  # fmt: skip
+    at = _app("zones")
+    at.button(key="user_layers.delete").click().run()
+    assert not at.exception
+    message = next(s.value for s in at.success if "Deleted the layer" in s.value)
+    assert "[x](http://e.vil)" not in message and "**b**" not in message
