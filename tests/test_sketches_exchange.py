@@ -180,3 +180,17 @@ def test_export_refuses_wrong_suffix(
 ) -> None:
     with pytest.raises(InputError, match=r"must be a \.gpkg"):
         export_workshop(store, filled[0], tmp_path / "out.shp")
+
+
+def test_damaged_text_in_a_file_is_a_clear_error(
+    store: Store, filled: tuple[str, Participant, dict[str, str]], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    gpkg, _ = export_workshop(store, filled[0], tmp_path / "out.gpkg")
+    with sqlite3.connect(gpkg) as db:  # bytes that are not UTF-8, as a damaged file has
+        db.execute("UPDATE groups SET name = CAST(X'84FF41' AS TEXT)")
+    before = store.query("SELECT COUNT(*) AS n FROM workshop_contributions")
+    with pytest.raises(InputError, match="not UTF-8"):
+        import_workshop(store, gpkg, pin="1234", zones=make_zone_index())
+    assert store.query("SELECT COUNT(*) AS n FROM workshop_contributions") == before

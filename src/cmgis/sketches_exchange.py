@@ -314,10 +314,10 @@ def _read_layers(path: Path) -> dict[str, pd.DataFrame]:
         raise InputError(f"{path.name} is not a cmgis workshop export (no workshop_metadata layer)")
     layers: dict[str, pd.DataFrame] = {}
     for name in available:
-        info = pyogrio.read_info(path, layer=name)
-        if int(info["features"]) > MAX_IMPORT_ROWS:
-            raise InputError(f"layer {name} has more than {MAX_IMPORT_ROWS} rows")
         try:
+            info = pyogrio.read_info(path, layer=name)
+            if int(info["features"]) > MAX_IMPORT_ROWS:
+                raise InputError(f"layer {name} has more than {MAX_IMPORT_ROWS} rows")
             if name in GEOMETRY_LAYERS.values():
                 frame = pyogrio.read_dataframe(path, layer=name)
                 if frame.crs is None:
@@ -327,6 +327,12 @@ def _read_layers(path: Path) -> dict[str, pd.DataFrame]:
                 layers[name] = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
         except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError) as err:
             raise InputError(f"layer {name} of {path.name} cannot be read ({err})") from err
+        except UnicodeDecodeError as err:
+            # a damaged file, or text written in another encoding than UTF-8
+            raise InputError(
+                f"layer {name} of {path.name} has text that is not UTF-8 (damaged file?); "
+                "export the workshop again and retry"
+            ) from err
     return layers
 
 
