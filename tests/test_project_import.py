@@ -138,3 +138,16 @@ def test_deeply_nested_json_is_refused_not_a_crash() -> None:
     # 200 kB, well under the size limit, but deeper than Python's JSON parser can recurse
     with pytest.raises(InputError, match="nested too deeply"):
         drafts_from_geojson(b"[" * 100_000 + b"]" * 100_000)
+
+
+def test_heights_are_dropped_so_the_projects_layer_stays_2d() -> None:
+    feature = {
+        "type": "Feature",
+        "properties": {"title_en": "x", "strategy": "drivers"},
+        "geometry": {"type": "Point", "coordinates": [98.99, 18.79, 310.0]},
+    }
+    doc = {"type": "FeatureCollection", "features": [feature]}
+    (draft,) = drafts_from_geojson(json.dumps(doc).encode())
+    assert draft.geometry is not None and not draft.geometry.has_z
+    (row,) = drafts_from_csv(b"title_en,strategy,wkt\nx,drivers,POINT Z (98.99 18.79 310)\n")
+    assert row.geometry == Point(98.99, 18.79)

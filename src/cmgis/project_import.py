@@ -74,6 +74,8 @@ def _draft(props: Mapping[str, Any], geom: BaseGeometry | None, method: str) -> 
         missing.insert(0, "title_en or title_th")
     if missing:
         raise InputError(f"missing {', '.join(missing)}")
+    if geom is not None and geom.has_z:
+        geom = shapely.force_2d(geom)  # heights are not project data; layers are 2D
     # checked here too, so that the message names the line or feature
     check_geometry(geom)
     return ProjectDraft(
