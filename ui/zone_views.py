@@ -17,6 +17,7 @@ from cmgis.i18n import t
 from cmgis.indicators import indicator_definitions
 from cmgis.profiles import IndicatorRow, ZoneProfile, indicator_ranks
 from cmgis.webmap import format_number
+from cmgis.zones import BOUNDARY_CONSTRUCTED
 from ui import data
 from ui.display import show_table, unit_text
 from ui.zone_projects import render_zone_projects
@@ -108,7 +109,9 @@ def profile(zone_id: str, lang: str) -> None:
         st.info(t("map.zones.approximate_no", lang))
     with st.expander(t("map.zones.boundary", lang)):
         st.write(p.method)
-        if p.boundary_status:
+        if p.boundary_status == BOUNDARY_CONSTRUCTED:
+            st.caption(t("common.boundary_constructed", lang))
+        elif p.boundary_status:
             st.caption(p.boundary_status)
         st.markdown(f"**{t('map.zones.parameters', lang)}**")
         st.code(json.dumps(p.parameters, ensure_ascii=False, indent=2), language="json")

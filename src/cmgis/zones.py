@@ -30,6 +30,9 @@ from cmgis.network import (
 )
 from cmgis.projection import to_metric
 
+#: ``boundary_status`` of every built zone (the action plan draws no boundaries).
+BOUNDARY_CONSTRUCTED = "constructed by the stated method; the report draws no boundary"
+
 ZONE_IDS: tuple[str, ...] = ("nimman", "old_town", "suan_dok", "mae_kha", "mae_hia")
 SPEC_FILE = "zones.toml"
 
@@ -267,7 +270,7 @@ def build_zones(
                 "method_id": method,
                 "parameters": json.dumps(params, ensure_ascii=False, sort_keys=True),
                 "approximate": any(a.approximate for a in anchors),
-                "boundary_status": "constructed by the stated method; the report draws no boundary",
+                "boundary_status": BOUNDARY_CONSTRUCTED,
             }
         )
     zones = gpd.GeoDataFrame(rows, geometry=geoms_m, crs=settings.METRIC_CRS).to_crs(

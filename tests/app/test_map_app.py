@@ -140,3 +140,11 @@ def test_a_workshop_s_contributions_show_on_the_map() -> None:
     html = _map_html(at)
     assert "Workshop contributions (hand-drawn)" in html  # the legend lists the overlay
     assert "Flooding" in html and "<script>x</script>" not in html
+
+
+def test_thai_zone_profile_states_the_boundary_status_in_thai() -> None:
+    at = _app(page="zones", zone="nimman", lang="th").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "สร้างด้วยวิธีที่ระบุ รายงานไม่ได้กำหนดขอบเขตไว้" in captions
+    assert not [c for c in captions if "the report draws no boundary" in c]
