@@ -23,6 +23,7 @@ from cmgis.sketches import (
     NO_PLACE,
     Participant,
     RateLimitError,
+    TooManyAttemptsError,
     ZoneIndex,
     add_comment,
     add_contribution,
@@ -135,6 +136,42 @@ def test_wrong_join_code_is_clear_and_changes_nothing(store: Store, ws_code: str
     with pytest.raises(AuthError, match="no workshop has the join code"):
         join_workshop(store, "ZZZZZZ", "g")
     assert store.query("SELECT * FROM workshop_groups") == []
+
+
+def test_wrong_join_codes_are_slowed_down_per_client(store: Store, ws_code: str) -> None:
+    t0 = datetime.now(UTC)
+    for i in range(5):  # FREE_JOIN_ATTEMPTS
+        with pytest.raises(AuthError, match="no workshop has the join code"):
+            join_workshop(store, "ZZZZZZ", "g", client="a", now=t0 + timedelta(seconds=i))
+    last = t0 + timedelta(seconds=4)
+    # the 6th try within 1 s of the last wrong one is refused, even with the right code
+    with pytest.raises(TooManyAttemptsError, match="too many wrong join codes; wait 1 s") as e:
+        join_workshop(store, ws_code, "g", client="a", now=last + timedelta(seconds=0.5))
+    assert e.value.wait_s == 1
+    assert store.query("SELECT * FROM workshop_groups") == []
+    # another client is not held up
+    assert join_workshop(store, ws_code, "h", client="b", now=last).code == ws_code
+    with pytest.raises(AuthError, match="no workshop has the join code"):
+        join_workshop(store, "ZZZZZZ", "g", client="a", now=last + timedelta(seconds=2))
+    with pytest.raises(TooManyAttemptsError, match="wait 2 s"):  # the wait doubles
+        join_workshop(store, ws_code, "g", client="a", now=last + timedelta(seconds=2.5))
+    # after the wait the right code works and clears this client's count
+    later = last + timedelta(seconds=10)
+    assert join_workshop(store, ws_code, "g", client="a", now=later).group_name == "g"
+    with pytest.raises(AuthError, match="no workshop has the join code"):
+        join_workshop(store, "ZZZZZZ", "g", client="a", now=later)
+    # failures older than the window no longer count
+    assert join_workshop(store, ws_code, "g", client="a", now=later + timedelta(hours=1))
+
+
+def test_wrong_join_codes_from_many_clients_slow_everyone(store: Store, ws_code: str) -> None:
+    t0 = datetime.now(UTC)
+    for i in range(50):  # FREE_JOIN_ATTEMPTS_ALL_CLIENTS, one guess per fresh session
+        with pytest.raises(AuthError, match="no workshop has the join code"):
+            join_workshop(store, "ZZZZZZ", "g", client=f"c{i}", now=t0)
+    with pytest.raises(TooManyAttemptsError, match="wait 1 s"):
+        join_workshop(store, ws_code, "g", client="new", now=t0 + timedelta(seconds=0.5))
+    assert join_workshop(store, ws_code, "g", client="new", now=t0 + timedelta(seconds=2))
 
 
 def test_rejoin_with_same_name_is_same_group(store: Store, ws_code: str) -> None:

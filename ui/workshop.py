@@ -9,6 +9,7 @@ render plain text (st.text, st.dataframe, selectbox labels); maps escape it them
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -33,6 +34,7 @@ PENDING_SHAPE = "workshop.pending_shape"  # GeoJSON geometry waiting for its for
 SEEN_SHAPES = "workshop.seen_shapes"  # drawings already turned into a form
 MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
 FACILITATOR = "workshop.facilitator"  # (code, pin) once the PIN was accepted
+CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
 FLASH = "workshop.flash"  # one message shown after the next rerun
 LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
 
@@ -116,8 +118,11 @@ def join_panel(store: Store, lang: str) -> None:
         )  # fmt: skip
         submitted = st.form_submit_button(t("workshop.join.button", lang))
     if submitted:
+        client: str = st.session_state.setdefault(CLIENT, secrets.token_hex(8))
         try:
-            who = sk.join_workshop(store, code, name)
+            who = sk.join_workshop(store, code, name, client=client)
+        except sk.TooManyAttemptsError as err:
+            st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
         except CmgisError as err:
             st.error(escape_markdown(str(err)))
         else:

@@ -93,6 +93,13 @@ MAX_PIN_CHARS: Final = 64
 FREE_PIN_ATTEMPTS: Final = 3
 PIN_WINDOW: Final = timedelta(minutes=15)
 MAX_PIN_WAIT_S: Final = 300
+#: Wrong join codes one client may type in `JOIN_WINDOW` before each further try must wait.
+FREE_JOIN_ATTEMPTS: Final = 5
+#: Wrong join codes from all clients together in `JOIN_WINDOW` before every try must wait
+#: (someone guessing codes from many sessions).
+FREE_JOIN_ATTEMPTS_ALL_CLIENTS: Final = 50
+JOIN_WINDOW: Final = timedelta(minutes=15)
+MAX_JOIN_WAIT_S: Final = 300
 JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH: Final = 6
 
@@ -182,6 +189,18 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             at TEXT NOT NULL
         );
         CREATE INDEX workshop_pin_failures_ws ON workshop_pin_failures (workshop_id, at);
+        """,
+    ),
+    Migration(
+        "workshop",
+        2,
+        "wrong join codes, to slow down guessing",
+        """
+        CREATE TABLE workshop_join_failures (
+            client TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX workshop_join_failures_at ON workshop_join_failures (at);
         """,
     ),
 )
@@ -312,6 +331,14 @@ class Board:
 
 class RateLimitError(InputError):
     """A group saved more contributions per minute than allowed."""
+
+
+class TooManyAttemptsError(AuthError):
+    """Too many wrong join codes: the next try must wait ``wait_s`` seconds."""
+
+    def __init__(self, message: str, wait_s: int) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s
 
 
 # ------------------------------------------------------------------------- text validation
@@ -663,12 +690,73 @@ def list_workshops(store: Store) -> list[Workshop]:
     return [_workshop_from_row(r) for r in rows]
 
 
-def join_workshop(store: Store, code: str, group_name: str) -> Participant:
+def _backoff_remaining_s(
+    failure_times: Sequence[str], free: int, cap_s: int, now: datetime
+) -> float:
+    """Seconds still to wait after ``failure_times`` (ISO, newest first); <= 0 when none.
+
+    The first ``free`` failures cost nothing; after them each try must come 1, 2, 4, ...
+    seconds (at most ``cap_s``) after the last failure.
+    """
+    if len(failure_times) < free:
+        return 0.0
+    wait_s = min(2 ** (len(failure_times) - free), cap_s)
+    last = datetime.fromisoformat(failure_times[0])
+    return (last + timedelta(seconds=wait_s) - now).total_seconds()
+
+
+def _check_join_throttle(store: Store, client: str, now: datetime) -> None:
+    since = (now - JOIN_WINDOW).isoformat(timespec="microseconds")
+    rows = store.query(
+        "SELECT client, at FROM workshop_join_failures WHERE at >= :since ORDER BY at DESC",
+        {"since": since},
+    )
+    mine = [r["at"] for r in rows if r["client"] == client]
+    remaining = max(
+        _backoff_remaining_s(mine, FREE_JOIN_ATTEMPTS, MAX_JOIN_WAIT_S, now),
+        _backoff_remaining_s(
+            [r["at"] for r in rows], FREE_JOIN_ATTEMPTS_ALL_CLIENTS, MAX_JOIN_WAIT_S, now
+        ),
+    )
+    if remaining > 0:
+        wait_s = math.ceil(remaining)
+        raise TooManyAttemptsError(
+            f"too many wrong join codes; wait {wait_s} s before trying again", wait_s
+        )
+
+
+def join_workshop(
+    store: Store, code: str, group_name: str, *, client: str = "", now: datetime | None = None
+) -> Participant:
     """Join a workshop as a group (re-joining with the same name gives the same group).
 
-    Raises `AuthError` for an unknown code and `InputError` for a bad group name.
+    Wrong codes are counted per ``client`` (a browser session or address) and for all
+    clients together: after `FREE_JOIN_ATTEMPTS` wrong codes from one client (or
+    `FREE_JOIN_ATTEMPTS_ALL_CLIENTS` from all) within `JOIN_WINDOW`, each further try must
+    wait 1, 2, 4, ... seconds (at most `MAX_JOIN_WAIT_S`) after the last wrong one; a try
+    made too early is refused without looking at the code.
+
+    Raises `AuthError` for an unknown code, `TooManyAttemptsError` (an `AuthError`) when
+    the client must wait, and `InputError` for a bad group name.
     """
-    workshop = get_workshop(store, code)
+    open_workshop_store(store)
+    now = now or datetime.now(UTC)
+    _check_join_throttle(store, client, now)
+    try:
+        workshop = get_workshop(store, code)
+    except AuthError:
+        with store.transaction() as tx:
+            tx.execute(
+                "DELETE FROM workshop_join_failures WHERE at < :old",
+                {"old": (now - JOIN_WINDOW).isoformat(timespec="microseconds")},
+            )
+            tx.execute(
+                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
+                {"c": client, "at": now.isoformat(timespec="microseconds")},
+            )
+        raise
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM workshop_join_failures WHERE client = :c", {"c": client})
     name = _one_line(clean_text(group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS))
     key = name.casefold()
     with store.transaction() as tx:
@@ -1141,14 +1229,11 @@ def verify_pin(store: Store, code: str, pin: str, *, now: datetime | None = None
         "ORDER BY at DESC",
         {"w": workshop.id, "since": window_start},
     )
-    if len(failures) >= FREE_PIN_ATTEMPTS:
-        wait_s = min(2 ** (len(failures) - FREE_PIN_ATTEMPTS), MAX_PIN_WAIT_S)
-        last = datetime.fromisoformat(failures[0]["at"])
-        remaining = (last + timedelta(seconds=wait_s) - now).total_seconds()
-        if remaining > 0:
-            raise AuthError(
-                f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again"
-            )
+    remaining = _backoff_remaining_s(
+        [r["at"] for r in failures], FREE_PIN_ATTEMPTS, MAX_PIN_WAIT_S, now
+    )
+    if remaining > 0:
+        raise AuthError(f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again")
     row = store.query_one(
         "SELECT pin_hash FROM workshop_workshops WHERE id = :w", {"w": workshop.id}
     )

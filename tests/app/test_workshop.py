@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,25 @@ def test_wrong_code_is_a_clear_error_and_joins_nothing(db: Path, code: str) -> N
     at = _join(_page(), "WRONG1", "กลุ่ม 1")
     assert not at.exception
     assert "no workshop has the join code" in at.error[0].value
+    with _store(db) as s:
+        assert s.query("SELECT * FROM workshop_groups") == []
+
+
+def test_repeated_wrong_codes_ask_to_wait(db: Path, code: str) -> None:
+    at = _page()
+    for _ in range(sk.FREE_JOIN_ATTEMPTS):
+        at = _join(at, "WRONG1", "g")
+        assert "no workshop has the join code" in at.error[0].value
+    client = at.session_state["workshop.client"]
+    with _store(db) as s:  # five more wrong codes from this session: the wait is now 32 s
+        for _ in range(5):
+            s.execute(
+                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
+                {"c": client, "at": datetime.now(UTC).isoformat(timespec="microseconds")},
+            )
+    at = _join(at, code, "g")  # the right code, but too soon after the wrong ones
+    assert not at.exception
+    assert re.search(r"Too many wrong join codes: wait [23]\d s", at.error[0].value)
     with _store(db) as s:
         assert s.query("SELECT * FROM workshop_groups") == []
 
