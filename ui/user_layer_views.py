@@ -201,7 +201,7 @@ def _indicator_table(table: pd.DataFrame, zone: str, lang: str) -> None:
                 t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
                 t("map.zones.value", lang): value_text(r.value, d.unit, lang),
                 t("map.zones.rank", lang): rank_text(r, lang),
-                t("map.zones.definition", lang): d.formula,
+                t("map.zones.definition", lang): d.formula_in(lang),
             }
         )
     show_table(pd.DataFrame(rows))
