@@ -14,7 +14,9 @@ from cmgis import export
 from cmgis import sketches as sk
 from cmgis import user_layers as ul
 from cmgis.store import open_store
+from cmgis.user_layers_map import user_layer_overlay
 from tests.test_user_layers import PARAMS, candidate_fixture
+from ui.map_panel import Clicked, clicked_selection
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 NAME = "Zones & ย่าน 'A'"  # typed text with HTML-special characters (< > are refused)
@@ -62,6 +64,47 @@ def test_map_page_shows_a_saved_layer_with_legend_and_popups(saved) -> None:
     assert "Mean suitability 81.5 / 100" in page  # the popup
     assert "Saved layers" in page  # the legend section
     assert "&lt;i&gt;me&lt;/i&gt;" in page and "<i>me</i>" not in page
+
+
+def test_a_click_on_a_candidate_zone_selects_it_and_a_district_click_too(saved) -> None:
+    overlay = user_layer_overlay(candidate_fixture(), saved, lang="en")
+    features = overlay.element.data["features"]  # as st_folium hands a clicked one back
+    assert clicked_selection(features[1]) == Clicked("candidate", "candidate_02", saved.slug)
+    assert clicked_selection({"properties": {"zone_id": "nimman"}}) == Clicked("zone", "nimman")
+    for junk in (
+        None,
+        {},
+        {"properties": None},
+        {"properties": {"zone_id": "atlantis"}},  # not a district
+        {"properties": {"user_layer": saved.slug, "user_zone": 3}},  # not text
+        {"properties": {"user_layer": "x" * 500, "user_zone": "candidate_01"}},
+        {"properties": {"label": "a road"}},
+    ):
+        assert clicked_selection(junk) is None
+
+
+def test_map_page_shows_the_clicked_candidate_zone_and_links_its_profile(saved) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "map"
+    at.session_state["map_candidate"] = (saved.slug, "candidate_02")
+    at.run()
+    assert not at.exception and not at.error
+    assert any(s.value == "Candidate zone 2" for s in at.subheader)
+    assert any(m.value == "2 / 2" for m in at.metric)
+    assert any("of the layer Zones \\& ย่าน" in c.value for c in at.caption)  # escaped
+    # the Zones page then opens on that zone of that layer
+    at.session_state["user_layers.selected"] = (saved.slug, "candidate_02")
+    at.switch_page("ui/pages/zones.py").run()
+    assert not at.exception
+    assert at.selectbox(key="user_layers.zone").value == "candidate_02"
+    assert at.selectbox(key="user_layers.zone_layer").value == saved.slug
+    # a gone layer selects nothing: the district summary is shown as before
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "map"
+    at.session_state["map_candidate"] = ("no_such_layer", "candidate_02")
+    at.run()
+    assert not at.exception
+    assert not any(s.value == "Candidate zone 2" for s in at.subheader)
 
 
 def test_zones_page_profiles_a_saved_candidate_zone(saved) -> None:
