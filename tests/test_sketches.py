@@ -18,6 +18,7 @@ from shapely.geometry import LineString, Point, Polygon
 from cmgis._errors import AuthError, InputError
 from cmgis.sketches import (
     ELSEWHERE,
+    FRAME_COLUMNS,
     MAX_TITLE_CHARS,
     MAX_VERTICES,
     NO_PLACE,
@@ -451,6 +452,28 @@ def test_board_columns_and_live_tallies(
     assert part.loc[XSS_NAME, "polygons"] == 1
     assert part.loc[XSS_NAME, "notes"] == 1
     assert 0.3 < part.loc[XSS_NAME, "mapped_area_km2"] < 0.4  # ~0.84 km × 0.89 km / 2
+
+
+def test_contributions_frame_columns_and_deleted_ones(
+    store: Store, ws_code: str, group: Participant, zones: ZoneIndex
+) -> None:
+    ws = get_workshop(store, ws_code)
+    keep = _add(store, group, zones)
+    gone = _add(store, group, zones, geometry=None)
+    delete_contribution(store, group, gone)
+    frame = contributions_frame(store, ws.id)
+    assert list(frame.columns) == [*FRAME_COLUMNS, "geometry"]
+    assert list(frame["id"]) == [keep]
+    assert bool(frame["approximate"].iloc[0]) is True
+    full = contributions_frame(
+        store, ws.id, include_deleted=True, columns=("id", "merged_into", "deleted_at")
+    )
+    assert list(full.columns) == ["id", "merged_into", "deleted_at", "geometry"]
+    rows = full.set_index("id")
+    assert rows.loc[keep, "deleted_at"] == "" and rows.loc[keep, "merged_into"] == ""
+    assert rows.loc[gone, "deleted_at"] != "" and rows.loc[gone, "geometry"] is None
+    empty = contributions_frame(store, create_workshop(store, title="e", pin="1111").id)
+    assert len(empty) == 0 and list(empty.columns) == [*FRAME_COLUMNS, "geometry"]
 
 
 # --------------------------------------------------------------------- faults, load

@@ -1393,44 +1393,8 @@ def build_board(store: Store, workshop: Workshop, *, zone_ids: Sequence[str] = (
     return Board(strategies=STRATEGIES, columns=columns, cells=sorted_cells)
 
 
-def contributions_frame(
-    store: Store, workshop_id: str, *, include_hidden: bool = False
-) -> gpd.GeoDataFrame:
-    """Contributions as a GeoDataFrame (EPSG:4326); notes have an empty geometry.
-
-    Columns: id, group_id, group_name, category, strategy, title, comment, zone_id,
-    geom_type, votes, n_comments, hidden, pinned, created_at, updated_at, approximate
-    (always True: shapes are hand-drawn), geometry.
-    """
-    items = list_contributions(store, workshop_id, include_hidden=include_hidden)
-    records = [
-        {
-            "id": c.id,
-            "group_id": c.group_id,
-            "group_name": c.group_name,
-            "category": c.category,
-            "strategy": c.strategy,
-            "title": c.title,
-            "comment": c.comment,
-            "zone_id": c.zone_id,
-            "geom_type": c.geom_type or "",
-            "votes": c.votes,
-            "n_comments": len(c.comments),
-            "hidden": c.hidden,
-            "pinned": c.pinned,
-            "created_at": c.created_at,
-            "updated_at": c.updated_at,
-            "approximate": True,
-            "geometry": c.geometry,
-        }
-        for c in items
-    ]
-    columns = [*(records[0].keys() if records else _FRAME_COLUMNS)]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.STORE_CRS)
-
-
-_FRAME_COLUMNS = (
+#: Columns of `contributions_frame` by default (then ``geometry``).
+FRAME_COLUMNS: Final[tuple[str, ...]] = (
     "id",
     "group_id",
     "group_name",
@@ -1447,8 +1411,60 @@ _FRAME_COLUMNS = (
     "created_at",
     "updated_at",
     "approximate",
-    "geometry",
 )
+
+
+def _contribution_record(c: Contribution) -> dict[str, Any]:
+    """Every column `contributions_frame` can give for ``c``, and its geometry."""
+    return {
+        "id": c.id,
+        "group_id": c.group_id,
+        "group_name": c.group_name,
+        "category": c.category,
+        "strategy": c.strategy,
+        "title": c.title,
+        "comment": c.comment,
+        "zone_id": c.zone_id,
+        "geom_type": c.geom_type or "",
+        "votes": c.votes,
+        "n_comments": len(c.comments),
+        "hidden": c.hidden,
+        "pinned": c.pinned,
+        "merged_into": c.merged_into or "",
+        "deleted_at": c.deleted_at or "",
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "approximate": True,
+        "geometry": c.geometry,
+    }
+
+
+def contributions_frame(
+    store: Store,
+    workshop_id: str,
+    *,
+    include_hidden: bool = False,
+    include_deleted: bool = False,
+    include_merged: bool = False,
+    columns: Sequence[str] = FRAME_COLUMNS,
+) -> gpd.GeoDataFrame:
+    """Contributions as a GeoDataFrame (EPSG:4326); notes have an empty geometry.
+
+    ``columns`` (then ``geometry``) are picked from: id, group_id, group_name, category,
+    strategy, title, comment, zone_id, geom_type, votes, n_comments, hidden, pinned,
+    merged_into and deleted_at ("" when not), created_at, updated_at, approximate (always
+    True: shapes are hand-drawn). The ``include_*`` flags are those of `list_contributions`.
+    """
+    items = list_contributions(
+        store,
+        workshop_id,
+        include_hidden=include_hidden,
+        include_deleted=include_deleted,
+        include_merged=include_merged,
+    )
+    records = [_contribution_record(c) for c in items]
+    frame = pd.DataFrame.from_records(records, columns=[*columns, "geometry"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.STORE_CRS)
 
 
 def tallies_by_zone_category(frame: gpd.GeoDataFrame) -> pd.DataFrame:
