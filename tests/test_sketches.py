@@ -35,6 +35,7 @@ from cmgis.sketches import (
     contributions_frame,
     create_workshop,
     delete_contribution,
+    find_workshop,
     geometry_from_input,
     get_contribution,
     get_workshop,
@@ -163,6 +164,16 @@ def test_wrong_join_codes_are_slowed_down_per_client(store: Store, ws_code: str)
         join_workshop(store, "ZZZZZZ", "g", client="a", now=later)
     # failures older than the window no longer count
     assert join_workshop(store, ws_code, "g", client="a", now=later + timedelta(hours=1))
+
+
+def test_find_workshop_shares_the_join_code_count(store: Store, ws_code: str) -> None:
+    t0 = datetime.now(UTC)
+    for i in range(5):
+        with pytest.raises(AuthError, match="no workshop has the join code"):
+            find_workshop(store, f"ZZZZZ{i + 2}", client="a", now=t0)
+    with pytest.raises(TooManyAttemptsError, match="wait 1 s"):
+        join_workshop(store, ws_code, "g", client="a", now=t0)
+    assert find_workshop(store, ws_code, client="a", now=t0 + timedelta(seconds=2)).code == ws_code
 
 
 def test_wrong_join_codes_from_many_clients_slow_everyone(store: Store, ws_code: str) -> None:

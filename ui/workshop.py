@@ -99,6 +99,12 @@ def show_flash() -> None:
         st.error(message)
 
 
+def client_key() -> str:
+    """A random key of this browser session: wrong join codes are counted per key."""
+    key: str = st.session_state.setdefault(CLIENT, secrets.token_hex(8))
+    return key
+
+
 def participants() -> dict[str, sk.Participant]:
     """Groups joined in this browser session, by group id."""
     joined: dict[str, sk.Participant] = st.session_state.setdefault(PARTICIPANTS, {})
@@ -118,9 +124,8 @@ def join_panel(store: Store, lang: str) -> None:
         )  # fmt: skip
         submitted = st.form_submit_button(t("workshop.join.button", lang))
     if submitted:
-        client: str = st.session_state.setdefault(CLIENT, secrets.token_hex(8))
         try:
-            who = sk.join_workshop(store, code, name, client=client)
+            who = sk.join_workshop(store, code, name, client=client_key())
         except sk.TooManyAttemptsError as err:
             st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
         except CmgisError as err:
@@ -403,7 +408,11 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
         submitted = st.form_submit_button(t("workshop.fac.enter", lang))
     if submitted:
         try:
+            sk.find_workshop(store, code, client=client_key())  # wrong codes are slowed down
             ws = sk.verify_pin(store, code, pin)
+        except sk.TooManyAttemptsError as err:
+            st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
+            return None
         except CmgisError as err:
             st.error(escape_markdown(str(err)))
             return None

@@ -725,19 +725,24 @@ def _check_join_throttle(store: Store, client: str, now: datetime) -> None:
         )
 
 
-def join_workshop(
-    store: Store, code: str, group_name: str, *, client: str = "", now: datetime | None = None
-) -> Participant:
-    """Join a workshop as a group (re-joining with the same name gives the same group).
+def find_workshop(
+    store: Store, code: str, *, client: str = "", now: datetime | None = None
+) -> Workshop:
+    """The workshop with join code ``code``, typed by ``client``; guessing is slowed down.
 
-    Wrong codes are counted per ``client`` (a browser session or address) and for all
-    clients together: after `FREE_JOIN_ATTEMPTS` wrong codes from one client (or
+    Wrong codes are counted per ``client`` (a browser session) and for all clients
+    together: after `FREE_JOIN_ATTEMPTS` wrong codes from one client (or
     `FREE_JOIN_ATTEMPTS_ALL_CLIENTS` from all) within `JOIN_WINDOW`, each further try must
     wait 1, 2, 4, ... seconds (at most `MAX_JOIN_WAIT_S`) after the last wrong one; a try
-    made too early is refused without looking at the code.
+    made too early is refused without looking at the code. A right code clears the
+    client's count.
 
-    Raises `AuthError` for an unknown code, `TooManyAttemptsError` (an `AuthError`) when
-    the client must wait, and `InputError` for a bad group name.
+    Raises
+    ------
+    TooManyAttemptsError
+        The client must wait (an `AuthError`; ``wait_s`` says how long).
+    AuthError
+        No workshop has that code.
     """
     open_workshop_store(store)
     now = now or datetime.now(UTC)
@@ -757,6 +762,20 @@ def join_workshop(
         raise
     with store.transaction() as tx:
         tx.execute("DELETE FROM workshop_join_failures WHERE client = :c", {"c": client})
+    return workshop
+
+
+def join_workshop(
+    store: Store, code: str, group_name: str, *, client: str = "", now: datetime | None = None
+) -> Participant:
+    """Join a workshop as a group (re-joining with the same name gives the same group).
+
+    The code is looked up with `find_workshop`, so wrong codes are slowed down.
+
+    Raises `AuthError` for an unknown code, `TooManyAttemptsError` (an `AuthError`) when
+    ``client`` must wait, and `InputError` for a bad group name.
+    """
+    workshop = find_workshop(store, code, client=client, now=now)
     name = _one_line(clean_text(group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS))
     key = name.casefold()
     with store.transaction() as tx:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,29 @@ def test_export_page_exports_a_saved_layer_and_a_workshop(saved, tmp_path) -> No
     assert not at.exception and not at.error
     (download,) = list(at.get("download_button"))
     assert "cmgis.gpkg" in download.proto.label
+
+
+def test_export_page_workshop_code_is_slowed_down_like_joining(tmp_path, monkeypatch) -> None:
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("CMGIS_DB", str(db))
+    with open_store(db) as store:
+        ws = sk.create_workshop(store, title="t", pin="1357")
+    at = _app("export")
+    at.text_input(key="_w_export_workshop").set_value("NOPE99").run()
+    assert "no workshop has the join code" in at.error[0].value
+    at.run()  # a rerun with the same code in the box does not count it again
+    with open_store(db) as store:
+        assert len(store.query("SELECT * FROM workshop_join_failures")) == 1
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        for _ in range(9):  # as if this session had typed 9 more wrong codes just now
+            store.execute(
+                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
+                {"c": at.session_state["workshop.client"], "at": now},
+            )
+    at.text_input(key="_w_export_workshop").set_value(ws.code).run()
+    assert not at.exception
+    assert re.search(r"Too many wrong join codes: wait \d+ s", at.error[0].value)
+    assert not any("Workshop: t" in c.value for c in at.caption)
 
 
 def test_export_page_exports_a_preset_surface_in_utm(tmp_path, monkeypatch) -> None:

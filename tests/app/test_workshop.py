@@ -72,6 +72,13 @@ def test_repeated_wrong_codes_ask_to_wait(db: Path, code: str) -> None:
     assert re.search(r"Too many wrong join codes: wait [23]\d s", at.error[0].value)
     with _store(db) as s:
         assert s.query("SELECT * FROM workshop_groups") == []
+    # the facilitator's code box is slowed down the same way (the code is looked up first)
+    at.radio(key="workshop.view").set_value("facilitator").run()
+    at.text_input(key="workshop.fac.code").input(code)
+    at.text_input(key="workshop.fac.pin").input("2468")
+    at.button[0].click().run()
+    assert re.search(r"Too many wrong join codes: wait [23]\d s", at.error[0].value)
+    assert "workshop.facilitator" not in at.session_state
 
 
 def test_join_then_save_a_drawn_shape_through_the_form(db: Path, code: str) -> None:
