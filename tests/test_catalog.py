@@ -6,6 +6,7 @@ import pytest
 
 from cmgis._errors import UnknownLayerError
 from cmgis.catalog import CREDIT_ADMIN, CREDIT_ELEVATION, CREDIT_OSM, THEMES, load_catalog
+from tests.thai_support import THAI, same_numbers_and_units
 
 
 def test_every_entry_complete() -> None:
@@ -42,6 +43,16 @@ def test_no_data_entries_listed() -> None:
         "population_by_zone",
     } <= ids
     assert all(e.status == "no data" for e in load_catalog().no_data)
+
+
+def test_no_data_entries_have_thai_with_the_same_numbers() -> None:
+    for e in load_catalog().no_data:
+        for field in ("why", "wanted_by", "import_hint"):
+            en, th = getattr(e, field), getattr(e, f"{field}_th")
+            assert THAI.search(th), f"{e.id}: {field}_th"
+            assert same_numbers_and_units(en, th), f"{e.id}: {field}_th"
+            assert getattr(e, f"{field}_in")("th") == th
+            assert getattr(e, f"{field}_in")("en") == en
 
 
 def test_unknown_entry() -> None:

@@ -18,6 +18,7 @@ from cmgis.indicators import (
     ranks,
 )
 from cmgis.network import RoadGraph
+from tests.thai_support import THAI, same_numbers_and_units
 
 
 @pytest.mark.parametrize(("kind", "key"), [("zones", "zone_id"), ("tambons", "tambon_code")])
@@ -38,6 +39,16 @@ def test_at_least_eight_indicators_with_full_definitions() -> None:
         assert d.title_en and d.title_th and d.unit and d.formula and d.source_layers
         assert d.isc_dimension in {"innovative", "connected", "sustainable", "inclusive"}
         assert d.strategy in {"default", "driving-spaces", "drivers"}
+
+
+def test_every_formula_has_a_thai_translation_with_the_same_numbers() -> None:
+    for d in INDICATORS:
+        assert THAI.search(d.formula_th), d.id
+        assert same_numbers_and_units(d.formula, d.formula_th), d.id
+        assert d.formula_in("th") == d.formula_th
+        assert d.formula_in("en") == d.formula
+    area = next(d for d in INDICATORS if d.id == "area_km2")
+    assert area.formula_th == "พื้นที่ของรูปหลายเหลี่ยมใน EPSG:32647 / 1e6"
 
 
 def test_no_data_outside_the_osm_extract_is_nan_not_zero(

@@ -18,11 +18,13 @@ from shapely.geometry import LineString, Point, Polygon
 from cmgis._errors import AuthError, InputError
 from cmgis.sketches import (
     ELSEWHERE,
+    FRAME_COLUMNS,
     MAX_TITLE_CHARS,
     MAX_VERTICES,
     NO_PLACE,
     Participant,
     RateLimitError,
+    TooManyAttemptsError,
     ZoneIndex,
     add_comment,
     add_contribution,
@@ -33,6 +35,7 @@ from cmgis.sketches import (
     contributions_frame,
     create_workshop,
     delete_contribution,
+    find_workshop,
     geometry_from_input,
     get_contribution,
     get_workshop,
@@ -135,6 +138,52 @@ def test_wrong_join_code_is_clear_and_changes_nothing(store: Store, ws_code: str
     with pytest.raises(AuthError, match="no workshop has the join code"):
         join_workshop(store, "ZZZZZZ", "g")
     assert store.query("SELECT * FROM workshop_groups") == []
+
+
+def test_wrong_join_codes_are_slowed_down_per_client(store: Store, ws_code: str) -> None:
+    t0 = datetime.now(UTC)
+    for i in range(5):  # FREE_JOIN_ATTEMPTS
+        with pytest.raises(AuthError, match="no workshop has the join code"):
+            join_workshop(store, "ZZZZZZ", "g", client="a", now=t0 + timedelta(seconds=i))
+    last = t0 + timedelta(seconds=4)
+    # the 6th try within 1 s of the last wrong one is refused, even with the right code
+    with pytest.raises(TooManyAttemptsError, match="too many wrong join codes; wait 1 s") as e:
+        join_workshop(store, ws_code, "g", client="a", now=last + timedelta(seconds=0.5))
+    assert e.value.wait_s == 1
+    assert store.query("SELECT * FROM workshop_groups") == []
+    # another client is not held up
+    assert join_workshop(store, ws_code, "h", client="b", now=last).code == ws_code
+    with pytest.raises(AuthError, match="no workshop has the join code"):
+        join_workshop(store, "ZZZZZZ", "g", client="a", now=last + timedelta(seconds=2))
+    with pytest.raises(TooManyAttemptsError, match="wait 2 s"):  # the wait doubles
+        join_workshop(store, ws_code, "g", client="a", now=last + timedelta(seconds=2.5))
+    # after the wait the right code works and clears this client's count
+    later = last + timedelta(seconds=10)
+    assert join_workshop(store, ws_code, "g", client="a", now=later).group_name == "g"
+    with pytest.raises(AuthError, match="no workshop has the join code"):
+        join_workshop(store, "ZZZZZZ", "g", client="a", now=later)
+    # failures older than the window no longer count
+    assert join_workshop(store, ws_code, "g", client="a", now=later + timedelta(hours=1))
+
+
+def test_find_workshop_shares_the_join_code_count(store: Store, ws_code: str) -> None:
+    t0 = datetime.now(UTC)
+    for i in range(5):
+        with pytest.raises(AuthError, match="no workshop has the join code"):
+            find_workshop(store, f"ZZZZZ{i + 2}", client="a", now=t0)
+    with pytest.raises(TooManyAttemptsError, match="wait 1 s"):
+        join_workshop(store, ws_code, "g", client="a", now=t0)
+    assert find_workshop(store, ws_code, client="a", now=t0 + timedelta(seconds=2)).code == ws_code
+
+
+def test_wrong_join_codes_from_many_clients_slow_everyone(store: Store, ws_code: str) -> None:
+    t0 = datetime.now(UTC)
+    for i in range(50):  # FREE_JOIN_ATTEMPTS_ALL_CLIENTS, one guess per fresh session
+        with pytest.raises(AuthError, match="no workshop has the join code"):
+            join_workshop(store, "ZZZZZZ", "g", client=f"c{i}", now=t0)
+    with pytest.raises(TooManyAttemptsError, match="wait 1 s"):
+        join_workshop(store, ws_code, "g", client="new", now=t0 + timedelta(seconds=0.5))
+    assert join_workshop(store, ws_code, "g", client="new", now=t0 + timedelta(seconds=2))
 
 
 def test_rejoin_with_same_name_is_same_group(store: Store, ws_code: str) -> None:
@@ -414,6 +463,28 @@ def test_board_columns_and_live_tallies(
     assert part.loc[XSS_NAME, "polygons"] == 1
     assert part.loc[XSS_NAME, "notes"] == 1
     assert 0.3 < part.loc[XSS_NAME, "mapped_area_km2"] < 0.4  # ~0.84 km × 0.89 km / 2
+
+
+def test_contributions_frame_columns_and_deleted_ones(
+    store: Store, ws_code: str, group: Participant, zones: ZoneIndex
+) -> None:
+    ws = get_workshop(store, ws_code)
+    keep = _add(store, group, zones)
+    gone = _add(store, group, zones, geometry=None)
+    delete_contribution(store, group, gone)
+    frame = contributions_frame(store, ws.id)
+    assert list(frame.columns) == [*FRAME_COLUMNS, "geometry"]
+    assert list(frame["id"]) == [keep]
+    assert bool(frame["approximate"].iloc[0]) is True
+    full = contributions_frame(
+        store, ws.id, include_deleted=True, columns=("id", "merged_into", "deleted_at")
+    )
+    assert list(full.columns) == ["id", "merged_into", "deleted_at", "geometry"]
+    rows = full.set_index("id")
+    assert rows.loc[keep, "deleted_at"] == "" and rows.loc[keep, "merged_into"] == ""
+    assert rows.loc[gone, "deleted_at"] != "" and rows.loc[gone, "geometry"] is None
+    empty = contributions_frame(store, create_workshop(store, title="e", pin="1111").id)
+    assert len(empty) == 0 and list(empty.columns) == [*FRAME_COLUMNS, "geometry"]
 
 
 # --------------------------------------------------------------------- faults, load

@@ -15,6 +15,7 @@ from cmgis.criteria import CriteriaStack, Criterion, Grid, Normalisation, normal
 from cmgis.suitability import (
     NODATA,
     CandidateParams,
+    candidate_parameters,
     candidate_zones,
     candidates_layer,
     load_stack,
@@ -177,6 +178,19 @@ def test_geotiff_has_crs_transform_nodata_and_range(tmp_path):
         assert json.loads(src.tags()["weights"]) == {"a": 1.0}
     with pytest.raises(InputError, match="GeoTIFF"):
         write_surface(surface, tmp_path / "s.png")
+
+
+def test_candidate_parameters_record_weights_share_area_and_cell_size():
+    surface = weighted_surface(normalise_stack(tiny_stack([PATTERN], ["a"], res=50.0),
+                                               [crit("a")]), {"a": 2})  # fmt: skip
+    params = CandidateParams(0.25, 0.1)
+    assert candidate_parameters(surface, params) == {
+        "weights": {"a": 1.0},
+        "top_share": 0.25,
+        "min_area_km2": 0.1,
+        "resolution_m": 50.0,
+    }
+    assert candidate_parameters(surface, params, preset="p")["preset"] == "p"
 
 
 def test_candidate_layer_saved_as_valid_epsg4326_geopackage(tmp_path):

@@ -45,9 +45,9 @@ def gaps(lang: str) -> None:
         {
             t("map.zones.indicator", lang): g.title_th if th else g.title_en,
             t("map.zones.value", lang): t("map.no_data", lang),
-            t("map.zones.gap_why", lang): g.why,
-            t("map.about.wanted_by", lang): g.wanted_by,
-            t("map.about.import_hint", lang): g.import_hint,
+            t("map.zones.gap_why", lang): g.why_in(lang),
+            t("map.about.wanted_by", lang): g.wanted_by_in(lang),
+            t("map.about.import_hint", lang): g.import_hint_in(lang),
         }
         for g in data.catalog().no_data
     ]
@@ -62,7 +62,7 @@ def indicator_definitions_table(lang: str) -> None:
         {
             t("map.zones.indicator", lang): d.title_th if th else d.title_en,
             t("map.zones.unit", lang): unit_text(d.unit, lang) or d.unit,
-            t("map.zones.definition", lang): d.formula,
+            t("map.zones.definition", lang): d.formula_in(lang),
             t("map.about.source", lang): ", ".join(d.source_layers),
             t("map.zones.isc", lang): d.isc_dimension,
             t("map.zones.strategy", lang): d.strategy,

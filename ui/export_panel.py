@@ -157,6 +157,20 @@ def _workshop_id(lang: str) -> str | None:
     ).strip()
     if not code:
         return None
+    if st.session_state.get("_export_checked_code") != code:
+        # a typed code counts once against the join-code throttle, not on every rerun
+        from cmgis import sketches as sk
+        from cmgis.export_sources import current_store
+        from ui.workshop import client_key
+
+        try:
+            sk.find_workshop(current_store(), code, client=client_key())
+        except sk.TooManyAttemptsError as err:
+            st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
+            return None
+        except CmgisError:
+            pass  # resolve_workshop below says what is wrong
+        st.session_state["_export_checked_code"] = code
     try:
         item = resolve_workshop(code)
     except CmgisError as err:

@@ -2,13 +2,16 @@
 
 Owns the session keys ``map_layers``, ``map_indicator``, ``map_scheme``, ``map_k``,
 ``map_basemap``, ``map_view`` (the view for the URL), ``map_build_view`` (the view the
-current map was built at) and ``_map_last_click``; writes ``zone`` on a click.
+current map was built at), ``_map_last_click`` and ``map_candidate`` (the saved candidate
+zone last clicked, as ``(slug, zone_id)``); writes ``zone`` on a click on a district.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -209,14 +212,53 @@ def render_map(
     _handle_map_output(out or {}, detail)
 
 
+@dataclass(frozen=True)
+class Clicked:
+    """What a click on the map selects: a district, or a zone of a saved candidate layer."""
+
+    kind: Literal["zone", "candidate"]
+    zone_id: str
+    layer: str = ""  # slug of the saved layer, for a candidate
+
+
+#: Longest slug or zone id accepted back from the browser.
+MAX_CLICK_ID_CHARS = 120
+
+
+def clicked_selection(feature: Mapping[str, Any] | None) -> Clicked | None:
+    """The selection made by clicking ``feature`` (st_folium's ``last_active_drawing``).
+
+    A district has a known ``zone_id``; a saved layer's zone has ``user_layer`` and
+    ``user_zone`` (see `cmgis.user_layers_map`). Anything else (other layers, values
+    that are not short strings) selects nothing: the browser's answer is not trusted.
+    """
+    props = (feature or {}).get("properties") if isinstance(feature, Mapping) else None
+    if not isinstance(props, Mapping):
+        return None
+    layer, user_zone = props.get("user_layer"), props.get("user_zone")
+    if isinstance(layer, str) and isinstance(user_zone, str):
+        if 0 < len(layer) <= MAX_CLICK_ID_CHARS and 0 < len(user_zone) <= MAX_CLICK_ID_CHARS:
+            return Clicked("candidate", user_zone, layer)
+        return None
+    zone_id = props.get("zone_id")
+    if isinstance(zone_id, str) and zone_id in ZONE_IDS:
+        return Clicked("zone", zone_id)
+    return None
+
+
 def _handle_map_output(out: dict[str, Any], detail: int) -> None:
     clicked = out.get("last_active_drawing") or None
     if clicked and clicked != st.session_state.get("_map_last_click"):
         st.session_state["_map_last_click"] = clicked
-        zone_id = (clicked.get("properties") or {}).get("zone_id")
-        if zone_id in ZONE_IDS:
-            st.session_state["zone"] = zone_id
-            st.session_state["_w_map_zone"] = zone_id
+        selection = clicked_selection(clicked)
+        if selection is not None and selection.kind == "zone":
+            st.session_state["zone"] = selection.zone_id
+            st.session_state["_w_map_zone"] = selection.zone_id
+            st.session_state["map_candidate"] = None
+        elif selection is not None:
+            st.session_state["map_candidate"] = (selection.layer, selection.zone_id)
+            st.session_state["_w_map_zone"] = ""  # no district is selected now
+            user_layer_views.select_candidate(selection.layer, selection.zone_id)
     center, zoom = out.get("center"), out.get("zoom")
     if isinstance(center, dict) and isinstance(zoom, int | float):
         lat, lon = float(center.get("lat", math.nan)), float(center.get("lng", math.nan))
@@ -230,10 +272,14 @@ def _handle_map_output(out: dict[str, Any], detail: int) -> None:
 
 def _copy_zone() -> None:
     st.session_state["zone"] = st.session_state["_w_map_zone"]
+    st.session_state["map_candidate"] = None
 
 
 def zone_summary(lang: str) -> None:
-    """The selected zone's short profile under the map, with a link to the full profile."""
+    """The selected zone's short profile under the map, with a link to the full profile.
+
+    After a click on a saved candidate zone, that zone's summary is shown instead.
+    """
     names = data.zone_names(lang)
     zone = st.session_state.get("zone")
     options: list[str] = ["", *names]
@@ -247,6 +293,9 @@ def zone_summary(lang: str) -> None:
         on_change=_copy_zone,
         help=t("map.click_hint", lang),
     )
+    candidate = st.session_state.get("map_candidate")
+    if candidate and user_layer_views.candidate_summary(candidate[0], candidate[1], lang):
+        return
     zone = st.session_state.get("zone")
     if zone not in names:
         st.info(t("map.click_hint", lang))

@@ -1,7 +1,8 @@
 """Saved user layers in the app: the map panel's picker, the Zones page's profile section.
 
 Owns the session keys ``map_user_layers`` (slugs shown on the map, widget ``_w_map_user``),
-``user_layers.zone_layer`` / ``user_layers.zone`` (widgets of the Zones page section) and
+``user_layers.zone_layer`` / ``user_layers.zone`` (widgets of the Zones page section),
+``user_layers.selected`` (a zone clicked on the map, to open on the Zones page) and
 ``user_layers.flash``. Layer names are user text: they are shown through widgets that
 render plain text, or escaped (`cmgis.user_layers_map` escapes its own popups).
 """
@@ -32,6 +33,7 @@ from ui.display import show_table
 from ui.workshop import get_store
 
 FLASH = "user_layers.flash"
+SELECTED = "user_layers.selected"
 
 
 def store() -> Store:
@@ -101,6 +103,43 @@ def overlays(slugs: list[str], lang: str, detail: int) -> list[Overlay]:
     return out
 
 
+def select_candidate(slug: str, zone_id: str) -> None:
+    """Remember a candidate zone clicked on the map: the Zones page opens its profile."""
+    st.session_state[SELECTED] = (slug, zone_id)
+
+
+def candidate_summary(slug: str, zone_id: str, lang: str) -> bool:
+    """Short profile of a clicked candidate zone under the map, with a link to the full one.
+
+    Returns ``False`` (showing nothing) when the layer or the zone is gone or not a saved
+    candidate layer: the caller then shows the district summary.
+    """
+    try:
+        record = ul.get_user_layer(store(), slug)
+        layer = features(record) if record.kind == "candidates" else None
+    except CmgisError:
+        return False
+    if layer is None or "zone_id" not in layer.columns:
+        return False
+    rows = layer[layer["zone_id"].astype(str) == zone_id]
+    if rows.empty:
+        return False
+    row = rows.iloc[0]
+    st.subheader(
+        pick(str(row.get("name_en") or ""), str(row.get("name_th") or ""), lang) or zone_id
+    )
+    st.caption(t("user_layers.summary_layer", lang, name=escape_markdown(record.name)))
+    cols = st.columns(3)
+    cols[0].metric(t("map.zones.area", lang), f"{format_number(float(row['area_km2']))} km²")
+    if "mean_score" in layer.columns:
+        cols[1].metric(t("suitability.col_mean", lang), f"{float(row['mean_score']):.1f}")
+    if "rank" in layer.columns:
+        cols[2].metric(t("suitability.col_rank", lang), f"{int(row['rank'])} / {len(layer)}")
+    st.warning(t("map.zones.approximate_yes", lang))
+    st.page_link("ui/pages/zones.py", label=t("map.open_profile", lang), icon="📋")
+    return True
+
+
 # ------------------------------------------------------------------------- Zones page
 
 
@@ -126,6 +165,9 @@ def candidate_profile(lang: str) -> None:
         return
     st.caption(t("user_layers.profile_intro", lang))
     by_slug = {r.slug: r for r in records}
+    clicked = st.session_state.pop(SELECTED, None)  # a zone clicked on the Map page
+    if clicked and clicked[0] in by_slug:
+        st.session_state["user_layers.zone_layer"] = clicked[0]
     slug = st.selectbox(
         t("user_layers.choose_layer", lang),
         list(by_slug),
@@ -145,6 +187,8 @@ def candidate_profile(lang: str) -> None:
         str(z): pick(str(en), str(th), lang)
         for z, en, th in zip(layer["zone_id"], layer["name_en"], layer["name_th"], strict=True)
     }
+    if clicked and clicked[0] == record.slug and clicked[1] in zone_names:
+        st.session_state["user_layers.zone"] = clicked[1]
     zone = st.selectbox(
         t("user_layers.choose_zone", lang),
         list(zone_names),
@@ -202,7 +246,7 @@ def _indicator_table(table: pd.DataFrame, zone: str, lang: str) -> None:
                 t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
                 t("map.zones.value", lang): value_text(r.value, d.unit, lang),
                 t("map.zones.rank", lang): rank_text(r, lang),
-                t("map.zones.definition", lang): d.formula,
+                t("map.zones.definition", lang): d.formula_in(lang),
             }
         )
     show_table(pd.DataFrame(rows))

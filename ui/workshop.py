@@ -9,6 +9,7 @@ render plain text (st.text, st.dataframe, selectbox labels); maps escape it them
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -33,6 +34,7 @@ PENDING_SHAPE = "workshop.pending_shape"  # GeoJSON geometry waiting for its for
 SEEN_SHAPES = "workshop.seen_shapes"  # drawings already turned into a form
 MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
 FACILITATOR = "workshop.facilitator"  # (code, pin) once the PIN was accepted
+CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
 FLASH = "workshop.flash"  # one message shown after the next rerun
 LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
 
@@ -97,6 +99,12 @@ def show_flash() -> None:
         st.error(message)
 
 
+def client_key() -> str:
+    """A random key of this browser session: wrong join codes are counted per key."""
+    key: str = st.session_state.setdefault(CLIENT, secrets.token_hex(8))
+    return key
+
+
 def participants() -> dict[str, sk.Participant]:
     """Groups joined in this browser session, by group id."""
     joined: dict[str, sk.Participant] = st.session_state.setdefault(PARTICIPANTS, {})
@@ -117,7 +125,9 @@ def join_panel(store: Store, lang: str) -> None:
         submitted = st.form_submit_button(t("workshop.join.button", lang))
     if submitted:
         try:
-            who = sk.join_workshop(store, code, name)
+            who = sk.join_workshop(store, code, name, client=client_key())
+        except sk.TooManyAttemptsError as err:
+            st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
         except CmgisError as err:
             st.error(escape_markdown(str(err)))
         else:
@@ -401,7 +411,11 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
         submitted = st.form_submit_button(t("workshop.fac.enter", lang))
     if submitted:
         try:
+            sk.find_workshop(store, code, client=client_key())  # wrong codes are slowed down
             ws = sk.verify_pin(store, code, pin)
+        except sk.TooManyAttemptsError as err:
+            st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
+            return None
         except CmgisError as err:
             st.error(escape_markdown(str(err)))
             return None

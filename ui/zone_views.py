@@ -71,7 +71,7 @@ def indicator_table(p: ZoneProfile, lang: str) -> pd.DataFrame:
                 t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
                 t("map.zones.value", lang): value_text(r.value, d.unit, lang),
                 t("map.zones.rank", lang): rank_text(r, lang),
-                t("map.zones.definition", lang): d.formula,
+                t("map.zones.definition", lang): d.formula_in(lang),
                 t("map.zones.isc", lang): d.isc_dimension,
                 t("map.zones.strategy", lang): d.strategy,
             }
@@ -82,9 +82,9 @@ def indicator_table(p: ZoneProfile, lang: str) -> pd.DataFrame:
                 t("map.zones.indicator", lang): gap.title_th if lang == "th" else gap.title_en,
                 t("map.zones.value", lang): t("map.no_data", lang),
                 t("map.zones.rank", lang): t("map.no_data", lang),
-                t("map.zones.definition", lang): gap.why,
+                t("map.zones.definition", lang): gap.why_in(lang),
                 t("map.zones.isc", lang): "",
-                t("map.zones.strategy", lang): gap.wanted_by,
+                t("map.zones.strategy", lang): gap.wanted_by_in(lang),
             }
         )
     return pd.DataFrame(rows)

@@ -80,6 +80,21 @@ class NoDataEntry:
     wanted_by: str
     import_hint: str
     status: str = "no data"
+    why_th: str = ""
+    wanted_by_th: str = ""
+    import_hint_th: str = ""
+
+    def why_in(self, lang: str) -> str:
+        """``why`` in ``lang`` ("th" or "en"); English when no Thai is given."""
+        return self.why_th if lang == "th" and self.why_th else self.why
+
+    def wanted_by_in(self, lang: str) -> str:
+        """``wanted_by`` in ``lang``; English when no Thai is given."""
+        return self.wanted_by_th if lang == "th" and self.wanted_by_th else self.wanted_by
+
+    def import_hint_in(self, lang: str) -> str:
+        """``import_hint`` in ``lang``; English when no Thai is given."""
+        return self.import_hint_th if lang == "th" and self.import_hint_th else self.import_hint
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,10 @@ NO_DATA: tuple[NoDataEntry, ...] = (
         wanted_by="Workshops: faster internet; strategy 1.1 (high-speed internet gap study)",
         import_hint="Import a point or zone layer with a numeric speed_mbps field "
         "(e.g. from an operator or a speed-test campaign).",
+        why_th="ข้อมูลที่รวมมาไม่มีผลการวัดความเร็วอินเทอร์เน็ตแบบบ้านหรือมือถือของเชียงใหม่ที่เปิดเผยและละเอียดเชิงพื้นที่",
+        wanted_by_th="เวิร์กช็อป: อินเทอร์เน็ตที่เร็วขึ้น; ยุทธศาสตร์ 1.1 (ศึกษาช่องว่างอินเทอร์เน็ตความเร็วสูง)",
+        import_hint_th="นำเข้าชั้นข้อมูลจุดหรือย่านที่มีฟิลด์ตัวเลข speed_mbps (เช่น "
+        "จากผู้ให้บริการหรือแคมเปญทดสอบความเร็ว)",
     ),
     NoDataEntry(
         id="electricity_reliability",
@@ -138,6 +157,9 @@ NO_DATA: tuple[NoDataEntry, ...] = (
         why="The Provincial Electricity Authority's outage records are not open data here.",
         wanted_by="Workshops: sufficient, stable electricity",
         import_hint="Import a zone or tambon table with outages_per_year.",
+        why_th="บันทึกไฟดับของการไฟฟ้าส่วนภูมิภาคไม่ได้เป็นข้อมูลเปิดที่นี่",
+        wanted_by_th="เวิร์กช็อป: ไฟฟ้าที่เพียงพอและเสถียร",
+        import_hint_th="นำเข้าตารางรายย่านหรือรายตำบลที่มี outages_per_year",
     ),
     NoDataEntry(
         id="tap_water_quality",
@@ -146,6 +168,9 @@ NO_DATA: tuple[NoDataEntry, ...] = (
         why="No open tap-water quality measurements by area are in the bundled data.",
         wanted_by="Workshops: tap-water quality",
         import_hint="Import sampling points with a quality index or pass/fail field.",
+        why_th="ข้อมูลที่รวมมาไม่มีผลการวัดคุณภาพน้ำประปารายพื้นที่ที่เปิดเผย",
+        wanted_by_th="เวิร์กช็อป: คุณภาพน้ำประปา",
+        import_hint_th="นำเข้าจุดเก็บตัวอย่างที่มีฟิลด์ดัชนีคุณภาพหรือผ่าน/ไม่ผ่าน",
     ),
     NoDataEntry(
         id="bus_routes",
@@ -155,6 +180,10 @@ NO_DATA: tuple[NoDataEntry, ...] = (
         "in the bundled data; only two bus stations and one rail station are.",
         wanted_by="Workshops: connected mass transit; strategy 1.1 (transport)",
         import_hint="Import route lines (GeoJSON/GeoPackage, EPSG:4326) with a route name.",
+        why_th="ข้อมูลที่รวมมาไม่มีแนวเส้นทางแบบเปิดของรถเมล์ในเมือง (RTC, รถม่วง มช.) "
+        "หรือรถสองแถว มีเพียงสถานีขนส่งสองแห่งและสถานีรถไฟหนึ่งแห่ง",
+        wanted_by_th="เวิร์กช็อป: ระบบขนส่งมวลชนที่เชื่อมต่อกัน; ยุทธศาสตร์ 1.1 (การขนส่ง)",
+        import_hint_th="นำเข้าเส้นทาง (GeoJSON/GeoPackage, EPSG:4326) ที่มีชื่อเส้นทาง",
     ),
     NoDataEntry(
         id="population_by_zone",
@@ -165,6 +194,10 @@ NO_DATA: tuple[NoDataEntry, ...] = (
         wanted_by="ISC inclusive dimension; per-capita indicators",
         import_hint="Import a tambon table with population (registered and, if known, "
         "non-registered).",
+        why_th="รายงานให้เพียงจำนวนประชากรตามทะเบียนราษฎร์ของเทศบาล (129,536 คน ณ สิ้นปี 2018) "
+        "ข้อมูลที่รวมมาไม่มีประชากรรายตำบลหรือพื้นที่ที่เล็กกว่านั้น",
+        wanted_by_th="มิติความครอบคลุมทุกกลุ่ม (inclusive) ของ ISC; ตัวชี้วัดต่อหัวประชากร",
+        import_hint_th="นำเข้าตารางรายตำบลที่มีจำนวนประชากร (ตามทะเบียน และประชากรแฝงหากทราบ)",
     ),
 )
 

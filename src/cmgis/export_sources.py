@@ -234,18 +234,13 @@ def _model(preset_id: str, resolution_m: float | None) -> tuple[Surface, gpd.Geo
     preset = spec.preset(preset_id)
     stack = su.stack_for_spec(spec, resolution_m=resolution_m)
     surface = su.weighted_surface(normalise_stack(stack, spec.criteria), preset.weights)
-    cands = su.candidate_zones(surface, su.CandidateParams(), districts=load_layer("zones"))
+    params = su.CandidateParams()
+    cands = su.candidate_zones(surface, params, districts=load_layer("zones"))
     layer = su.candidates_layer(
         cands,
         title_en=preset.title_en,
         title_th=preset.title_th,
-        parameters={
-            "preset": preset_id,
-            "weights": dict(surface.weights),
-            "top_share": su.CandidateParams().top_share,
-            "min_area_km2": su.CandidateParams().min_area_km2,
-            "resolution_m": surface.grid.resolution_m,
-        },
+        parameters=su.candidate_parameters(surface, params, preset=preset_id),
     )
     tif = su.cache_dir() / f"surface-{preset_id}-{surface.grid.resolution_m:g}m.tif"
     su.write_surface(surface, tif, description=preset.title_en)

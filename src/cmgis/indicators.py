@@ -57,6 +57,12 @@ class IndicatorDef:
     strategy: str
     direction: int
     osm_based: bool = True
+    #: ``formula`` in Thai (same numbers and units).
+    formula_th: str = ""
+
+    def formula_in(self, lang: str) -> str:
+        """The formula in ``lang`` ("th" or "en"); English when no Thai is given."""
+        return self.formula_th if lang == "th" and self.formula_th else self.formula
 
 
 INDICATORS: tuple[IndicatorDef, ...] = (
@@ -71,6 +77,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "driving-spaces",
         0,
         osm_based=False,
+        formula_th="พื้นที่ของรูปหลายเหลี่ยมใน EPSG:32647 / 1e6",
     ),
     IndicatorDef(
         "osm_coverage_pct",
@@ -83,6 +90,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "default",
         0,
         osm_based=False,
+        formula_th="พื้นที่ภายในกรอบ (bbox) ของข้อมูล OSM ที่ตัดมา / พื้นที่ × 100",
     ),
     IndicatorDef(
         "office_density_per_km2",
@@ -94,6 +102,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "innovative",
         "driving-spaces",
         1,
+        formula_th="จำนวน POI ประเภทสำนักงาน (office) / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "education_density_per_km2",
@@ -105,6 +114,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "innovative",
         "drivers",
         1,
+        formula_th="จำนวน POI ประเภทการศึกษา (education: โรงเรียน คณะ) / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "health_density_per_km2",
@@ -116,6 +126,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "sustainable",
         "driving-spaces",
         1,
+        formula_th="จำนวน POI ประเภทโรงพยาบาล (hospital) หรือคลินิก (clinic_or_practice) / "
+        "พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "hospitals_count",
@@ -127,6 +139,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "sustainable",
         "driving-spaces",
         1,
+        formula_th="จำนวน POI ประเภทโรงพยาบาล (hospital: โรงพยาบาลที่มีชื่อ ไม่นับคลินิก) ภายในพื้นที่",
     ),
     IndicatorDef(
         "coworking_count",
@@ -138,6 +151,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "connected",
         "driving-spaces",
         1,
+        formula_th="จำนวนจุดของชั้นข้อมูล coworking ภายในพื้นที่ (เป็นค่าขั้นต่ำ: ค้นหาจากชื่อ)",
     ),
     IndicatorDef(
         "poi_diversity_index",
@@ -149,6 +163,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "innovative",
         "driving-spaces",
         1,
+        formula_th="เอนโทรปีของแชนนอน (Shannon entropy) ของประเภท POI ภายในพื้นที่ / ln(จำนวนประเภท)",
     ),
     IndicatorDef(
         "landmarks_within_800m",
@@ -161,6 +176,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "connected",
         "driving-spaces",
         1,
+        formula_th="จำนวนสถานที่สำคัญ (มหาวิทยาลัย โรงพยาบาล ตลาด ห้างสรรพสินค้า สถานี) ภายในระยะ "
+        "800 m (เส้นตรง) จากพื้นที่",
     ),
     IndicatorDef(
         "transit_stations_within_800m",
@@ -172,6 +189,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "connected",
         "default",
         1,
+        formula_th="จำนวนสถานที่สำคัญชนิดรถโดยสาร (bus) หรือรถไฟ (rail) และ POI "
+        "ประเภทขนส่งสาธารณะ (transit) ภายในระยะ 800 m จากพื้นที่",
     ),
     IndicatorDef(
         "intersection_density_per_km2",
@@ -183,6 +202,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "connected",
         "default",
         1,
+        formula_th="จำนวนจุดต่อของโครงข่ายถนนที่เชื่อมกับจุดข้างเคียงตั้งแต่ 3 จุดขึ้นไป "
+        "ภายในพื้นที่ / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "road_density_km_per_km2",
@@ -194,6 +215,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "connected",
         "default",
         1,
+        formula_th="ความยาวของเส้นถนนภายในพื้นที่ (km) / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "temple_density_per_km2",
@@ -205,6 +227,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "sustainable",
         "driving-spaces",
         1,
+        formula_th="จำนวน POI ประเภทวัด (temple) / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "mean_elevation_m",
@@ -217,6 +240,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "default",
         0,
         osm_based=False,
+        formula_th="ค่าเฉลี่ยของเซลล์แรสเตอร์ความสูงภายในพื้นที่ (เซลล์ขนาดประมาณ 530 m)",
     ),
     IndicatorDef(
         "canal_corridor_share_pct",
@@ -229,6 +253,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "drivers",
         0,
         osm_based=False,
+        formula_th="พื้นที่ภายในระยะ 250 m จากแนวคลอง / พื้นที่ × 100",
     ),
 )
 

@@ -93,6 +93,13 @@ MAX_PIN_CHARS: Final = 64
 FREE_PIN_ATTEMPTS: Final = 3
 PIN_WINDOW: Final = timedelta(minutes=15)
 MAX_PIN_WAIT_S: Final = 300
+#: Wrong join codes one client may type in `JOIN_WINDOW` before each further try must wait.
+FREE_JOIN_ATTEMPTS: Final = 5
+#: Wrong join codes from all clients together in `JOIN_WINDOW` before every try must wait
+#: (someone guessing codes from many sessions).
+FREE_JOIN_ATTEMPTS_ALL_CLIENTS: Final = 50
+JOIN_WINDOW: Final = timedelta(minutes=15)
+MAX_JOIN_WAIT_S: Final = 300
 JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH: Final = 6
 
@@ -182,6 +189,18 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             at TEXT NOT NULL
         );
         CREATE INDEX workshop_pin_failures_ws ON workshop_pin_failures (workshop_id, at);
+        """,
+    ),
+    Migration(
+        "workshop",
+        2,
+        "wrong join codes, to slow down guessing",
+        """
+        CREATE TABLE workshop_join_failures (
+            client TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX workshop_join_failures_at ON workshop_join_failures (at);
         """,
     ),
 )
@@ -312,6 +331,14 @@ class Board:
 
 class RateLimitError(InputError):
     """A group saved more contributions per minute than allowed."""
+
+
+class TooManyAttemptsError(AuthError):
+    """Too many wrong join codes: the next try must wait ``wait_s`` seconds."""
+
+    def __init__(self, message: str, wait_s: int) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s
 
 
 # ------------------------------------------------------------------------- text validation
@@ -663,12 +690,92 @@ def list_workshops(store: Store) -> list[Workshop]:
     return [_workshop_from_row(r) for r in rows]
 
 
-def join_workshop(store: Store, code: str, group_name: str) -> Participant:
+def _backoff_remaining_s(
+    failure_times: Sequence[str], free: int, cap_s: int, now: datetime
+) -> float:
+    """Seconds still to wait after ``failure_times`` (ISO, newest first); <= 0 when none.
+
+    The first ``free`` failures cost nothing; after them each try must come 1, 2, 4, ...
+    seconds (at most ``cap_s``) after the last failure.
+    """
+    if len(failure_times) < free:
+        return 0.0
+    wait_s = min(2 ** (len(failure_times) - free), cap_s)
+    last = datetime.fromisoformat(failure_times[0])
+    return (last + timedelta(seconds=wait_s) - now).total_seconds()
+
+
+def _check_join_throttle(store: Store, client: str, now: datetime) -> None:
+    since = (now - JOIN_WINDOW).isoformat(timespec="microseconds")
+    rows = store.query(
+        "SELECT client, at FROM workshop_join_failures WHERE at >= :since ORDER BY at DESC",
+        {"since": since},
+    )
+    mine = [r["at"] for r in rows if r["client"] == client]
+    remaining = max(
+        _backoff_remaining_s(mine, FREE_JOIN_ATTEMPTS, MAX_JOIN_WAIT_S, now),
+        _backoff_remaining_s(
+            [r["at"] for r in rows], FREE_JOIN_ATTEMPTS_ALL_CLIENTS, MAX_JOIN_WAIT_S, now
+        ),
+    )
+    if remaining > 0:
+        wait_s = math.ceil(remaining)
+        raise TooManyAttemptsError(
+            f"too many wrong join codes; wait {wait_s} s before trying again", wait_s
+        )
+
+
+def find_workshop(
+    store: Store, code: str, *, client: str = "", now: datetime | None = None
+) -> Workshop:
+    """The workshop with join code ``code``, typed by ``client``; guessing is slowed down.
+
+    Wrong codes are counted per ``client`` (a browser session) and for all clients
+    together: after `FREE_JOIN_ATTEMPTS` wrong codes from one client (or
+    `FREE_JOIN_ATTEMPTS_ALL_CLIENTS` from all) within `JOIN_WINDOW`, each further try must
+    wait 1, 2, 4, ... seconds (at most `MAX_JOIN_WAIT_S`) after the last wrong one; a try
+    made too early is refused without looking at the code. A right code clears the
+    client's count.
+
+    Raises
+    ------
+    TooManyAttemptsError
+        The client must wait (an `AuthError`; ``wait_s`` says how long).
+    AuthError
+        No workshop has that code.
+    """
+    open_workshop_store(store)
+    now = now or datetime.now(UTC)
+    _check_join_throttle(store, client, now)
+    try:
+        workshop = get_workshop(store, code)
+    except AuthError:
+        with store.transaction() as tx:
+            tx.execute(
+                "DELETE FROM workshop_join_failures WHERE at < :old",
+                {"old": (now - JOIN_WINDOW).isoformat(timespec="microseconds")},
+            )
+            tx.execute(
+                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
+                {"c": client, "at": now.isoformat(timespec="microseconds")},
+            )
+        raise
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM workshop_join_failures WHERE client = :c", {"c": client})
+    return workshop
+
+
+def join_workshop(
+    store: Store, code: str, group_name: str, *, client: str = "", now: datetime | None = None
+) -> Participant:
     """Join a workshop as a group (re-joining with the same name gives the same group).
 
-    Raises `AuthError` for an unknown code and `InputError` for a bad group name.
+    The code is looked up with `find_workshop`, so wrong codes are slowed down.
+
+    Raises `AuthError` for an unknown code, `TooManyAttemptsError` (an `AuthError`) when
+    ``client`` must wait, and `InputError` for a bad group name.
     """
-    workshop = get_workshop(store, code)
+    workshop = find_workshop(store, code, client=client, now=now)
     name = _one_line(clean_text(group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS))
     key = name.casefold()
     with store.transaction() as tx:
@@ -1141,14 +1248,11 @@ def verify_pin(store: Store, code: str, pin: str, *, now: datetime | None = None
         "ORDER BY at DESC",
         {"w": workshop.id, "since": window_start},
     )
-    if len(failures) >= FREE_PIN_ATTEMPTS:
-        wait_s = min(2 ** (len(failures) - FREE_PIN_ATTEMPTS), MAX_PIN_WAIT_S)
-        last = datetime.fromisoformat(failures[0]["at"])
-        remaining = (last + timedelta(seconds=wait_s) - now).total_seconds()
-        if remaining > 0:
-            raise AuthError(
-                f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again"
-            )
+    remaining = _backoff_remaining_s(
+        [r["at"] for r in failures], FREE_PIN_ATTEMPTS, MAX_PIN_WAIT_S, now
+    )
+    if remaining > 0:
+        raise AuthError(f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again")
     row = store.query_one(
         "SELECT pin_hash FROM workshop_workshops WHERE id = :w", {"w": workshop.id}
     )
@@ -1308,44 +1412,8 @@ def build_board(store: Store, workshop: Workshop, *, zone_ids: Sequence[str] = (
     return Board(strategies=STRATEGIES, columns=columns, cells=sorted_cells)
 
 
-def contributions_frame(
-    store: Store, workshop_id: str, *, include_hidden: bool = False
-) -> gpd.GeoDataFrame:
-    """Contributions as a GeoDataFrame (EPSG:4326); notes have an empty geometry.
-
-    Columns: id, group_id, group_name, category, strategy, title, comment, zone_id,
-    geom_type, votes, n_comments, hidden, pinned, created_at, updated_at, approximate
-    (always True: shapes are hand-drawn), geometry.
-    """
-    items = list_contributions(store, workshop_id, include_hidden=include_hidden)
-    records = [
-        {
-            "id": c.id,
-            "group_id": c.group_id,
-            "group_name": c.group_name,
-            "category": c.category,
-            "strategy": c.strategy,
-            "title": c.title,
-            "comment": c.comment,
-            "zone_id": c.zone_id,
-            "geom_type": c.geom_type or "",
-            "votes": c.votes,
-            "n_comments": len(c.comments),
-            "hidden": c.hidden,
-            "pinned": c.pinned,
-            "created_at": c.created_at,
-            "updated_at": c.updated_at,
-            "approximate": True,
-            "geometry": c.geometry,
-        }
-        for c in items
-    ]
-    columns = [*(records[0].keys() if records else _FRAME_COLUMNS)]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.STORE_CRS)
-
-
-_FRAME_COLUMNS = (
+#: Columns of `contributions_frame` by default (then ``geometry``).
+FRAME_COLUMNS: Final[tuple[str, ...]] = (
     "id",
     "group_id",
     "group_name",
@@ -1362,8 +1430,60 @@ _FRAME_COLUMNS = (
     "created_at",
     "updated_at",
     "approximate",
-    "geometry",
 )
+
+
+def _contribution_record(c: Contribution) -> dict[str, Any]:
+    """Every column `contributions_frame` can give for ``c``, and its geometry."""
+    return {
+        "id": c.id,
+        "group_id": c.group_id,
+        "group_name": c.group_name,
+        "category": c.category,
+        "strategy": c.strategy,
+        "title": c.title,
+        "comment": c.comment,
+        "zone_id": c.zone_id,
+        "geom_type": c.geom_type or "",
+        "votes": c.votes,
+        "n_comments": len(c.comments),
+        "hidden": c.hidden,
+        "pinned": c.pinned,
+        "merged_into": c.merged_into or "",
+        "deleted_at": c.deleted_at or "",
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "approximate": True,
+        "geometry": c.geometry,
+    }
+
+
+def contributions_frame(
+    store: Store,
+    workshop_id: str,
+    *,
+    include_hidden: bool = False,
+    include_deleted: bool = False,
+    include_merged: bool = False,
+    columns: Sequence[str] = FRAME_COLUMNS,
+) -> gpd.GeoDataFrame:
+    """Contributions as a GeoDataFrame (EPSG:4326); notes have an empty geometry.
+
+    ``columns`` (then ``geometry``) are picked from: id, group_id, group_name, category,
+    strategy, title, comment, zone_id, geom_type, votes, n_comments, hidden, pinned,
+    merged_into and deleted_at ("" when not), created_at, updated_at, approximate (always
+    True: shapes are hand-drawn). The ``include_*`` flags are those of `list_contributions`.
+    """
+    items = list_contributions(
+        store,
+        workshop_id,
+        include_hidden=include_hidden,
+        include_deleted=include_deleted,
+        include_merged=include_merged,
+    )
+    records = [_contribution_record(c) for c in items]
+    frame = pd.DataFrame.from_records(records, columns=[*columns, "geometry"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.STORE_CRS)
 
 
 def tallies_by_zone_category(frame: gpd.GeoDataFrame) -> pd.DataFrame:

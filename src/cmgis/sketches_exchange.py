@@ -56,7 +56,6 @@ from cmgis.sketches import (
     default_zone_index,
     geometry_from_input,
     get_workshop,
-    list_contributions,
     open_workshop_store,
     verify_pin,
 )
@@ -109,33 +108,18 @@ class ImportResult:
 
 
 def _all_contributions(store: Store, workshop: Workshop) -> gpd.GeoDataFrame:
-    items = list_contributions(
-        store, workshop.id, include_hidden=True, include_deleted=True, include_merged=True
+    frame = contributions_frame(
+        store,
+        workshop.id,
+        include_hidden=True,
+        include_deleted=True,
+        include_merged=True,
+        columns=_CONTRIBUTION_COLUMNS,
     )
-    records = [
-        {
-            "id": c.id,
-            "group_id": c.group_id,
-            "group_name": c.group_name,
-            "category": c.category,
-            "strategy": c.strategy,
-            "title": c.title,
-            "comment": c.comment,
-            "zone_id": c.zone_id,
-            "votes": c.votes,
-            "created_at": c.created_at,
-            "updated_at": c.updated_at,
-            "hidden": int(c.hidden),
-            "pinned": int(c.pinned),
-            "merged_into": c.merged_into or "",
-            "deleted_at": c.deleted_at or "",
-            "approximate": 1,
-            "geometry": c.geometry,
-        }
-        for c in items
-    ]
-    frame = pd.DataFrame.from_records(records, columns=[*_CONTRIBUTION_COLUMNS, "geometry"])
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.STORE_CRS)
+    flags = ["hidden", "pinned", "approximate"]  # stored as 0/1 in the exchange format
+    if len(frame):
+        frame[flags] = frame[flags].astype(int)
+    return frame
 
 
 def export_workshop(

@@ -273,6 +273,23 @@ def add_district_overlaps(
     return out
 
 
+def candidate_parameters(
+    surface: Surface, params: CandidateParams, **extra: object
+) -> dict[str, object]:
+    """The ``parameters`` recorded with candidate zones (see `candidates_layer`).
+
+    The surface's weights and cell size (m), the share and minimum area of ``params``,
+    and any ``extra`` items (e.g. ``preset="medical_wellness"``).
+    """
+    return {
+        **extra,
+        "weights": dict(surface.weights),
+        "top_share": params.top_share,
+        "min_area_km2": params.min_area_km2,
+        "resolution_m": surface.grid.resolution_m,
+    }
+
+
 def candidates_layer(
     candidates: gpd.GeoDataFrame,
     *,

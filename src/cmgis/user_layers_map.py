@@ -47,11 +47,13 @@ def popup_html(row: dict[str, Any], record: UserLayer, lang: str) -> str:
 
 
 def user_layer_overlay(
-    layer: gpd.GeoDataFrame, record: UserLayer, *, lang: str, detail: int = 3
+    layer: gpd.GeoDataFrame, record: UserLayer, *, lang: str, detail: int = 2
 ) -> Overlay:
     """A saved layer (EPSG:4326) as a map overlay: tooltip and popup per feature, legend row.
 
     Geometry is simplified for ``detail`` as the base layers are (`simplify_for_web`).
+    Each feature carries ``user_layer`` (the layer's slug) and ``user_zone`` (its
+    ``zone_id``), so a click on it can select it.
     """
     web = simplify_for_web(layer, detail=detail)
     records = web.drop(columns=web.geometry.name).to_dict("records")
@@ -61,7 +63,13 @@ def user_layer_overlay(
         for r in records
     ]
     data = gpd.GeoDataFrame(
-        {"label": label, "popup": [popup_html(r, record, lang) for r in records]},
+        {
+            "label": label,
+            "popup": [popup_html(r, record, lang) for r in records],
+            # what a click on the feature selects (read back by the Map page)
+            "user_layer": [record.slug] * len(records),
+            "user_zone": [str(r.get("zone_id") or "") for r in records],
+        },
         geometry=web.geometry.to_numpy(),
         crs=web.crs,
     )

@@ -69,6 +69,10 @@ def test_switching_language_changes_labels() -> None:
     assert at.title[0].value == "ข้อมูลย่าน"
     assert at.header[0].value == "เมืองเก่า"
     assert at.query_params["lang"] == "th"
+    # definitions and data gaps in the profile are in Thai too
+    table = next(df.value for df in at.dataframe if "นิยาม" in df.value.columns)
+    assert "พื้นที่ของรูปหลายเหลี่ยมใน EPSG:32647 / 1e6" in set(table["นิยาม"])
+    assert not any("covered area" in str(v) or "bundled data" in str(v) for v in table["นิยาม"])
 
 
 def test_choosing_an_indicator_changes_the_legend() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from cmgis import export
 from cmgis import sketches as sk
 from cmgis import user_layers as ul
 from cmgis.store import open_store
+from cmgis.user_layers_map import user_layer_overlay
 from tests.test_user_layers import PARAMS, candidate_fixture
+from ui.map_panel import Clicked, clicked_selection
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 NAME = "Zones & ย่าน 'A'"  # typed text with HTML-special characters (< > are refused)
@@ -64,6 +67,47 @@ def test_map_page_shows_a_saved_layer_with_legend_and_popups(saved) -> None:
     assert "&lt;i&gt;me&lt;/i&gt;" in page and "<i>me</i>" not in page
 
 
+def test_a_click_on_a_candidate_zone_selects_it_and_a_district_click_too(saved) -> None:
+    overlay = user_layer_overlay(candidate_fixture(), saved, lang="en")
+    features = overlay.element.data["features"]  # as st_folium hands a clicked one back
+    assert clicked_selection(features[1]) == Clicked("candidate", "candidate_02", saved.slug)
+    assert clicked_selection({"properties": {"zone_id": "nimman"}}) == Clicked("zone", "nimman")
+    for junk in (
+        None,
+        {},
+        {"properties": None},
+        {"properties": {"zone_id": "atlantis"}},  # not a district
+        {"properties": {"user_layer": saved.slug, "user_zone": 3}},  # not text
+        {"properties": {"user_layer": "x" * 500, "user_zone": "candidate_01"}},
+        {"properties": {"label": "a road"}},
+    ):
+        assert clicked_selection(junk) is None
+
+
+def test_map_page_shows_the_clicked_candidate_zone_and_links_its_profile(saved) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "map"
+    at.session_state["map_candidate"] = (saved.slug, "candidate_02")
+    at.run()
+    assert not at.exception and not at.error
+    assert any(s.value == "Candidate zone 2" for s in at.subheader)
+    assert any(m.value == "2 / 2" for m in at.metric)
+    assert any("of the layer Zones \\& ย่าน" in c.value for c in at.caption)  # escaped
+    # the Zones page then opens on that zone of that layer
+    at.session_state["user_layers.selected"] = (saved.slug, "candidate_02")
+    at.switch_page("ui/pages/zones.py").run()
+    assert not at.exception
+    assert at.selectbox(key="user_layers.zone").value == "candidate_02"
+    assert at.selectbox(key="user_layers.zone_layer").value == saved.slug
+    # a gone layer selects nothing: the district summary is shown as before
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "map"
+    at.session_state["map_candidate"] = ("no_such_layer", "candidate_02")
+    at.run()
+    assert not at.exception
+    assert not any(s.value == "Candidate zone 2" for s in at.subheader)
+
+
 def test_zones_page_profiles_a_saved_candidate_zone(saved) -> None:
     at = _app("zones")
     assert not at.exception
@@ -105,6 +149,29 @@ def test_export_page_exports_a_saved_layer_and_a_workshop(saved, tmp_path) -> No
     assert not at.exception and not at.error
     (download,) = list(at.get("download_button"))
     assert "cmgis.gpkg" in download.proto.label
+
+
+def test_export_page_workshop_code_is_slowed_down_like_joining(tmp_path, monkeypatch) -> None:
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("CMGIS_DB", str(db))
+    with open_store(db) as store:
+        ws = sk.create_workshop(store, title="t", pin="1357")
+    at = _app("export")
+    at.text_input(key="_w_export_workshop").set_value("NOPE99").run()
+    assert "no workshop has the join code" in at.error[0].value
+    at.run()  # a rerun with the same code in the box does not count it again
+    with open_store(db) as store:
+        assert len(store.query("SELECT * FROM workshop_join_failures")) == 1
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        for _ in range(9):  # as if this session had typed 9 more wrong codes just now
+            store.execute(
+                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
+                {"c": at.session_state["workshop.client"], "at": now},
+            )
+    at.text_input(key="_w_export_workshop").set_value(ws.code).run()
+    assert not at.exception
+    assert re.search(r"Too many wrong join codes: wait \d+ s", at.error[0].value)
+    assert not any("Workshop: t" in c.value for c in at.caption)
 
 
 def test_export_page_exports_a_preset_surface_in_utm(tmp_path, monkeypatch) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,32 @@ def test_wrong_code_is_a_clear_error_and_joins_nothing(db: Path, code: str) -> N
     assert "no workshop has the join code" in at.error[0].value
     with _store(db) as s:
         assert s.query("SELECT * FROM workshop_groups") == []
+
+
+def test_repeated_wrong_codes_ask_to_wait(db: Path, code: str) -> None:
+    at = _page()
+    for _ in range(sk.FREE_JOIN_ATTEMPTS):
+        at = _join(at, "WRONG1", "g")
+        assert "no workshop has the join code" in at.error[0].value
+    client = at.session_state["workshop.client"]
+    with _store(db) as s:  # five more wrong codes from this session: the wait is now 32 s
+        for _ in range(5):
+            s.execute(
+                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
+                {"c": client, "at": datetime.now(UTC).isoformat(timespec="microseconds")},
+            )
+    at = _join(at, code, "g")  # the right code, but too soon after the wrong ones
+    assert not at.exception
+    assert re.search(r"Too many wrong join codes: wait [23]\d s", at.error[0].value)
+    with _store(db) as s:
+        assert s.query("SELECT * FROM workshop_groups") == []
+    # the facilitator's code box is slowed down the same way (the code is looked up first)
+    at.radio(key="workshop.view").set_value("facilitator").run()
+    at.text_input(key="workshop.fac.code").input(code)
+    at.text_input(key="workshop.fac.pin").input("2468")
+    at.button[0].click().run()
+    assert re.search(r"Too many wrong join codes: wait [23]\d s", at.error[0].value)
+    assert "workshop.facilitator" not in at.session_state
 
 
 def test_join_then_save_a_drawn_shape_through_the_form(db: Path, code: str) -> None:

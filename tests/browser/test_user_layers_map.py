@@ -58,5 +58,11 @@ def test_saved_layer_drawn_with_legend_and_popup(
     assert "Mean suitability" in text and "Browser zones & test" in text
     assert "Saved by ทีม A" in text
     app_page.screenshot("popup")
+    # the click also opens the zone's summary under the map, as a district click does
+    app_page.page.get_by_role("heading", level=3).filter(has_text="Candidate zone").wait_for(
+        timeout=20_000
+    )
+    assert app_page.page.get_by_text("of the layer Browser zones & test").count() == 1
+    app_page.screenshot("clicked")
     assert app_page.external_requests == []
     assert app_page.page_errors == []

@@ -353,12 +353,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
         cands,
         title_en=title_en,
         title_th=title_th,
-        parameters={
-            "weights": dict(surface.weights),
-            "top_share": params.top_share,
-            "min_area_km2": params.min_area_km2,
-            "resolution_m": surface.grid.resolution_m,
-        },
+        parameters=su.candidate_parameters(surface, params),
     )
     layer_key = (tif_key, params.top_share, params.min_area_km2)
     if st.button(t("suitability.compare", lang), key=K + "compare"):

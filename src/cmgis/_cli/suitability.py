@@ -86,12 +86,7 @@ def run(args: argparse.Namespace) -> int:
             cands,
             title_en=title_en,
             title_th=title_th,
-            parameters={
-                "weights": dict(surface.weights),
-                "top_share": params.top_share,
-                "min_area_km2": params.min_area_km2,
-                "resolution_m": stack.grid.resolution_m,
-            },
+            parameters=su.candidate_parameters(surface, params),
         )
         su.save_candidates(layer, args.candidates)
         print(f"wrote {args.candidates}: {len(layer)} candidate zones (EPSG:4326)")
