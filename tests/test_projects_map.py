@@ -65,6 +65,8 @@ def test_legend_bounds_and_credits() -> None:
     add_credits(fmap, ["© OpenStreetMap contributors, ODbL 1.0", "<x>"])
     html = fmap.get_root().render()
     assert "addAttribution" in html
-    assert "&lt;x&gt;" in html
+    # escaped (then JSON-encoded by the template: & becomes \u0026), never raw
+    assert "\\u0026lt;x\\u0026gt;" in html
+    assert "<x>" not in html
     # credits small (10 px), not 16 px from folium's bootstrap, so they fit on the map
     assert ".leaflet-control-attribution{font-size:10px" in html

@@ -7,7 +7,6 @@ overlay to their maps. Input is a projects layer (`cmgis.projects`) in EPSG:4326
 from __future__ import annotations
 
 import html
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,13 +14,12 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import MacroElement
-from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from cmgis.i18n import normalise_lang, pick, t
 from cmgis.plan import STRATEGY_KEYS
+from cmgis.webmap import CreditsAttribution
 
 
 @dataclass(frozen=True)
@@ -177,30 +175,9 @@ def legend_html(lang: str, *, keys: tuple[str, ...] = STRATEGY_KEYS) -> str:
     return '<div class="cmgis-projects-legend">' + "".join(rows) + "</div>"
 
 
-class _Attribution(MacroElement):
-    """Adds text to the map's attribution control (rendered after the map exists)."""
-
-    # small credits, as on the main map: with folium's bootstrap CSS they would be 16 px
-    # and wrap over the bottom of the map
-    _template = Template(
-        """{% macro header(this, kwargs) %}<style>
-        .leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}
-        .leaflet-control-scale-line{font-size:11px}
-        </style>{% endmacro %}
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_js }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, text: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "Attribution"
-        self.text_js = json.dumps(text)
-
-
 def add_credits(fmap: folium.Map, credits: list[str]) -> None:
     """Show the data credits (from the catalog) in the map's attribution control, escaped."""
-    _Attribution(" | ".join(html.escape(c) for c in credits)).add_to(fmap)
+    CreditsAttribution(credits).add_to(fmap)
 
 
 def projects_bounds(

@@ -11,32 +11,28 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
-from branca.element import Figure, MacroElement
-from jinja2 import Template
+from branca.element import Figure
 from matplotlib import colormaps
 from PIL import Image
 from pyproj import Transformer
 
 from cmgis import settings
+from cmgis.catalog import CREDIT_ADMIN, CREDIT_ELEVATION, CREDIT_OSM
 from cmgis.criteria import CriteriaStack
 from cmgis.suitability import Surface
+from cmgis.webmap import CreditsAttribution
 
 #: Colour ramp of the surface (matplotlib name): perceptually uniform, colour-blind safe.
 RAMP = "viridis"
 
 #: Credits of the layers the criteria are built from (data/raw/NOTICE.md).
-CREDITS = (
-    "© OpenStreetMap contributors, ODbL 1.0 | Administrative boundaries: Royal Thai Survey "
-    "Department, via OCHA HDX COD-AB (cod-ab-tha), CC BY-IGO 3.0 | Elevation: Copernicus "
-    "DEM GLO-90 via Open-Meteo.com, CC BY 4.0"
-)
+CREDITS = " | ".join((CREDIT_OSM, CREDIT_ADMIN, CREDIT_ELEVATION))
 
 
 @dataclass(frozen=True)
@@ -212,28 +208,6 @@ def base_map(lookup: DisplayLookup, *, legend: str, tiles: str | None = None) ->
     root = m.get_root()
     assert isinstance(root, Figure)
     root.html.add_child(folium.Element(legend))
-    _Attribution(CREDITS).add_to(m)
+    CreditsAttribution(CREDITS.split(" | ")).add_to(m)
     m.fit_bounds([[s, w], [n, e]])
     return m
-
-
-class _Attribution(MacroElement):
-    """Adds a credit line to the map's attribution control (shown with or without tiles)."""
-
-    # small credits, as on the main map: with folium's bootstrap CSS they would be 16 px
-    # and wrap over the bottom of the map
-    _template = Template(
-        """{% macro header(this, kwargs) %}<style>
-        .leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}
-        .leaflet-control-scale-line{font-size:11px}
-        </style>{% endmacro %}
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, text: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "Attribution"
-        # JSON-encoded and with "<" escaped, so the text cannot close the script element.
-        self.text_json = json.dumps(html.escape(text)).replace("<", "\\u003c")
