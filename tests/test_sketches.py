@@ -211,6 +211,13 @@ def test_thai_text_is_kept_and_controls_removed() -> None:
     assert text == "น้ำท่วมถนน ห้วยแก้ว"
 
 
+def test_text_of_only_invisible_characters_is_empty() -> None:
+    with pytest.raises(InputError, match="group name is empty"):
+        clean_text("\u200b\u200b\ufeff \u2060", what="group name", max_chars=50)
+    # zero-width spaces inside Thai text (used as word breaks) are kept
+    assert clean_text("น้ำ\u200bท่วม", what="t", max_chars=50) == "น้ำ\u200bท่วม"
+
+
 @pytest.mark.parametrize(
     ("geometry", "message"),
     [

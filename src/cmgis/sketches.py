@@ -106,6 +106,9 @@ JOIN_CODE_LENGTH: Final = 6
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 # control characters (C0 but tab and newline, DEL, C1), lone surrogates, bidi overrides
 _UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+#: Characters that take no space: kept inside text (Thai writers use zero-width spaces as
+#: word breaks), but a text made only of them counts as empty.
+_INVISIBLE_CHARS = re.compile("[\u200b-\u200f\u2060\ufeff]|\\s")
 
 # ------------------------------------------------------------------------------ migrations
 
@@ -356,7 +359,7 @@ def clean_text(value: object, *, what: str, max_chars: int, required: bool = Tru
     if not isinstance(value, str):
         raise InputError(f"{what} must be text, got {type(value).__name__}")
     text = _UNWANTED_CHARS.sub("", unicodedata.normalize("NFC", value)).strip()
-    if required and not text:
+    if required and not _INVISIBLE_CHARS.sub("", text):
         raise InputError(f"{what} is empty; type a few words")
     if len(text) > max_chars:
         raise InputError(f"{what} has {len(text)} characters; at most {max_chars} are allowed")
