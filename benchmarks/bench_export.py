@@ -16,25 +16,16 @@ The last line is ``gpkg_all_s=<x>`` then one ``<format>_s=<x>`` per format.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _timing import median_s  # benchmarks/_timing.py
+
 from cmgis import export
-
-
-def _median_s(run: Callable[[int], object], repeats: int) -> float:
-    times = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        run(i)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -46,7 +37,7 @@ def main() -> None:
     start = time.perf_counter()
     export.export_selection("all", fmt="gpkg", crs="EPSG:4326", output=tmp / "warm.gpkg")
     cold_s = time.perf_counter() - start
-    gpkg_all = _median_s(
+    gpkg_all = median_s(
         lambda i: export.export_selection(
             "all", fmt="gpkg", crs="EPSG:4326", output=tmp / f"all{i}.gpkg"
         ),
@@ -66,7 +57,7 @@ def main() -> None:
         crs = "EPSG:32647" if key == "tif" else "EPSG:4326"
         suffix = ".zip" if len(layers) > 1 and key in ("geojson", "tif") else fmt.extension
         repeats = 1 if key in ("kml", "kmz") else 3  # LIBKML rewrites the file per layer
-        results[key] = _median_s(
+        results[key] = median_s(
             lambda i, key=key, layers=layers, metas=metas, crs=crs, suffix=suffix: (
                 export.export_layers(
                     layers, metas, fmt=key, crs=crs, output=tmp / f"{key}{i}{suffix}"
@@ -81,7 +72,7 @@ def main() -> None:
         for n, (layer_id, gdf) in enumerate(vectors.items()):
             gdf.to_file(path, layer=layer_id, driver="GPKG", mode="a" if n else "w")
 
-    plain_s = _median_s(plain, 3)
+    plain_s = median_s(plain, 3)
     print(
         f"GeoPackage with credits {results['gpkg']:.3f} s vs plain to_file {plain_s:.3f} s "
         f"(ratio {results['gpkg'] / plain_s:.2f}); end to end with loading {gpkg_all:.3f} s "

@@ -11,23 +11,14 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from _timing import median_s  # benchmarks/_timing.py
 from shapely.geometry import Point
 
 REPO = Path(__file__).resolve().parents[1]
 # the page imports the `ui` package of the repository, as `streamlit run app.py` allows
 sys.path.insert(0, str(REPO))
-
-
-def _median_s(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -45,10 +36,10 @@ def main() -> None:
         network._cached_graph.cache_clear()
         build_projects_layer()
 
-    build_s = _median_s(build_cold, 3)
+    build_s = median_s(lambda _i: build_cold(), 3)
     layer = build_projects_layer()
     gpkg = save_projects_layer(layer, tmp / "projects.gpkg")
-    load_s = _median_s(lambda: load_projects_layer(gpkg), 5)
+    load_s = median_s(lambda _i: load_projects_layer(gpkg), 5)
     print(
         f"projects layer: build {build_s:.3f} s, load from GeoPackage {load_s:.3f} s, "
         f"ratio {build_s / load_s:.1f}x"
@@ -72,9 +63,9 @@ def main() -> None:
         add_projects(s2, drafts, user="bench", zones=zones)
         batch_s = time.perf_counter() - t0
         # 3. the current layer with 200 additions vs none (join + merge per rerun)
-        merged_s = _median_s(lambda: current_projects(s2, base=layer, zones=zones), 5)
+        merged_s = median_s(lambda _i: current_projects(s2, base=layer, zones=zones), 5)
     with open_store(tmp / "empty.sqlite") as s3:
-        base_s = _median_s(lambda: current_projects(s3, base=layer, zones=zones), 5)
+        base_s = median_s(lambda _i: current_projects(s3, base=layer, zones=zones), 5)
     print(
         f"200 additions: one by one {one_s:.3f} s, one import {batch_s:.3f} s, "
         f"ratio {one_s / batch_s:.1f}x"

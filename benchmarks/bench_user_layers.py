@@ -18,17 +18,15 @@ gpkg_load_s=<b> refresh_ms=<r> refresh_empty_ms=<e>``.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import geopandas as gpd
 import shapely
+from _timing import median_s  # benchmarks/_timing.py
 
 from cmgis import export
 from cmgis import suitability as su
@@ -36,15 +34,6 @@ from cmgis import user_layers as ul
 from cmgis.criteria import load_spec, normalise_stack
 from cmgis.layers import load_layer
 from cmgis.store import open_store
-
-
-def _median_s(run: Callable[[int], object], repeats: int = 5) -> float:
-    times = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        run(i)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -67,18 +56,18 @@ def main() -> None:
             ul.save_candidate_layer(store, layer, name="bench", created_by="bench",
                                     parameters=params, replace=True)  # fmt: skip
 
-        save_s = _median_s(save)
-        load_s = _median_s(lambda _: ul.load_user_layer(store, "bench"))
+        save_s = median_s(save)
+        load_s = median_s(lambda _: ul.load_user_layer(store, "bench"))
         gpkg = Path(tmp) / "bench.gpkg"
-        gpkg_save_s = _median_s(lambda _: su.save_candidates(layer, gpkg))
-        gpkg_load_s = _median_s(lambda _: gpd.read_file(gpkg, layer=su.CANDIDATE_LAYER))
+        gpkg_save_s = median_s(lambda _: su.save_candidates(layer, gpkg))
+        gpkg_load_s = median_s(lambda _: gpd.read_file(gpkg, layer=su.CANDIDATE_LAYER))
         ul.delete_user_layer(store, "bench")
         export.exportable_layers()  # warm: built-in layers registered once
-        refresh_empty_ms = 1000 * _median_s(lambda _: export.exportable_layers(), 20)
+        refresh_empty_ms = 1000 * median_s(lambda _: export.exportable_layers(), 20)
         for k in range(20):
             ul.save_candidate_layer(store, layer.head(3), name=f"bench {k}", created_by="b",
                                     parameters=params)  # fmt: skip
-        refresh_ms = 1000 * _median_s(lambda _: export.exportable_layers(), 20)
+        refresh_ms = 1000 * median_s(lambda _: export.exportable_layers(), 20)
         store.close()
     print(f"{len(layer)} candidate zones, {vertices} vertices ({resolution_m:g} m grid)")
     print(f"store: save {save_s:.3f} s, load {load_s:.3f} s")

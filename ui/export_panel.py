@@ -34,6 +34,27 @@ class _Made:
     preview_png: bytes | None = None
 
 
+def _download_button(
+    request: object, *, state_key: str, widget_key: str, lang: str
+) -> _Made | None:
+    """The download button of the file made for ``request``; none if the choice changed.
+
+    Returns the file offered, or ``None``.
+    """
+    made = st.session_state.get(state_key)
+    if not isinstance(made, _Made) or made.request != request:
+        return None
+    st.download_button(
+        t("export.page.download", lang, name=made.file_name, kb=len(made.data) // 1024 + 1),
+        made.data,
+        file_name=made.file_name,
+        mime=made.mime,
+        key=widget_key,
+        on_click="ignore",
+    )
+    return made
+
+
 def layer_titles(lang: str) -> dict[str, str]:
     """Registered exportable layer ids → title in ``lang`` (with the kind for rasters)."""
     return _titles(lang, tuple(export.exportable_layers()))
@@ -109,16 +130,7 @@ def export_form(lang: str) -> None:
             st.session_state["export_file"] = _Made(
                 request, result.file_name, result.mime, result.data
             )
-    made = st.session_state.get("export_file")
-    if isinstance(made, _Made) and made.request == request:
-        st.download_button(
-            t("export.page.download", lang, name=made.file_name, kb=len(made.data) // 1024 + 1),
-            made.data,
-            file_name=made.file_name,
-            mime=made.mime,
-            key="_w_export_download",
-            on_click="ignore",
-        )
+    _download_button(request, state_key="export_file", widget_key="_w_export_download", lang=lang)
 
 
 def _suitability_ids(lang: str, kind: str) -> list[str]:
@@ -240,18 +252,11 @@ def print_form(lang: str) -> None:
             st.error(str(err))
         else:
             st.session_state["export_print"] = made
-    made = st.session_state.get("export_print")
-    if isinstance(made, _Made) and made.request == request:
-        st.download_button(
-            t("export.page.download", lang, name=made.file_name, kb=len(made.data) // 1024 + 1),
-            made.data,
-            file_name=made.file_name,
-            mime=made.mime,
-            key="_w_export_print_download",
-            on_click="ignore",
-        )
-        if made.preview_png:
-            st.image(made.preview_png, caption=t("export.page.preview", lang))
+    made = _download_button(
+        request, state_key="export_print", widget_key="_w_export_print_download", lang=lang
+    )
+    if made is not None and made.preview_png:
+        st.image(made.preview_png, caption=t("export.page.preview", lang))
 
 
 def _make_print(

@@ -129,13 +129,7 @@ def candidate_summary(slug: str, zone_id: str, lang: str) -> bool:
         pick(str(row.get("name_en") or ""), str(row.get("name_th") or ""), lang) or zone_id
     )
     st.caption(t("user_layers.summary_layer", lang, name=escape_markdown(record.name)))
-    cols = st.columns(3)
-    cols[0].metric(t("map.zones.area", lang), f"{format_number(float(row['area_km2']))} km²")
-    if "mean_score" in layer.columns:
-        cols[1].metric(t("suitability.col_mean", lang), f"{float(row['mean_score']):.1f}")
-    if "rank" in layer.columns:
-        cols[2].metric(t("suitability.col_rank", lang), f"{int(row['rank'])} / {len(layer)}")
-    st.warning(t("map.zones.approximate_yes", lang))
+    _candidate_metrics(row, layer, lang)
     st.page_link("ui/pages/zones.py", label=t("map.open_profile", lang), icon="📋")
     return True
 
@@ -196,13 +190,7 @@ def candidate_profile(lang: str) -> None:
         key="user_layers.zone",
     )
     row = layer[layer["zone_id"].astype(str) == zone].iloc[0]
-    cols = st.columns(3)
-    cols[0].metric(t("map.zones.area", lang), f"{format_number(float(row['area_km2']))} km²")
-    if "mean_score" in layer.columns:
-        cols[1].metric(t("suitability.col_mean", lang), f"{float(row['mean_score']):.1f}")
-    if "rank" in layer.columns:
-        cols[2].metric(t("suitability.col_rank", lang), f"{int(row['rank'])} / {len(layer)}")
-    st.warning(t("map.zones.approximate_yes", lang))
+    _candidate_metrics(row, layer, lang)
     with st.expander(t("user_layers.provenance", lang)):
         st.markdown(
             escape_markdown(
@@ -234,22 +222,22 @@ def candidate_profile(lang: str) -> None:
             st.rerun()
 
 
+def _candidate_metrics(row: pd.Series, layer: gpd.GeoDataFrame, lang: str) -> None:
+    """Area, mean score and rank of one candidate zone, and its approximate flag."""
+    cols = st.columns(3)
+    cols[0].metric(t("map.zones.area", lang), f"{format_number(float(row['area_km2']))} km²")
+    if "mean_score" in layer.columns:
+        cols[1].metric(t("suitability.col_mean", lang), f"{float(row['mean_score']):.1f}")
+    if "rank" in layer.columns:
+        cols[2].metric(t("suitability.col_rank", lang), f"{int(row['rank'])} / {len(layer)}")
+    st.warning(t("map.zones.approximate_yes", lang))
+
+
 def _indicator_table(table: pd.DataFrame, zone: str, lang: str) -> None:
-    from ui.zone_views import rank_text, value_text
+    from ui.zone_views import indicator_row
 
     st.caption(t("user_layers.rank_note", lang, n=len(table)))
-    rows = []
-    for r in indicator_rows(zone, table):
-        d = r.definition
-        rows.append(
-            {
-                t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
-                t("map.zones.value", lang): value_text(r.value, d.unit, lang),
-                t("map.zones.rank", lang): rank_text(r, lang),
-                t("map.zones.definition", lang): d.formula_in(lang),
-            }
-        )
-    show_table(pd.DataFrame(rows))
+    show_table(pd.DataFrame([indicator_row(r, lang) for r in indicator_rows(zone, table)]))
     names = {d.id: pick(d.title_en, d.title_th, lang) for d in indicator_definitions()}
     st.dataframe(table.rename(columns=names).round(2))
 

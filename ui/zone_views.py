@@ -61,19 +61,26 @@ def rank_text(row: IndicatorRow, lang: str) -> str:
     return t("map.zones.rank_value", lang, rank=row.rank, n=row.ranked_among)
 
 
+def indicator_row(r: IndicatorRow, lang: str) -> dict[str, str]:
+    """One indicator of a zone as display strings: name, value, rank, definition."""
+    d = r.definition
+    return {
+        t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
+        t("map.zones.value", lang): value_text(r.value, d.unit, lang),
+        t("map.zones.rank", lang): rank_text(r, lang),
+        t("map.zones.definition", lang): d.formula_in(lang),
+    }
+
+
 def indicator_table(p: ZoneProfile, lang: str) -> pd.DataFrame:
     """Every indicator of the zone, then the data gaps, as display strings."""
     rows = []
     for r in p.indicators:
-        d = r.definition
         rows.append(
-            {
-                t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
-                t("map.zones.value", lang): value_text(r.value, d.unit, lang),
-                t("map.zones.rank", lang): rank_text(r, lang),
-                t("map.zones.definition", lang): d.formula_in(lang),
-                t("map.zones.isc", lang): d.isc_dimension,
-                t("map.zones.strategy", lang): d.strategy,
+            indicator_row(r, lang)
+            | {
+                t("map.zones.isc", lang): r.definition.isc_dimension,
+                t("map.zones.strategy", lang): r.definition.strategy,
             }
         )
     for gap in p.no_data:

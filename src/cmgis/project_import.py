@@ -24,19 +24,19 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from cmgis._errors import CRSError, InputError
-from cmgis.project_edits import ProjectDraft, check_geometry, check_status, check_strategy
+from cmgis.project_edits import (
+    ADDED_FIELDS,
+    ProjectDraft,
+    check_geometry,
+    check_status,
+    check_strategy,
+)
 
 MAX_FILE_BYTES = 5_000_000
 MAX_ITEMS = 1000
-TEXT_FIELDS: tuple[str, ...] = (
-    "title_en",
-    "title_th",
-    "strategy",
-    "status",
-    "notes",
-    "lead",
-    "partners",
-    "activities_en",
+#: Text fields of an import row: the added-project fields that are plain text.
+TEXT_FIELDS: tuple[str, ...] = tuple(
+    f for f in ADDED_FIELDS if f not in ("zone_ids", "geometry_method", "source")
 )
 _LONLAT_CRS = ("EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326")
 
