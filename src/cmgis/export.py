@@ -41,6 +41,7 @@ import pyproj
 import rasterio
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
+from cmgis import settings
 from cmgis._errors import CRSError, InputError, UnknownLayerError
 from cmgis.catalog import LayerEntry
 from cmgis.projection import require_crs
@@ -1111,7 +1112,7 @@ def vector_to_csv_frame(gdf: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
     is_point = (geom.geom_type == "Point").to_numpy()
     if is_point.any():
         # only point rows have x/y (geopandas refuses .x on other geometry types)
-        lonlat = gdf.geometry.to_crs("EPSG:4326").to_numpy()
+        lonlat = gdf.geometry.to_crs(settings.STORE_CRS).to_numpy()
         projected_xy = geom.to_numpy()
 
         def coord(geoms: np.ndarray, axis: str) -> np.ndarray:

@@ -28,7 +28,7 @@ import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 
-from cmgis import export
+from cmgis import export, settings
 from cmgis._errors import InputError
 from cmgis.export import LayerData, LayerMeta, RasterSource, credit_lines
 from cmgis.i18n import Lang, normalise_lang, t
@@ -40,7 +40,7 @@ Era = Literal["ce", "be"]
 
 #: Paper sizes in millimetres (width, height) in portrait.
 PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
-MAP_CRS = "EPSG:32647"
+MAP_CRS = settings.METRIC_CRS
 _RENDER_LOCK = threading.Lock()
 FONT_STACK = "'Noto Sans Thai', 'Noto Sans', 'Garuda', 'Loma', sans-serif"
 THAI_MONTHS = (
