@@ -14,7 +14,12 @@ import streamlit as st
 
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
-from cmgis.indicators import indicator_definitions
+from cmgis.indicators import (
+    RANK_MIN_COVERAGE_PCT,
+    definition,
+    indicator_definitions,
+    rankable,
+)
 from cmgis.profiles import IndicatorRow, ZoneProfile, indicator_ranks
 from cmgis.webmap import format_number
 from cmgis.zones import BOUNDARY_CONSTRUCTED
@@ -45,29 +50,46 @@ def zone_picker(lang: str) -> str:
     return str(st.session_state["zone"])
 
 
-def value_text(value: float | None, unit: str, lang: str) -> str:
-    """A value with its unit, or "no data" (never zero) when there is none."""
+def value_text(
+    value: float | None, unit: str, lang: str, *, lower_bound: bool = False
+) -> str:
+    """A value with its unit ("at least n" for a lower bound), or "no data" (never zero)."""
     if value is None or not math.isfinite(value):
         return t("map.no_data", lang)
-    return f"{format_number(value)} {unit_text(unit, lang)}".strip()
+    number = format_number(value)
+    if lower_bound:
+        number = t("map.zones.lower_bound", lang, n=number)
+    return f"{number} {unit_text(unit, lang)}".strip()
 
 
-def rank_text(row: IndicatorRow, lang: str) -> str:
-    """ "2 of 5", "descriptive (not ranked)" or "no data"."""
+def coverage_text(coverage: float | None, lang: str) -> str:
+    """Why a zone is not ranked on OSM-based indicators (its coverage and the threshold)."""
+    return t(
+        "map.zones.not_ranked_coverage",
+        lang,
+        pct=format_number(coverage if coverage is not None else 0.0),
+        min=format_number(RANK_MIN_COVERAGE_PCT),
+    )
+
+
+def rank_text(row: IndicatorRow, lang: str, coverage: float | None = None) -> str:
+    """ "2 of 5", "descriptive (not ranked)", "not ranked: low coverage" or "no data"."""
     if row.definition.direction == 0:
         return t("map.zones.not_ranked", lang)
+    if row.unranked_reason == "low_coverage":
+        return coverage_text(coverage, lang)
     if row.rank is None:
         return t("map.no_data", lang)
     return t("map.zones.rank_value", lang, rank=row.rank, n=row.ranked_among)
 
 
-def indicator_row(r: IndicatorRow, lang: str) -> dict[str, str]:
+def indicator_row(r: IndicatorRow, lang: str, coverage: float | None = None) -> dict[str, str]:
     """One indicator of a zone as display strings: name, value, rank, definition."""
     d = r.definition
     return {
         t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en,
-        t("map.zones.value", lang): value_text(r.value, d.unit, lang),
-        t("map.zones.rank", lang): rank_text(r, lang),
+        t("map.zones.value", lang): value_text(r.value, d.unit, lang, lower_bound=d.lower_bound),
+        t("map.zones.rank", lang): rank_text(r, lang, coverage),
         t("map.zones.definition", lang): d.formula_in(lang),
     }
 
@@ -77,7 +99,7 @@ def indicator_table(p: ZoneProfile, lang: str) -> pd.DataFrame:
     rows = []
     for r in p.indicators:
         rows.append(
-            indicator_row(r, lang)
+            indicator_row(r, lang, p.osm_coverage_pct)
             | {
                 t("map.zones.isc", lang): r.definition.isc_dimension,
                 t("map.zones.strategy", lang): r.definition.strategy,
@@ -109,11 +131,30 @@ def profile(zone_id: str, lang: str) -> None:
     cols = st.columns(3)
     cols[0].metric(t("map.zones.area", lang), f"{format_number(p.area_km2)} km²")
     cols[1].metric(t("map.zones.landmarks", lang), len(p.landmarks))
-    cols[2].metric(t("map.zones.coworking", lang), len(p.coworking))
+    cols[2].metric(
+        t("map.zones.coworking", lang),
+        t("map.zones.lower_bound", lang, n=len(p.coworking)),
+        help=t("map.zones.lower_bound_note", lang),
+    )
     if p.approximate:
         st.warning(t("map.zones.approximate_yes", lang))
     else:
         st.info(t("map.zones.approximate_no", lang))
+    st.markdown(f"**{t('map.zones.boundary_how', lang)}**")
+    note = p.boundary_note_th if th else p.boundary_note_en
+    if note:
+        st.write(note)
+    if p.boundary_confidence:
+        level = t(f"map.zones.confidence.{p.boundary_confidence}", lang)
+        st.caption(t("map.zones.confidence", lang, level=level))
+    if p.not_whole_municipal_share_pct:
+        st.caption(
+            t("map.zones.partly_municipal", lang, pct=format_number(p.not_whole_municipal_share_pct))
+        )
+    if p.disjoint_rule:
+        st.caption(t("map.zones.disjoint_rule", lang))
+    if p.osm_coverage_pct is not None and p.osm_coverage_pct < RANK_MIN_COVERAGE_PCT:
+        st.warning(coverage_text(p.osm_coverage_pct, lang))
     with st.expander(t("map.zones.boundary", lang)):
         st.write(p.method)
         if p.boundary_status == BOUNDARY_CONSTRUCTED:
@@ -195,15 +236,21 @@ def comparison_chart(zone_id: str, lang: str) -> None:
     table = data.indicators("zones")
     names = data.zone_names(lang)
     unit = unit_text(next(d.unit for d in defs if d.id == ind), lang)
-    values = table[ind].astype(float)
+    ok = rankable(table)
+    values = table[ind].astype(float).where(ok[ind]) if ind in ok else table[ind].astype(float)
     chart = pd.DataFrame(
         {f"{titles[ind]} ({unit})" if unit else titles[ind]: values.to_numpy()},
         index=[names.get(z, z) for z in table.index],
     )
     st.bar_chart(chart, horizontal=True, height=240, sort=False)
-    missing = [names.get(z, z) for z in table.index[values.isna()]]
+    missing = [names.get(z, z) for z in table.index[table[ind].isna()]]
     if missing:
         st.caption(t("map.zones.chart_no_data", lang, zones=", ".join(missing)))
+    for z in table.index[table[ind].notna() & values.isna()]:
+        coverage = float(table.at[z, "osm_coverage_pct"])
+        st.caption(f"{names.get(z, z)}: {coverage_text(coverage, lang)}")
+    if definition(ind).lower_bound:
+        st.caption(t("map.zones.lower_bound_note", lang))
 
 
 def side_by_side(zone_id: str, lang: str) -> None:
@@ -233,9 +280,14 @@ def side_by_side(zone_id: str, lang: str) -> None:
         row = {t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en}
         for z in picked:
             value = float(table.at[z, d.id]) if d.id in table else math.nan
-            text = value_text(value, d.unit, lang)
+            text = value_text(value, d.unit, lang, lower_bound=d.lower_bound)
             if d.id in ranks and math.isfinite(value):
-                text += f"  (#{int(ranks.at[z, d.id])})"
+                rank = ranks.at[z, d.id]
+                if math.isfinite(rank):
+                    text += f"  (#{int(rank)})"
+                else:
+                    coverage = float(table.at[z, "osm_coverage_pct"])
+                    text += f"  ({coverage_text(coverage, lang)})"
             row[names[z]] = text
         rows.append(row)
     for gap in data.catalog().no_data:

@@ -67,7 +67,7 @@ def _meta_loader(layer_id: str) -> Callable[[], LayerMeta]:
 
 def indicator_layer(layer_id: str) -> gpd.GeoDataFrame:
     """Zones or tambons (EPSG:4326) joined with their indicator table."""
-    from cmgis.indicators import load_indicators
+    from cmgis.indicators import indicator_definitions, load_indicators
     from cmgis.layers import load_layer
 
     geometry_layer, table, key, _, _ = INDICATOR_LAYERS[layer_id]
@@ -78,6 +78,10 @@ def indicator_layer(layer_id: str) -> gpd.GeoDataFrame:
     joined = areas[[*keep, areas.geometry.name]].merge(
         values, left_on=key, right_index=True, how="left"
     )
+    # A lower-bound indicator (co-working: found by name) says so in its own column.
+    for d in indicator_definitions():
+        if d.lower_bound and d.id in joined.columns:
+            joined[f"{d.id}_is_lower_bound"] = True
     return gpd.GeoDataFrame(joined, geometry=areas.geometry.name, crs=areas.crs)
 
 
@@ -98,7 +102,9 @@ def _indicator_meta(layer_id: str, catalog: Callable[[], Catalog]) -> Callable[[
             title=title_en,
             title_th=title_th,
             description=f"{entry.title_en} with the indicators computed by cmgis from the "
-            "open layers (definitions: `cmgis indicators --definitions`).",
+            "open layers (definitions: `cmgis indicators --definitions`). coworking_count "
+            "is a LOWER BOUND (at least; spaces found by name), flagged by the column "
+            "coworking_count_is_lower_bound.",
             source="cmgis indicators from the catalog's layers",
             licence=" + ".join(dict.fromkeys(e.licence for e in cat.layers if e.licence)),
             credit=" | ".join(cat.credits()),

@@ -60,8 +60,10 @@ def _entries(built: dict[str, gpd.GeoDataFrame]) -> list[cat.LayerEntry]:
             licence=f"{cat.LICENCE_OSM} (derived database); {cat.LICENCE_ADMIN}",
             credit=f"{cat.CREDIT_OSM} | {cat.CREDIT_ADMIN}",
             method="Each district by its stated method (see the zone's method and parameters "
-            "attributes): walking catchments on the road graph, the moat enclosure, a canal "
-            "corridor, a tambon plus a hand-placed campus anchor.",
+            "attributes): walking catchments on the road graph (Nimman, Suan Dok, Mae Hia), "
+            "the moat enclosure (Old Town), a canal corridor (Mae Kha); then made disjoint "
+            "by the rule in the disjoint_rule attribute (Old Town a hard edge; overlapping "
+            "catchments split by the nearer anchor along the road network).",
             date="built from the sources below; spec data/spec/zones.toml",
             approximate=bool(built["zones"]["approximate"].any()),
             description_en="Nimman, Old Town, Suan Dok, Mae Kha canal and Mae Hia.",
@@ -73,14 +75,14 @@ def _entries(built: dict[str, gpd.GeoDataFrame]) -> list[cat.LayerEntry]:
             title_en="District anchors",
             title_th="จุดยึดของย่าน",
             theme="districts",
-            source=f"POIs (OSM) by exact name; one hand-placed point. {_OSM_EXTRACT}",
+            source=f"POIs (OSM) by exact name. {_OSM_EXTRACT}",
             licence=cat.LICENCE_OSM,
             credit=cat.CREDIT_OSM,
-            method="Named places each district is built around, looked up by exact name; "
-            "the CMU Mae Hia campus point was placed by hand (source attribute) and is "
-            "flagged approximate.",
-            date="2026-06-19 (OSM snapshot commit); hand-placed point 2026-11-24",
-            approximate=True,
+            method="Named places each district is built around, looked up by exact name in "
+            "the POIs (the CMU Mae Hia campus: STeP, the veterinary faculty's cafeteria, the "
+            "Mae Hia dormitory court).",
+            date="2026-06-19 (OSM snapshot commit)",
+            approximate=bool(built["zone_anchors"]["approximate"].any()),
         ),
         _entry(
             "tambons",

@@ -30,6 +30,14 @@ from cmgis.terrain import zonal_mean_elevation_m
 
 #: Below this share of an area covered by the OSM extract, OSM-based values are "no data".
 MIN_COVERAGE_PCT = 5.0
+#: Below this share of an area covered by the OSM extract, an area is never ranked or
+#: scored on an OSM-based indicator (its value is shown, but it is not comparable: counts
+#: miss the uncovered part).
+RANK_MIN_COVERAGE_PCT = 80.0
+#: Landmark kinds that ``landmarks_within_800m`` counts (its definition's list).
+LANDMARK_KINDS: tuple[str, ...] = ("uni", "hospital", "market", "mall", "bus", "rail")
+#: Names of landmarks of kind hospital that are clinics, not hospitals (not counted).
+CLINIC_WORDS: tuple[str, ...] = ("clinic", "คลินิก")
 #: Walking distance for "within walking distance" counts (straight line, metres).
 WALK_M = 800.0
 #: Half-width of the Mae Kha canal corridor used by ``canal_corridor_share_pct`` (m).
@@ -59,6 +67,9 @@ class IndicatorDef:
     osm_based: bool = True
     #: ``formula`` in Thai (same numbers and units).
     formula_th: str = ""
+    #: True when the value is a lower bound (the source is known to be incomplete): shown
+    #: as "≥ n" wherever it is used.
+    lower_bound: bool = False
 
     def formula_in(self, lang: str) -> str:
         """The formula in ``lang`` ("th" or "en"); English when no Thai is given."""
@@ -146,12 +157,15 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Co-working spaces",
         "พื้นที่ทำงานร่วม",
         "count",
-        "points of the coworking layer inside the area (a lower bound: found by name)",
+        "points of the coworking layer inside the area; a LOWER BOUND (at least): the "
+        "layer holds only the spaces found by name in the POIs, known spaces are missing",
         ("coworking",),
         "connected",
         "driving-spaces",
         1,
-        formula_th="จำนวนจุดของชั้นข้อมูล coworking ภายในพื้นที่ (เป็นค่าขั้นต่ำ: ค้นหาจากชื่อ)",
+        formula_th="จำนวนจุดของชั้นข้อมูล coworking ภายในพื้นที่ เป็นค่าขั้นต่ำ (อย่างน้อย): "
+        "ชั้นข้อมูลมีเฉพาะพื้นที่ที่ค้นพบจากชื่อใน POI ยังขาดพื้นที่ที่รู้จักอยู่",
+        lower_bound=True,
     ),
     IndicatorDef(
         "poi_diversity_index",
@@ -170,14 +184,16 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Landmarks within 800 m",
         "สถานที่สำคัญในระยะ 800 ม.",
         "count",
-        "landmarks (universities, hospitals, markets, malls, stations) within 800 m "
-        "(straight line) of the area",
+        "landmarks of kind university, hospital (named clinics excluded), market, mall, "
+        "bus or rail station within 800 m (straight line) of the area; monuments are not "
+        "counted",
         ("landmarks",),
         "connected",
         "driving-spaces",
         1,
-        formula_th="จำนวนสถานที่สำคัญ (มหาวิทยาลัย โรงพยาบาล ตลาด ห้างสรรพสินค้า สถานี) ภายในระยะ "
-        "800 m (เส้นตรง) จากพื้นที่",
+        formula_th="จำนวนสถานที่สำคัญชนิดมหาวิทยาลัย โรงพยาบาล (ไม่นับที่ชื่อเป็นคลินิก) ตลาด "
+        "ห้างสรรพสินค้า สถานีขนส่งหรือสถานีรถไฟ ภายในระยะ 800 m (เส้นตรง) จากพื้นที่ "
+        "ไม่นับอนุสาวรีย์",
     ),
     IndicatorDef(
         "transit_stations_within_800m",
@@ -197,25 +213,27 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Road intersections per km² (walkability)",
         "ทางแยกต่อ ตร.กม. (การเดินได้)",
         "per km²",
-        "road-graph nodes with 3 or more neighbours inside the area / covered area (km²)",
+        "road-graph nodes with 3 or more neighbours inside the covered part of the area / "
+        "covered area (km²)",
         ("roads",),
         "connected",
         "default",
         1,
         formula_th="จำนวนจุดต่อของโครงข่ายถนนที่เชื่อมกับจุดข้างเคียงตั้งแต่ 3 จุดขึ้นไป "
-        "ภายในพื้นที่ / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
+        "ภายในส่วนของพื้นที่ที่ข้อมูลครอบคลุม / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "road_density_km_per_km2",
         "Road length per km²",
         "ความยาวถนนต่อ ตร.กม.",
         "km per km²",
-        "length of road edges inside the area (km) / covered area (km²)",
+        "length of road edges inside the covered part of the area (km) / covered area (km²)",
         ("roads",),
         "connected",
         "default",
         1,
-        formula_th="ความยาวของเส้นถนนภายในพื้นที่ (km) / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
+        formula_th="ความยาวของเส้นถนนภายในส่วนของพื้นที่ที่ข้อมูลครอบคลุม (km) / "
+        "พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "temple_density_per_km2",
@@ -324,6 +342,11 @@ def compute_indicators(
             pois[pois["category"] == "transit"].geometry,
         ]
     )
+    lm_named = landmarks["name"].fillna("").str.lower()
+    is_clinic = (landmarks["kind"] == "hospital") & lm_named.apply(
+        lambda n: any(w in n for w in CLINIC_WORDS)
+    )
+    counted_landmarks = landmarks[landmarks["kind"].isin(LANDMARK_KINDS) & ~is_clinic]
     degree = graph.degree()
     junctions = gpd.GeoSeries(shapely.points(graph.xy_m[degree >= 3]), crs=settings.METRIC_CRS)
     n_categories = int(pois["category"].nunique())
@@ -333,7 +356,8 @@ def compute_indicators(
     for (_, area), elev in zip(areas_m.iterrows(), elevation, strict=True):
         geom = area.geometry
         area_km2 = geom.area / 1e6
-        covered_km2 = geom.intersection(extent_m).area / 1e6
+        covered = geom.intersection(extent_m)
+        covered_km2 = covered.area / 1e6
         coverage_pct = 100.0 * covered_km2 / area_km2 if area_km2 else 0.0
         has_osm = coverage_pct >= MIN_COVERAGE_PCT
         inside = pois[pois.within(geom)]
@@ -346,7 +370,7 @@ def compute_indicators(
             return float(n) if ok else float("nan")
 
         cat = inside["category"]
-        road_km = roads.clip(geom).length.sum() / 1000 if has_osm else float("nan")
+        road_km = roads.clip(covered).length.sum() / 1000 if has_osm else float("nan")
         rows.append(
             {
                 key: area[key],
@@ -360,9 +384,9 @@ def compute_indicators(
                 "hospitals_count": count(int((cat == "hospital").sum())),
                 "coworking_count": count(int(cowork.within(geom).sum())),
                 "poi_diversity_index": _shannon(cat, n_categories) if has_osm else float("nan"),
-                "landmarks_within_800m": count(int(landmarks.within(near).sum())),
+                "landmarks_within_800m": count(int(counted_landmarks.within(near).sum())),
                 "transit_stations_within_800m": count(int(stations.within(near).sum())),
-                "intersection_density_per_km2": density(int(junctions.within(geom).sum())),
+                "intersection_density_per_km2": density(int(junctions.within(covered).sum())),
                 "road_density_km_per_km2": density(road_km),
                 "temple_density_per_km2": density(int((cat == "temple").sum())),
                 "mean_elevation_m": elev,
@@ -373,6 +397,41 @@ def compute_indicators(
     return table.round(4)
 
 
+def rankable(table: pd.DataFrame) -> pd.DataFrame:
+    """True where a row may be ranked or scored on an indicator.
+
+    An OSM-based indicator is not ranked for a row whose ``osm_coverage_pct`` is below
+    `RANK_MIN_COVERAGE_PCT` (counts there miss the uncovered part); NaN values are never
+    ranked. Tables without ``osm_coverage_pct`` are judged on NaN only.
+    """
+    out = pd.DataFrame(index=table.index)
+    coverage = (
+        table["osm_coverage_pct"].astype(float)
+        if "osm_coverage_pct" in table
+        else pd.Series(100.0, index=table.index)
+    )
+    covered_enough = coverage.fillna(0.0) >= RANK_MIN_COVERAGE_PCT
+    for d in INDICATORS:
+        if d.id not in table:
+            continue
+        ok = table[d.id].notna()
+        out[d.id] = ok & covered_enough if d.osm_based else ok
+    return out
+
+
+def unranked_reason(table: pd.DataFrame, row: object, indicator_id: str) -> str:
+    """Why ``row`` is not ranked on ``indicator_id`` ("" when it is): "no_data" or
+    "low_coverage" (OSM coverage below `RANK_MIN_COVERAGE_PCT`)."""
+    if indicator_id not in table:
+        return "no_data"
+    value = table.at[row, indicator_id]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no_data"
+    if not bool(rankable(table).at[row, indicator_id]):
+        return "low_coverage"
+    return ""
+
+
 def normalised_scores(table: pd.DataFrame) -> pd.DataFrame:
     """0-100 scores across the rows of ``table``, per scored indicator, plus ``overall``.
 
@@ -380,10 +439,11 @@ def normalised_scores(table: pd.DataFrame) -> pd.DataFrame:
     data is never a zero). ``overall`` is the mean of the available scores of a row.
     """
     scores = pd.DataFrame(index=table.index)
+    ok = rankable(table)
     for d in INDICATORS:
         if d.direction == 0 or d.id not in table:
             continue
-        col = table[d.id].astype(float)
+        col = table[d.id].astype(float).where(ok[d.id])
         lo, hi = col.min(), col.max()
         if not np.isfinite(lo) or hi == lo:
             scores[d.id] = np.where(col.notna(), 50.0, np.nan)
@@ -395,13 +455,14 @@ def normalised_scores(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def ranks(table: pd.DataFrame) -> pd.DataFrame:
-    """Rank (1 = best) of each row per scored indicator; NaN where no data."""
+    """Rank (1 = best) of each row per indicator; NaN where no data or not `rankable`."""
     out = pd.DataFrame(index=table.index)
+    ok = rankable(table)
     for d in INDICATORS:
         if d.id not in table:
             continue
         ascending = d.direction < 0
-        out[d.id] = table[d.id].rank(ascending=ascending, method="min")
+        out[d.id] = table[d.id].where(ok[d.id]).rank(ascending=ascending, method="min")
     return out
 
 

@@ -20,7 +20,12 @@ import pandas as pd
 
 from cmgis._errors import InputError
 from cmgis.catalog import NoDataEntry
-from cmgis.indicators import IndicatorDef, indicator_definitions
+from cmgis.indicators import (
+    IndicatorDef,
+    indicator_definitions,
+    rankable,
+    unranked_reason,
+)
 from cmgis.projection import require_same_crs, to_metric
 
 
@@ -32,6 +37,9 @@ class IndicatorRow:
     value: float | None
     rank: int | None
     ranked_among: int
+    #: Why there is no rank: "" (ranked), "no_data", "descriptive" or "low_coverage"
+    #: (OSM coverage below `RANK_MIN_COVERAGE_PCT`).
+    unranked_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,19 @@ class ZoneProfile:
     poi_counts: dict[str, int]
     landmarks: tuple[PlacePoint, ...]
     coworking: tuple[PlacePoint, ...]
+    #: How the boundary was made and how sure it is, in plain words (zones.toml).
+    boundary_note_en: str = ""
+    boundary_note_th: str = ""
+    #: "high", "medium" or "low" (zones.toml ``boundary_confidence``).
+    boundary_confidence: str = ""
+    #: The rule that makes the districts disjoint (the same for every zone).
+    disjoint_rule: str = ""
+    #: Share of the zone in tambons the city municipality covers only partly or not at
+    #: all (so possibly beyond the city), %.
+    not_whole_municipal_share_pct: float | None = None
+    #: Share of the zone covered by the OSM extract, % (below `RANK_MIN_COVERAGE_PCT` no
+    #: OSM-based indicator is ranked).
+    osm_coverage_pct: float | None = None
 
 
 def _split(value: object) -> tuple[str, ...]:
@@ -113,13 +134,16 @@ def indicator_ranks(table: pd.DataFrame) -> pd.DataFrame:
     """Rank (1 = best) of each row per scored indicator; NaN where no data or descriptive.
 
     "Best" follows each definition's ``direction`` (+1 more is better, -1 less is better);
-    descriptive indicators (direction 0) get no rank.
+    descriptive indicators (direction 0) get no rank, nor does a row whose OSM coverage is
+    below `RANK_MIN_COVERAGE_PCT` on an OSM-based indicator (`cmgis.indicators.rankable`).
     """
     out = pd.DataFrame(index=table.index)
+    ok = rankable(table)
     for d in indicator_definitions():
         if d.id not in table or d.direction == 0:
             continue
-        out[d.id] = table[d.id].astype(float).rank(ascending=d.direction < 0, method="min")
+        col = table[d.id].astype(float).where(ok[d.id])
+        out[d.id] = col.rank(ascending=d.direction < 0, method="min")
     return out
 
 
@@ -134,13 +158,21 @@ def indicator_rows(zone_id: str, table: pd.DataFrame) -> list[IndicatorRow]:
     for d in indicator_definitions():
         value = _number(table.at[zone_id, d.id]) if d.id in table else None
         rank_value = _number(ranks.at[zone_id, d.id]) if d.id in ranks else None
-        ranked = int(table[d.id].notna().sum()) if d.id in ranks else 0
+        ranked = int(ranks[d.id].notna().sum()) if d.id in ranks else 0
+        rank = int(rank_value) if rank_value is not None and value is not None else None
+        if rank is not None:
+            reason = ""
+        elif d.direction == 0:
+            reason = "descriptive"
+        else:
+            reason = unranked_reason(table, zone_id, d.id) or "no_data"
         rows.append(
             IndicatorRow(
                 definition=d,
                 value=value,
-                rank=int(rank_value) if rank_value is not None and value is not None else None,
+                rank=rank,
                 ranked_among=ranked,
+                unranked_reason=reason,
             )
         )
     return rows
@@ -243,4 +275,14 @@ def zone_profile(
         poi_counts=poi_counts,
         landmarks=tuple(_places(points_inside(match, landmarks), "kind", "landmark")),
         coworking=tuple(_places(points_inside(match, coworking), None, "coworking")),
+        boundary_note_en=_text(row.get("boundary_note_en")),
+        boundary_note_th=_text(row.get("boundary_note_th")),
+        boundary_confidence=_text(row.get("boundary_confidence")),
+        disjoint_rule=_text(row.get("disjoint_rule")),
+        not_whole_municipal_share_pct=_number(row.get("not_whole_municipal_share_pct")),
+        osm_coverage_pct=(
+            _number(indicators.at[zone_id, "osm_coverage_pct"])
+            if "osm_coverage_pct" in indicators and zone_id in indicators.index
+            else None
+        ),
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
@@ -29,6 +29,7 @@ from cmgis.network import (
     network_distances_m,
 )
 from cmgis.projection import to_metric
+from cmgis.raw import OSM_EXTRACT_BOUNDS_LONLAT
 
 #: ``boundary_status`` of every built zone (the action plan draws no boundaries).
 BOUNDARY_CONSTRUCTED = "constructed by the stated method; the report draws no boundary"
@@ -153,6 +154,12 @@ def build_zones(
     walking = spec.get("walking", {})
     tambons_m = to_metric(layers["tambons"], name="tambons")
     mueang_m = shapely.union_all(tambons_m.geometry.values)
+    extract_m = (
+        gpd.GeoSeries([box(*OSM_EXTRACT_BOUNDS_LONLAT)], crs=settings.STORE_CRS)
+        .to_crs(settings.METRIC_CRS)
+        .iloc[0]
+    )
+    network_dist: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     geoms_m: list[BaseGeometry] = []
     all_anchors: list[Anchor] = []
@@ -175,12 +182,14 @@ def build_zones(
                 edge_buffer_m=edge_buffer_m,
                 close_m=close_m,
                 access_lines_m=access_lines_m(graph, points_lonlat),
-            )
+            ).intersection(extract_m)
+            network_dist[zone["id"]] = dist
             params = {
                 "catchment_m": limit_m,
                 "edge_buffer_m": edge_buffer_m,
                 "close_m": close_m,
                 "max_snap_m": max_snap_m,
+                "clipped_to_osm_extract": True,
                 "anchors": [a.name for a in anchors],
             }
             text = (
@@ -189,7 +198,7 @@ def build_zones(
                 "counting the straight walk from each anchor to its nearest road; edges cut "
                 f"where the distance runs out, buffered {edge_buffer_m:.0f} m either side, "
                 f"closed by {close_m:.0f} m (blocks without drivable roads, e.g. campuses), "
-                "holes filled."
+                "holes filled, clipped to the OSM extract (where the data is)."
             )
         elif method == "moat_enclosure":
             close_m = float(zone["close_gaps_m"])
@@ -246,8 +255,12 @@ def build_zones(
             text = (
                 f"Tambon {tambon['name_en'].iloc[0]} ({code}) plus {surround_m:.0f} m around "
                 f"the anchor(s) {'; '.join(a.name for a in anchors)}, clipped to the Mueang "
-                "Chiang Mai tambons. The campus anchor was placed by hand (outside the OSM "
-                "extract), so the zone is approximate."
+                "Chiang Mai tambons."
+                + (
+                    " An anchor was placed by hand, so the zone is approximate."
+                    if any(a.approximate for a in anchors)
+                    else ""
+                )
             )
         else:
             raise InputError(f"zone {zone['id']}: unknown method {method!r}")
@@ -273,8 +286,35 @@ def build_zones(
                 "boundary_status": BOUNDARY_CONSTRUCTED,
             }
         )
+    geoms_m = make_disjoint_m(
+        [r["zone_id"] for r in rows], geoms_m, graph, network_dist, spec.get("disjoint", {})
+    )
+    partly_m = shapely.union_all(
+        tambons_m[tambons_m["municipality_coverage"] != "whole"].geometry.values
+    )
+    rule = _disjoint_rule(spec.get("disjoint", {}))
+    notes = {z["id"]: z for z in spec["zone"]}
+    for row, geom in zip(rows, geoms_m, strict=True):
+        row["area_km2"] = round(geom.area / 1e6, 4)
+        z = notes[row["zone_id"]]
+        # Only where the spec asks (the Mae Kha corridor, whose city reach the report does
+        # not state); a catchment in the city centre also lies in partly-municipal tambons.
+        row["not_whole_municipal_share_pct"] = (
+            round(100.0 * geom.intersection(partly_m).area / geom.area, 1)
+            if z.get("flag_not_whole_municipal") and geom.area
+            else float("nan")
+        )
+        row["disjoint_rule"] = rule
+        row["boundary_note_en"] = z.get("boundary_note_en", "")
+        row["boundary_note_th"] = z.get("boundary_note_th", "")
+        row["boundary_confidence"] = z.get("boundary_confidence", "")
     zones = gpd.GeoDataFrame(rows, geometry=geoms_m, crs=settings.METRIC_CRS).to_crs(
         settings.STORE_CRS
+    )
+    # Where two districts meet, reprojection can leave a sub-millimetre self-intersection.
+    zones = zones.set_geometry(
+        [_polygonal(shapely.make_valid(g), 1e-10) for g in zones.geometry.values],
+        crs=zones.crs,
     )
     anchors_gdf = gpd.GeoDataFrame(
         [
@@ -292,6 +332,97 @@ def build_zones(
         crs=settings.STORE_CRS,
     )
     return zones, anchors_gdf
+
+
+def _disjoint_rule(disjoint: dict[str, Any]) -> str:
+    """The stated rule that makes the zones disjoint (from ``[disjoint]`` in zones.toml)."""
+    return str(disjoint.get("rule_en", "")).strip()
+
+
+def _split_by_network(
+    overlap: BaseGeometry,
+    graph: RoadGraph,
+    dist_a: Any,
+    dist_b: Any,
+) -> tuple[BaseGeometry, BaseGeometry]:
+    """Split ``overlap`` between two catchments: each point goes to the catchment whose
+    anchors are nearer along the road network from the road node nearest to the point
+    (Voronoi cells of the reached nodes; ties go to the first)."""
+    import numpy as np
+
+    reached = np.isfinite(dist_a) | np.isfinite(dist_b)
+    idx = np.flatnonzero(reached)
+    if idx.size == 0:
+        return overlap, shapely.Polygon()
+    pts = shapely.points(graph.xy_m[idx])
+    near = shapely.intersects(overlap.buffer(500), pts)
+    idx, pts = idx[near], pts[near]
+    if idx.size == 0:
+        return overlap, shapely.Polygon()
+    if idx.size == 1:
+        a_wins = bool(dist_a[idx[0]] <= dist_b[idx[0]])
+        return (overlap, shapely.Polygon()) if a_wins else (shapely.Polygon(), overlap)
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=overlap.buffer(1000))
+    )
+    # voronoi_polygons does not keep the input order: match each cell to its point.
+    owner = np.zeros(len(cells), dtype=bool)
+    tree = shapely.STRtree(pts)
+    for i, cell in enumerate(cells):
+        hit = tree.query(cell, predicate="contains")
+        j = int(hit[0]) if hit.size else int(tree.nearest(cell.centroid))
+        owner[i] = dist_a[idx[j]] <= dist_b[idx[j]]
+    part_a = shapely.union_all(cells[owner]).intersection(overlap)
+    part_b = overlap.difference(part_a)
+    return part_a, part_b
+
+
+def make_disjoint_m(
+    zone_ids: list[str],
+    geoms_m: list[BaseGeometry],
+    graph: RoadGraph,
+    network_dist: dict[str, Any],
+    disjoint: dict[str, Any],
+) -> list[BaseGeometry]:
+    """The zone polygons (EPSG:32647) made pairwise disjoint by the rule in zones.toml.
+
+    1. ``hard_edge`` zones (the Old Town: the moat interior) keep their whole polygon and
+       are subtracted from every other zone.
+    2. Where two walking catchments overlap, each point goes to the catchment whose
+       anchors are nearer along the road network (`_split_by_network`).
+    3. Any other overlap goes to the zone listed first in ``precedence``.
+    """
+    hard = list(disjoint.get("hard_edge", []))
+    precedence = list(disjoint.get("precedence", zone_ids))
+    out = dict(zip(zone_ids, geoms_m, strict=True))
+    for h in hard:
+        for z in zone_ids:
+            if z != h:
+                out[z] = out[z].difference(out[h])
+    catch = [z for z in zone_ids if z in network_dist and z not in hard]
+    for i, a in enumerate(catch):
+        for b in catch[i + 1 :]:
+            overlap = out[a].intersection(out[b])
+            if overlap.area < 1.0:
+                continue
+            part_a, part_b = _split_by_network(
+                overlap, graph, network_dist[a], network_dist[b]
+            )
+            out[a] = out[a].difference(part_b)
+            out[b] = out[b].difference(part_a)
+    order = [z for z in precedence if z in out] + [z for z in zone_ids if z not in precedence]
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            if out[a].intersection(out[b]).area > 0:
+                out[b] = out[b].difference(out[a])
+    return [_polygonal(shapely.make_valid(out[z])) for z in zone_ids]
+
+
+def _polygonal(geom: BaseGeometry, min_area: float = 1.0) -> BaseGeometry:
+    """Only the polygon parts of ``geom`` of at least ``min_area`` (a difference can leave
+    lines, points and sub-square-metre slivers where two districts meet)."""
+    polys = [p for p in shapely.get_parts(geom) if isinstance(p, Polygon) and p.area >= min_area]
+    return shapely.union_all(polys) if polys else geom
 
 
 def load_zones(*, path: Path | None = None) -> gpd.GeoDataFrame:

@@ -106,17 +106,39 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             _print_csv(defs, cols)
         return 0
     table = indicators.load_indicators(args.areas)
+    lower_bounds = [
+        d.id for d in indicators.indicator_definitions() if d.lower_bound and d.id in table
+    ]
     if args.format == "json":
         scores = indicators.normalised_scores(table)
         records = []
         for key in table.index:
             values = {str(k): _json_number(v) for k, v in table.loc[key].items()}
             score = {str(k): _json_number(v) for k, v in scores.loc[key].items()}
-            records.append({str(table.index.name): key, "values": values, "scores_0_100": score})
+            not_ranked = {
+                d.id: reason
+                for d in indicators.indicator_definitions()
+                if d.direction != 0
+                and (reason := indicators.unranked_reason(table, key, d.id))
+            }
+            records.append(
+                {
+                    str(table.index.name): key,
+                    "values": values,
+                    "scores_0_100": score,
+                    "lower_bounds": lower_bounds,
+                    "not_ranked": not_ranked,
+                }
+            )
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
         # "no data" stays empty in CSV, never 0
         table.to_csv(sys.stdout, float_format="%.4f", lineterminator="\n")
+    if lower_bounds:
+        print(
+            f"note: {', '.join(lower_bounds)} is a lower bound (at least; found by name)",
+            file=sys.stderr,
+        )
     return 0
 
 
