@@ -51,7 +51,9 @@ def test_layers_table_and_json() -> None:
 def test_zones_json() -> None:
     data = json.loads(run("zones", "--json").stdout)
     assert [z["zone_id"] for z in data] == ["nimman", "old_town", "suan_dok", "mae_kha", "mae_hia"]
-    assert data[4]["approximate"] is True
+    # Mae Hia is anchored on real CMU Mae Hia features (STeP), not a hand-placed point
+    assert data[4]["approximate"] is False
+    assert "STeP - Science and Technology Park" in data[4]["parameters"]["anchors"]
     assert data[0]["parameters"]["catchment_m"] == 800
 
 
@@ -62,8 +64,16 @@ def test_indicators_csv_and_json() -> None:
     data = json.loads(run("indicators", "--format", "json").stdout)
     assert data[0]["zone_id"] == "nimman"
     assert 0 <= data[0]["scores_0_100"]["overall"] <= 100
+    # co-working is a lower bound, said in JSON, in the definitions and on stderr for CSV
+    assert data[0]["lower_bounds"] == ["coworking_count"]
+    assert "lower bound" in out.stderr and "coworking_count" in out.stderr
+    # Mae Kha is below the coverage threshold: not ranked on OSM-based indicators, and why
+    mae_kha = next(r for r in data if r["zone_id"] == "mae_kha")
+    assert mae_kha["not_ranked"]["office_density_per_km2"] == "low_coverage"
+    assert mae_kha["scores_0_100"]["office_density_per_km2"] is None
     defs = json.loads(run("indicators", "--definitions", "--format", "json").stdout)
     assert len(defs) >= 8
+    assert next(d for d in defs if d["id"] == "coworking_count")["lower_bound"] is True
 
 
 @pytest.mark.parametrize(

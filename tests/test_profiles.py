@@ -132,3 +132,44 @@ def test_zone_profile_gathers_everything(
             "nope", zones=zones, tambons=tambons, indicators=table, pois=pois,
             landmarks=landmarks, coworking=coworking,
         )  # fmt: skip
+
+
+def test_low_coverage_zone_is_not_ranked_and_says_why(table: pd.DataFrame) -> None:
+    covered = table.assign(osm_coverage_pct=[60.0, 100.0], hospitals_count=[5.0, 3.0])
+    rows = {r.definition.id: r for r in indicator_rows("a", covered)}
+    # a has more hospitals but only 60 % of it is covered by the OSM data
+    assert rows["hospitals_count"].value == 5.0
+    assert rows["hospitals_count"].rank is None
+    assert rows["hospitals_count"].unranked_reason == "low_coverage"
+    assert rows["area_km2"].unranked_reason == "descriptive"
+    b = {r.definition.id: r for r in indicator_rows("b", covered)}
+    assert b["hospitals_count"].rank == 1 and b["hospitals_count"].ranked_among == 1
+    assert b["hospitals_count"].unranked_reason == ""
+    assert b["office_density_per_km2"].unranked_reason == "no_data"
+
+
+def test_real_profiles_say_how_the_boundary_was_made(
+    built_layers: dict[str, gpd.GeoDataFrame],
+) -> None:
+    from cmgis.indicators import load_indicators
+
+    for zone_id in built_layers["zones"]["zone_id"]:
+        p = zone_profile(
+            zone_id,
+            zones=built_layers["zones"],
+            tambons=built_layers["tambons"],
+            indicators=load_indicators("zones"),
+            pois=built_layers["pois"],
+            landmarks=built_layers["landmarks"],
+            coworking=built_layers["coworking"],
+        )
+        assert p.boundary_note_en and p.boundary_note_th and p.boundary_confidence
+        assert "hard edge" in p.disjoint_rule
+        assert p.osm_coverage_pct is not None
+        if zone_id == "mae_kha":
+            assert p.not_whole_municipal_share_pct is not None
+            assert p.osm_coverage_pct < 80
+            coworking = next(r for r in p.indicators if r.definition.id == "coworking_count")
+            assert coworking.unranked_reason == "low_coverage"
+        else:
+            assert p.not_whole_municipal_share_pct is None

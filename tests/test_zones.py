@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import geopandas as gpd
@@ -11,7 +12,9 @@ import shapely
 from cmgis import settings
 from cmgis._errors import InputError
 from cmgis.network import RoadGraph
+from cmgis.raw import OSM_EXTRACT_BOUNDS_LONLAT
 from cmgis.zones import ZONE_IDS, build_zones, load_zone_spec
+from tests.thai_support import THAI
 
 
 @pytest.fixture(scope="module")
@@ -74,17 +77,93 @@ def test_areas_plausible(zones: gpd.GeoDataFrame) -> None:
     # The canal corridor: 500 m wide along ~13.8 km inside the tambons, clipped to the
     # municipal tambons: well under 0.5 × 13.8 = 6.9 km² … and more than half of it.
     assert 3.5 < a["mae_kha"] < 7.0
-    # Mae Hia: the tambon (about 15-20 km² in COD-AB) plus part of a 1.5 km disc (7 km²).
-    assert 15 < a["mae_hia"] < 27
+    # Mae Hia: the same 800 m catchment, clipped at the OSM extract's 98.936 E edge, which
+    # runs through the campus: smaller than the others, comparable in kind (0.5-3 km²).
+    assert 0.5 < a["mae_hia"] < 3.0
     # area_km2 is computed in EPSG:32647
     metric = zones.to_crs(settings.METRIC_CRS).area / 1e6
     assert (metric - a).abs().max() < 1e-3
 
 
-def test_mae_hia_flagged_approximate_others_not(zones: gpd.GeoDataFrame) -> None:
-    assert bool(zones.loc["mae_hia", "approximate"]) is True
-    assert not zones.drop(index="mae_hia")["approximate"].astype(bool).any()
-    assert "placed by hand" in zones.loc["mae_hia", "method"]
+def test_mae_hia_anchored_on_real_campus_features_not_approximate(
+    zones: gpd.GeoDataFrame, built_layers: dict[str, gpd.GeoDataFrame]
+) -> None:
+    anchors = built_layers["zone_anchors"]
+    mae_hia = anchors[anchors["zone_id"] == "mae_hia"].set_index("name")
+    # the Science and Technology Park (STeP) of CMU Mae Hia, from the OSM POIs by name
+    step = mae_hia.loc["STeP - Science and Technology Park"]
+    assert step["source_layer"] == "pois"
+    assert step.geometry.x == pytest.approx(98.9370, abs=1e-3)
+    assert step.geometry.y == pytest.approx(18.7647, abs=1e-3)
+    assert not mae_hia["approximate"].astype(bool).any()
+    assert not zones["approximate"].astype(bool).any()
+    # the same kind of district as Nimman and Suan Dok: an 800 m walking catchment
+    assert zones.loc["mae_hia", "method_id"] == "network_catchment"
+    assert json.loads(zones.loc["mae_hia", "parameters"])["catchment_m"] == 800
+    assert "hand" not in zones.loc["mae_hia", "method"]
+    # clipped to where the data is: the whole district lies in the OSM extract
+    assert zones.loc["mae_hia", "geometry"].bounds[0] >= OSM_EXTRACT_BOUNDS_LONLAT[0] - 1e-9
+
+
+def test_districts_are_pairwise_disjoint_by_the_stated_rule(zones: gpd.GeoDataFrame) -> None:
+    metric = zones.to_crs(settings.METRIC_CRS).geometry
+    for a, b in itertools.combinations(ZONE_IDS, 2):
+        # less than one square metre (reprojection noise where two districts meet)
+        assert metric[a].intersection(metric[b]).area < 1.0, (a, b)
+    # the rule is named, in the layer and in the spec
+    rule = zones["disjoint_rule"].iloc[0]
+    assert (zones["disjoint_rule"] == rule).all()
+    assert "Old Town (moat interior) is a hard edge" in rule
+    assert "nearer along the road network" in rule
+    spec = load_zone_spec()
+    assert spec["disjoint"]["hard_edge"] == ["old_town"]
+    assert spec["disjoint"]["rule_en"] == rule
+
+
+def test_without_the_rule_nimman_and_suan_dok_overlap(
+    zones: gpd.GeoDataFrame, built_layers: dict[str, gpd.GeoDataFrame], road_graph: RoadGraph
+) -> None:
+    # Each catchment built alone (no other district to be disjoint from): they overlap,
+    # and Suan Dok crosses the moat into the Old Town; the rule removes both.
+    spec = load_zone_spec()
+    alone = {}
+    for zone_id in ("nimman", "suan_dok"):
+        one = dict(spec, zone=[z for z in spec["zone"] if z["id"] == zone_id])
+        built = build_zones(built_layers, road_graph, spec=one)[0]
+        alone[zone_id] = built.to_crs(settings.METRIC_CRS).geometry.iloc[0]
+    final = zones.to_crs(settings.METRIC_CRS).geometry
+    assert alone["nimman"].intersection(alone["suan_dok"]).area > 0.3e6
+    assert alone["suan_dok"].intersection(final["old_town"]).area > 1e4
+    # the shared part is split, not given wholly to one side
+    shared = alone["nimman"].intersection(alone["suan_dok"])
+    assert final["nimman"].intersection(shared).area > 0.05e6
+    assert final["suan_dok"].intersection(shared).area > 0.05e6
+    # nothing is lost: the split parts cover the shared part outside the Old Town
+    rest = shared.difference(final["old_town"])
+    covered = final["nimman"].union(final["suan_dok"]).intersection(rest).area
+    assert covered == pytest.approx(rest.area, rel=1e-3)
+
+
+def test_every_profile_says_how_the_boundary_was_made(zones: gpd.GeoDataFrame) -> None:
+    for zone_id, row in zones.iterrows():
+        assert len(row["boundary_note_en"]) > 80, zone_id
+        assert THAI.search(row["boundary_note_th"]), zone_id
+        assert row["boundary_confidence"] in {"high", "medium", "low"}, zone_id
+    assert zones.loc["old_town", "boundary_confidence"] == "high"
+    assert zones.loc["mae_kha", "boundary_confidence"] == "low"
+
+
+def test_mae_kha_flags_the_share_beyond_the_wholly_municipal_tambons(
+    zones: gpd.GeoDataFrame, built_layers: dict[str, gpd.GeoDataFrame]
+) -> None:
+    share = zones["not_whole_municipal_share_pct"].astype(float)
+    t = built_layers["tambons"].to_crs(settings.METRIC_CRS)
+    part = shapely.union_all(t[t["municipality_coverage"] != "whole"].geometry.values)
+    kha = zones.to_crs(settings.METRIC_CRS).geometry["mae_kha"]
+    assert share["mae_kha"] == pytest.approx(100 * kha.intersection(part).area / kha.area, abs=0.1)
+    assert 50 < share["mae_kha"] < 80
+    # only the corridor, whose city reach the report does not state, carries the flag
+    assert share.drop(index="mae_kha").isna().all()
 
 
 def test_mae_kha_corridor_stays_in_municipal_tambons(

@@ -50,9 +50,7 @@ def zone_picker(lang: str) -> str:
     return str(st.session_state["zone"])
 
 
-def value_text(
-    value: float | None, unit: str, lang: str, *, lower_bound: bool = False
-) -> str:
+def value_text(value: float | None, unit: str, lang: str, *, lower_bound: bool = False) -> str:
     """A value with its unit ("at least n" for a lower bound), or "no data" (never zero)."""
     if value is None or not math.isfinite(value):
         return t("map.no_data", lang)
@@ -149,7 +147,11 @@ def profile(zone_id: str, lang: str) -> None:
         st.caption(t("map.zones.confidence", lang, level=level))
     if p.not_whole_municipal_share_pct:
         st.caption(
-            t("map.zones.partly_municipal", lang, pct=format_number(p.not_whole_municipal_share_pct))
+            t(
+                "map.zones.partly_municipal",
+                lang,
+                pct=format_number(p.not_whole_municipal_share_pct),
+            )
         )
     if p.disjoint_rule:
         st.caption(t("map.zones.disjoint_rule", lang))

@@ -232,8 +232,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "connected",
         "default",
         1,
-        formula_th="ความยาวของเส้นถนนภายในส่วนของพื้นที่ที่ข้อมูลครอบคลุม (km) / "
-        "พื้นที่ที่ข้อมูลครอบคลุม (km²)",
+        formula_th="ความยาวของเส้นถนนภายในส่วนของพื้นที่ที่ข้อมูลครอบคลุม (km) / พื้นที่ที่ข้อมูลครอบคลุม (km²)",
     ),
     IndicatorDef(
         "temple_density_per_km2",

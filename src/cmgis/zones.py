@@ -354,7 +354,7 @@ def _split_by_network(
     idx = np.flatnonzero(reached)
     if idx.size == 0:
         return overlap, shapely.Polygon()
-    pts = shapely.points(graph.xy_m[idx])
+    pts = np.asarray(shapely.points(graph.xy_m[idx]))
     near = shapely.intersects(overlap.buffer(500), pts)
     idx, pts = idx[near], pts[near]
     if idx.size == 0:
@@ -362,8 +362,10 @@ def _split_by_network(
     if idx.size == 1:
         a_wins = bool(dist_a[idx[0]] <= dist_b[idx[0]])
         return (overlap, shapely.Polygon()) if a_wins else (shapely.Polygon(), overlap)
-    cells = shapely.get_parts(
-        shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=overlap.buffer(1000))
+    cells = np.asarray(
+        shapely.get_parts(
+            shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=overlap.buffer(1000))
+        )
     )
     # voronoi_polygons does not keep the input order: match each cell to its point.
     owner = np.zeros(len(cells), dtype=bool)
@@ -392,7 +394,7 @@ def make_disjoint_m(
        anchors are nearer along the road network (`_split_by_network`).
     3. Any other overlap goes to the zone listed first in ``precedence``.
     """
-    hard = list(disjoint.get("hard_edge", []))
+    hard = [h for h in disjoint.get("hard_edge", []) if h in zone_ids]
     precedence = list(disjoint.get("precedence", zone_ids))
     out = dict(zip(zone_ids, geoms_m, strict=True))
     for h in hard:
@@ -405,9 +407,7 @@ def make_disjoint_m(
             overlap = out[a].intersection(out[b])
             if overlap.area < 1.0:
                 continue
-            part_a, part_b = _split_by_network(
-                overlap, graph, network_dist[a], network_dist[b]
-            )
+            part_a, part_b = _split_by_network(overlap, graph, network_dist[a], network_dist[b])
             out[a] = out[a].difference(part_b)
             out[b] = out[b].difference(part_a)
     order = [z for z in precedence if z in out] + [z for z in zone_ids if z not in precedence]

@@ -118,8 +118,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             not_ranked = {
                 d.id: reason
                 for d in indicators.indicator_definitions()
-                if d.direction != 0
-                and (reason := indicators.unranked_reason(table, key, d.id))
+                if d.direction != 0 and (reason := indicators.unranked_reason(table, key, d.id))
             }
             records.append(
                 {
