@@ -152,3 +152,31 @@ def test_thai_zone_profile_states_the_boundary_status_in_thai() -> None:
     captions = [c.value for c in at.caption]
     assert "สร้างด้วยวิธีที่ระบุ รายงานไม่ได้กำหนดขอบเขตไว้" in captions
     assert not [c for c in captions if "the report draws no boundary" in c]
+
+
+def test_mae_kha_profile_says_how_its_boundary_was_made_and_why_it_is_not_ranked() -> None:
+    at = _app(page="zones", zone="mae_kha").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "How the boundary was made and how sure it is" in text
+    captions = [c.value for c in at.caption]
+    assert "Confidence in the boundary: low" in captions
+    assert any("tambons the city municipality covers only partly" in c for c in captions)
+    assert any("Districts do not overlap" in c for c in captions)
+    assert any("ranking needs at least 80%" in w.value for w in at.warning)
+    table = next(df.value for df in at.dataframe if "Rank among the five" in df.value.columns)
+    offices = table[table["Indicator"] == "Offices per km²"].iloc[0]
+    assert offices["Rank among the five"].startswith("not ranked: only 79")
+    coworking = table[table["Indicator"] == "Co-working spaces"].iloc[0]
+    assert coworking["Value"].startswith("at least 0")
+    assert at.metric[2].value == "at least 0"
+
+
+def test_thai_profile_boundary_note_and_lower_bound_in_thai() -> None:
+    at = _app(page="zones", zone="mae_hia", lang="th").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "ขอบเขตนี้สร้างอย่างไรและเชื่อถือได้เพียงใด" in text
+    assert any("STeP" in m.value for m in at.markdown)
+    assert "ความเชื่อมั่นของขอบเขต: ปานกลาง" in [c.value for c in at.caption]
+    assert at.metric[2].value.startswith("อย่างน้อย")
