@@ -202,3 +202,12 @@ def test_isc_scores_exactly_as_the_report() -> None:
         "sustainable": (74.07, "New Coming Innovative City"),
         "inclusive": (25.93, "Newborn Innovative City"),
     }
+
+
+def test_exported_indicator_layers_flag_the_lower_bound() -> None:
+    from cmgis._export_builtin import indicator_layer
+
+    for layer_id in ("zone_indicators", "tambon_indicators"):
+        gdf = indicator_layer(layer_id)
+        assert gdf["coworking_count_is_lower_bound"].all()
+        assert not [c for c in gdf.columns if c.endswith("_is_lower_bound") and "cowork" not in c]

@@ -104,6 +104,8 @@ def choropleth_spec(
     else:
         d = definition(ind_id)
         title, unit = (d.title_th if lang == "th" else d.title_en), unit_text(d.unit, lang)
+        if d.lower_bound:
+            title = f"{title} ({t('map.zones.lower_bound_short', lang)})"
         key = "zone_id" if kind == "zones" else "tambon_code"
         table = indicators(kind)
         values = tuple(
