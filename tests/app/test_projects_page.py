@@ -48,7 +48,8 @@ def test_filters_change_the_table(db: Path) -> None:
     assert {"1.1.1", "P05", "P06", "3.2.2"} <= set(all_codes)
     at.selectbox(key="projects_filter_strategy").set_value("drivers").run()
     drivers = _table_codes(at)
-    assert "P06" in drivers
+    assert "P11" in drivers  # the walking street as a living market (goal G3.3)
+    assert "P06" not in drivers  # the report files the Mae Kha canal under Default
     assert "P05" not in drivers
     assert len(drivers) < len(all_codes)
     at.selectbox(key="projects_filter_strategy").set_value("__all__")
