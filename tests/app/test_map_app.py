@@ -152,3 +152,10 @@ def test_thai_zone_profile_states_the_boundary_status_in_thai() -> None:
     captions = [c.value for c in at.caption]
     assert "สร้างด้วยวิธีที่ระบุ รายงานไม่ได้กำหนดขอบเขตไว้" in captions
     assert not [c for c in captions if "the report draws no boundary" in c]
+
+
+def test_about_page_says_the_isc_overall_is_the_reports_average() -> None:
+    at = _app(page="about").run()
+    assert not at.exception
+    note = " ".join(i.value for i in at.info)
+    assert "67.13" in note and "68.38" in note
