@@ -102,7 +102,14 @@ def test_isc_command() -> None:
         "title_th": "ภาพรวม (ค่าเฉลี่ย)",
         "score_pct": 67.13,
         "level": "Potential Innovative City",
+        "note": 'The overall score is the report\'s "average" (67.13 %). It is not the mean '
+        "of the four dimension scores (68.38 %); the report does not say how it was averaged.",
     }
+    assert all("note" not in d for d in data[1:])
+    table = run("isc").stdout
+    assert "67.13" in table
+    assert table.strip().splitlines()[-1].startswith("Note: The overall score is the report's")
+    assert "68.38 %" in table
 
 
 def test_build_layers_command_into_a_temp_dir(tmp_path: Path) -> None:

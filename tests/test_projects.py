@@ -88,18 +88,35 @@ def test_smart_cmu_and_coworking_and_unplaced(layer: gpd.GeoDataFrame) -> None:
     assert cowork["geometry_method"] == "baseline-points"
     assert isinstance(cowork["geometry"], MultiPoint)
     assert len(cowork["geometry"].geoms) == len(load_layer("coworking"))
-    for code in ("P08", "P10", "P11", "P12"):  # light rail, design centre, walking street …
+    # light rail, design centre, walking street, crafts at RMUTL, the Chiangmai&Co sandbox
+    # (no feature in the data), safe urban agriculture, craft districts
+    for code in ("P08", "P10", "P11", "P12", "P13", "P15", "P16"):
         row = _row(layer, code)
         assert row["geometry"] is None
         assert row["geometry_method"] == "none"
         assert row["zones_touched"] == ""
 
 
+def test_air_purifiers_on_the_two_faculties_named_in_osm(layer: gpd.GeoDataFrame) -> None:
+    row = _row(layer, "P14")
+    assert row["geometry_method"] == "poi-points"
+    assert bool(row["approximate"])
+    pois = load_layer("pois")
+    names = ("คณะแพทยศาสตร์", "ลานพระวิษณุกรรม คณะวิศวกรรมศาสตร์")
+    expected = [pois[pois["name"] == n].geometry.iloc[0] for n in names]
+    assert [g.equals(e) for g, e in zip(row["geometry"].geoms, expected, strict=True)] == [
+        True,
+        True,
+    ]
+
+
 def test_layer_schema_and_stakeholders(layer: gpd.GeoDataFrame) -> None:
     assert list(layer.columns) == [*COLUMNS, "geometry"]
     assert layer.crs == "EPSG:4326"
     assert len(layer) == len(load_plan().place_projects)
-    assert _row(layer, "P04")["partners"] == "CMU Faculty of Medicine"
+    assert _row(layer, "P04")["partners"].startswith("Faculty of Medicine, Chiang Mai University")
+    assert _row(layer, "P13")["lead"] == "Chiangmai&Co"
+    assert str(_row(layer, "P06")["source"]).startswith("Action plan report (Thai), report, lines")
     assert set(layer["strategy"]) <= {"default", "driving-spaces", "drivers"}
 
 
@@ -120,13 +137,16 @@ def test_zones_touched_ignores_a_shared_boundary_only() -> None:
 def test_filters_and_zone_listing(layer: gpd.GeoDataFrame) -> None:
     drivers = filter_projects(layer, strategy="drivers")
     assert set(drivers["strategy"]) == {"drivers"}
-    assert "P06" in set(drivers["code"])
+    assert "P06" not in set(drivers["code"])  # the report files the canal under Default
+    assert "P06" in set(filter_projects(layer, strategy="default")["code"])
     assert "P06" in set(projects_in_zone(layer, "mae_kha")["code"])
     assert "P07" not in set(projects_in_zone(layer, "mae_kha")["code"])
     plan = load_plan()
     rows = listing_rows(plan, layer, strategy="default")
     assert {r["strategy"] for r in rows} == {"default"}
-    assert {"1.1.1", "1.1.2", "1.2.1", "P05", "P08"} <= {r["code"] for r in rows}
+    assert {"1.1.1", "1.1.2", "1.2.1", "1.2.2", "P05", "P06", "P08"} <= {r["code"] for r in rows}
+    canal = next(r for r in rows if r["code"] == "P06")
+    assert canal["filed_under"] == "G1.3.4; co-sensing: driving-spaces"
     in_mae_kha = listing_rows(plan, layer, zone_id="mae_kha")
     assert all("mae_kha" in r["zones_touched"].split(",") for r in in_mae_kha)
     with pytest.raises(InputError, match="unknown strategy"):

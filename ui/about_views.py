@@ -7,6 +7,7 @@ import streamlit as st
 
 from cmgis.i18n import t
 from cmgis.indicators import indicator_definitions
+from cmgis.municipality import isc_overall_note
 from ui import data
 from ui.display import show_table, unit_text
 
@@ -90,4 +91,5 @@ def isc(lang: str) -> None:
         index=[s.title_th if th else s.title_en for s in scores],
     )
     st.bar_chart(chart, horizontal=True, height=220, sort=False)
+    st.info(isc_overall_note({s.id: s.score_pct for s in scores}, lang))
     st.caption(t("map.about.isc_source", lang))

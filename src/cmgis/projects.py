@@ -10,6 +10,8 @@ this module turns that into a geometry and records how it was made in
   the CMU landmark to the Suan Dok anchors. The report gives no route; this line only
   shows that the two are connected by road and how far;
 - ``landmark-point``: one landmark point (Smart CMU: the report draws no campus boundary);
+- ``poi-points``: named points of layer ``pois`` (OSM) standing for the places the
+  report names (air purifiers: the Faculties of Medicine and Engineering);
 - ``baseline-points``: today's coworking points, the baseline for "co-working spaces
   spread out";
 - ``none``: the report gives no place (light rail, design centre …): no geometry.
@@ -51,6 +53,7 @@ GEOMETRY_METHODS: tuple[str, ...] = (
     "zone-derived",
     "indicative",
     "landmark-point",
+    "poi-points",
     "baseline-points",
     "drawn",
     "zones-picked",
@@ -179,6 +182,9 @@ def place_geometry(
         return _zone_geometry(inputs.zones, arg), "zone-derived"
     if kind == "landmark":
         return _named_point(inputs.landmarks, "name", arg, "landmarks"), "landmark-point"
+    if kind == "poi":
+        points = [_named_point(inputs.pois, "name", n, "pois") for n in arg.split("|")]
+        return (points[0] if len(points) == 1 else MultiPoint(points)), "poi-points"
     if kind == "coworking":
         pts = [g for g in inputs.coworking.geometry if isinstance(g, Point)]
         if not pts:
@@ -280,10 +286,11 @@ def build_projects_layer(
                 "note_en": pp.note_en,
                 "geometry_method": method,
                 # zone polygons are approximate by construction, the route is indicative,
-                # and a single point stands for a whole campus
-                "approximate": method in ("zone-derived", "indicative", "landmark-point"),
+                # and a single point stands for a whole campus or faculty
+                "approximate": method
+                in ("zone-derived", "indicative", "landmark-point", "poi-points"),
                 "length_m": _length_m(geom),
-                "source": f"Action plan report, via brief › {pp.source}",
+                "source": f"Action plan report (Thai), {pp.source}",
             }
         )
     gdf = gpd.GeoDataFrame(
@@ -315,6 +322,18 @@ def filter_projects(
 def projects_in_zone(projects: gpd.GeoDataFrame, zone_id: str) -> gpd.GeoDataFrame:
     """The projects touching zone ``zone_id`` (for a zone's profile)."""
     return filter_projects(projects, zone_id=zone_id)
+
+
+def filing_text(project: PlaceProject) -> str:
+    """Where the report files a place-bound proposal, e.g. ``"G1.3.4; co-sensing: driving-spaces"``.
+
+    ``G…`` codes are rows of the report's goals-and-means table (`cmgis.plan.Goal`); the
+    co-sensing part names the 3Ds under whose workshop-1 results the report lists it.
+    """
+    parts = list(project.means)
+    if project.cosensing:
+        parts.append("co-sensing: " + ", ".join(project.cosensing))
+    return "; ".join(parts)
 
 
 def listing_rows(
@@ -374,9 +393,12 @@ def listing_rows(
                 "via": ",".join(via.get(p.code, [])),
                 "geometry_method": "",
                 "activities_en": "; ".join(a.title_en for a in p.activities),
-                "source": f"Action plan report, via brief › {p.source}",
+                "activities_th": "; ".join(a.title_th for a in p.activities),
+                "filed_under": p.substrategy,
+                "source": f"Action plan report (Thai), {p.source}",
             }
         )
+    filings = {pp.code: filing_text(pp) for pp in plan.place_projects}
     for rec in projects.drop(columns="geometry").to_dict("records"):
         rows.append(
             {
@@ -392,6 +414,10 @@ def listing_rows(
                 "via": "",
                 "geometry_method": str(rec["geometry_method"]),
                 "activities_en": _text(rec["activities_en"]),
+                "activities_th": "",
+                "filed_under": filings.get(str(rec["code"]), "")
+                if rec["origin"] == "report"
+                else "",
                 "source": str(rec["source"]),
             }
         )
@@ -454,11 +480,13 @@ def projects_catalog_entry(gdf: gpd.GeoDataFrame) -> cat.LayerEntry:
         method="Each proposal the report ties to a place, placed by the method in its "
         f"geometry_method attribute: {methods}. 'indicative' is a shortest road-graph path "
         "CMU -> Suan Dok anchors, not a planned route; 'none' rows have no geometry because "
-        "the report gives no place. zones_touched is a spatial join with layer zones.",
+        "there is no place for it in the bundled data. 'poi-points' are named OSM points "
+        "standing for a faculty. zones_touched is a spatial join with layer zones.",
         date="report 2019-08-13/2019-09-12; built from the layers above",
         approximate=True,
-        description_en="The report's place-bound proposals: Smart Nimman, Smart Old Town, "
-        "Smart CMU, Medical Hub, CMU purple bus extension, Mae Kha canal, Food Valley, "
-        "co-working spaces, and those without a place.",
+        description_en="The report's place-bound proposals, filed as the report files them "
+        "(goals-and-means table, co-sensing lists): Smart Nimman, Smart Old Town, Smart CMU, "
+        "Medical Hub, CMU purple bus extension, Mae Kha canal, Bio-Food at Mae Hia, air "
+        "purifiers, co-working spaces, and those without a place in the data.",
         description_th="ข้อเสนอของรายงานที่ผูกกับพื้นที่",
     )

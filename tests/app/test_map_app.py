@@ -180,3 +180,10 @@ def test_thai_profile_boundary_note_and_lower_bound_in_thai() -> None:
     assert any("STeP" in m.value for m in at.markdown)
     assert "ความเชื่อมั่นของขอบเขต: ปานกลาง" in [c.value for c in at.caption]
     assert at.metric[2].value.startswith("อย่างน้อย")
+
+
+def test_about_page_says_the_isc_overall_is_the_reports_average() -> None:
+    at = _app(page="about").run()
+    assert not at.exception
+    note = " ".join(i.value for i in at.info)
+    assert "67.13" in note and "68.38" in note

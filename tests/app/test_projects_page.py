@@ -48,7 +48,8 @@ def test_filters_change_the_table(db: Path) -> None:
     assert {"1.1.1", "P05", "P06", "3.2.2"} <= set(all_codes)
     at.selectbox(key="projects_filter_strategy").set_value("drivers").run()
     drivers = _table_codes(at)
-    assert "P06" in drivers
+    assert "P11" in drivers  # the walking street as a living market (goal G3.3)
+    assert "P06" not in drivers  # the report files the Mae Kha canal under Default
     assert "P05" not in drivers
     assert len(drivers) < len(all_codes)
     at.selectbox(key="projects_filter_strategy").set_value("__all__")
@@ -207,3 +208,37 @@ def test_a_typed_name_is_shown_as_text_not_markdown(db: Path) -> None:
     caption = next(c.value for c in at.caption if "evil" in c.value)
     # the markdown is escaped: no link, no bold, the characters shown as typed
     assert r"\[click\]\(http://evil\.example\) \*\*Nok\*\*" in caption
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_report_goals_cosensing_and_workshops_shown(db: Path) -> None:
+    at = _page()
+    text = _markdown(at)
+    assert "**G1.3** Create a city with a good (green) environment" in text
+    assert "G1.3.4 Social innovation for the Mae Kha canal" in text
+    assert "proposals filed here: P06" in text
+    assert "*constraint*: Many district-development programmes" in text
+    assert "**2019-08-15**" in text and "Chiangmai&Co, Wiang Kaew Road" in text
+    assert "**2019-09-11**" in text and "Kheaw Suay Hom" in text
+    table = at.dataframe[0].value
+    canal = table[table.iloc[:, 0] == "P06"].iloc[0]
+    assert canal["Filed by the report under"] == "G1.3.4; co-sensing: driving-spaces"
+
+
+def test_report_sections_in_thai(db: Path) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "th"
+    at.run()
+    assert not at.exception
+    text = _markdown(at)
+    assert "ส่งเสริมนวัตกรรมทางสังคมในการแก้ปัญหาคลองแม่ข่า" in text
+    assert "Chiangmai&Co ถนนเวียงแก้ว" in text
+    assert "อุทยานวิทยาศาสตร์ มหาวิทยาลัยเชียงใหม่" in text
+    assert "*ข้อจำกัด*" in text
+    table = at.dataframe[0].value
+    row = table[table.iloc[:, 0] == "1.2.2"].iloc[0]
+    assert row["เลขที่พิมพ์ในรายงาน"] == "1.1.1"
+    assert str(row["ชื่อ"]).startswith("สร้างกลไกในการกระตุ้นให้เกิดการพัฒนานวัตกรรม")

@@ -1,10 +1,11 @@
-"""Start page: the five districts, the ISC scores, where to go next, and the data credits."""
+"""Start page: the municipality, the districts, the ISC scores, where to go next, credits."""
 
 import pandas as pd
 import streamlit as st
 
 from cmgis._errors import CmgisError
 from cmgis.i18n import pick, t
+from cmgis.municipality import isc_overall_note, load_municipality
 from ui import data
 from ui.display import show_table
 from ui.state import current_lang
@@ -14,6 +15,38 @@ st.title(t("app.title", lang))
 st.write(t("app.tagline", lang))
 
 try:
+    st.subheader(t("municipality.header", lang))
+    town = load_municipality()
+    facts = {f.id: f for f in town.facts if f.id not in ("men", "women")}
+    cols = st.columns(len(facts))
+    for col, fact in zip(cols, facts.values(), strict=True):
+        col.metric(
+            pick(fact.label_en, fact.label_th, lang),
+            f"{'~' if fact.id == 'daily_commuters' else ''}{fact.formatted()}",
+            help=fact.quote_th,
+        )
+        col.caption(pick(fact.unit_en, fact.unit_th, lang))
+        if not fact.dated:
+            col.caption(t("municipality.undated", lang))
+    men, women = town.fact("men"), town.fact("women")
+    as_of = pick(town.as_of, town.as_of_th, lang)
+    st.caption(
+        t("municipality.men_women", lang, men=men.formatted(), women=women.formatted())
+        + " · "
+        + t(
+            "municipality.as_of",
+            lang,
+            date=pick(town.as_of, town.as_of_th, lang),
+            source=town.source,
+        )
+    )
+    for claim in town.claims:
+        st.warning(
+            t("municipality.claim", lang, quote=claim.quote_th, text=claim.text_en)
+            + "  \n"
+            + pick(claim.caution_en, claim.caution_th, lang)
+        )
+
     st.subheader(t("home.districts", lang))
     zones = data.layer("zones")
     rows = [
@@ -31,11 +64,13 @@ try:
     st.caption(t("home.districts_note", lang))
 
     st.subheader(t("home.isc", lang))
+    scores = data.isc()
     cols = st.columns(5)
-    for col, score in zip(cols, data.isc(), strict=True):
+    for col, score in zip(cols, scores, strict=True):
         title = score.title_th if lang == "th" else score.title_en
         col.metric(title.split(" (")[0], f"{score.score_pct:.2f} %", help=score.level)
         col.caption(score.level)
+    st.info(isc_overall_note({s.id: s.score_pct for s in scores}, lang))
 
     st.subheader(t("home.what", lang))
     for path, key, icon in (

@@ -155,8 +155,12 @@ if rows:
                     pick(a, b, lang)
                     for a, b in zip(table["title_en"], table["title_th"], strict=True)
                 ],
+                t("projects.filed_under", lang): table["filed_under"],
                 t("projects.zones_touched", lang): table["zones_touched"],
-                t("projects.activities", lang): table["activities_en"],
+                t("projects.activities", lang): [
+                    pick(a, b, lang)
+                    for a, b in zip(table["activities_en"], table["activities_th"], strict=True)
+                ],
                 t("projects.source", lang): table["source"],
             }
         ),
@@ -166,6 +170,51 @@ if rows:
     )
 else:
     st.info(t("projects.none_match", lang))
+
+st.subheader(t("projects.report.header", lang))
+st.caption(t("projects.report.caption", lang))
+_filed: dict[str, list[str]] = {}
+for _pp in plan.place_projects:
+    for _m in _pp.means:
+        _filed.setdefault(_m.rsplit(".", 1)[0], []).append(_pp.code)
+with st.expander(t("projects.goals", lang)):
+    for _key in STRATEGY_KEYS:
+        st.markdown(f"**{t(f'projects.strategy.{_key}', lang)}**")
+        for _g in (g for g in plan.goals if g.strategy == _key):
+            _line = f"- **{_g.code}** {pick(_g.title_en, _g.title_th, lang)}"
+            if _g.code in _filed:
+                _line += " — " + t("projects.goal.filed", lang, codes=", ".join(_filed[_g.code]))
+            st.markdown(_line)
+            if not _g.means:
+                st.caption(t("projects.goal.no_means", lang))
+            st.markdown(
+                "\n".join(f"    - {m.code} {pick(m.title_en, m.title_th, lang)}" for m in _g.means)
+            )
+with st.expander(t("projects.cosensing", lang)):
+    for _c in plan.cosensing:
+        st.markdown(f"**{t(f'projects.strategy.{_c.strategy}', lang)}**")
+        _kinds = [t(f"projects.cosensing.{it.kind}", lang) for it in _c.items]
+        st.markdown(
+            "\n".join(
+                f"- *{kind}*: {pick(it.text_en, it.text_th, lang)}"
+                for kind, it in zip(_kinds, _c.items, strict=True)
+            )
+        )
+        st.caption(t("projects.source_lines", lang, source=_c.source))
+with st.expander(t("projects.workshops", lang)):
+    for _w in plan.workshops:
+        st.markdown(
+            f"**{_w.date}** — {pick(_w.title_en, _w.title_th, lang)}  \n"
+            f"{pick(_w.venue_en, _w.venue_th, lang)}"
+        )
+        st.markdown(
+            f"- {t('projects.workshop.stages', lang)}: {', '.join(_w.stages)}\n"
+            f"- {t('projects.workshop.hosts', lang)}: "
+            f"{', '.join(plan.stakeholder_names(_w.hosts, lang))}\n"
+            f"- {t('projects.workshop.participants', lang)}: "
+            f"{', '.join(plan.stakeholder_names(_w.participants, lang))}"
+        )
+        st.caption(t("projects.source_lines", lang, source=_w.source))
 
 tab_details, tab_add, tab_import, tab_history = st.tabs(
     [

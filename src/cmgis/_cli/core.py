@@ -189,14 +189,20 @@ def cmd_zones(args: argparse.Namespace) -> int:
 
 
 def cmd_isc(args: argparse.Namespace) -> int:
-    """Print the ISC scores."""
+    """Print the ISC scores, with the note that "overall" is the report's own average."""
     from cmgis.indicators import isc_scores
+    from cmgis.municipality import isc_overall_note
 
     scores = [asdict(s) for s in isc_scores()]
+    note = isc_overall_note({s["id"]: s["score_pct"] for s in scores})
     if args.json:
+        for s in scores:
+            if s["id"] == "overall":
+                s["note"] = note
         print(json.dumps(scores, ensure_ascii=False, indent=2))
     else:
         _print_table(scores, ("id", "title_en", "score_pct", "level"))
+        print(f"\nNote: {note}")
     return 0
 
 
