@@ -6,7 +6,7 @@ import streamlit as st
 from cmgis._errors import CmgisError
 from cmgis.i18n import pick, t
 from ui import data
-from ui.display import show_table
+from ui.display import escape_markdown, show_table
 from ui.state import current_lang
 
 lang = current_lang()
@@ -52,4 +52,4 @@ try:
     st.subheader(t("home.credits", lang))
     st.markdown("\n".join(f"- {line}" for line in data.catalog().credits()))
 except CmgisError as err:
-    st.error(t("map.data_missing", lang, err=str(err)))
+    st.error(t("map.data_missing", lang, err=escape_markdown(err)))
