@@ -65,3 +65,34 @@ def test_clicked_candidate_heading_is_escaped_on_the_map_page(payload_layer) -> 
     assert MARKDOWN_PAYLOAD not in headings
     captions = " ".join(c.value for c in at.caption)
     assert escape_markdown("Imported [x](http://evil.example)") in captions
+
+
+def test_map_page_workshop_overlay_keeps_payloads_out_of_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shapely.geometry import Point
+
+    from cmgis import sketches as sk
+    from tests.test_map_text import PAYLOADS
+    from tests.workshop_support import make_zone_index
+
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("CMGIS_DB", str(db))
+    with open_store(db) as store:
+        ws = sk.create_workshop(store, title="Workshop " + PAYLOADS[0], pin="8642")
+        for i, payload in enumerate(PAYLOADS):
+            group = sk.join_workshop(store, ws.code, f"g{i} {payload}"[:60])
+            sk.add_contribution(
+                store, group, category="asset", strategy="default", title=payload,
+                comment=payload, geometry=Point(98.961 + i / 1000, 18.795),
+                zones=make_zone_index(),
+            )  # fmt: skip
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "map"
+    at.run()
+    at.selectbox(key="_w_map_workshop").set_value(ws.id).run()
+    assert not at.exception
+    page = next(str(e.proto.json_args) for e in at.main if type(e).__name__ == "UnknownElement")
+    assert page.count("bindTooltip") >= len(PAYLOADS)
+    for marker in ("${window", "</script><script>window", "<img src=x", "`); window"):
+        assert marker not in page

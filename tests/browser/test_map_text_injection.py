@@ -58,6 +58,7 @@ _MAP_TEXTS_JS = """() => {
         return new DOMParser().parseFromString(c, 'text/html').body.textContent;
     };
     const out = [];
+    if (!window.map) return out;
     window.map.eachLayer((l) => {
         if (l.getTooltip && l.getTooltip()) out.push(parse(l.getTooltip().getContent()));
         if (l.getPopup && l.getPopup()) out.push(parse(l.getPopup().getContent()));
@@ -130,6 +131,19 @@ def _seed_user_layer(path: Path) -> None:
                                 replace=True)  # fmt: skip
 
 
+def _choose(app_page: Any, widget: Any, option_text: str) -> None:
+    """Pick an option of a select widget (a rerun in between closes the dropdown: retry)."""
+    option = app_page.page.get_by_role("option").filter(has_text=option_text).first
+    for _attempt in range(4):
+        widget.first.locator("input").first.click()
+        try:
+            option.click(timeout=5_000)
+            return
+        except Exception:  # playwright's TimeoutError
+            app_page.wait_idle()
+    raise AssertionError(f"option {option_text!r} not found")
+
+
 def _watch(app_page: Any) -> list[str]:
     dialogs: list[str] = []
 
@@ -155,7 +169,7 @@ def _assert_nothing_ran(app_page: Any, dialogs: list[str]) -> None:
 
 def _map_texts(app_page: Any) -> str:
     frame = app_page.map_frame()
-    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame.locator(".leaflet-container").wait_for(state="attached", timeout=30_000)
     return "\n".join(frame.locator("body").evaluate(_MAP_TEXTS_JS))
 
 
@@ -203,14 +217,7 @@ def test_map_page_overlays_show_script_payloads_literally(
     picker = app_page.page.locator("[data-testid='stMultiSelect']").filter(
         has_text="Saved candidate zones"
     )
-    option = app_page.page.get_by_role("option", name="Layer " + PAYLOADS[0])
-    for _attempt in range(3):  # a rerun in between closes the dropdown: open it again
-        picker.click()
-        try:
-            option.click(timeout=5_000)
-            break
-        except Exception:  # playwright's TimeoutError
-            app_page.wait_idle()
+    _choose(app_page, picker, "Layer " + PAYLOADS[0])
     app_page.page.keyboard.press("Escape")
     red = frame.locator("path.leaflet-interactive[stroke='#d7191c']")
     red.first.wait_for(timeout=30_000)
