@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,13 +9,12 @@ import folium
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
+from cmgis.map_text import escape_map_text
 from cmgis.sketches import add_contribution, contributions_frame, create_workshop, join_workshop
 from cmgis.sketches_map import (
     CATEGORY_COLORS,
     contributions_layer,
     drawing_map,
-    escape_markdown,
-    escape_text,
     live_map,
 )
 from cmgis.store import Store, open_store
@@ -30,26 +28,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = open_store(tmp_path / "m.sqlite")
     yield s
     s.close()
-
-
-def test_escape_text_is_safe_in_html_and_template_literals() -> None:
-    escaped = escape_text(PAYLOAD)
-    for dangerous in ("<", ">", "`", "$", "\\"):
-        assert dangerous not in escaped
-    assert html.unescape(escaped) == PAYLOAD  # the browser shows the original text
-    assert escape_text("ตลาดวโรรส") == "ตลาดวโรรส"
-    assert escape_text(None) == ""
-
-
-def test_escape_markdown_keeps_text_literal() -> None:
-    text = "**bold** [link](http://x) ![img](http://x/i.png) <b>$x$</b>\nline"
-    escaped = escape_markdown(text)
-    assert "\\*\\*bold\\*\\*" in escaped
-    assert "\\!\\[img\\]" in escaped
-    assert "\\<b\\>" in escaped
-    assert escaped.endswith("  \nline")
-    assert escape_markdown("ย่านนิมมาน") == "ย่านนิมมาน"
-    assert "http\\:\u2060//" in escape_markdown("http://example.com")  # not autolinked
 
 
 def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
@@ -72,7 +50,7 @@ def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
         assert "<script>alert(1)" not in page
         assert "${alert(2)}" not in page
         assert "<i>group</i>" not in page
-        assert escape_text(PAYLOAD) in page
+        assert escape_map_text(PAYLOAD) in page
     live = live_map(frame).get_root().render()
     assert "HeatMap" in live or "heatLayer" in live
     for color in (CATEGORY_COLORS["asset"], CATEGORY_COLORS["opportunity"]):

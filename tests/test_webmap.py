@@ -17,6 +17,7 @@ from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
 from cmgis import webmap
 from cmgis._errors import InputError
+from cmgis.map_text import escape_map_text
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = REPO_ROOT / "static"
@@ -287,7 +288,7 @@ def test_build_map_has_credits_legend_controls_and_no_outside_assets(
 def test_project_labels_carry_code_title_and_approximate_flag() -> None:
     row = {"code": "P06", "title_en": "Mae Kha <canal>", "title_th": "", "approximate": True}
     assert webmap.feature_label("projects", row, "th") == ("P06 Mae Kha <canal> (ขอบเขตโดยประมาณ)")
-    assert webmap.escape_label(webmap.feature_label("projects", row, "en")).startswith(
+    assert escape_map_text(webmap.feature_label("projects", row, "en")).startswith(
         "P06 Mae Kha &lt;canal&gt;"
     )
 

@@ -1,6 +1,18 @@
-"""Small display helpers shared by pages: tables shown whole, units in the chosen language."""
+"""Small display helpers shared by pages: tables shown whole, units in the chosen language,
+and `escape_markdown`, the one rule for user text shown through a markdown renderer.
+
+Every string a user typed or imported (layer names, workshop titles, group names,
+comments, project titles, author names, attribute values) that reaches a Streamlit
+element rendering markdown (``st.markdown``, ``st.subheader``, ``st.write``,
+``st.caption``, ``st.success``/``st.error``/``st.info``, widget labels and help texts,
+metric, expander and tab labels) goes through `escape_markdown`, or is shown with an
+element that does not render markdown (``st.text``, ``st.code``, a dataframe cell).
+Folium maps escape their own text (`cmgis.map_text.escape_map_text`).
+"""
 
 from __future__ import annotations
+
+from typing import Final
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +22,23 @@ from cmgis.i18n import normalise_lang, strings
 _ROW_PX = 35
 #: Units shown without a suffix: plain counts and 0-1 indices read best as bare numbers.
 _NO_SUFFIX = frozenset({"count", "0-1"})
+_MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>~$:&=\"'")
+
+
+def escape_markdown(text: object) -> str:
+    """Text shown literally by a markdown renderer (Streamlit's ``st.markdown`` and kin).
+
+    Every markdown, HTML and LaTeX special character gets a backslash, so ``<script>``,
+    ``[link](...)``, ``![img](...)``, ``**bold**`` and ``$x$`` show as typed; bare URLs are
+    not made links (a word joiner follows ``:``, ``www`` and ``@``); line breaks are kept.
+    """
+    value = "" if text is None else str(text)
+    escaped = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in value)
+    # GitHub-flavoured markdown turns bare URLs, www. and e-mail addresses into links even
+    # when escaped; an invisible word joiner (U+2060) keeps them plain text
+    for pattern in ("\\:", "www", "@"):
+        escaped = escaped.replace(pattern, pattern + "\u2060")
+    return escaped.replace("\n", "  \n")
 
 
 def show_table(df: pd.DataFrame) -> None:

@@ -18,6 +18,7 @@ import streamlit as st
 from cmgis import export, printing
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
+from ui.display import escape_markdown
 
 #: Layers pre-selected for a printed map: the districts in their setting.
 DEFAULT_PRINT_LAYERS = ("tambons", "zones", "mae_kha_canal", "old_city_moat")
@@ -125,7 +126,7 @@ def export_form(lang: str) -> None:
                 result = export.export_bytes(selection, fmt=fmt_key, crs=crs, name="cmgis")
         except CmgisError as err:
             st.session_state.pop("export_file", None)
-            st.error(str(err))
+            st.error(escape_markdown(err))
         else:
             st.session_state["export_file"] = _Made(
                 request, result.file_name, result.mime, result.data
@@ -159,7 +160,6 @@ def _suitability_ids(lang: str, kind: str) -> list[str]:
 def _workshop_id(lang: str) -> str | None:
     """A workshop chosen by its join code (issue 6: workshop results are exportable)."""
     from cmgis.export_sources import WORKSHOP_PREFIX, resolve_workshop
-    from cmgis.sketches_map import escape_markdown
 
     code = st.text_input(
         t("user_layers.export_workshop", lang),
@@ -186,7 +186,7 @@ def _workshop_id(lang: str) -> str | None:
     try:
         item = resolve_workshop(code)
     except CmgisError as err:
-        st.error(str(err))
+        st.error(escape_markdown(err))
         return None
     title = escape_markdown(item.meta().title)  # typed by the facilitator
     st.caption(t("user_layers.export_workshop_added", lang, title=title))
@@ -249,7 +249,7 @@ def print_form(lang: str) -> None:
                 made = _make_print(chosen, options, file_type, request)
         except CmgisError as err:
             st.session_state.pop("export_print", None)
-            st.error(str(err))
+            st.error(escape_markdown(err))
         else:
             st.session_state["export_print"] = made
     made = _download_button(

@@ -23,6 +23,7 @@ from cmgis.i18n import t
 from cmgis.indicators import indicator_definitions
 from cmgis.zones import ZONE_IDS
 from ui import data, user_layer_views
+from ui.display import escape_markdown
 from ui.state import DEFAULT_VIEW
 
 #: Draw order, bottom first (the relief always goes under everything).
@@ -165,7 +166,7 @@ def workshop_picker(lang: str) -> str:
     try:
         found = data.workshops()
     except CmgisError as err:
-        st.caption(str(err))
+        st.caption(escape_markdown(err))
         return ""
     names = {w.id: f"{w.title} ({w.workshop_date})" for w in found}
     st.caption(t("map.panel.workshop", lang))

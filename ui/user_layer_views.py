@@ -24,12 +24,11 @@ from cmgis.export_sources import export_suitability
 from cmgis.i18n import pick, t
 from cmgis.indicators import indicator_definitions
 from cmgis.profiles import indicator_rows
-from cmgis.sketches_map import escape_markdown
 from cmgis.store import Store
 from cmgis.suitability import Surface
 from cmgis.user_layers_map import user_layer_overlay
 from cmgis.webmap import Overlay, format_number
-from ui.display import show_table
+from ui.display import escape_markdown, show_table
 from ui.workshop import get_store
 
 FLASH = "user_layers.flash"
@@ -70,7 +69,7 @@ def map_picker(lang: str) -> list[str]:
     try:
         records = saved_layers()
     except CmgisError as err:
-        st.caption(str(err))
+        st.caption(escape_markdown(err))
         return []
     names = {r.slug: f"{r.name} ({r.created_at[:10]})" for r in records}
     current = st.session_state.get("_w_map_user", st.session_state.get("map_user_layers", []))
@@ -125,9 +124,8 @@ def candidate_summary(slug: str, zone_id: str, lang: str) -> bool:
     if rows.empty:
         return False
     row = rows.iloc[0]
-    st.subheader(
-        pick(str(row.get("name_en") or ""), str(row.get("name_th") or ""), lang) or zone_id
-    )
+    name = pick(str(row.get("name_en") or ""), str(row.get("name_th") or ""), lang) or zone_id
+    st.subheader(escape_markdown(name))  # imported attribute: may hold markdown and links
     st.caption(t("user_layers.summary_layer", lang, name=escape_markdown(record.name)))
     _candidate_metrics(row, layer, lang)
     st.page_link("ui/pages/zones.py", label=t("map.open_profile", lang), icon="📋")
@@ -152,7 +150,7 @@ def candidate_profile(lang: str) -> None:
     try:
         records = [r for r in saved_layers() if r.kind == "candidates"]
     except CmgisError as err:
-        st.error(str(err))
+        st.error(escape_markdown(err))
         return
     if not records:
         st.info(t("user_layers.map_none", lang))
@@ -208,14 +206,14 @@ def candidate_profile(lang: str) -> None:
             with st.spinner(t("suitability.building", lang)):
                 table = _indicators(record.slug, record.created_at)
         except CmgisError as err:
-            st.error(str(err))
+            st.error(escape_markdown(err))
         else:
             _indicator_table(table, zone, lang)
     if st.button(t("user_layers.delete", lang), key="user_layers.delete"):
         try:
             ul.delete_user_layer(store(), record.slug)
         except CmgisError as err:
-            st.error(str(err))
+            st.error(escape_markdown(err))
         else:
             name = escape_markdown(record.name)  # typed text
             st.session_state[FLASH] = t("user_layers.deleted", lang, name=name)
@@ -274,7 +272,7 @@ def export_in_crs(surface: Surface, candidates: gpd.GeoDataFrame) -> None:
                     )  # fmt: skip
                     files = [(p.name, p.read_bytes()) for p in paths]
             except CmgisError as err:
-                st.error(str(err))
+                st.error(escape_markdown(err))
             else:
                 st.session_state["user_layers.export_files"] = (request, files)
         made = st.session_state.get("user_layers.export_files")

@@ -2,7 +2,7 @@
 
 Each component owns its ``st.session_state`` keys (all prefixed ``workshop.``), reads
 widgets, calls `cmgis.sketches*` and renders. No geometry is computed here. Participant
-text is shown only through `cmgis.sketches_map.escape_markdown` (markdown) or widgets that
+text is shown only through `ui.display.escape_markdown` (markdown) or widgets that
 render plain text (st.text, st.dataframe, selectbox labels); maps escape it themselves.
 """
 
@@ -25,8 +25,9 @@ from cmgis import sketches as sk
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from cmgis.sketches_exchange import export_workshop, import_workshop
-from cmgis.sketches_map import drawing_map, escape_markdown, live_map
+from cmgis.sketches_map import drawing_map, live_map
 from cmgis.store import Store, open_store
+from ui.display import escape_markdown
 
 PARTICIPANTS = "workshop.participants"  # dict group_id -> Participant
 ACTIVE_GROUP = "workshop.active_group"  # group_id of the group that contributes now

@@ -24,7 +24,7 @@ from cmgis.profiles import IndicatorRow, ZoneProfile, indicator_ranks
 from cmgis.webmap import format_number
 from cmgis.zones import BOUNDARY_CONSTRUCTED
 from ui import data
-from ui.display import show_table, unit_text
+from ui.display import escape_markdown, show_table, unit_text
 from ui.zone_projects import render_zone_projects
 
 
@@ -197,13 +197,17 @@ def profile(zone_id: str, lang: str) -> None:
     with mid:
         st.markdown(f"**{t('map.zones.landmarks', lang)}**")
         if p.landmarks:
-            st.markdown("\n".join(f"- {_md(x.name)} ({_md(x.kind)})" for x in p.landmarks))
+            st.markdown(
+                "\n".join(
+                    f"- {escape_markdown(x.name)} ({escape_markdown(x.kind)})" for x in p.landmarks
+                )
+            )
         else:
             st.caption(t("map.zones.none_inside", lang))
     with right:
         st.markdown(f"**{t('map.zones.coworking', lang)}**")
         if p.coworking:
-            st.markdown("\n".join(f"- {_md(x.name)}" for x in p.coworking))
+            st.markdown("\n".join(f"- {escape_markdown(x.name)}" for x in p.coworking))
         else:
             st.caption(t("map.zones.none_inside", lang))
 
@@ -214,13 +218,7 @@ def profile(zone_id: str, lang: str) -> None:
     try:  # the action plan's projects placed in this zone (the Projects feature)
         render_zone_projects(zone_id, lang)
     except CmgisError as err:
-        st.caption(str(err))
-
-
-def _md(text: str) -> str:
-    """Text from the data, shown literally in markdown (no links, no HTML, no formatting)."""
-    specials = "\\`*_{}[]()#+-.!|<>~"
-    return "".join("\\" + c if c in specials else c for c in text)
+        st.caption(escape_markdown(err))
 
 
 def comparison_chart(zone_id: str, lang: str) -> None:

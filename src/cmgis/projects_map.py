@@ -1,12 +1,15 @@
 """The projects overlay for folium maps: styled by 3Ds strategy, escaped popups, a legend.
 
+Every text (titles, notes, names typed by officials or imported) goes through
+`cmgis.map_text.escape_map_text`: ``html.escape`` alone left backticks and ``${…}`` live
+inside folium's JavaScript template literals.
+
 Builds folium objects only (no streamlit): the Projects page and the Map page add the
 overlay to their maps. Input is a projects layer (`cmgis.projects`) in EPSG:4326.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from cmgis.i18n import normalise_lang, pick, t
+from cmgis.map_text import escape_map_text
 from cmgis.plan import STRATEGY_KEYS
 from cmgis.webmap import CreditsAttribution
 
@@ -62,7 +66,7 @@ def project_title(row: Mapping[str, Any], lang: str) -> str:
 
 def popup_html(row: Mapping[str, Any], lang: str) -> str:
     """HTML of a project's popup; every value is escaped (user text may hold markup)."""
-    e = html.escape
+    e = escape_map_text
     strategy = t("projects.strategy." + _text(row.get("strategy")), lang)
     status = t("projects.status." + _text(row.get("status")), lang)
     parts = [
@@ -116,7 +120,7 @@ def add_projects_overlay(
     approximate: zone-derived, indicative, drawn); points as circle markers. Each feature
     carries the CSS class ``cmgis-project cmgis-project-<strategy>`` (used by tests).
     """
-    group = folium.FeatureGroup(name=name or t("projects.layer", lang), show=True)
+    group = folium.FeatureGroup(name=escape_map_text(name or t("projects.layer", lang)), show=True)
     for row in projects.to_dict("records"):
         geom = row.get("geometry")
         if geom is None or geom.is_empty:
@@ -126,7 +130,9 @@ def add_projects_overlay(
         dashed = _text(row.get("geometry_method")) in DASHED_METHODS
         css = f"cmgis-project cmgis-project-{style.key}"
         popup = folium.Popup(popup_html(row, lang), max_width=360)
-        tooltip = html.escape(f"{_text(row.get('code'))} {project_title(row, lang)}")
+        tooltip = folium.Tooltip(
+            escape_map_text(f"{_text(row.get('code'))} {project_title(row, lang)}")
+        )
 
         def _style(_: Any, c: str = style.color, d: bool = dashed, k: str = css) -> dict[str, Any]:
             return {
@@ -160,7 +166,7 @@ def legend_items(lang: str) -> list[tuple[str, str]]:
 
 def legend_html(lang: str, *, keys: tuple[str, ...] = STRATEGY_KEYS) -> str:
     """An HTML legend of the 3Ds colours (escaped), plus the dashed-line meaning."""
-    e = html.escape
+    e = escape_map_text
     rows = [
         f'<div><span style="display:inline-block;width:14px;height:14px;'
         f'background:{STRATEGY_STYLES[k].color};margin-right:6px;vertical-align:middle"></span>'

@@ -1,16 +1,12 @@
 """Folium maps of a workshop: the drawing map for groups and the facilitator's live map.
 
 No streamlit here. Input frames come from `cmgis.sketches.contributions_frame` (EPSG:4326).
-Every text a participant typed (titles, comments, group names) is escaped with
-`escape_text` before it reaches a tooltip or popup: folium puts that text inside HTML
-*and* inside a JavaScript template literal, so ``<``, ``&``, quotes, backticks, ``$``
-and backslashes are all replaced by HTML entities and shown literally. `escape_markdown`
-does the same for text shown through a markdown renderer (Streamlit).
+Every text a participant typed (titles, comments, group names) goes through
+`cmgis.map_text.escape_map_text` before it reaches a tooltip, popup, legend or layer name.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any, Final, cast
 
 import folium
@@ -19,6 +15,7 @@ import geopandas as gpd
 
 from cmgis import settings
 from cmgis.i18n import t
+from cmgis.map_text import escape_map_text
 
 #: Colour of each contribution category on every workshop map.
 CATEGORY_COLORS: Final[dict[str, str]] = {
@@ -34,36 +31,6 @@ CENTER_LATLON: Final = (
     (settings.AREA_BOUNDS_LONLAT[0] + settings.AREA_BOUNDS_LONLAT[2]) / 2,
 )
 OSM_TILES: Final = "OpenStreetMap"
-_JS_UNSAFE: Final = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
-
-
-def escape_text(text: object) -> str:
-    """Text made safe for HTML and for folium's JavaScript template literals.
-
-    ``<script>`` becomes ``&lt;script&gt;``; backticks, ``$`` and backslashes become
-    entities, so ``${...}`` cannot run inside a template literal. The browser shows the
-    original characters.
-    """
-    return html.escape("" if text is None else str(text), quote=True).translate(_JS_UNSAFE)
-
-
-_MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>~$:&=\"'")
-
-
-def escape_markdown(text: object) -> str:
-    """Text shown literally by a markdown renderer (Streamlit's ``st.markdown``).
-
-    Every markdown, HTML and LaTeX special character gets a backslash, so ``<script>``,
-    ``[link](...)``, ``![img](...)``, ``**bold**`` and ``$x$`` show as typed; bare URLs are
-    not made links (a word joiner follows ``:``, ``www`` and ``@``); line breaks are kept.
-    """
-    value = "" if text is None else str(text)
-    escaped = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in value)
-    # GitHub-flavoured markdown turns bare URLs, www. and e-mail addresses into links even
-    # when escaped; an invisible word joiner (U+2060) keeps them plain text
-    for pattern in ("\\:", "www", "@"):
-        escaped = escaped.replace(pattern, pattern + "\u2060")
-    return escaped.replace("\n", "  \n")
 
 
 def _base_map(*, tiles: str | None, zoom_start: int) -> folium.Map:
@@ -96,7 +63,7 @@ def _zones_layer(fmap: folium.Map, zones: gpd.GeoDataFrame | None, lang: str) ->
     if zones is None or zones.empty:
         return
     name_col = "name_th" if lang == "th" and "name_th" in zones.columns else "name_en"
-    group = folium.FeatureGroup(name=t("workshop.map.zones", lang), show=True)
+    group = folium.FeatureGroup(name=escape_map_text(t("workshop.map.zones", lang)), show=True)
     for _, row in zones.to_crs(settings.STORE_CRS).iterrows():
         label = row.get(name_col) or row.get("zone_id")
         folium.GeoJson(
@@ -107,7 +74,7 @@ def _zones_layer(fmap: folium.Map, zones: gpd.GeoDataFrame | None, lang: str) ->
                 "dashArray": "6 4",
                 "fillOpacity": 0.03,
             },
-            tooltip=folium.Tooltip(escape_text(label)),
+            tooltip=folium.Tooltip(escape_map_text(label)),
         ).add_to(group)
     group.add_to(fmap)
 
@@ -115,14 +82,14 @@ def _zones_layer(fmap: folium.Map, zones: gpd.GeoDataFrame | None, lang: str) ->
 def contribution_popup_html(row: Any, lang: str) -> str:
     """HTML of a contribution's popup, every field escaped."""
     parts = [
-        f"<b>{escape_text(row['title'])}</b>",
-        f"{escape_text(t('workshop.category.' + str(row['category']), lang))} · "
-        f"{escape_text(t('workshop.strategy.' + str(row['strategy']), lang))}",
-        f"{escape_text(t('workshop.group', lang))}: {escape_text(row['group_name'])}",
+        f"<b>{escape_map_text(row['title'])}</b>",
+        f"{escape_map_text(t('workshop.category.' + str(row['category']), lang))} · "
+        f"{escape_map_text(t('workshop.strategy.' + str(row['strategy']), lang))}",
+        f"{escape_map_text(t('workshop.group', lang))}: {escape_map_text(row['group_name'])}",
     ]
     if row.get("comment"):
-        parts.append(escape_text(row["comment"]).replace("\n", "<br>"))
-    parts.append(f"{escape_text(t('workshop.votes', lang))}: {int(row.get('votes', 0))}")
+        parts.append(escape_map_text(row["comment"]).replace("\n", "<br>"))
+    parts.append(f"{escape_map_text(t('workshop.votes', lang))}: {int(row.get('votes', 0))}")
     return "<br>".join(parts)
 
 
@@ -134,7 +101,7 @@ def _add_contributions(
         if geom is None or geom.is_empty:
             continue
         color = CATEGORY_COLORS.get(str(row["category"]), "#333333")
-        tooltip = folium.Tooltip(escape_text(row["title"]))
+        tooltip = folium.Tooltip(escape_map_text(row["title"]))
         popup = folium.Popup(contribution_popup_html(row, lang), max_width=320)
         if geom.geom_type == "Point":
             folium.CircleMarker(
@@ -171,7 +138,7 @@ def contributions_layer(
     Styled by category (`CATEGORY_COLORS`), with escaped tooltips and popups; ``frame``
     comes from `cmgis.sketches.contributions_frame` (EPSG:4326).
     """
-    group = folium.FeatureGroup(name=escape_text(name or t("workshop.map.layer", lang)))
+    group = folium.FeatureGroup(name=escape_map_text(name or t("workshop.map.layer", lang)))
     _add_contributions(group, frame, lang)
     return group
 
@@ -180,7 +147,7 @@ def _legend(fmap: folium.Map, lang: str) -> None:
     rows = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;'
         f'background:{color};margin-right:6px"></span>'
-        f"{escape_text(t('workshop.category.' + cat, lang))}</div>"
+        f"{escape_map_text(t('workshop.category.' + cat, lang))}</div>"
         for cat, color in CATEGORY_COLORS.items()
     )
     legend = (
@@ -248,7 +215,7 @@ def live_map(
         subset = frame[frame["category"] == category] if len(frame) else frame
         label = t("workshop.category." + category, lang)
         group = folium.FeatureGroup(
-            name=f'<span style="color:{color}">■</span> {escape_text(label)} ({len(subset)})'
+            name=f'<span style="color:{color}">■</span> {escape_map_text(label)} ({len(subset)})'
         )
         _add_contributions(group, subset, lang)
         group.add_to(fmap)
@@ -256,7 +223,7 @@ def live_map(
     heat = [[float(g.y), float(g.x)] for g in points.geometry]
     if heat:
         folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
-            heat, name=t("workshop.map.heat", lang), radius=25, min_opacity=0.3
+            heat, name=escape_map_text(t("workshop.map.heat", lang)), radius=25, min_opacity=0.3
         ).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     _legend(fmap, lang)

@@ -9,7 +9,6 @@ and one PNG encode. No streamlit here.
 from __future__ import annotations
 
 import base64
-import html
 import io
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from pyproj import Transformer
 from cmgis import settings
 from cmgis.catalog import CREDIT_ADMIN, CREDIT_ELEVATION, CREDIT_OSM
 from cmgis.criteria import CriteriaStack
+from cmgis.map_text import escape_map_text
 from cmgis.suitability import Surface
 from cmgis.webmap import CreditsAttribution
 
@@ -119,13 +119,13 @@ def legend_html(title: str, note: str = "") -> str:
     stops = ramp_colours(11)
     gradient = ", ".join(f"rgb({r},{g},{b}) {i * 10}%" for i, (r, g, b, _a) in enumerate(stops))
     note_html = (
-        f'<div style="max-width:220px;margin-top:4px">{html.escape(note)}</div>' if note else ""
+        f'<div style="max-width:220px;margin-top:4px">{escape_map_text(note)}</div>' if note else ""
     )
     return (
         '<div class="cmgis-suitability-legend" style="position:absolute;top:10px;right:10px;'
         "z-index:1000;background:rgba(255,255,255,0.9);padding:6px 8px;border-radius:4px;"
         'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3)">'
-        f"<b>{html.escape(title)}</b>"
+        f"<b>{escape_map_text(title)}</b>"
         f'<div style="width:200px;height:12px;margin:4px 0;background:linear-gradient('
         f'to right, {gradient})"></div>'
         '<div style="display:flex;justify-content:space-between;width:200px">'
@@ -136,7 +136,7 @@ def legend_html(title: str, note: str = "") -> str:
 
 def surface_layer(surface: Surface, lookup: DisplayLookup, *, name: str) -> folium.FeatureGroup:
     """A feature group holding the surface as an image overlay."""
-    fg = folium.FeatureGroup(name=name)
+    fg = folium.FeatureGroup(name=escape_map_text(name))
     folium.raster_layers.ImageOverlay(
         image=png_data_url(surface_rgba(surface, lookup)),
         bounds=[list(lookup.bounds_latlon[0]), list(lookup.bounds_latlon[1])],
@@ -150,14 +150,14 @@ def candidates_group(
     candidates: gpd.GeoDataFrame, *, name: str, label: str = "Candidate zone"
 ) -> folium.FeatureGroup:
     """Candidate zones (any CRS) as outlined polygons with an escaped tooltip each."""
-    fg = folium.FeatureGroup(name=name)
+    fg = folium.FeatureGroup(name=escape_map_text(name))
     if len(candidates) == 0:
         return fg
     cands = candidates.to_crs(settings.STORE_CRS)
     for _, row in cands.iterrows():
-        overlaps = html.escape(str(row.get("overlap_zones", "")))
+        overlaps = escape_map_text(str(row.get("overlap_zones", "")))
         tip = (
-            f"<b>{html.escape(label)} {int(row['rank'])}</b><br>"
+            f"<b>{escape_map_text(label)} {int(row['rank'])}</b><br>"
             f"mean score {float(row['mean_score']):.1f} / 100<br>"
             f"area {float(row['area_km2']):.3f} km²" + (f"<br>{overlaps}" if overlaps else "")
         )
@@ -178,7 +178,7 @@ def districts_group(
     districts: gpd.GeoDataFrame, *, name: str, lang: str, colour: str = "#333", dashed: bool = True
 ) -> folium.FeatureGroup:
     """Polygons (the named districts, the tambons) as outlines with their (escaped) names."""
-    fg = folium.FeatureGroup(name=name)
+    fg = folium.FeatureGroup(name=escape_map_text(name))
     d = districts.to_crs(settings.STORE_CRS)
     col = "name_th" if lang == "th" and "name_th" in d.columns else "name_en"
     for _, row in d.iterrows():
@@ -190,7 +190,7 @@ def districts_group(
                 "dashArray": "5 5" if dashed else None,
                 "fillOpacity": 0.0,
             },
-            tooltip=html.escape(str(row.get(col, row.get("zone_id", "")))),
+            tooltip=folium.Tooltip(escape_map_text(row.get(col, row.get("zone_id", "")))),
         ).add_to(fg)
     return fg
 

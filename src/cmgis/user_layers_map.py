@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any
 
@@ -10,6 +9,7 @@ import folium
 import geopandas as gpd
 
 from cmgis.i18n import pick, t
+from cmgis.map_text import escape_map_text
 from cmgis.user_layers import UserLayer
 from cmgis.webmap import LAYER_STYLES, LegendItem, LegendSection, Overlay, simplify_for_web
 
@@ -27,7 +27,7 @@ def _number(value: Any, digits: int) -> str:
 
 def popup_html(row: dict[str, Any], record: UserLayer, lang: str) -> str:
     """The popup of one feature: every piece of text escaped, lines joined by ``<br>``."""
-    esc = html.escape
+    esc = escape_map_text
     name = pick(str(row.get("name_en") or ""), str(row.get("name_th") or ""), lang)
     lines = [f"<b>{esc(name or str(row.get('zone_id') or ''))}</b>", esc(record.name)]
     score = _number(row.get("mean_score"), 1)
@@ -58,8 +58,8 @@ def user_layer_overlay(
     web = simplify_for_web(layer, detail=detail)
     records = web.drop(columns=web.geometry.name).to_dict("records")
     label = [
-        html.escape(pick(str(r.get("name_en") or ""), str(r.get("name_th") or ""), lang))
-        or html.escape(record.name)
+        escape_map_text(pick(str(r.get("name_en") or ""), str(r.get("name_th") or ""), lang))
+        or escape_map_text(record.name)
         for r in records
     ]
     data = gpd.GeoDataFrame(
@@ -76,7 +76,7 @@ def user_layer_overlay(
     style = USER_LAYER_STYLE.leaflet_style()
     element = folium.GeoJson(
         data.to_json(drop_id=True),
-        name=html.escape(record.name),
+        name=escape_map_text(record.name),
         style_function=lambda _f: style,
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False),

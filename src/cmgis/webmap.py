@@ -7,7 +7,6 @@ applied in EPSG:32647 through `cmgis.projection`.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import warnings
@@ -28,6 +27,7 @@ from jinja2 import Template
 
 from cmgis._errors import InputError
 from cmgis.i18n import pick, t
+from cmgis.map_text import escape_map_text
 from cmgis.projection import to_metric, to_store
 
 #: Where each asset folium's classes load lives under ``static/vendor/`` (see
@@ -235,14 +235,16 @@ class LayerStyle:
 
     def swatch_html(self) -> str:
         """A small inline-SVG legend swatch for this style."""
-        c, f = html.escape(self.color), html.escape(self.fill_color or self.color)
+        c, f = escape_map_text(self.color), escape_map_text(self.fill_color or self.color)
         if self.kind in ("point", "cluster"):
             return (
                 f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="{f}" '
                 f'fill-opacity="0.85" stroke="{c}" stroke-width="1.5"/></svg>'
             )
         if self.kind == "line":
-            dash = f' stroke-dasharray="{html.escape(self.dash_array)}"' if self.dash_array else ""
+            dash = (
+                f' stroke-dasharray="{escape_map_text(self.dash_array)}"' if self.dash_array else ""
+            )
             return (
                 f'<svg width="18" height="14"><line x1="1" y1="7" x2="17" y2="7" stroke="{c}" '
                 f'stroke-width="{max(self.weight, 2)}"{dash}/></svg>'
@@ -253,7 +255,7 @@ class LayerStyle:
                 'stop-color="#a9c8a0"/><stop offset="1" stop-color="#b79b7a"/></linearGradient>'
                 '</defs><rect x="1" y="1" width="16" height="12" fill="url(#rg)"/></svg>'
             )
-        dash = f' stroke-dasharray="{html.escape(self.dash_array)}"' if self.dash_array else ""
+        dash = f' stroke-dasharray="{escape_map_text(self.dash_array)}"' if self.dash_array else ""
         return (
             f'<svg width="18" height="14"><rect x="1.5" y="1.5" width="15" height="11" '
             f'fill="{f}" fill-opacity="{max(self.fill_opacity, 0.15)}" stroke="{c}" '
@@ -305,7 +307,7 @@ def _text(value: object) -> str:
 
 
 def feature_label(layer_id: str, row: Mapping[str, Any], lang: str) -> str:
-    """Plain-text label of one feature in ``lang`` (not escaped; `escape_label` is)."""
+    """Plain-text label of one feature in ``lang`` (not escaped; `escape_map_text` is)."""
     name = pick(_text(row.get("name_en")), _text(row.get("name_th")), lang) or _text(
         row.get("name")
     )
@@ -339,11 +341,6 @@ def _truthy(value: object) -> bool:
     return bool(value) if value is not None and value == value else False
 
 
-def escape_label(text: str) -> str:
-    """HTML-escape text for a tooltip, popup or legend (data and user text are untrusted)."""
-    return html.escape(text, quote=True)
-
-
 #: Columns kept in the browser's copy of each layer (everything else is dropped).
 _KEEP_COLUMNS: dict[str, tuple[str, ...]] = {"zones": ("zone_id",), "tambons": ("tambon_code",)}
 
@@ -358,7 +355,7 @@ def feature_collection(
     name in ``lang``, HTML-escaped.
     """
     keep = [c for c in _KEEP_COLUMNS.get(layer_id, ()) if c in gdf.columns]
-    labels = [escape_label(feature_label(layer_id, row, lang)) for row in _records(gdf)]
+    labels = [escape_map_text(feature_label(layer_id, row, lang)) for row in _records(gdf)]
     web = gpd.GeoDataFrame(
         {**{c: gdf[c].astype(str).to_numpy() for c in keep}, "label": labels},
         geometry=gdf.geometry.to_numpy(),
@@ -386,7 +383,7 @@ def _records(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 def cluster_points(gdf: gpd.GeoDataFrame, *, layer_id: str, lang: str) -> list[list[Any]]:
     """Rows ``[lat, lon, label]`` (label HTML-escaped, lat/lon 6 decimals) for clustering."""
     pts = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
-    labels = [escape_label(feature_label(layer_id, row, lang)) for row in _records(pts)]
+    labels = [escape_map_text(feature_label(layer_id, row, lang)) for row in _records(pts)]
     ys, xs = np.round(pts.geometry.y.to_numpy(), 6), np.round(pts.geometry.x.to_numpy(), 6)
     return [[float(y), float(x), lab] for y, x, lab in zip(ys, xs, labels, strict=True)]
 
@@ -551,7 +548,7 @@ def choropleth_legend_section(
 def _box(color: str) -> str:
     return (
         f'<svg width="18" height="14"><rect x="1" y="1" width="16" height="12" '
-        f'fill="{html.escape(color)}" stroke="#636363" stroke-width="0.6"/></svg>'
+        f'fill="{escape_map_text(color)}" stroke="#636363" stroke-width="0.6"/></svg>'
     )
 
 
@@ -561,16 +558,16 @@ def legend_html(
     """The legend as HTML (a foldable box); every title and label is escaped here."""
     parts = [
         '<details class="cmgis-legend" open>'
-        f'<summary class="cmgis-legend-summary">{escape_label(summary)}</summary>'
+        f'<summary class="cmgis-legend-summary">{escape_map_text(summary)}</summary>'
     ]
     if note:
-        parts.append(f'<div class="cmgis-legend-note">{escape_label(note)}</div>')
+        parts.append(f'<div class="cmgis-legend-note">{escape_map_text(note)}</div>')
     for section in sections:
-        parts.append(f'<div class="cmgis-legend-title">{escape_label(section.title)}</div>')
+        parts.append(f'<div class="cmgis-legend-title">{escape_map_text(section.title)}</div>')
         for item in section.items:
             parts.append(
                 f'<div class="cmgis-legend-row">{item.swatch_html}'
-                f"<span>{escape_label(item.label)}</span></div>"
+                f"<span>{escape_map_text(item.label)}</span></div>"
             )
     parts.append("</details>")
     return "".join(parts)
@@ -643,7 +640,7 @@ class CreditsAttribution(MacroElement):
     def __init__(self, lines: Sequence[str]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CmgisAttribution"
-        self.lines = [escape_label(line) for line in lines]
+        self.lines = [escape_map_text(line) for line in lines]
 
 
 # ---------------------------------------------------------------------------------------
@@ -782,7 +779,7 @@ def build_map(
     m.default_css = [a for a in folium.Map.default_css if a[0] in _LEAN_MAP_ASSETS]
     if basemap in _TILES:
         url, attr = _TILES[basemap]
-        folium.TileLayer(url, attr=escape_label(attr), max_zoom=MAX_ZOOM, name=basemap).add_to(m)
+        folium.TileLayer(url, attr=escape_map_text(attr), max_zoom=MAX_ZOOM, name=basemap).add_to(m)
 
     visible: list[tuple[str, str]] = []
     # the relief is the ground: always at the bottom, then the indicator classes, then the rest
@@ -845,7 +842,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
                 bounds=[list(layer.relief_bounds[0]), list(layer.relief_bounds[1])],
                 pixelated=False,
                 interactive=False,
-                name=layer.title,
+                name=escape_map_text(layer.title),
             ).add_to(m)
         return
     if style.kind == "cluster":
@@ -860,7 +857,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
         folium.plugins.FastMarkerCluster(  # type: ignore[no-untyped-call]
             rows,
             callback=callback,
-            name=layer.title,
+            name=escape_map_text(layer.title),
             icon_create_function=_CLUSTER_ICON_JS % (style.color, style.fill_color or style.color),
             options={
                 "maxClusterRadius": 50,
@@ -884,7 +881,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
             kwargs["popup"] = folium.GeoJsonPopup(fields=["label"], labels=False)
     folium.GeoJson(
         fc,
-        name=layer.title,
+        name=escape_map_text(layer.title),
         style_function=_constant(options),
         highlight_function=_constant({"weight": style.weight + 2})
         if style.kind == "polygon" and layer.layer_id == "zones"
@@ -939,12 +936,12 @@ def _add_choropleth(m: folium.Map, spec: ChoroplethSpec, *, lang: str) -> Classi
         props["fill"] = (
             classification.color_of(i) if i < len(classification.classes) else NO_DATA_COLOR
         )
-        props["label"] = f"{props.get('label', '')}: {escape_label(shown)}"
+        props["label"] = f"{props.get('label', '')}: {escape_map_text(shown)}"
         features.append({**feature, "properties": props})
     fc = {"type": "FeatureCollection", "features": features}
     folium.GeoJson(
         fc,
-        name=spec.title,
+        name=escape_map_text(spec.title),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
             "fillOpacity": 0.65,

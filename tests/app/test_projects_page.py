@@ -20,6 +20,7 @@ from cmgis.project_edits import (
     records,
 )
 from cmgis.store import open_store
+from ui.display import escape_markdown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "ui" / "pages" / "projects.py")
 
@@ -186,7 +187,7 @@ def test_import_all_or_nothing_with_escaped_error(db: Path) -> None:
     assert not at.exception
     message = at.error[0].value
     assert "line 3" in message
-    assert r"\[click\]\(http://x\.test\)" in message  # shown as text, not as a link
+    assert escape_markdown("[click](http://x.test)") in message  # shown as text, not a link
     with open_store(db) as store:
         assert records(open_project_edits(store)) == []
     good = b"title_en,strategy,zones\nKiosk,drivers,old_town\nSensors,default,mae_kha\n"
@@ -207,7 +208,7 @@ def test_a_typed_name_is_shown_as_text_not_markdown(db: Path) -> None:
     at.run()
     caption = next(c.value for c in at.caption if "evil" in c.value)
     # the markdown is escaped: no link, no bold, the characters shown as typed
-    assert r"\[click\]\(http://evil\.example\) \*\*Nok\*\*" in caption
+    assert escape_markdown("[click](http://evil.example) **Nok**") in caption
 
 
 def _markdown(at: AppTest) -> str:

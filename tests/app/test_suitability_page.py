@@ -119,7 +119,7 @@ def test_save_candidates_as_layer(page, tmp_path):
     page.text_input(key=K + "layer_name").set_value("my zones <script>")
     page.button(key=K + "save").click().run()
     assert not page.exception
-    assert "contains < >" in page.error[0].value  # refused in words, nothing saved
+    assert r"contains \< \>" in page.error[0].value  # refused in words, nothing saved
     page.text_input(key=K + "layer_name").set_value("My zones")
     page.text_input(key=K + "layer_who").set_value("ทีม A")
     page.button(key=K + "save").click().run()

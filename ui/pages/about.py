@@ -5,6 +5,7 @@ import streamlit as st
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from ui import about_views
+from ui.display import escape_markdown
 from ui.state import current_lang
 
 lang = current_lang()
@@ -17,4 +18,4 @@ try:
     about_views.indicator_definitions_table(lang)
     about_views.isc(lang)
 except CmgisError as err:
-    st.error(t("map.data_missing", lang, err=str(err)))
+    st.error(t("map.data_missing", lang, err=escape_markdown(err)))

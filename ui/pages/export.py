@@ -5,6 +5,7 @@ import streamlit as st
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from ui import export_panel
+from ui.display import escape_markdown
 from ui.state import current_lang
 
 lang = current_lang()
@@ -17,4 +18,4 @@ try:
     with print_tab:
         export_panel.print_form(lang)
 except CmgisError as err:  # e.g. the built data is missing
-    st.error(str(err))
+    st.error(escape_markdown(err))

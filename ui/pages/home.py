@@ -7,7 +7,7 @@ from cmgis._errors import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.municipality import isc_overall_note, load_municipality
 from ui import data
-from ui.display import show_table
+from ui.display import escape_markdown, show_table
 from ui.state import current_lang
 
 lang = current_lang()
@@ -87,4 +87,4 @@ try:
     st.subheader(t("home.credits", lang))
     st.markdown("\n".join(f"- {line}" for line in data.catalog().credits()))
 except CmgisError as err:
-    st.error(t("map.data_missing", lang, err=str(err)))
+    st.error(t("map.data_missing", lang, err=escape_markdown(err)))

@@ -5,6 +5,7 @@ import streamlit as st
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from ui import map_panel, user_layer_views
+from ui.display import escape_markdown
 from ui.state import current_lang, write_to_url
 
 
@@ -33,4 +34,4 @@ st.caption(t("map.page.caption", lang))
 try:
     _map_fragment()
 except CmgisError as err:
-    st.error(t("map.data_missing", lang, err=str(err)))
+    st.error(t("map.data_missing", lang, err=escape_markdown(err)))

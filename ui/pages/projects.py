@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import folium
 import folium.plugins
 import pandas as pd
@@ -29,6 +27,7 @@ from cmgis.project_import import MAX_FILE_BYTES, drafts_from_file, geometry_from
 from cmgis.projects import filter_projects, listing_rows
 from cmgis.projects_map import add_credits, add_projects_overlay, legend_html, projects_bounds
 from ui import projects_data
+from ui.display import escape_markdown
 
 DRAWING_KEY = "projects_drawing"
 MAP_KEY = "projects_map"
@@ -51,12 +50,9 @@ FLASH_KEY = "projects_flash"
 OPENED_KEY = "projects_opened_version"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
-
-
 def _error(err: Exception) -> None:
     """Show an error; its text may quote user input, so markdown is escaped."""
-    st.error(t("projects.error", lang, message=_MD_SPECIAL.sub(r"\\\1", str(err))))
+    st.error(t("projects.error", lang, message=escape_markdown(err)))
 
 
 def _done(message: str) -> None:
@@ -244,7 +240,7 @@ with tab_details:
                 "projects.version",
                 lang,
                 version=rec.version,
-                by=_MD_SPECIAL.sub(r"\\\1", rec.updated_by),
+                by=escape_markdown(rec.updated_by),
                 at=rec.updated_at[:19],
             )
         )
@@ -313,7 +309,7 @@ with tab_add:
     drawing = st.session_state.get(DRAWING_KEY)
     if drawing:
         kind = str((drawing.get("geometry") or {}).get("type", ""))
-        st.caption(t("projects.drawing_ready", lang, kind=kind))
+        st.caption(t("projects.drawing_ready", lang, kind=escape_markdown(kind)))
     else:
         st.caption(t("projects.drawing_none", lang))
     with st.form("projects_add", clear_on_submit=False):

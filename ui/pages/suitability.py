@@ -13,12 +13,12 @@ from cmgis import suitability as su
 from cmgis._errors import CmgisError
 from cmgis.ahp import ahp_weights, matrix_from_upper, require_consistent
 from cmgis.i18n import pick, t
-from cmgis.sketches_map import escape_markdown
 from cmgis.suitability_map import candidates_group, surface_layer
 from cmgis.user_layers import save_candidate_layer
 from cmgis.webmap import use_local_assets
 from ui import suitability_cache as cache
 from ui import user_layer_views
+from ui.display import escape_markdown
 from ui.user_layer_views import export_in_crs
 
 K = "suitability."  # prefix of every session_state key this page owns
@@ -69,7 +69,7 @@ def _apply_ahp() -> None:
             ahp_weights(matrix_from_upper(upper, len(chosen))), [titles[c] for c in chosen]
         )
     except CmgisError as err:
-        st.session_state[K + "ahp_error"] = str(err)
+        st.session_state[K + "ahp_error"] = escape_markdown(err)
         return
     top = max(result.weights)
     for cid in ids:
@@ -108,7 +108,7 @@ try:
         cache.lookup(resolution_m)
         cache.districts()
 except CmgisError as err:
-    st.error(str(err))
+    st.error(escape_markdown(err))
     st.stop()
 
 
@@ -175,7 +175,7 @@ def workspace() -> None:
         cands = su.candidate_zones(surface, params, districts=cache.districts())
     except CmgisError as err:
         with mapcol:
-            st.warning(str(err))
+            st.warning(escape_markdown(err))
         return
     with mapcol:
         m = cache.map_for(
@@ -360,7 +360,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
         try:
             st.session_state[K + "indicators"] = (layer_key, su.candidate_indicators(layer))
         except CmgisError as err:
-            st.error(str(err))
+            st.error(escape_markdown(err))
     compared = st.session_state.get(K + "indicators")
     if compared is not None and compared[0] == layer_key:
         from cmgis.indicators import indicator_definitions
@@ -393,7 +393,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
                 replace=replace,
             )
         except CmgisError as err:
-            st.error(str(err))
+            st.error(escape_markdown(err))
         else:
             name_md = escape_markdown(record.name)  # typed text; the id is [a-z0-9_:]
             st.success(

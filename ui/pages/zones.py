@@ -5,6 +5,7 @@ import streamlit as st
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from ui import user_layer_views, zone_views
+from ui.display import escape_markdown
 from ui.state import current_lang
 
 lang = current_lang()
@@ -19,4 +20,4 @@ try:
     st.divider()
     user_layer_views.candidate_profile(lang)
 except CmgisError as err:
-    st.error(t("map.data_missing", lang, err=str(err)))
+    st.error(t("map.data_missing", lang, err=escape_markdown(err)))
