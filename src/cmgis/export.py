@@ -44,7 +44,9 @@ from rasterio.warp import Resampling, calculate_default_transform, reproject
 from cmgis import settings
 from cmgis._errors import CRSError, InputError, UnknownLayerError
 from cmgis.catalog import LayerEntry
+from cmgis.geocheck import check_finite
 from cmgis.projection import require_crs
+from cmgis.textclean import csv_safe
 
 LayerKind = Literal["vector", "raster"]
 
@@ -625,10 +627,13 @@ def _raster(data: LayerData) -> RasterSource:
 def prepare_vector(gdf: gpd.GeoDataFrame, crs: str, *, name: str = "layer") -> gpd.GeoDataFrame:
     """Return ``gdf`` in ``crs`` with plain columns (lists/dicts as JSON text), index dropped.
 
-    The input is not mutated.
+    The input is not mutated. Raises `InputError` when a coordinate is not finite in
+    ``crs`` (nothing valid could be written).
     """
     require_crs(gdf, name=name)
+    check_finite(gdf, what=f"the layer {name!r}")
     out = gdf.to_crs(crs) if not gdf.crs.equals(pyproj.CRS(crs)) else gdf.copy()
+    check_finite(out, what=f"the layer {name!r}")
     out = out.reset_index(drop=True)
     geom_name = out.geometry.name
     for column in out.columns:
@@ -1085,13 +1090,6 @@ def _write_kml(
 # ---- CSV -------------------------------------------------------------------------------
 
 
-def _csv_safe(value: object) -> object:
-    """Guard a text cell against formula injection: a leading =, +, -, @ gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def vector_to_csv_frame(gdf: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
     """Attributes plus ``wkt`` in ``crs``, and for points ``lon``/``lat``.
 
@@ -1107,7 +1105,7 @@ def vector_to_csv_frame(gdf: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
         if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(
             frame[column]
         ):
-            frame[column] = frame[column].map(_csv_safe)
+            frame[column] = frame[column].map(csv_safe)
     frame["wkt"] = geom.to_wkt(rounding_precision=-1)
     is_point = (geom.geom_type == "Point").to_numpy()
     if is_point.any():
