@@ -298,3 +298,31 @@ def test_failure_inside_the_transaction_leaves_no_workshop(
         with pytest.raises(Exception, match="refused"):
             import_workshop(other, gpkg, pin="2468", zones=make_zone_index())
         assert _counts(other) == before
+
+
+@pytest.mark.parametrize("suffix", ["kml", "kmz"])
+def test_cdata_end_in_typed_text_keeps_kml_readable(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """A comment or title with ``]]>`` must not end LIBKML's CDATA early (issue 16 item 6)."""
+    from cmgis import export
+
+    monkeypatch.setenv("CMGIS_DB", str(tmp_path / "ex.sqlite"))
+    code = create_workshop(store, title="KML ]]> title", pin="1357").code
+    g = join_workshop(store, code, "grp")
+    c = add_contribution(
+        store, g, category="asset", strategy="drivers", title="a ]]> b",
+        comment="x ]]><b>y</b> ]]]]>>", geometry=Point(98.965, 18.795), zones=make_zone_index(),
+    )  # fmt: skip
+    add_comment(store, g, c.id, "c ]]> d")
+    out = export.export_selection(
+        f"workshop:{code}", fmt=suffix, crs="EPSG:4326", output=tmp_path / f"o.{suffix}"
+    )
+    read = pyogrio.read_dataframe(out)
+    assert len(read) == 1
+    if shutil.which("ogrinfo"):
+        info = subprocess.run(
+            ["ogrinfo", "-ro", "-al", "-q", str(out)], capture_output=True, text=True
+        )
+        assert info.returncode == 0, info.stderr
+        assert "a ]]\u2060> b" in info.stdout

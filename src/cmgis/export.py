@@ -1038,6 +1038,21 @@ def _placemark_names(gdf: gpd.GeoDataFrame, title: str) -> pd.Series:
     return names
 
 
+#: Put between "]]" and ">" so typed text cannot end LIBKML's CDATA sections early.
+WORD_JOINER = "\u2060"
+
+
+def kml_safe_text(value: object) -> object:
+    """``value`` with every ``]]>`` split by an invisible word joiner (U+2060).
+
+    LIBKML writes text in ``<![CDATA[…]]>`` without splitting a ``]]>`` inside it, which
+    ends the section early and makes the file unreadable (GDAL, Google Earth).
+    """
+    if isinstance(value, str) and "]]>" in value:
+        return value.replace("]]>", f"]]{WORD_JOINER}>")
+    return value
+
+
 def _write_kml(
     layers: Mapping[str, LayerData],
     metas: Mapping[str, LayerMeta],
@@ -1062,6 +1077,9 @@ def _write_kml(
         gdf.insert(0, "Name", _placemark_names(gdf, meta.title))
         # descriptions are shown as HTML in Google Earth's balloons: escape the text
         gdf.insert(1, "Description", html.escape(meta.credit or meta.title, quote=False))
+        for column in gdf.columns:
+            if column != gdf.geometry.name and pd.api.types.is_string_dtype(gdf[column]):
+                gdf[column] = gdf[column].map(kml_safe_text)
         pyogrio.write_dataframe(
             gdf,
             path,
@@ -1071,16 +1089,18 @@ def _write_kml(
             dataset_options=(
                 {
                     "NAME": "cmgis export",
-                    "DESCRIPTION": html.escape(
-                        f"Exported {when:%Y-%m-%d} by cmgis. Credits: {credits}", quote=False
+                    "DESCRIPTION": kml_safe_text(
+                        html.escape(
+                            f"Exported {when:%Y-%m-%d} by cmgis. Credits: {credits}", quote=False
+                        )
                     ),
                 }
                 if first
                 else None
             ),
             layer_options={
-                "NAME": _gpkg_title(meta),
-                "DESCRIPTION": html.escape(_gpkg_description(meta), quote=False),
+                "NAME": kml_safe_text(_gpkg_title(meta)),
+                "DESCRIPTION": kml_safe_text(html.escape(_gpkg_description(meta), quote=False)),
                 "FOLDER": "YES",
             },
         )
