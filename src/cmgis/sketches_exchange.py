@@ -28,7 +28,9 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -146,32 +148,67 @@ def export_workshop(
     out = Path(output)
     if out.suffix.lower() != ".gpkg":
         raise InputError(f"the export must be a .gpkg file, got {out.name!r}")
-    if not out.parent.exists():
-        raise InputError(f"the folder {out.parent} does not exist")
     csv_out = Path(csv_path) if csv_path else out.with_suffix(".csv")
+    _check_outputs(out, csv_out)  # every output checked before anything is written
     frame = _all_contributions(store, workshop)
-    tmp = out.with_name(f".{out.stem}.part.gpkg")  # written whole, then moved in place
-    tmp.unlink(missing_ok=True)
-    written = 0
-    for geom_type, layer in GEOMETRY_LAYERS.items():
-        part = frame[frame.geometry.geom_type == geom_type]
-        if len(part):
-            pyogrio.write_dataframe(part, tmp, layer=layer, driver="GPKG")
-            written += 1
-    notes = frame[frame.geometry.isna()].drop(columns="geometry")
-    for layer, table in (
-        ("notes", pd.DataFrame(notes)),
-        ("comments", _table(store, "workshop_comments", workshop.id)),
-        ("votes", _table(store, "workshop_votes", workshop.id)),
-        ("groups", _groups_table(store, workshop.id)),
-        ("audit", _audit_table(store, workshop)),
-        ("workshop_metadata", _metadata(workshop, frame)),
-    ):
-        if len(table) or layer in ("workshop_metadata", "groups"):
-            pyogrio.write_dataframe(table, tmp, layer=layer, driver="GPKG")
-    tmp.replace(out)
-    write_csv_summary(store, workshop, csv_out)
+    gpkg_tmp = _part_path(out)
+    csv_tmp = _part_path(csv_out)
+    try:
+        written = 0
+        for geom_type, layer in GEOMETRY_LAYERS.items():
+            part = frame[frame.geometry.geom_type == geom_type]
+            if len(part):
+                pyogrio.write_dataframe(part, gpkg_tmp, layer=layer, driver="GPKG")
+                written += 1
+        notes = frame[frame.geometry.isna()].drop(columns="geometry")
+        for layer, table in (
+            ("notes", pd.DataFrame(notes)),
+            ("comments", _table(store, "workshop_comments", workshop.id)),
+            ("votes", _table(store, "workshop_votes", workshop.id)),
+            ("groups", _groups_table(store, workshop.id)),
+            ("audit", _audit_table(store, workshop)),
+            ("workshop_metadata", _metadata(workshop, frame)),
+        ):
+            if len(table) or layer in ("workshop_metadata", "groups"):
+                pyogrio.write_dataframe(table, gpkg_tmp, layer=layer, driver="GPKG")
+        write_csv_summary(store, workshop, csv_tmp)
+        os.replace(gpkg_tmp, out)  # both written whole: now move them in place
+        os.replace(csv_tmp, csv_out)
+    except OSError as err:
+        raise InputError(f"cannot write the export: {err.strerror or err}") from err
+    finally:
+        gpkg_tmp.unlink(missing_ok=True)
+        csv_tmp.unlink(missing_ok=True)
     return out, csv_out
+
+
+def _part_path(path: Path) -> Path:
+    """A temporary file beside ``path`` (same folder, so `os.replace` is atomic)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
+                                dir=path.parent)  # fmt: skip
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL creates the file itself
+    return tmp
+
+
+def _check_outputs(*paths: Path) -> None:
+    """Refuse outputs that are the same file, a folder, a device, or in a missing folder."""
+    resolved = [p.resolve() for p in paths]
+    if len(set(resolved)) != len(resolved):
+        raise InputError(
+            f"the outputs must be different files, got {' and '.join(str(p) for p in paths)}; "
+            "give the CSV another name (--csv FILE.csv)"
+        )
+    for path in paths:
+        if path.is_dir():
+            raise InputError(f"the output {path} is a folder; give a file name")
+        if path.exists() and not path.is_file():
+            raise InputError(f"the output {path} is not a regular file (a device?); give a file")
+        if not path.parent.is_dir():
+            raise InputError(f"the folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise InputError(f"cannot write {path}: permission denied")
 
 
 def _table(store: Store, table: str, workshop_id: str) -> pd.DataFrame:
