@@ -61,7 +61,7 @@ def test_csv_guard_leaves_plain_values(value: object) -> None:
 
 def test_every_csv_writer_uses_the_guard(tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame(
-        {"name": ["\uff1dHYPERLINK(\"http://x\")"]}, geometry=[Point(98.97, 18.79)], crs=4326
+        {"name": ['\uff1dHYPERLINK("http://x")']}, geometry=[Point(98.97, 18.79)], crs=4326
     )
     assert vector_to_csv_frame(frame, "EPSG:4326")["name"].iloc[0].startswith("'")
     with open_store(tmp_path / "s.sqlite") as store:

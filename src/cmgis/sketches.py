@@ -202,6 +202,15 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         CREATE INDEX workshop_join_failures_at ON workshop_join_failures (at);
         """,
     ),
+    # its own feature, so the steps other changes add to "workshop" never clash with it
+    Migration(
+        "workshop_visibility",
+        1,
+        "published flag: a workshop is visible without its code only when published",
+        """
+        ALTER TABLE workshop_workshops ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 )
 
 
@@ -226,6 +235,8 @@ class Workshop:
     zones_in_focus: tuple[str, ...]
     votes_per_group: int
     created_at: str
+    #: Visible to visitors without the join code (Map page, lists); set by the facilitator.
+    published: bool = False
 
 
 @dataclass(frozen=True)
@@ -548,6 +559,7 @@ def _workshop_from_row(row: Row) -> Workshop:
         zones_in_focus=tuple(json.loads(row["zones_in_focus"])),
         votes_per_group=int(row["votes_per_group"]),
         created_at=row["created_at"],
+        published=bool(row.get("published") or 0),
     )
 
 
@@ -698,11 +710,30 @@ def get_workshop(store: Store, code: str) -> Workshop:
     return _workshop_from_row(row)
 
 
-def list_workshops(store: Store) -> list[Workshop]:
-    """Every workshop in the store, newest first."""
+def list_workshops(store: Store, *, published_only: bool = False) -> list[Workshop]:
+    """Every workshop in the store, newest first; only published ones if ``published_only``.
+
+    The rule of the app: a workshop is visible only to who has its join code, unless its
+    facilitator publishes it (`set_published`). Pages for visitors pass
+    ``published_only=True``; the facilitator's own tools (the CLI on the store) list all.
+    """
     open_workshop_store(store)
-    rows = store.query("SELECT * FROM workshop_workshops ORDER BY created_at DESC")
+    where = "WHERE published = 1 " if published_only else ""
+    rows = store.query(f"SELECT * FROM workshop_workshops {where}ORDER BY created_at DESC")
     return [_workshop_from_row(r) for r in rows]
+
+
+def set_published(store: Store, code: str, pin: str, *, published: bool) -> Workshop:
+    """Publish a workshop (visible without its code) or withdraw it; needs the PIN."""
+    workshop = verify_pin(store, code, pin)
+    with store.transaction() as tx:
+        tx.execute(
+            "UPDATE workshop_workshops SET published = :p WHERE id = :id",
+            {"p": int(published), "id": workshop.id},
+        )
+        _audit(tx, workshop.id, "facilitator", "publish" if published else "unpublish",
+               workshop.id)  # fmt: skip
+    return get_workshop(store, workshop.code)
 
 
 def _backoff_remaining_s(
