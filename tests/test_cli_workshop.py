@@ -65,3 +65,32 @@ def test_errors_are_one_line_exit_2(tmp_path: Path) -> None:
     )  # fmt: skip
     assert pg.returncode == 2
     assert "not available yet" in pg.stderr
+
+
+def test_export_checks_every_output_before_writing(tmp_path: Path) -> None:
+    """Issue 16 item 6: --csv equal to --output, a folder, /dev/full; nothing half-written."""
+    db = tmp_path / "cli.sqlite"
+    code = run("create", "--title", "Outputs", "--pin", "-", db=db, stdin="2468\n").stdout.strip()
+    gpkg = tmp_path / "out.gpkg"
+    folder = tmp_path / "folder.gpkg"
+    folder.mkdir()
+    cases = [
+        (("--output", str(gpkg), "--csv", str(gpkg)), "different files"),
+        (("--output", str(folder)), "is a folder"),
+        (("--output", str(gpkg), "--csv", str(tmp_path)), "is a folder"),
+        (("--output", str(gpkg), "--csv", "/dev/full"), "not a regular file"),
+    ]
+    for args, message in cases:
+        out = run("export", code, *args, db=db)
+        assert out.returncode == 2, (args, out.stdout)
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("cmgis: error:"), out.stderr
+        assert message in out.stderr, out.stderr
+        assert not gpkg.exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.sqlite", "folder.gpkg"] or all(
+            not p.name.startswith(".") and ".part" not in p.name for p in tmp_path.iterdir()
+        )
+    assert list(folder.iterdir()) == []
+    ok = run("export", code, "--output", str(gpkg), db=db)
+    assert ok.returncode == 0, ok.stderr
+    assert not [p for p in tmp_path.iterdir() if ".part" in p.name]

@@ -194,3 +194,135 @@ def test_damaged_text_in_a_file_is_a_clear_error(
     with pytest.raises(InputError, match="not UTF-8"):
         import_workshop(store, gpkg, pin="1234", zones=make_zone_index())
     assert store.query("SELECT COUNT(*) AS n FROM workshop_contributions") == before
+
+
+# ---- issue 16 item 4: an import is all-or-nothing; budgets, dates and flags checked
+
+
+def _counts(store: Store) -> tuple[int, ...]:
+    return tuple(
+        len(store.query(f"SELECT id FROM {t}"))
+        for t in ("workshop_workshops", "workshop_contributions", "workshop_audit")
+    )
+
+
+def _tamper(gpkg: Path, layer: str, change) -> None:  # type: ignore[no-untyped-def]
+    frame = pyogrio.read_dataframe(gpkg, layer=layer, read_geometry=layer != "votes")
+    pyogrio.write_dataframe(change(frame), gpkg, layer=layer)
+
+
+def _duplicate_first_row(frame):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    return pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
+
+
+def _many_votes(frame):  # type: ignore[no-untyped-def]
+    import uuid
+
+    import pandas as pd
+
+    extra = pd.concat([frame.iloc[[0]]] * 10, ignore_index=True)
+    extra["id"] = [uuid.uuid4().hex for _ in range(10)]
+    return pd.concat([frame, extra], ignore_index=True)
+
+
+def _future(frame):  # type: ignore[no-untyped-def]
+    frame["created_at"] = "2099-01-01T00:00:00+00:00"
+    return frame
+
+
+def _flag_value(value: object):  # type: ignore[no-untyped-def]
+    def change(frame):  # type: ignore[no-untyped-def]
+        frame["hidden"] = frame["hidden"].astype(object)
+        frame.loc[0, "hidden"] = value
+        frame["hidden"] = frame["hidden"].astype(float if isinstance(value, float) else str)
+        return frame
+
+    return change
+
+
+def _utm_labelled_degrees(frame):  # type: ignore[no-untyped-def]
+    frame["geometry"] = [Point(497_500.0 + i, 2_078_500.0) for i in range(len(frame))]
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("layer", "change", "message"),
+    [
+        ("contributions_point", _duplicate_first_row, "contribution id .* more than once"),
+        ("votes", _many_votes, "has 11 votes; the workshop allows 4 per group"),
+        ("contributions_line", _future, "created_at '2099-01-01.*in the future"),
+        ("contributions_point", _flag_value(float("inf")), "hidden is 'inf'; expected 0 or 1"),
+        ("contributions_point", _flag_value(float("nan")), "hidden is 'nan'; expected 0 or 1"),
+        ("contributions_point", _flag_value("2"), "hidden is '2'; expected 0 or 1"),
+        ("contributions_point", _utm_labelled_degrees, "UTM 47N"),
+    ],
+    ids=["duplicate-id", "votes-over-budget", "year-2099", "inf", "nan", "two", "utm"],
+)
+def test_wrong_records_refuse_the_whole_file(
+    store: Store,
+    filled: tuple[str, Participant, dict[str, str]],
+    tmp_path: Path,
+    layer: str,
+    change,  # type: ignore[no-untyped-def]
+    message: str,
+) -> None:
+    gpkg, _ = export_workshop(store, filled[0], tmp_path / "out.gpkg")
+    _tamper(gpkg, layer, change)
+    with open_store(tmp_path / "other.sqlite") as other:
+        create_workshop(other, title="existing", pin="1111")
+        before = _counts(other)
+        with pytest.raises(InputError, match=message) as err:
+            import_workshop(other, gpkg, pin="2468", zones=make_zone_index())
+        assert "Traceback" not in str(err.value)
+        assert _counts(other) == before  # no empty workshop, no audit row
+    before = _counts(store)
+    target = get_workshop(store, filled[0])
+    with pytest.raises(InputError, match=message):
+        import_workshop(store, gpkg, into_code=target.code, into_pin="1357",
+                        zones=make_zone_index())  # fmt: skip
+    assert _counts(store) == before
+
+
+def test_failure_inside_the_transaction_leaves_no_workshop(
+    store: Store, filled: tuple[str, Participant, dict[str, str]], tmp_path: Path
+) -> None:
+    """A record that clashes in the store (not in the file) rolls the new workshop back."""
+    gpkg, _ = export_workshop(store, filled[0], tmp_path / "out.gpkg")
+    with open_store(tmp_path / "other.sqlite") as other:
+        import_workshop(other, gpkg, pin="2468", zones=make_zone_index())
+        before = _counts(other)
+        other.execute("CREATE TRIGGER no_votes BEFORE INSERT ON workshop_votes "
+                      "BEGIN SELECT RAISE(ABORT, 'refused'); END")  # fmt: skip
+        with pytest.raises(Exception, match="refused"):
+            import_workshop(other, gpkg, pin="2468", zones=make_zone_index())
+        assert _counts(other) == before
+
+
+@pytest.mark.parametrize("suffix", ["kml", "kmz"])
+def test_cdata_end_in_typed_text_keeps_kml_readable(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """A comment or title with ``]]>`` must not end LIBKML's CDATA early (issue 16 item 6)."""
+    from cmgis import export
+
+    monkeypatch.setenv("CMGIS_DB", str(tmp_path / "ex.sqlite"))
+    code = create_workshop(store, title="KML ]]> title", pin="1357").code
+    g = join_workshop(store, code, "grp")
+    c = add_contribution(
+        store, g, category="asset", strategy="drivers", title="a ]]> b",
+        comment="x ]]><b>y</b> ]]]]>>", geometry=Point(98.965, 18.795), zones=make_zone_index(),
+    )  # fmt: skip
+    add_comment(store, g, c.id, "c ]]> d")
+    out = export.export_selection(
+        f"workshop:{code}", fmt=suffix, crs="EPSG:4326", output=tmp_path / f"o.{suffix}"
+    )
+    read = pyogrio.read_dataframe(out)
+    assert len(read) == 1
+    if shutil.which("ogrinfo"):
+        info = subprocess.run(
+            ["ogrinfo", "-ro", "-al", "-q", str(out)], capture_output=True, text=True
+        )
+        assert info.returncode == 0, info.stderr
+        assert "a ]]\u2060> b" in info.stdout

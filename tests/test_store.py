@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -302,3 +304,85 @@ def test_not_a_database_is_a_clear_error_and_left_alone(tmp_path: Path) -> None:
     assert bad.read_bytes() == content
     with pytest.raises(StoreError, match="cannot open the store"):
         open_store(tmp_path)  # a folder
+
+
+# ---- issue 16 item 6: a bad CMGIS_DB is a clear StoreError; a read-only store reads
+
+
+@pytest.mark.parametrize("kind", ["garbage", "devnull", "folder"])
+def test_what_is_not_a_store_is_a_clear_error(tmp_path: Path, kind: str) -> None:
+    if kind == "garbage":
+        target = tmp_path / "garbage.sqlite"
+        target.write_bytes(b"not a database\x00" * 64)
+        message = "file is not a database"
+    elif kind == "devnull":
+        target, message = Path("/dev/null"), "not a regular file"
+    else:
+        target, message = tmp_path, "is a folder"
+    with pytest.raises(StoreError, match=message):
+        open_store(target)
+    if kind == "garbage":
+        assert target.read_bytes() == b"not a database\x00" * 64  # left as it was
+
+
+def _filled_store(path: Path) -> str:
+    from cmgis import sketches as sk
+    from cmgis import user_layers as ul
+
+    with open_store(path) as store:
+        code = sk.create_workshop(store, title="Read me", pin="1357").code
+        ul.open_user_layers(store)
+    return code
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_read_only_store_lists_and_reads_without_writing(tmp_path: Path) -> None:
+    from cmgis import sketches as sk
+    from cmgis import user_layers as ul
+
+    db = tmp_path / "s.sqlite"
+    code = _filled_store(db)
+    before = _snapshot(tmp_path)
+    with open_store(f"sqlite:///{db}?mode=ro") as store:
+        sk.open_workshop_store(store)  # nothing to migrate: no write
+        assert [w.code for w in sk.list_workshops(store)] == [code]
+        assert sk.get_workshop(store, code).title == "Read me"
+        assert ul.list_user_layers(store) == []
+        with pytest.raises(StoreError, match="read-only"):
+            sk.create_workshop(store, title="x", pin="1357")
+    after = _snapshot(tmp_path)
+    assert after["s.sqlite"] == before["s.sqlite"]  # not one byte written
+    assert after.get("s.sqlite-wal", b"") == before.get("s.sqlite-wal", b"")
+
+
+def test_nothing_to_migrate_takes_no_write_lock(tmp_path: Path) -> None:
+    from cmgis import sketches as sk
+
+    db = tmp_path / "s.sqlite"
+    _filled_store(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's writer holds the write lock
+    try:
+        with SQLiteStore(db, busy_timeout_ms=200) as other:
+            sk.open_workshop_store(other)  # would wait and fail if it took the lock
+            assert len(sk.list_workshops(other)) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+def test_a_file_without_write_permission_opens_read_only(tmp_path: Path) -> None:
+    from cmgis import sketches as sk
+
+    db = tmp_path / "s.sqlite"
+    code = _filled_store(db)
+    db.chmod(0o444)
+    try:
+        with open_store(db) as store:
+            assert [w.code for w in sk.list_workshops(store)] == [code]
+    finally:
+        db.chmod(0o644)

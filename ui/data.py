@@ -126,8 +126,12 @@ def choropleth_spec(
 
 
 def workshops() -> list[sk.Workshop]:
-    """The workshops in the app's store (live: not cached)."""
-    return sk.list_workshops(get_store())
+    """Workshops a visitor may see (live: not cached): the published ones.
+
+    A workshop is visible only with its join code unless its facilitator published it;
+    the Workshop page (with the code) shows the others.
+    """
+    return sk.list_workshops(get_store(), published_only=True)
 
 
 @st.cache_data(show_spinner=False, ttl=20)

@@ -168,7 +168,7 @@ def candidate_profile(lang: str) -> None:
     )
     record = by_slug[str(slug)]
     try:
-        layer = features(record)
+        layer = ul.candidate_zones(features(record))  # ids and names even if the file lacked them
     except CmgisError as err:
         st.error(
             t("user_layers.damaged", lang, name=escape_markdown(record.name),

@@ -426,8 +426,17 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
 
 
 def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
-    """Hide/show, pin/unpin and merge duplicates (each checks the PIN again)."""
+    """Publish, hide/show, pin/unpin and merge duplicates (each checks the PIN again)."""
     ws = sk.get_workshop(store, code)
+    published = st.toggle(
+        t("workshop.fac.published", lang),
+        value=ws.published,
+        help=t("workshop.fac.published_help", lang),
+        key=f"workshop.fac.published.{ws.code}",
+    )
+    if published != ws.published:
+        _act(t("workshop.fac.done", lang), sk.set_published, store, code, pin,
+             published=published)  # fmt: skip
     items = sk.list_contributions(store, ws.id, include_hidden=True)
     if not items:
         return

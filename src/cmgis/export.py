@@ -44,7 +44,9 @@ from rasterio.warp import Resampling, calculate_default_transform, reproject
 from cmgis import settings
 from cmgis._errors import CRSError, InputError, UnknownLayerError
 from cmgis.catalog import LayerEntry
+from cmgis.geocheck import check_finite
 from cmgis.projection import require_crs
+from cmgis.textclean import csv_safe
 
 LayerKind = Literal["vector", "raster"]
 
@@ -625,10 +627,13 @@ def _raster(data: LayerData) -> RasterSource:
 def prepare_vector(gdf: gpd.GeoDataFrame, crs: str, *, name: str = "layer") -> gpd.GeoDataFrame:
     """Return ``gdf`` in ``crs`` with plain columns (lists/dicts as JSON text), index dropped.
 
-    The input is not mutated.
+    The input is not mutated. Raises `InputError` when a coordinate is not finite in
+    ``crs`` (nothing valid could be written).
     """
     require_crs(gdf, name=name)
+    check_finite(gdf, what=f"the layer {name!r}")
     out = gdf.to_crs(crs) if not gdf.crs.equals(pyproj.CRS(crs)) else gdf.copy()
+    check_finite(out, what=f"the layer {name!r}")
     out = out.reset_index(drop=True)
     geom_name = out.geometry.name
     for column in out.columns:
@@ -1033,6 +1038,21 @@ def _placemark_names(gdf: gpd.GeoDataFrame, title: str) -> pd.Series:
     return names
 
 
+#: Put between "]]" and ">" so typed text cannot end LIBKML's CDATA sections early.
+WORD_JOINER = "\u2060"
+
+
+def kml_safe_text(value: object) -> object:
+    """``value`` with every ``]]>`` split by an invisible word joiner (U+2060).
+
+    LIBKML writes text in ``<![CDATA[…]]>`` without splitting a ``]]>`` inside it, which
+    ends the section early and makes the file unreadable (GDAL, Google Earth).
+    """
+    if isinstance(value, str) and "]]>" in value:
+        return value.replace("]]>", f"]]{WORD_JOINER}>")
+    return value
+
+
 def _write_kml(
     layers: Mapping[str, LayerData],
     metas: Mapping[str, LayerMeta],
@@ -1057,6 +1077,9 @@ def _write_kml(
         gdf.insert(0, "Name", _placemark_names(gdf, meta.title))
         # descriptions are shown as HTML in Google Earth's balloons: escape the text
         gdf.insert(1, "Description", html.escape(meta.credit or meta.title, quote=False))
+        for column in gdf.columns:
+            if column != gdf.geometry.name and pd.api.types.is_string_dtype(gdf[column]):
+                gdf[column] = gdf[column].map(kml_safe_text)
         pyogrio.write_dataframe(
             gdf,
             path,
@@ -1066,16 +1089,18 @@ def _write_kml(
             dataset_options=(
                 {
                     "NAME": "cmgis export",
-                    "DESCRIPTION": html.escape(
-                        f"Exported {when:%Y-%m-%d} by cmgis. Credits: {credits}", quote=False
+                    "DESCRIPTION": kml_safe_text(
+                        html.escape(
+                            f"Exported {when:%Y-%m-%d} by cmgis. Credits: {credits}", quote=False
+                        )
                     ),
                 }
                 if first
                 else None
             ),
             layer_options={
-                "NAME": _gpkg_title(meta),
-                "DESCRIPTION": html.escape(_gpkg_description(meta), quote=False),
+                "NAME": kml_safe_text(_gpkg_title(meta)),
+                "DESCRIPTION": kml_safe_text(html.escape(_gpkg_description(meta), quote=False)),
                 "FOLDER": "YES",
             },
         )
@@ -1083,13 +1108,6 @@ def _write_kml(
 
 
 # ---- CSV -------------------------------------------------------------------------------
-
-
-def _csv_safe(value: object) -> object:
-    """Guard a text cell against formula injection: a leading =, +, -, @ gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def vector_to_csv_frame(gdf: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
@@ -1107,7 +1125,7 @@ def vector_to_csv_frame(gdf: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
         if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(
             frame[column]
         ):
-            frame[column] = frame[column].map(_csv_safe)
+            frame[column] = frame[column].map(csv_safe)
     frame["wkt"] = geom.to_wkt(rounding_precision=-1)
     is_point = (geom.geom_type == "Point").to_numpy()
     if is_point.any():

@@ -33,6 +33,7 @@ from cmgis._errors import InputError
 from cmgis.export import LayerData, LayerMeta, RasterSource, credit_lines
 from cmgis.i18n import Lang, normalise_lang, t
 from cmgis.projection import require_crs
+from cmgis.textclean import is_blank, strip_unwanted
 
 Paper = Literal["A4", "A3"]
 Orientation = Literal["portrait", "landscape"]
@@ -94,8 +95,8 @@ def check_options(
     era: str = "ce",
 ) -> PrintOptions:
     """Validate typed options and return `PrintOptions`; raises `InputError` if wrong."""
-    title = (title or "").strip()
-    if not title:
+    title = strip_unwanted(title or "", multiline=False)  # the rule of every typed text
+    if is_blank(title):
         raise InputError("the map needs a title; give --title TEXT")
     if len(title) > 200:
         raise InputError(f"the title is {len(title)} characters long; at most 200 fit on a page")

@@ -18,8 +18,6 @@ Geometries are EPSG:4326 (GeoJSON text in the store).
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +30,7 @@ from shapely.ops import unary_union
 
 from cmgis import settings
 from cmgis._errors import ConflictError, InputError
+from cmgis.geocheck import MAX_LAYER_VERTICES, extent_problem
 from cmgis.layers import load_layer
 from cmgis.plan import STATUSES, STRATEGY_KEYS, Plan
 from cmgis.projects import load_projects_layer, zones_touched
@@ -45,6 +44,7 @@ from cmgis.store import (
     open_store,
     utc_now,
 )
+from cmgis.textclean import strip_unwanted
 
 FEATURE = "projects"
 
@@ -103,9 +103,6 @@ MAX_TEXT_CHARS = 2000
 MAX_TITLE_CHARS = 200
 MAX_USER_CHARS = 80
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
-# control characters other than tab and newline (NUL cuts text short in GeoPackage and
-# CSV exports) and bidi overrides (they reorder what a reader sees)
-_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -169,7 +166,7 @@ def open_project_edits(store: Store) -> Store:
 
 
 def _strip_unwanted(text: str) -> str:
-    return _UNWANTED_CHARS.sub("", unicodedata.normalize("NFC", text)).strip()
+    return strip_unwanted(text)
 
 
 def _clean_user(user: str) -> str:
@@ -223,17 +220,14 @@ def check_geometry(geom: BaseGeometry | None) -> BaseGeometry | None:
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         raise InputError(f"the geometry is not valid ({reason}); redraw it without self-crossings")
-    min_x, min_y, max_x, max_y = geom.bounds
-    a_min_x, a_min_y, a_max_x, a_max_y = settings.AREA_BOUNDS_LONLAT
-    if min_x < a_min_x or min_y < a_min_y or max_x > a_max_x or max_y > a_max_y:
-        hint = ""
-        if abs(min_x) > 180 or abs(min_y) > 90:
-            hint = " (the coordinates look projected: expected lon/lat degrees, EPSG:4326)"
+    if shapely.get_num_coordinates(geom) > MAX_LAYER_VERTICES:
         raise InputError(
-            f"the geometry lies outside the area cmgis covers{hint}: bounds "
-            f"{min_x:.4f}, {min_y:.4f}, {max_x:.4f}, {max_y:.4f}; expected within "
-            f"{a_min_x}–{a_max_x} E, {a_min_y}–{a_max_y} N (Mueang Chiang Mai)"
+            f"the geometry has {shapely.get_num_coordinates(geom)} vertices; at most "
+            f"{MAX_LAYER_VERTICES} are allowed"
         )
+    problem = extent_problem(geom.bounds)
+    if problem:
+        raise InputError(f"the geometry lies outside the area cmgis covers: {problem}")
     return geom
 
 

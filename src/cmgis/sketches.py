@@ -20,7 +20,6 @@ import json
 import math
 import re
 import secrets
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -32,11 +31,12 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from shapely.geometry import LineString, Point, Polygon, box, shape
+from shapely.geometry import LineString, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
 from cmgis._errors import AuthError, InputError, StoreError
+from cmgis.geocheck import extent_problem
 from cmgis.store import (
     Migration,
     Row,
@@ -47,6 +47,7 @@ from cmgis.store import (
     new_id,
     utc_now,
 )
+from cmgis.textclean import clean_typed_text
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -104,11 +105,6 @@ JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH: Final = 6
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-# control characters (C0 but tab and newline, DEL, C1), lone surrogates, bidi overrides
-_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-#: Characters that take no space: kept inside text (Thai writers use zero-width spaces as
-#: word breaks), but a text made only of them counts as empty.
-_INVISIBLE_CHARS = re.compile("[\u200b-\u200f\u2060\ufeff]|\\s")
 
 # ------------------------------------------------------------------------------ migrations
 
@@ -206,6 +202,15 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         CREATE INDEX workshop_join_failures_at ON workshop_join_failures (at);
         """,
     ),
+    # its own feature, so the steps other changes add to "workshop" never clash with it
+    Migration(
+        "workshop_visibility",
+        1,
+        "published flag: a workshop is visible without its code only when published",
+        """
+        ALTER TABLE workshop_workshops ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 )
 
 
@@ -230,6 +235,8 @@ class Workshop:
     zones_in_focus: tuple[str, ...]
     votes_per_group: int
     created_at: str
+    #: Visible to visitors without the join code (Map page, lists); set by the facilitator.
+    published: bool = False
 
 
 @dataclass(frozen=True)
@@ -354,16 +361,7 @@ def clean_text(value: object, *, what: str, max_chars: int, required: bool = Tru
     characters are removed. Raises `InputError` naming ``what`` when the text is empty
     (and ``required``) or longer than ``max_chars`` characters.
     """
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InputError(f"{what} must be text, got {type(value).__name__}")
-    text = _UNWANTED_CHARS.sub("", unicodedata.normalize("NFC", value)).strip()
-    if required and not _INVISIBLE_CHARS.sub("", text):
-        raise InputError(f"{what} is empty; type a few words")
-    if len(text) > max_chars:
-        raise InputError(f"{what} has {len(text)} characters; at most {max_chars} are allowed")
-    return text
+    return clean_typed_text(value, what=what, max_chars=max_chars, required=required)
 
 
 def _one_line(text: str) -> str:
@@ -430,13 +428,9 @@ def geometry_from_input(value: object) -> BaseGeometry | None:
         )
     if isinstance(geom, Polygon) and geom.area == 0:
         raise InputError("the polygon has no area; draw at least three corners")
-    min_lon, min_lat, max_lon, max_lat = settings.AREA_BOUNDS_LONLAT
-    if not box(min_lon, min_lat, max_lon, max_lat).covers(geom):
-        gx0, gy0, gx1, gy1 = geom.bounds
-        raise InputError(
-            f"the shape ({gx0:.4f}–{gx1:.4f} E, {gy0:.4f}–{gy1:.4f} N) is not inside the "
-            f"Chiang Mai area ({min_lon}–{max_lon} E, {min_lat}–{max_lat} N); draw it there"
-        )
+    problem = extent_problem(geom.bounds)
+    if problem:
+        raise InputError(f"the shape is not inside the Chiang Mai area: {problem}; draw it there")
     return geom
 
 
@@ -565,6 +559,7 @@ def _workshop_from_row(row: Row) -> Workshop:
         zones_in_focus=tuple(json.loads(row["zones_in_focus"])),
         votes_per_group=int(row["votes_per_group"]),
         created_at=row["created_at"],
+        published=bool(row.get("published") or 0),
     )
 
 
@@ -620,6 +615,34 @@ def create_workshop(
     zones_in_focus
         Zone ids shown first on the board.
     """
+    fields = workshop_fields(
+        title=title,
+        pin=pin,
+        votes_per_group=votes_per_group,
+        workshop_date=workshop_date,
+        stage=stage,
+        zones_in_focus=zones_in_focus,
+    )
+    open_workshop_store(store)
+    for _ in range(20):  # a clash of random codes is rare; try again with a new one
+        with store.transaction() as tx:
+            code = insert_workshop(tx, fields)
+            if code is None:
+                continue
+        return get_workshop(store, code)
+    raise StoreError("could not find a free join code; try again")  # pragma: no cover
+
+
+def workshop_fields(
+    *,
+    title: str,
+    pin: str,
+    votes_per_group: int = DEFAULT_VOTES_PER_GROUP,
+    workshop_date: date | str | None = None,
+    stage: str = "co_sensing",
+    zones_in_focus: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The checked fields of a new workshop (see `create_workshop`); `InputError` if wrong."""
     clean_title = _one_line(
         clean_text(title, what="the workshop title", max_chars=MAX_WORKSHOP_TITLE_CHARS)
     )
@@ -633,32 +656,33 @@ def create_workshop(
     focus = tuple(dict.fromkeys(_one_line(str(z)) for z in zones_in_focus if str(z).strip()))
     for zone in focus:
         clean_text(zone, what="a zone id", max_chars=64)
-    open_workshop_store(store)
-    for _ in range(20):  # a clash of random codes is rare; try again with a new one
-        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-        workshop_id, now = new_id(), utc_now()
-        with store.transaction() as tx:
-            if tx.query_one("SELECT 1 AS x FROM workshop_workshops WHERE code = :c", {"c": code}):
-                continue
-            tx.execute(
-                "INSERT INTO workshop_workshops (id, code, title, workshop_date, stage, "
-                "zones_in_focus, votes_per_group, pin_hash, created_at) VALUES (:id, :code, "
-                ":title, :day, :stage, :focus, :votes, :pin_hash, :at)",
-                {
-                    "id": workshop_id,
-                    "code": code,
-                    "title": clean_title,
-                    "day": day,
-                    "stage": stage,
-                    "focus": json.dumps(list(focus), ensure_ascii=False),
-                    "votes": votes_per_group,
-                    "pin_hash": pin_hash,
-                    "at": now,
-                },
-            )
-            _audit(tx, workshop_id, "facilitator", "create_workshop", workshop_id, {})
-        return get_workshop(store, code)
-    raise StoreError("could not find a free join code; try again")  # pragma: no cover
+    return {
+        "title": clean_title,
+        "day": day,
+        "stage": stage,
+        "focus": json.dumps(list(focus), ensure_ascii=False),
+        "votes": votes_per_group,
+        "pin_hash": pin_hash,
+    }
+
+
+def insert_workshop(tx: Transaction, fields: Mapping[str, Any]) -> str | None:
+    """Insert a workshop with checked ``fields`` (`workshop_fields`) inside ``tx``.
+
+    Returns its new join code, or ``None`` when the random code is taken (try again).
+    """
+    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    if tx.query_one("SELECT 1 AS x FROM workshop_workshops WHERE code = :c", {"c": code}):
+        return None
+    workshop_id = new_id()
+    tx.execute(
+        "INSERT INTO workshop_workshops (id, code, title, workshop_date, stage, "
+        "zones_in_focus, votes_per_group, pin_hash, created_at) VALUES (:id, :code, "
+        ":title, :day, :stage, :focus, :votes, :pin_hash, :at)",
+        {**fields, "id": workshop_id, "code": code, "at": utc_now()},
+    )
+    _audit(tx, workshop_id, "facilitator", "create_workshop", workshop_id, {})
+    return code
 
 
 def _parse_date(value: date | str | None) -> str:
@@ -686,11 +710,30 @@ def get_workshop(store: Store, code: str) -> Workshop:
     return _workshop_from_row(row)
 
 
-def list_workshops(store: Store) -> list[Workshop]:
-    """Every workshop in the store, newest first."""
+def list_workshops(store: Store, *, published_only: bool = False) -> list[Workshop]:
+    """Every workshop in the store, newest first; only published ones if ``published_only``.
+
+    The rule of the app: a workshop is visible only to who has its join code, unless its
+    facilitator publishes it (`set_published`). Pages for visitors pass
+    ``published_only=True``; the facilitator's own tools (the CLI on the store) list all.
+    """
     open_workshop_store(store)
-    rows = store.query("SELECT * FROM workshop_workshops ORDER BY created_at DESC")
+    where = "WHERE published = 1 " if published_only else ""
+    rows = store.query(f"SELECT * FROM workshop_workshops {where}ORDER BY created_at DESC")
     return [_workshop_from_row(r) for r in rows]
+
+
+def set_published(store: Store, code: str, pin: str, *, published: bool) -> Workshop:
+    """Publish a workshop (visible without its code) or withdraw it; needs the PIN."""
+    workshop = verify_pin(store, code, pin)
+    with store.transaction() as tx:
+        tx.execute(
+            "UPDATE workshop_workshops SET published = :p WHERE id = :id",
+            {"p": int(published), "id": workshop.id},
+        )
+        _audit(tx, workshop.id, "facilitator", "publish" if published else "unpublish",
+               workshop.id)  # fmt: skip
+    return get_workshop(store, workshop.code)
 
 
 def _backoff_remaining_s(

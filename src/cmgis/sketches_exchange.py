@@ -27,10 +27,14 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import os
 import re
+import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -40,31 +44,37 @@ import pyogrio
 import shapely
 
 from cmgis import __version__, settings
-from cmgis._errors import InputError
+from cmgis._errors import InputError, StoreError
+from cmgis.geocheck import check_user_layer
 from cmgis.sketches import (
     CATEGORIES,
     MAX_COMMENT_CHARS,
     MAX_GROUP_NAME_CHARS,
     MAX_TITLE_CHARS,
+    MAX_VERTICES,
     STRATEGIES,
     Workshop,
     ZoneIndex,
     audit_log,
     clean_text,
     contributions_frame,
-    create_workshop,
     default_zone_index,
     geometry_from_input,
     get_workshop,
+    insert_workshop,
     open_workshop_store,
     verify_pin,
+    workshop_fields,
 )
-from cmgis.store import Store, geometry_to_text, new_id, utc_now
+from cmgis.store import Store, Transaction, geometry_to_text, new_id, utc_now
+from cmgis.textclean import csv_safe
 
 FORMAT_NAME: Final = "cmgis-workshop"
 FORMAT_VERSION: Final = "1"
 MAX_IMPORT_BYTES: Final = 200 * 1024 * 1024
 MAX_IMPORT_ROWS: Final = 100_000
+#: How far ahead of this computer's clock a time in an imported file may be.
+MAX_CLOCK_SKEW: Final = timedelta(days=1)
 GEOMETRY_LAYERS: Final[dict[str, str]] = {
     "Point": "contributions_point",
     "LineString": "contributions_line",
@@ -138,32 +148,67 @@ def export_workshop(
     out = Path(output)
     if out.suffix.lower() != ".gpkg":
         raise InputError(f"the export must be a .gpkg file, got {out.name!r}")
-    if not out.parent.exists():
-        raise InputError(f"the folder {out.parent} does not exist")
     csv_out = Path(csv_path) if csv_path else out.with_suffix(".csv")
+    _check_outputs(out, csv_out)  # every output checked before anything is written
     frame = _all_contributions(store, workshop)
-    tmp = out.with_name(f".{out.stem}.part.gpkg")  # written whole, then moved in place
-    tmp.unlink(missing_ok=True)
-    written = 0
-    for geom_type, layer in GEOMETRY_LAYERS.items():
-        part = frame[frame.geometry.geom_type == geom_type]
-        if len(part):
-            pyogrio.write_dataframe(part, tmp, layer=layer, driver="GPKG")
-            written += 1
-    notes = frame[frame.geometry.isna()].drop(columns="geometry")
-    for layer, table in (
-        ("notes", pd.DataFrame(notes)),
-        ("comments", _table(store, "workshop_comments", workshop.id)),
-        ("votes", _table(store, "workshop_votes", workshop.id)),
-        ("groups", _groups_table(store, workshop.id)),
-        ("audit", _audit_table(store, workshop)),
-        ("workshop_metadata", _metadata(workshop, frame)),
-    ):
-        if len(table) or layer in ("workshop_metadata", "groups"):
-            pyogrio.write_dataframe(table, tmp, layer=layer, driver="GPKG")
-    tmp.replace(out)
-    write_csv_summary(store, workshop, csv_out)
+    gpkg_tmp = _part_path(out)
+    csv_tmp = _part_path(csv_out)
+    try:
+        written = 0
+        for geom_type, layer in GEOMETRY_LAYERS.items():
+            part = frame[frame.geometry.geom_type == geom_type]
+            if len(part):
+                pyogrio.write_dataframe(part, gpkg_tmp, layer=layer, driver="GPKG")
+                written += 1
+        notes = frame[frame.geometry.isna()].drop(columns="geometry")
+        for layer, table in (
+            ("notes", pd.DataFrame(notes)),
+            ("comments", _table(store, "workshop_comments", workshop.id)),
+            ("votes", _table(store, "workshop_votes", workshop.id)),
+            ("groups", _groups_table(store, workshop.id)),
+            ("audit", _audit_table(store, workshop)),
+            ("workshop_metadata", _metadata(workshop, frame)),
+        ):
+            if len(table) or layer in ("workshop_metadata", "groups"):
+                pyogrio.write_dataframe(table, gpkg_tmp, layer=layer, driver="GPKG")
+        write_csv_summary(store, workshop, csv_tmp)
+        os.replace(gpkg_tmp, out)  # both written whole: now move them in place
+        os.replace(csv_tmp, csv_out)
+    except OSError as err:
+        raise InputError(f"cannot write the export: {err.strerror or err}") from err
+    finally:
+        gpkg_tmp.unlink(missing_ok=True)
+        csv_tmp.unlink(missing_ok=True)
     return out, csv_out
+
+
+def _part_path(path: Path) -> Path:
+    """A temporary file beside ``path`` (same folder, so `os.replace` is atomic)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
+                                dir=path.parent)  # fmt: skip
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL creates the file itself
+    return tmp
+
+
+def _check_outputs(*paths: Path) -> None:
+    """Refuse outputs that are the same file, a folder, a device, or in a missing folder."""
+    resolved = [p.resolve() for p in paths]
+    if len(set(resolved)) != len(resolved):
+        raise InputError(
+            f"the outputs must be different files, got {' and '.join(str(p) for p in paths)}; "
+            "give the CSV another name (--csv FILE.csv)"
+        )
+    for path in paths:
+        if path.is_dir():
+            raise InputError(f"the output {path} is a folder; give a file name")
+        if path.exists() and not path.is_file():
+            raise InputError(f"the output {path} is not a regular file (a device?); give a file")
+        if not path.parent.is_dir():
+            raise InputError(f"the folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise InputError(f"cannot write {path}: permission denied")
 
 
 def _table(store: Store, table: str, workshop_id: str) -> pd.DataFrame:
@@ -230,13 +275,6 @@ def _metadata(workshop: Workshop, frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame({"key": list(items), "value": list(items.values())})
 
 
-def _csv_safe(value: object) -> object:
-    """Guard a cell against formula injection in spreadsheets (=, +, -, @ at the start)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def write_csv_summary(store: Store, workshop: Workshop, path: Path | str) -> Path:
     """One row per visible contribution with votes, comments and a lon/lat, UTF-8 with BOM."""
     frame = contributions_frame(store, workshop.id)
@@ -271,7 +309,7 @@ def write_csv_summary(store: Store, workshop: Workshop, path: Path | str) -> Pat
                 "lat": "" if point is None else round(point.y, 6),
                 "pinned": int(bool(row["pinned"])),
             }
-            writer.writerow([_csv_safe(values[c]) for c in columns])
+            writer.writerow([csv_safe(values[c]) for c in columns])
     return out
 
 
@@ -327,13 +365,20 @@ def _text(row: Any, column: str) -> str:
     return str(value)
 
 
-def _timestamp(row: Any, column: str) -> str:
-    """An ISO 8601 time from the file, or "" when missing or not a time."""
+def _timestamp(row: Any, column: str, where: str, problems: list[str]) -> str:
+    """An ISO 8601 time from the file, or "" when missing or not a time.
+
+    A time in the future (more than `MAX_CLOCK_SKEW` ahead) is recorded in ``problems``.
+    """
     value = _text(row, column)[:40]
     try:
-        datetime.fromisoformat(value)
+        when = datetime.fromisoformat(value)
     except ValueError:
         return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if when > datetime.now(UTC) + MAX_CLOCK_SKEW:
+        problems.append(f"{where}: {column} {value!r} is in the future")
     return value
 
 
@@ -384,10 +429,43 @@ def import_workshop(
         )
     zone_index = zones or default_zone_index()
     problems: list[str] = []
+    for name in GEOMETRY_LAYERS.values():
+        if name in layers and len(layers[name]):  # the CRS and extent checks of every import
+            _checked(problems, f"layer {name}", check_user_layer, layers[name],
+                     what=f"layer {name}", max_vertices=MAX_IMPORT_ROWS * MAX_VERTICES)  # fmt: skip
     groups = _parse_groups(layers.get("groups"), problems)
     contributions = _parse_contributions(layers, groups, problems)
     comments = _parse_comments(layers.get("comments"), problems)
     votes = _parse_votes(layers.get("votes"), problems)
+    for what, records in (
+        ("contribution", contributions),
+        ("comment", comments),
+        ("vote", votes),
+    ):
+        _check_unique([r["id"] for r in records], what, problems)
+    fields: dict[str, Any] | None = None
+    target_id, code = "", None
+    if into_code is None:
+        if pin is None:
+            raise InputError("give a facilitator PIN for the imported workshop")
+        try:
+            focus = tuple(json.loads(meta.get("zones_in_focus", "[]")))
+            fields = workshop_fields(
+                title=meta.get("title", src.stem),
+                pin=pin,
+                votes_per_group=int(meta.get("votes_per_group", "5")),
+                workshop_date=meta.get("workshop_date") or None,
+                stage=meta.get("stage", "co_sensing"),
+                zones_in_focus=[str(z) for z in focus],
+            )
+        except (ValueError, TypeError) as err:  # InputError is a ValueError too
+            raise InputError(f"{src.name} has unreadable workshop metadata ({err})") from err
+        budget = int(fields["votes"])
+    else:
+        target = verify_pin(store, into_code, into_pin or "")
+        target_id = target.id
+        budget = target.votes_per_group
+    _check_budget(votes, budget, problems)
     if problems:
         shown = "; ".join(problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
@@ -395,40 +473,32 @@ def import_workshop(
 
     open_workshop_store(store)
     created = into_code is None
-    if into_code is None:
-        if pin is None:
-            raise InputError("give a facilitator PIN for the imported workshop")
-        try:
-            focus = tuple(json.loads(meta.get("zones_in_focus", "[]")))
-            votes_per_group = int(meta.get("votes_per_group", "5"))
-        except (ValueError, TypeError) as err:
-            raise InputError(f"{src.name} has unreadable workshop metadata ({err})") from err
-        target = create_workshop(
-            store,
-            title=meta.get("title", src.stem),
-            pin=pin,
-            votes_per_group=votes_per_group,
-            workshop_date=meta.get("workshop_date") or None,
-            stage=meta.get("stage", "co_sensing"),
-            zones_in_focus=[str(z) for z in focus],
-        )
-    else:
-        target = verify_pin(store, into_code, into_pin or "")
 
     counts = {"contributions": 0, "comments": 0, "votes": 0, "groups": 0, "skipped": 0}
+    # one transaction: the new workshop, its records and the audit row, or nothing at all
     with store.transaction() as tx:
+        if fields is not None:
+            for _ in range(20):  # a clash of random join codes is rare
+                code = insert_workshop(tx, fields)
+                if code is not None:
+                    break
+            else:  # pragma: no cover
+                raise StoreError("could not find a free join code; try again")
+            found = tx.query_one("SELECT id FROM workshop_workshops WHERE code = :c", {"c": code})
+            assert found is not None
+            target_id = str(found["id"])
         group_map: dict[str, str] = {}
         for old_id, name in groups.items():
             row = tx.query_one(
                 "SELECT id FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
-                {"w": target.id, "k": name.casefold()},
+                {"w": target_id, "k": name.casefold()},
             )
             if row is None:
                 new_group = new_id()
                 tx.execute(
                     "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at) "
                     "VALUES (:id, :w, :n, :k, :at)",
-                    {"id": new_group, "w": target.id, "n": name, "k": name.casefold(),
+                    {"id": new_group, "w": target_id, "n": name, "k": name.casefold(),
                      "at": utc_now()},
                 )  # fmt: skip
                 counts["groups"] += 1
@@ -442,7 +512,7 @@ def import_workshop(
             existing = tx.query_one(
                 "SELECT workshop_id FROM workshop_contributions WHERE id = :id", {"id": c["id"]}
             )
-            if existing is not None and existing["workshop_id"] == target.id:
+            if existing is not None and existing["workshop_id"] == target_id:
                 skipped.add(c["id"])
                 id_map[c["id"]] = c["id"]
                 continue
@@ -461,7 +531,7 @@ def import_workshop(
                 {
                     **{k: c[k] for k in ("category", "strategy", "title", "comment")},
                     "id": id_map[c["id"]],
-                    "w": target.id,
+                    "w": target_id,
                     "g": group_map[c["group_id"]],
                     "geometry": geometry_to_text(c["geometry"]),
                     "geom_type": None if c["geometry"] is None else c["geometry"].geom_type,
@@ -482,11 +552,11 @@ def import_workshop(
                 exists = tx.query_one(
                     f"SELECT workshop_id FROM workshop_{kind} WHERE id = :id", {"id": r["id"]}
                 )
-                if exists is not None and exists["workshop_id"] == target.id:
+                if exists is not None and exists["workshop_id"] == target_id:
                     continue
                 params = {
                     "id": r["id"] if exists is None else new_id(),
-                    "w": target.id,
+                    "w": target_id,
                     "c": id_map[r["contribution_id"]],
                     "g": group_map[r["group_id"]],
                     "at": r["created_at"] or utc_now(),
@@ -506,12 +576,14 @@ def import_workshop(
                         params,
                     )
                 counts[kind] += 1
+        if into_code is not None:
+            _check_budget_in_store(tx, target_id, budget)
         tx.execute(
             "INSERT INTO workshop_audit (id, workshop_id, actor, action, target_id, detail, at) "
             "VALUES (:id, :w, 'facilitator', 'import', NULL, :detail, :at)",
             {
                 "id": new_id(),
-                "w": target.id,
+                "w": target_id,
                 "detail": json.dumps(
                     {"file": src.name, "source_workshop": meta.get("workshop_id"), **counts},
                     ensure_ascii=False,
@@ -519,6 +591,9 @@ def import_workshop(
                 "at": utc_now(),
             },
         )
+    if into_code is None:
+        assert code is not None
+        target = get_workshop(store, code)
     return ImportResult(
         workshop=target,
         created_workshop=created,
@@ -530,17 +605,55 @@ def import_workshop(
     )
 
 
+def _check_unique(ids: list[str], what: str, problems: list[str]) -> None:
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            problems.append(f"the {what} id {value[:40]!r} appears more than once")
+        seen.add(value)
+
+
+def _check_budget(votes: list[dict[str, Any]], budget: int, problems: list[str]) -> None:
+    """Each group's votes in the file must fit the workshop's budget (votes per group)."""
+    per_group = Counter(v["group_id"] for v in votes)
+    for group, n in sorted(per_group.items()):
+        if n > budget:
+            problems.append(
+                f"group {group[:40]!r} has {n} votes; the workshop allows {budget} per group"
+            )
+
+
+def _check_budget_in_store(tx: Transaction, workshop_id: str, budget: int) -> None:
+    row = tx.query_one(
+        "SELECT group_id, COUNT(*) AS n FROM workshop_votes WHERE workshop_id = :w "
+        "GROUP BY group_id ORDER BY n DESC LIMIT 1",
+        {"w": workshop_id},
+    )
+    if row is not None and int(row["n"]) > budget:
+        raise InputError(
+            f"after the merge a group would have {row['n']} votes; the workshop allows "
+            f"{budget} per group — nothing was imported"
+        )
+
+
 def _rows(frame: pd.DataFrame | None) -> Iterable[dict[str, Any]]:
     if frame is None or frame.empty:
         return []
     return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
 
 
-def _flag(value: object) -> int:
-    try:
-        return 1 if int(float(str(value or 0))) else 0
-    except ValueError:
+def _flag(value: object, where: str, column: str, problems: list[str]) -> int:
+    """A 0/1 flag from the file (empty is 0); anything else is recorded in ``problems``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return 0
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = math.nan
+    if number in (0.0, 1.0):
+        return int(number)
+    problems.append(f"{where}: {column} is {str(value)[:20]!r}; expected 0 or 1")
+    return 0
 
 
 def _parse_groups(frame: pd.DataFrame | None, problems: list[str]) -> dict[str, str]:
@@ -584,12 +697,12 @@ def _parse_contributions(
                     what=f"{where}: the comment", max_chars=MAX_COMMENT_CHARS, required=False,
                 ),
                 "geometry": _checked(problems, where, geometry_from_input, raw_geom),
-                "created_at": _timestamp(r, "created_at"),
-                "updated_at": _timestamp(r, "updated_at"),
-                "hidden": _flag(r.get("hidden")),
-                "pinned": _flag(r.get("pinned")),
+                "created_at": _timestamp(r, "created_at", where, problems),
+                "updated_at": _timestamp(r, "updated_at", where, problems),
+                "hidden": _flag(r.get("hidden"), where, "hidden", problems),
+                "pinned": _flag(r.get("pinned"), where, "pinned", problems),
                 "merged_into": _text(r, "merged_into")[:32],
-                "deleted_at": _timestamp(r, "deleted_at"),
+                "deleted_at": _timestamp(r, "deleted_at", where, problems),
             }  # fmt: skip
             if layer != "notes" and raw_geom is None:
                 problems.append(f"{where}: the geometry is missing")
@@ -631,9 +744,9 @@ def _parse_comments(frame: pd.DataFrame | None, problems: list[str]) -> list[dic
                     "body": clean_text(
                         _text(r, "body"), what=f"comments row {n}", max_chars=MAX_COMMENT_CHARS
                     ),
-                    "created_at": _timestamp(r, "created_at"),
-                    "hidden": _flag(r.get("hidden")),
-                    "deleted_at": _timestamp(r, "deleted_at"),
+                    "created_at": _timestamp(r, "created_at", f"comments row {n}", problems),
+                    "hidden": _flag(r.get("hidden"), f"comments row {n}", "hidden", problems),
+                    "deleted_at": _timestamp(r, "deleted_at", f"comments row {n}", problems),
                 }
             )
         except InputError as err:
@@ -647,7 +760,7 @@ def _parse_votes(frame: pd.DataFrame | None, problems: list[str]) -> list[dict[s
             "id": _check_id(_text(r, "id"), f"votes row {n}", problems),
             "contribution_id": _text(r, "contribution_id"),
             "group_id": _text(r, "group_id"),
-            "created_at": _timestamp(r, "created_at"),
+            "created_at": _timestamp(r, "created_at", f"votes row {n}", problems),
         }
         for n, r in enumerate(_rows(frame), start=1)
     ]

@@ -29,6 +29,7 @@ import shapely.errors
 
 from cmgis import __version__, settings
 from cmgis._errors import CmgisError, InputError, StoreError, UnknownLayerError
+from cmgis.geocheck import check_user_layer
 from cmgis.projection import require_crs
 from cmgis.store import (
     Migration,
@@ -39,6 +40,7 @@ from cmgis.store import (
     new_id,
     utc_now,
 )
+from cmgis.textclean import has_unwanted
 
 #: Prefix of the export/print ids of user layers: ``user:<slug>``.
 ID_PREFIX: Final = "user:"
@@ -141,8 +143,8 @@ def clean_name(value: object, *, what: str = "layer name") -> str:
         raise InputError(f"the {what} has {len(text)} characters; at most {MAX_NAME_CHARS}")
     if (
         any(ch in text for ch in "<>")
+        or has_unwanted(value)
         or any(unicodedata.category(ch) == "Cc" for ch in text)
-        or any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in text)
     ):
         raise InputError(
             f"the {what} contains < > or control characters; use letters, digits, spaces "
@@ -357,6 +359,34 @@ def load_user_layer(store: Store, slug: str) -> gpd.GeoDataFrame:
 # ----------------------------------------------------------------- candidates, imports
 
 
+def candidate_zones(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy of a candidate layer with text ``zone_id``, ``name_en`` and ``name_th`` columns.
+
+    A saved layer may lack them (an imported file, an older cmgis): a missing id becomes
+    ``zone_<n>``, a missing name the zone id, so every zone can be listed and picked.
+    """
+    out = layer.copy()
+    if "zone_id" in out.columns:
+        ids = out["zone_id"].map(lambda v: "" if v is None or v != v else str(v))
+    else:
+        ids = pd.Series([""] * len(out), index=out.index)
+    fallback = [f"zone_{n}" for n in range(1, len(out) + 1)]
+    ids = [i or f for i, f in zip(ids, fallback, strict=True)]
+    seen: set[str] = set()
+    unique = []
+    for i, f in zip(ids, fallback, strict=True):
+        unique.append(i if i not in seen else f"{i}_{f}")
+        seen.add(unique[-1])
+    out["zone_id"] = unique
+    for column in ("name_en", "name_th"):
+        values = out[column] if column in out.columns else pd.Series([None] * len(out))
+        out[column] = [
+            str(v) if isinstance(v, str) and v.strip() else z
+            for v, z in zip(values, unique, strict=True)
+        ]
+    return out
+
+
 def candidate_provenance(criteria_ids: Sequence[str]) -> Provenance:
     """Provenance of candidate zones built from the criteria ``criteria_ids`` (weight > 0).
 
@@ -416,12 +446,36 @@ def save_candidate_layer(
     )
 
 
-def import_layer_file(
-    store: Store, path: Path, *, name: str, created_by: str, replace: bool = False
-) -> UserLayer:
-    """Save the first layer of a GeoPackage file (e.g. an older saved candidate file).
+def _choose_layer(path: Path, names: list[str], layer: str | None) -> str:
+    listed = ", ".join(repr(n) for n in names)
+    if not names:
+        raise InputError(f"{path.name!r} has no layers")
+    if layer is not None:
+        if layer not in names:
+            raise InputError(f"{path.name!r} has no layer {layer[:60]!r}; its layers: {listed}")
+        return layer
+    if len(names) > 1:
+        raise InputError(
+            f"{path.name!r} has {len(names)} layers ({listed}); choose one (--layer NAME)"
+        )
+    return names[0]
 
-    A damaged or foreign file raises `InputError` naming the file; the store is unchanged.
+
+def import_layer_file(
+    store: Store,
+    path: Path,
+    *,
+    name: str,
+    created_by: str,
+    replace: bool = False,
+    layer: str | None = None,
+) -> UserLayer:
+    """Save one layer of a GeoPackage file (e.g. an older saved candidate file).
+
+    ``layer`` names the layer to take; it is required when the file holds several. The
+    layer is checked as every import is (`cmgis.geocheck.check_user_layer`: CRS, extent
+    in the Chiang Mai area, valid geometry, size). A damaged, foreign or wrong file raises
+    `InputError` naming the file; the store is unchanged.
     """
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
@@ -430,7 +484,8 @@ def import_layer_file(
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise InputError(f"{path.name!r} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
         names = [str(n) for n, _ in pyogrio.list_layers(path)]
-        gdf = pyogrio.read_dataframe(path, layer=names[0])
+        chosen = _choose_layer(path, names, layer)
+        gdf = pyogrio.read_dataframe(path, layer=chosen)
     except CmgisError:
         raise
     except Exception as err:  # pyogrio/GDAL raise several types for a damaged file
@@ -440,6 +495,7 @@ def import_layer_file(
         ) from err
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise InputError(f"{path.name!r} has no geometry layer")
+    gdf = check_user_layer(gdf, what=f"{path.name!r} layer {chosen!r}")
     is_candidates = "zone_id" in gdf.columns and bool(
         gdf["zone_id"].astype(str).str.startswith("candidate_").all()
     )

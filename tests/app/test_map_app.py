@@ -137,6 +137,7 @@ def test_a_workshop_s_contributions_show_on_the_map() -> None:
             store, group, category="problem", strategy="default",
             title="Flooding <script>x</script>", geometry=Point(98.98, 18.79),
         )  # fmt: skip
+        sk.set_published(store, ws.code, "2468", published=True)  # visible without the code
     at = _app(page="map").run()
     assert "Workshop contributions" not in _map_html(at)
     at.selectbox(key="_w_map_workshop").set_value(ws.id).run()

@@ -26,6 +26,7 @@ from cmgis.project_edits import (
 from cmgis.project_import import MAX_FILE_BYTES, drafts_from_file, geometry_from_drawing
 from cmgis.projects import filter_projects, listing_rows
 from cmgis.projects_map import add_credits, add_projects_overlay, legend_html, projects_bounds
+from cmgis.sketches_map import escape_markdown
 from ui import projects_data
 from ui.display import escape_markdown
 
@@ -36,8 +37,12 @@ CENTER_LATLON = (18.790, 98.975)
 lang = st.session_state.get("lang", "en")
 plan = projects_data.plan()
 zones = projects_data.zones()
-store = projects_data.store()
-recs = records(store)
+try:
+    store = projects_data.store()
+    recs = records(store)
+except CmgisError as store_err:  # a bad CMGIS_DB: say so, never a traceback
+    st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
+    st.stop()
 current = current_projects(store, base=projects_data.base_projects(), zones=zones)
 annotations = {r.code: r.fields for r in recs if r.origin == "report"}
 zone_ids = [str(z) for z in zones["zone_id"]]

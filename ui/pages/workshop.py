@@ -2,13 +2,19 @@
 
 import streamlit as st
 
+from cmgis._errors import CmgisError
 from cmgis.i18n import t
+from cmgis.sketches_map import escape_markdown
 from cmgis.webmap import use_local_assets
 from ui import workshop as w
 
 use_local_assets()  # Leaflet, Leaflet.draw and the heat map from static/, offline
 lang = st.session_state.get("lang", "en")
-store = w.get_store()
+try:
+    store = w.get_store()
+except CmgisError as store_err:  # a bad CMGIS_DB: say so, never a traceback
+    st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
+    st.stop()
 
 st.title(t("workshop.page.title", lang))
 w.show_flash()

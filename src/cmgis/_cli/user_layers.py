@@ -23,8 +23,9 @@ def register(sub: Any) -> None:
     d = usub.add_parser("delete", help="delete a saved layer by id (user:<slug>)")
     d.add_argument("layer_id")
     d.set_defaults(func=cmd_delete)
-    i = usub.add_parser("import", help="save the first layer of a GeoPackage as a user layer")
+    i = usub.add_parser("import", help="save one layer of a GeoPackage as a user layer")
     i.add_argument("file", type=Path)
+    i.add_argument("--layer", default=None, help="layer of the file (needed if it has several)")
     i.add_argument("--name", required=True, help="layer name (its id is made from it)")
     i.add_argument("--by", default="", help="who saves it")
     i.add_argument("--replace", action="store_true", help="replace a layer with the same id")
@@ -57,7 +58,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import a GeoPackage (e.g. candidate zones saved by an older cmgis) as a user layer."""
     with open_store(args.db) as store:
         record = ul.import_layer_file(
-            store, args.file, name=args.name, created_by=args.by, replace=args.replace
+            store,
+            args.file,
+            name=args.name,
+            created_by=args.by,
+            replace=args.replace,
+            layer=args.layer,
         )
     print(record.layer_id)
     return 0

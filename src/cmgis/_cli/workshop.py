@@ -41,6 +41,14 @@ def register(sub: Any) -> None:
     e.add_argument("--csv", default=None, help="the CSV summary (default: beside the .gpkg)")
     e.set_defaults(func=cmd_export)
 
+    pb = wsub.add_parser(
+        "publish", help="make a workshop visible without its code (or --off to withdraw it)"
+    )
+    pb.add_argument("code", help="join code of the workshop")
+    pb.add_argument("--pin", required=True, help="facilitator PIN ('-' reads stdin)")
+    pb.add_argument("--off", action="store_true", help="withdraw: visible only with the code")
+    pb.set_defaults(func=cmd_publish)
+
     i = wsub.add_parser("import", help="import a workshop GeoPackage (new, or merged into one)")
     i.add_argument("file", help="a .gpkg written by `cmgis workshop export`")
     i.add_argument("--pin", default=None, help="PIN of the new workshop (default: a random one)")
@@ -104,17 +112,31 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "votes_per_group": ws.votes_per_group,
                     "groups": counts["groups"],
                     "contributions": counts["contributions"],
+                    "published": int(ws.published),
                 }
             )
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    columns = ("code", "title", "date", "stage", "votes_per_group", "groups", "contributions")
+    columns = (
+        "code", "title", "date", "stage", "votes_per_group", "groups", "contributions",
+        "published",
+    )  # fmt: skip
     writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         # one line per workshop whatever the title holds
         writer.writerow([" ".join(str(row[c]).split()) for c in columns])
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish or withdraw a workshop; print its code and its visibility."""
+    from cmgis.sketches import set_published
+
+    with _open(args) as store:
+        ws = set_published(store, args.code, _pin(args.pin) or "", published=not args.off)
+    print(f"{ws.code}\t{'published' if ws.published else 'visible only with its code'}")
     return 0
 
 

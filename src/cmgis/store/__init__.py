@@ -100,7 +100,10 @@ def open_store(url_or_path: str | Path | None = None) -> Store:
             f"set {DB_ENV_VAR} to a file path (SQLite) instead"
         )
     if lowered.startswith("sqlite://"):
-        return SQLiteStore(sqlite_path_from_url(text))
+        url, _, query = text.partition("?")
+        if query not in ("", "mode=ro"):
+            raise StoreError(f"unknown option {query!r} in {text!r}; expected ?mode=ro or none")
+        return SQLiteStore(sqlite_path_from_url(url), read_only=query == "mode=ro")
     if "://" in text:
         scheme = text.split("://", 1)[0]
         raise StoreError(

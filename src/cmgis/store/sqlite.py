@@ -18,6 +18,7 @@ Design
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -160,20 +161,64 @@ class _GroupWriter:
             raise StoreError(f"the store could not commit: {self.failed[mine]}")
 
 
-def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+def _connect(path: Path, busy_timeout_ms: int, *, read_only: str = "") -> sqlite3.Connection:
+    """A connection to ``path``; ``read_only`` is ``""``, ``"ro"`` or ``"immutable"``."""
     try:
+        if read_only:
+            flags = "mode=ro" + ("&immutable=1" if read_only == "immutable" else "")
+            target = f"{path.as_uri()}?{flags}"
+        else:
+            target = str(path)
         conn = sqlite3.connect(
-            path,
+            target,
             timeout=busy_timeout_ms / 1000,
             isolation_level=None,  # we issue BEGIN/COMMIT ourselves
             check_same_thread=False,  # used under locks from many threads
+            uri=bool(read_only),
         )
         conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        conn.execute("PRAGMA synchronous=FULL")
+        if not read_only:
+            conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.Error as err:
         raise StoreError(f"cannot open the store {path}: {err}") from err
     return conn
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_store_file(path: Path) -> None:
+    """Refuse what cannot be a store: a folder, a device (/dev/null), a non-SQLite file."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"cannot open the store {path}: it is a folder; {_EXPECTED}")
+    if not path.is_file():
+        raise StoreError(
+            f"cannot open the store {path}: it is not a regular file (a device?); {_EXPECTED}"
+        )
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_SQLITE_HEADER))
+    except OSError as err:
+        raise StoreError(f"cannot read the store {path}: {err.strerror or err}") from err
+    if head and head != _SQLITE_HEADER:
+        raise StoreError(
+            f"cannot open the store {path}: file is not a database (damaged, or not a "
+            f"cmgis store); {_EXPECTED}"
+        )
+
+
+_EXPECTED = "set CMGIS_DB to a cmgis store file (SQLite), or to a new file name to start one"
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write ``path`` (and create its -wal/-shm files beside it)."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    folder = path.parent
+    return not folder.exists() or os.access(folder, os.W_OK)
 
 
 def _acquire_writer(path: Path, busy_timeout_ms: int) -> _GroupWriter:
@@ -210,25 +255,49 @@ class SQLiteStore(Store):
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        read_only: bool = False,
+    ) -> None:
         self.path = Path(path).expanduser().resolve()
         self._busy_timeout_ms = busy_timeout_ms
         self._idle: list[sqlite3.Connection] = []  # read connections not in use
         self._guard = threading.Lock()
         self._closed = False
         self._migrated: set[tuple[str, int]] = set()
+        _check_store_file(self.path)
+        #: "" (read-write), "ro" or "immutable" (a read-only file in a read-only folder)
+        self.read_only = ""
+        self._writer: _GroupWriter | None = None
+        if read_only or (self.path.exists() and not _writable(self.path)):
+            if not self.path.exists():
+                raise StoreError(f"the read-only store {self.path} does not exist; {_EXPECTED}")
+            self.read_only = "ro" if os.access(self.path.parent, os.W_OK) else "immutable"
+            with self._reader() as conn:  # fails now, with a clear message, if unreadable
+                _fetch(conn, "SELECT COUNT(*) AS n FROM sqlite_master", None)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StoreError(f"cannot create the store's folder {self.path.parent}: {err}") from err
-        self._writer = _acquire_writer(self.path, busy_timeout_ms)
+        writer = self._writer = _acquire_writer(self.path, busy_timeout_ms)
         try:
-            with self._writer.lock:
-                mode = self._writer.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            with writer.lock:
+                try:
+                    mode = writer.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                except sqlite3.Error as err:
+                    raise StoreError(f"cannot open the store {self.path}: {err}") from err
             if str(mode).lower() != "wal":
                 raise StoreError(f"{self.path} cannot use WAL journaling (got {mode!r})")
-            with self.transaction() as tx:
-                tx.execute(_SCHEMA_VERSION_SQL)
+            has_table = self.query(
+                "SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            )
+            if not has_table:  # take the write lock only when there is something to write
+                with self.transaction() as tx:
+                    tx.execute(_SCHEMA_VERSION_SQL)
         except BaseException:
             _release_writer(self.path)
             raise
@@ -245,7 +314,7 @@ class SQLiteStore(Store):
                 raise StoreError(f"the store {self.url} is closed")
             conn = self._idle.pop() if self._idle else None
         if conn is None:
-            conn = _connect(self.path, self._busy_timeout_ms)
+            conn = _connect(self.path, self._busy_timeout_ms, read_only=self.read_only)
         try:
             yield conn
         finally:
@@ -259,6 +328,8 @@ class SQLiteStore(Store):
     def transaction(self) -> AbstractContextManager[Transaction]:
         if self._closed:
             raise StoreError(f"the store {self.url} is closed")
+        if self._writer is None:
+            raise StoreError(f"the store {self.path} is read-only: it can be read, not changed")
         return self._writer.transaction()
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
@@ -277,6 +348,9 @@ class SQLiteStore(Store):
         if not pending:
             return []
         by_feature = check_migrations(migrations)
+        if self._all_applied(by_feature):  # nothing to write: no write lock, works read-only
+            self._migrated.update((m.feature, m.version) for m in migrations)
+            return []
         applied_now: list[Migration] = []
         with self.transaction() as tx:
             for feature, steps in by_feature.items():
@@ -319,13 +393,34 @@ class SQLiteStore(Store):
         self._migrated.update((m.feature, m.version) for m in migrations)
         return applied_now
 
+    def _all_applied(self, by_feature: dict[str, list[Migration]]) -> bool:
+        """Whether every step is applied with the same checksum (read with a query)."""
+        has_table = self.query(
+            "SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        )
+        if not has_table:
+            return False
+        for feature, steps in by_feature.items():
+            done = {
+                int(r["version"]): str(r["checksum"])
+                for r in self.query(
+                    "SELECT version, checksum FROM schema_version WHERE feature = :f",
+                    {"f": feature},
+                )
+            }
+            if done and max(done) > len(steps):
+                return False  # the write path explains it
+            if any(done.get(s.version) != s.checksum(self.dialect) for s in steps):
+                return False
+        return True
+
     def integrity_check(self) -> list[str]:
         rows = self.query("PRAGMA integrity_check")
         return [str(next(iter(r.values()))) for r in rows]
 
     def close(self) -> None:
         with self._guard:
-            if not self._closed:
+            if not self._closed and self._writer is not None:
                 _release_writer(self.path)
             self._closed = True
             conns, self._idle = self._idle, []
