@@ -26,7 +26,6 @@ from cmgis.project_edits import (
 from cmgis.project_import import MAX_FILE_BYTES, drafts_from_file, geometry_from_drawing
 from cmgis.projects import filter_projects, listing_rows
 from cmgis.projects_map import add_credits, add_projects_overlay, legend_html, projects_bounds
-from cmgis.sketches_map import escape_markdown
 from ui import projects_data
 from ui.display import escape_markdown
 

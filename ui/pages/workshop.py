@@ -4,9 +4,9 @@ import streamlit as st
 
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
-from cmgis.sketches_map import escape_markdown
 from cmgis.webmap import use_local_assets
 from ui import workshop as w
+from ui.display import escape_markdown
 
 use_local_assets()  # Leaflet, Leaflet.draw and the heat map from static/, offline
 lang = st.session_state.get("lang", "en")
