@@ -87,6 +87,7 @@ def test_map_page_workshop_overlay_keeps_payloads_out_of_script(
                 comment=payload, geometry=Point(98.961 + i / 1000, 18.795),
                 zones=make_zone_index(),
             )  # fmt: skip
+        sk.set_published(store, ws.code, "8642", published=True)  # the Map page lists it
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["page"] = "map"
     at.run()
