@@ -21,7 +21,8 @@ PAGES = [
         "ui/pages/home.py",
         title=t("map.nav.home", lang),
         icon=":material/home:",
-        url_path="home",
+        # served at "/"; "/home" is the hidden alias below (a path may name one page only)
+        url_path="start",
         default=True,
     ),
     st.Page("ui/pages/map.py", title=t("map.nav.map", lang), icon=":material/map:", url_path="map"),
@@ -63,7 +64,14 @@ PAGES = [
     ),
 ]
 
-page = st.navigation(PAGES)
+#: ``/home`` as typed (the default page itself lives at ``/``): a hidden alias of Home
+HOME_ALIAS = st.Page(
+    "ui/pages/home.py", title=t("map.nav.home", lang), url_path="home", visibility="hidden"
+)
+
+page = st.navigation([*PAGES, HOME_ALIAS])
+if page.url_path == HOME_ALIAS.url_path:
+    st.switch_page(PAGES[0], query_params=st.query_params.to_dict())
 page_id = page.url_path or "home"
 if url_page and url_page != page_id:
     # a shared link like /?page=zones&zone=...: open that page with the same parameters

@@ -23,7 +23,7 @@ from cmgis.i18n import t
 from cmgis.indicators import indicator_definitions
 from cmgis.zones import ZONE_IDS
 from ui import data, user_layer_views
-from ui.state import DEFAULT_VIEW
+from ui.state import AREA_KINDS, DEFAULT_VIEW, drop_unknown_choice
 
 #: Draw order, bottom first (the relief always goes under everything).
 DRAW_ORDER: tuple[str, ...] = (
@@ -45,6 +45,19 @@ DRAW_ORDER: tuple[str, ...] = (
 MAP_HEIGHT_PX = 660
 
 
+def _choice_options() -> dict[str, list[str]]:
+    """The option ids of the panel's choice widgets, by widget key."""
+    indicators = ["", *[d.id for d in indicator_definitions()]]
+    indicators += [g.id for g in data.catalog().no_data]
+    return {
+        "_w_map_area": list(AREA_KINDS),
+        "_w_map_indicator": indicators,
+        "_w_map_scheme": list(webmap.SCHEMES),
+        "_w_map_basemap": list(webmap.BASEMAPS),
+        "_w_map_zone": ["", *ZONE_IDS],
+    }
+
+
 def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str, str]:
     """Layers, indicator, scheme, classes, basemap and workshop as the widgets will show them.
 
@@ -52,6 +65,8 @@ def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str,
     browser first (it then loads while the panel's widgets load).
     """
     state = st.session_state
+    for key, options in _choice_options().items():
+        drop_unknown_choice(key, options)
     chosen = set(state.get("map_layers", webmap.DEFAULT_LAYERS))
     layers = [
         lid
@@ -101,7 +116,7 @@ def indicator_panel(lang: str) -> tuple[tuple[str, str] | None, str, int]:
     """Area kind, indicator, classification and class count; returns (indicator, scheme, k)."""
     st.caption(t("map.theme.indicators", lang))
     current = st.session_state.get("map_indicator")
-    kinds = ("zones", "tambons")
+    kinds = AREA_KINDS
     kind = st.radio(
         t("map.panel.areas", lang),
         kinds,
