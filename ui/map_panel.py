@@ -221,7 +221,7 @@ def render_map(
         m,
         key="map",
         height=MAP_HEIGHT_PX,
-        use_container_width=True,
+        width=None,  # the container's width
         returned_objects=["last_active_drawing", "center", "zoom"],
     )
     _handle_map_output(out or {}, detail)

@@ -235,7 +235,7 @@ def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: s
     st.caption(t("workshop.draw.help", lang))
     result = st_folium(
         fmap, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}", height=520,
-        use_container_width=True, returned_objects=["last_active_drawing"],
+        width=None, returned_objects=["last_active_drawing"],
     )  # fmt: skip
     _remember_new_drawing(result)
     pending = st.session_state.get(PENDING_SHAPE)
@@ -483,7 +483,7 @@ def live_view(store: Store, code: str, lang: str) -> None:
     m3.metric(t("workshop.live.votes", lang), int(frame["votes"].sum()) if len(frame) else 0)
     st_folium(
         _cached_live_map(frame, lang), key="workshop.live_map", height=480,
-        use_container_width=True, returned_objects=[],
+        width=None, returned_objects=[],
     )  # fmt: skip
     left, right = st.columns(2)
     tallies = sk.tallies_by_zone_category(frame)
@@ -493,15 +493,15 @@ def live_view(store: Store, code: str, lang: str) -> None:
         for c in tallies.columns
     ]
     left.markdown(f"**{t('workshop.live.tallies', lang)}**")
-    left.dataframe(tallies, use_container_width=True)
+    left.dataframe(tallies, width="stretch")
     right.markdown(f"**{t('workshop.live.top', lang)}**")
     top = pd.DataFrame(frame[["title", "group_name", "votes"]])
     right.dataframe(
         top.sort_values("votes", ascending=False).head(10),
-        use_container_width=True, hide_index=True,
+        width="stretch", hide_index=True,
     )  # fmt: skip
     st.markdown(f"**{t('workshop.live.participation', lang)}**")
-    st.dataframe(part, use_container_width=True, hide_index=True)
+    st.dataframe(part, width="stretch", hide_index=True)
 
 
 def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:

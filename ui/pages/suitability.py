@@ -201,7 +201,7 @@ def workspace() -> None:
             feature_group_to_add=groups,
             returned_objects=[],
             height=620,
-            use_container_width=True,
+            width=None,  # the container's width
         )
         st.caption(t("suitability.scored", lang, share=f"{surface.scored_share:.0%}"))
         gaps = surface.data_gaps()

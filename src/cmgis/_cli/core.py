@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import asdict
@@ -179,25 +180,54 @@ def cmd_isc(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Seconds the Streamlit child gets to stop after a forwarded signal before it is killed.
+APP_STOP_TIMEOUT_S = 10.0
+
+
+def app_command(port: int) -> list[str]:
+    """The ``streamlit run`` command line of ``cmgis app`` on ``port``.
+
+    Users never see Python tracebacks (``client.showErrorDetails=none`` also hides the
+    "Ask Google / Ask ChatGPT" links): the pages show a short message, details go to the
+    server log.
+    """
+    app = settings.REPO_ROOT / "app.py"
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--client.showErrorDetails", "none",
+    ]  # fmt: skip
+
+
 def cmd_app(args: argparse.Namespace) -> int:
-    """Start the Streamlit app and print the URL to open."""
+    """Start the Streamlit app and print the URL to open.
+
+    SIGTERM and SIGINT (systemd, a container, Ctrl+C) are forwarded to the Streamlit child,
+    which is waited for, so the port is free when ``cmgis app`` exits.
+    """
     app = settings.REPO_ROOT / "app.py"
     if not app.exists():
         raise CmgisError(f"{app} not found; run `cmgis app` from a checkout of cmgis")
     url = f"http://localhost:{args.port}"
     print(f"cmgis: starting the app — open {url} in your browser (Ctrl+C to stop)", flush=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-    ]
+    child = subprocess.Popen(app_command(args.port), cwd=settings.REPO_ROOT, env=dict(os.environ))
+    stopping: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return subprocess.call(cmd, cwd=settings.REPO_ROOT, env=dict(os.environ))
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = child.wait(timeout=APP_STOP_TIMEOUT_S if stopping else None)
+                break
+            except subprocess.TimeoutExpired:
+                child.kill()  # did not stop after the forwarded signal
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if stopping else code
