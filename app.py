@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from cmgis.i18n import t
+from ui.errors import guard
 from ui.sidebar import render_sidebar
 from ui.state import load_from_url, write_to_url
 
@@ -78,5 +79,5 @@ if url_page and url_page != page_id:
     target = next((p for p in PAGES if (p.url_path or "home") == url_page), None)
     if target is not None:
         st.switch_page(target, query_params=st.query_params.to_dict())
-page.run()
+guard(page.run)()
 write_to_url(page_id)

@@ -19,6 +19,7 @@ from cmgis.user_layers import save_candidate_layer
 from cmgis.webmap import use_local_assets
 from ui import suitability_cache as cache
 from ui import user_layer_views
+from ui.errors import guard
 from ui.user_layer_views import export_in_crs
 
 K = "suitability."  # prefix of every session_state key this page owns
@@ -113,6 +114,7 @@ except CmgisError as err:
 
 
 @st.fragment
+@guard
 def workspace() -> None:
     """Weights, map and candidates: a slider move reruns only this fragment."""
     controls, mapcol = st.columns([1, 2])

@@ -5,6 +5,7 @@ import streamlit as st
 from cmgis.i18n import t
 from cmgis.webmap import use_local_assets
 from ui import workshop as w
+from ui.errors import guard
 
 use_local_assets()  # Leaflet, Leaflet.draw and the heat map from static/, offline
 lang = st.session_state.get("lang", "en")
@@ -47,6 +48,7 @@ else:
         )  # fmt: skip
 
         @st.fragment(run_every=every or None)
+        @guard
         def _live() -> None:
             w.live_view(store, code, lang)
 
