@@ -216,7 +216,8 @@ def render_map(
         tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
         extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
     )  # fmt: skip
-    st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{basemap}", lang)))
+    shown = webmap.shown_basemap(basemap, layer_ids)
+    st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{shown}", lang)))
     out = st_folium(
         m,
         key="map",
