@@ -8,6 +8,7 @@ render plain text (st.text, st.dataframe, selectbox labels); maps escape it them
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 import tempfile
@@ -509,6 +510,10 @@ def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
 
     folium gives every element a random id; a map built again renders different HTML and
     streamlit-folium would remount it (a flicker on the projector every few seconds).
+    st_folium changes the map it is given while turning it into a script, so rendering the
+    same object again gave a different, broken script ("geo_json_… is not defined",
+    "layer_control_div_… has already been declared"): it gets a deep copy, which keeps
+    the ids and so renders the same HTML each time.
     """
     columns = ["id", "updated_at", "votes", "n_comments", "hidden", "pinned"]
     signature = (lang, basemap_tiles(), pd.util.hash_pandas_object(frame[columns]).sum())
@@ -516,7 +521,7 @@ def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
     if cached is None or cached[0] != signature:
         cached = (signature, live_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles()))
         st.session_state[LIVE_MAP] = cached
-    return cached[1]
+    return copy.deepcopy(cached[1])
 
 
 def basemap_tiles() -> str | None:
