@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from cmgis.i18n import t
+from ui.errors import guard
 from ui.sidebar import render_sidebar
 from ui.state import load_from_url, write_to_url
 
@@ -21,7 +22,8 @@ PAGES = [
         "ui/pages/home.py",
         title=t("map.nav.home", lang),
         icon=":material/home:",
-        url_path="home",
+        # served at "/"; "/home" is the hidden alias below (a path may name one page only)
+        url_path="start",
         default=True,
     ),
     st.Page("ui/pages/map.py", title=t("map.nav.map", lang), icon=":material/map:", url_path="map"),
@@ -63,12 +65,19 @@ PAGES = [
     ),
 ]
 
-page = st.navigation(PAGES)
+#: ``/home`` as typed (the default page itself lives at ``/``): a hidden alias of Home
+HOME_ALIAS = st.Page(
+    "ui/pages/home.py", title=t("map.nav.home", lang), url_path="home", visibility="hidden"
+)
+
+page = st.navigation([*PAGES, HOME_ALIAS])
+if page.url_path == HOME_ALIAS.url_path:
+    st.switch_page(PAGES[0], query_params=st.query_params.to_dict())
 page_id = page.url_path or "home"
 if url_page and url_page != page_id:
     # a shared link like /?page=zones&zone=...: open that page with the same parameters
     target = next((p for p in PAGES if (p.url_path or "home") == url_page), None)
     if target is not None:
         st.switch_page(target, query_params=st.query_params.to_dict())
-page.run()
+guard(page.run)()
 write_to_url(page_id)

@@ -67,7 +67,7 @@ if indicator:
     zones = load_layer("zones").merge(load_indicators("zones"), on="zone_id")
     folium.Choropleth(zones, data=zones, columns=["zone_id", indicator],
                       key_on="feature.properties.zone_id").add_to(m)
-st_folium(m, key="map", height=620, use_container_width=True)
+st_folium(m, key="map", height=620, width=None)  # the container's width
 """
 
 

@@ -27,25 +27,37 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 def test_layers_table_and_json() -> None:
     out = run("layers")
     assert out.returncode == 0, out.stderr
-    rows = list(csv.DictReader(io.StringIO(out.stdout), delimiter="\t"))
-    assert {"zones", "tambons", "roads", "elevation"} <= {r["id"] for r in rows}
-    assert set(rows[0]) >= {
-        "id",
-        "title_en",
-        "title_th",
-        "geometry_type",
-        "feature_count",
-        "source",
-        "licence",
-        "credit",
-        "method",
-        "date",
-        "approximate",
-    }
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["id", "title", "features", "licence"]
+    assert set(lines[1]) <= {"-", " "}
+    rows = {line.split()[0]: line for line in lines[2:]}
+    assert {"zones", "tambons", "roads", "elevation"} <= set(rows)
+    assert "Tambons of Mueang Chiang Mai" in rows["tambons"]
+    assert " 16 " in rows["tambons"] and "CC BY-IGO 3.0" in rows["tambons"]
+    assert "\t" not in out.stdout
     data = json.loads(run("layers", "--json").stdout)
     tambons = next(e for e in data["layers"] if e["id"] == "tambons")
     assert tambons["feature_count"] == 16 and tambons["title_th"].startswith("ตำบล")
+    assert {"source", "credit", "method", "date", "approximate"} <= set(tambons)  # full record
     assert any(e["id"] == "bus_routes" for e in data["no_data"])
+
+
+def test_zones_table() -> None:
+    out = run("zones")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].split()[:3] == ["zone", "name", "name"]
+    assert [line.split()[0] for line in lines[2:]] == [
+        "nimman", "old_town", "suan_dok", "mae_kha", "mae_hia",
+    ]  # fmt: skip
+    assert "approximate" in lines[-1] and "19.79" in lines[-1]
+
+
+def test_help_has_no_restructuredtext_markup() -> None:
+    for args in (("--help",), ("projects", "--help"), ("layers", "--help")):
+        out = run(*args)
+        assert out.returncode == 0
+        assert "``" not in out.stdout and ":func:" not in out.stdout
 
 
 def test_zones_json() -> None:
@@ -61,6 +73,9 @@ def test_indicators_csv_and_json() -> None:
     out = run("indicators", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert len(rows) == 5 and "coworking_count" in rows[0]
+    assert rows[0]["name_en"] == "Nimman" and rows[0]["name_th"] == "นิมมานเหมินท์"
+    assert rows[1]["landmarks_within_800m"].isdigit()  # counts are integers
+    assert rows[1]["coworking_count"].isdigit()
     data = json.loads(run("indicators", "--format", "json").stdout)
     assert data[0]["zone_id"] == "nimman"
     assert 0 <= data[0]["scores_0_100"]["overall"] <= 100

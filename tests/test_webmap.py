@@ -302,3 +302,31 @@ def test_multipoints_become_one_feature_per_point() -> None:
     fc = webmap.feature_collection(gdf, layer_id="projects", lang="en", detail=1)
     assert [f["geometry"]["type"] for f in fc["features"]] == ["Point", "Point"]
     assert {f["properties"]["label"] for f in fc["features"]} == {"P07 Co-working spread out"}
+
+
+def test_map_with_popups_loads_jquery_and_lean_map_does_not() -> None:
+    """folium.Popup fills its content with jQuery's ``$`` (the workshop overlay has popups)."""
+    layers = [webmap.WebLayer("pois", "POIs", cluster_rows=((18.79, 98.98, "A"),))]
+    kwargs = {"center": (18.79, 98.98), "zoom": 13, "lang": "en", "credits": []}
+    lean = webmap.build_map(layers, **kwargs).get_root().render()  # type: ignore[arg-type]
+    assert "jquery" not in lean.lower()
+    group = folium.FeatureGroup(name="Workshop")
+    folium.CircleMarker([18.79, 98.98], popup=folium.Popup("Market")).add_to(group)
+    overlay = webmap.Overlay(group, None)
+    html = webmap.build_map(layers, overlays=[overlay], **kwargs).get_root().render()  # type: ignore[arg-type]
+    assert re.search(r"<script src=\"[^\"]*jquery[^\"]*\.js\"", html)
+    assert html.index("jquery") < html.index("L.popup(")
+
+
+@pytest.mark.parametrize(
+    ("basemap", "layer_ids", "shown"),
+    [
+        ("relief", ["elevation", "zones"], "relief"),
+        ("relief", ["zones"], "none"),
+        ("osm", ["zones"], "osm"),
+    ],
+)
+def test_shown_basemap_follows_the_elevation_layer(
+    basemap: str, layer_ids: list[str], shown: str
+) -> None:
+    assert webmap.shown_basemap(basemap, layer_ids) == shown

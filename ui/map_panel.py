@@ -24,7 +24,7 @@ from cmgis.indicators import indicator_definitions
 from cmgis.zones import ZONE_IDS
 from ui import data, user_layer_views
 from ui.display import escape_markdown
-from ui.state import DEFAULT_VIEW
+from ui.state import AREA_KINDS, DEFAULT_VIEW, drop_unknown_choice
 
 #: Draw order, bottom first (the relief always goes under everything).
 DRAW_ORDER: tuple[str, ...] = (
@@ -46,6 +46,19 @@ DRAW_ORDER: tuple[str, ...] = (
 MAP_HEIGHT_PX = 660
 
 
+def _choice_options() -> dict[str, list[str]]:
+    """The option ids of the panel's choice widgets, by widget key."""
+    indicators = ["", *[d.id for d in indicator_definitions()]]
+    indicators += [g.id for g in data.catalog().no_data]
+    return {
+        "_w_map_area": list(AREA_KINDS),
+        "_w_map_indicator": indicators,
+        "_w_map_scheme": list(webmap.SCHEMES),
+        "_w_map_basemap": list(webmap.BASEMAPS),
+        "_w_map_zone": ["", *ZONE_IDS],
+    }
+
+
 def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str, str]:
     """Layers, indicator, scheme, classes, basemap and workshop as the widgets will show them.
 
@@ -53,6 +66,8 @@ def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str,
     browser first (it then loads while the panel's widgets load).
     """
     state = st.session_state
+    for key, options in _choice_options().items():
+        drop_unknown_choice(key, options)
     chosen = set(state.get("map_layers", webmap.DEFAULT_LAYERS))
     layers = [
         lid
@@ -102,7 +117,7 @@ def indicator_panel(lang: str) -> tuple[tuple[str, str] | None, str, int]:
     """Area kind, indicator, classification and class count; returns (indicator, scheme, k)."""
     st.caption(t("map.theme.indicators", lang))
     current = st.session_state.get("map_indicator")
-    kinds = ("zones", "tambons")
+    kinds = AREA_KINDS
     kind = st.radio(
         t("map.panel.areas", lang),
         kinds,
@@ -202,12 +217,13 @@ def render_map(
         tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
         extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
     )  # fmt: skip
-    st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{basemap}", lang)))
+    shown = webmap.shown_basemap(basemap, layer_ids)
+    st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{shown}", lang)))
     out = st_folium(
         m,
         key="map",
         height=MAP_HEIGHT_PX,
-        use_container_width=True,
+        width=None,  # the container's width
         returned_objects=["last_active_drawing", "center", "zoom"],
     )
     _handle_map_output(out or {}, detail)

@@ -127,3 +127,19 @@ def write_to_url(page: str) -> None:
     for key, value in wanted.items():
         if qp.get(key) != value:
             qp[key] = value
+
+
+def drop_unknown_choice(key: str, options: list[str] | tuple[str, ...]) -> None:
+    """Forget a choice widget's value that is not one of ``options`` (call before the widget).
+
+    Streamlit keeps a choice widget's value as its option's label: a rerun that races a
+    language switch can hand back the old label instead of an id. The widget then starts
+    again from the default its page passes (taken from the page's own saved state).
+    """
+    state = st.session_state
+    if key not in state:
+        return
+    value = state[key]
+    values = value if isinstance(value, list | tuple) else [value]
+    if any(v not in options for v in values):
+        del state[key]

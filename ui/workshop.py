@@ -8,6 +8,7 @@ render plain text (st.text, st.dataframe, selectbox labels); maps escape it them
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 import tempfile
@@ -236,7 +237,7 @@ def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: s
     st.caption(t("workshop.draw.help", lang))
     result = st_folium(
         fmap, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}", height=520,
-        use_container_width=True, returned_objects=["last_active_drawing"],
+        width=None, returned_objects=["last_active_drawing"],
     )  # fmt: skip
     _remember_new_drawing(result)
     pending = st.session_state.get(PENDING_SHAPE)
@@ -493,7 +494,7 @@ def live_view(store: Store, code: str, lang: str) -> None:
     m3.metric(t("workshop.live.votes", lang), int(frame["votes"].sum()) if len(frame) else 0)
     st_folium(
         _cached_live_map(frame, lang), key="workshop.live_map", height=480,
-        use_container_width=True, returned_objects=[],
+        width=None, returned_objects=[],
     )  # fmt: skip
     left, right = st.columns(2)
     tallies = sk.tallies_by_zone_category(frame)
@@ -503,15 +504,15 @@ def live_view(store: Store, code: str, lang: str) -> None:
         for c in tallies.columns
     ]
     left.markdown(f"**{t('workshop.live.tallies', lang)}**")
-    left.dataframe(tallies, use_container_width=True)
+    left.dataframe(tallies, width="stretch")
     right.markdown(f"**{t('workshop.live.top', lang)}**")
     top = pd.DataFrame(frame[["title", "group_name", "votes"]])
     right.dataframe(
         top.sort_values("votes", ascending=False).head(10),
-        use_container_width=True, hide_index=True,
+        width="stretch", hide_index=True,
     )  # fmt: skip
     st.markdown(f"**{t('workshop.live.participation', lang)}**")
-    st.dataframe(part, use_container_width=True, hide_index=True)
+    st.dataframe(part, width="stretch", hide_index=True)
 
 
 def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
@@ -519,6 +520,10 @@ def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
 
     folium gives every element a random id; a map built again renders different HTML and
     streamlit-folium would remount it (a flicker on the projector every few seconds).
+    st_folium changes the map it is given while turning it into a script, so rendering the
+    same object again gave a different, broken script ("geo_json_… is not defined",
+    "layer_control_div_… has already been declared"): it gets a deep copy, which keeps
+    the ids and so renders the same HTML each time.
     """
     columns = ["id", "updated_at", "votes", "n_comments", "hidden", "pinned"]
     signature = (lang, basemap_tiles(), pd.util.hash_pandas_object(frame[columns]).sum())
@@ -526,7 +531,7 @@ def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
     if cached is None or cached[0] != signature:
         cached = (signature, live_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles()))
         st.session_state[LIVE_MAP] = cached
-    return cached[1]
+    return copy.deepcopy(cached[1])
 
 
 def basemap_tiles() -> str | None:

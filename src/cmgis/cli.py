@@ -7,6 +7,7 @@ User mistakes raise `cmgis.CmgisError`; they are printed to stderr as one line
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -20,7 +21,19 @@ from cmgis._errors import CmgisError
 _COMMAND_MODULES = [core, projects, workshop, suitability, export_cli, user_layers_cli]
 
 
+def plain_text(text: str) -> str:
+    """``text`` without reStructuredText markup (docstrings double as help text)."""
+    text = re.sub(r":[a-z]+:`~?([^`]+)`", r"\1", text)  # :func:`x` -> x
+    return re.sub(r"``([^`]+)``", r"\1", text)  # ``x`` -> x
+
+
 class _Parser(argparse.ArgumentParser):
+    def format_help(self) -> str:
+        return plain_text(super().format_help())
+
+    def format_usage(self) -> str:
+        return plain_text(super().format_usage())
+
     def error(self, message: str) -> NoReturn:  # one clear line, exit 2, as argparse does
         self.print_usage(sys.stderr)
         self.exit(2, f"cmgis: error: {message}\n")

@@ -810,7 +810,8 @@ def build_map(
         if overlay.legend is not None:
             sections.append(overlay.legend)
     sections.append(layer_legend_section(visible, lang=lang))
-    note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{basemap}', lang)}"
+    shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
+    note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{shown}', lang)}"
     _Legend(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)
     CreditsAttribution(list(credits)).add_to(m)
     folium.plugins.Fullscreen(  # type: ignore[no-untyped-call]
@@ -823,7 +824,28 @@ def build_map(
         primary_area_unit="sqmeters",
         secondary_area_unit="hectares",
     ).add_to(m)
+    if _has_popup(m):
+        # folium.Popup fills its content through jQuery's $ (e.g. workshop contributions)
+        m.default_js = [*m.default_js, *(a for a in folium.Map.default_js if a[0] == "jquery")]
     return m
+
+
+def _has_popup(element: Any) -> bool:
+    """Whether ``element`` or any element under it is a `folium.Popup`."""
+    return isinstance(element, folium.Popup) or any(
+        _has_popup(child) for child in element._children.values()
+    )
+
+
+def shown_basemap(basemap: str, layer_ids: Sequence[str]) -> str:
+    """The basemap the map really shows: ``"none"`` for the relief without its layer.
+
+    The offline relief is drawn from the ``elevation`` layer; unticking that layer leaves
+    a plain background, and the caption and legend say so.
+    """
+    if basemap == "relief" and "elevation" not in layer_ids:
+        return "none"
+    return basemap
 
 
 def _style_kind(layer_id: str) -> str:

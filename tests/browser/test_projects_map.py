@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -42,12 +43,13 @@ def test_strategy_filter_changes_the_map(app_page: Any) -> None:
     strategies = {c.split("cmgis-project-")[1].split()[0] for c in before}
     # the report files its mapped proposals under Default and Driving spaces; its one
     # Drivers proposal with a place (the walking street) does not say which street
-    assert strategies == {"default", "driving-spaces"}
+    # (other browser tests of this session may have added projects of any strategy)
+    assert {"default", "driving-spaces"} <= strategies
     app_page.page.wait_for_timeout(800)  # let the map finish fitting its bounds
     app_page.screenshot("all")
 
     app_page.page.get_by_test_id("stSelectbox").filter(has_text="Strategy").first.click()
-    app_page.page.get_by_role("option", name="Default (1)").click()
+    app_page.page.get_by_role("option", name=re.compile(r"^Default \(\d+\)")).click()
     app_page.wait_idle()
 
     def only_default() -> bool:

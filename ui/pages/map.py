@@ -6,10 +6,12 @@ from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from ui import map_panel, user_layer_views
 from ui.display import escape_markdown
+from ui.errors import guard
 from ui.state import current_lang, write_to_url
 
 
 @st.fragment
+@guard
 def _map_fragment() -> None:
     lang = current_lang()
     panel, main = st.columns([1, 3], gap="medium")

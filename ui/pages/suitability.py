@@ -19,6 +19,7 @@ from cmgis.webmap import use_local_assets
 from ui import suitability_cache as cache
 from ui import user_layer_views
 from ui.display import escape_markdown
+from ui.errors import guard
 from ui.user_layer_views import export_in_crs
 
 K = "suitability."  # prefix of every session_state key this page owns
@@ -113,6 +114,7 @@ except CmgisError as err:
 
 
 @st.fragment
+@guard
 def workspace() -> None:
     """Weights, map and candidates: a slider move reruns only this fragment."""
     controls, mapcol = st.columns([1, 2])
@@ -201,7 +203,7 @@ def workspace() -> None:
             feature_group_to_add=groups,
             returned_objects=[],
             height=620,
-            use_container_width=True,
+            width=None,  # the container's width
         )
         st.caption(t("suitability.scored", lang, share=f"{surface.scored_share:.0%}"))
         gaps = surface.data_gaps()

@@ -7,6 +7,7 @@ from cmgis.i18n import t
 from cmgis.webmap import use_local_assets
 from ui import workshop as w
 from ui.display import escape_markdown
+from ui.errors import guard
 
 use_local_assets()  # Leaflet, Leaflet.draw and the heat map from static/, offline
 lang = st.session_state.get("lang", "en")
@@ -53,6 +54,7 @@ else:
         )  # fmt: skip
 
         @st.fragment(run_every=every or None)
+        @guard
         def _live() -> None:
             w.live_view(store, code, lang)
 

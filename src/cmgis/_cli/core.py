@@ -6,8 +6,10 @@ import argparse
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
+import unicodedata
 from dataclasses import asdict
 from typing import Any
 
@@ -67,8 +69,60 @@ def _print_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
         )
 
 
+def _text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (Thai vowel and tone marks take none)."""
+    return sum(
+        0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn"
+        else 2 if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )  # fmt: skip
+
+
+def _cell(value: Any) -> str:
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _print_aligned(rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
+    """A table for people: ``columns`` maps row keys to headers; numbers right-aligned."""
+    cells = [[_cell(r[c]) for c in columns] for r in rows]
+    numeric = [
+        all(isinstance(r[c], int | float) and not isinstance(r[c], bool) for r in rows)
+        for c in columns
+    ]
+    headers = list(columns.values())
+    widths = [
+        max([_text_width(h), *(_text_width(row[i]) for row in cells)])
+        for i, h in enumerate(headers)
+    ]
+
+    def line(values: list[str]) -> str:
+        padded = []
+        for i, v in enumerate(values):
+            gap = " " * (widths[i] - _text_width(v))
+            padded.append(gap + v if numeric[i] else v + gap)
+        return "  ".join(padded).rstrip()
+
+    print(line(headers))
+    print("  ".join("-" * w for w in widths))
+    for row in cells:
+        print(line(row))
+
+
+#: The layer table's columns (``--json`` gives every field of the catalog record).
+LAYER_TABLE = {"id": "id", "title_en": "title", "feature_count": "features", "licence": "licence"}
+
+
 def cmd_layers(args: argparse.Namespace) -> int:
-    """Print the catalog: one row per layer (tab-separated, or JSON)."""
+    """Print the catalog: a table (id, title, features, licence) or every field as JSON."""
     from cmgis.catalog import load_catalog
 
     catalog = load_catalog()
@@ -78,7 +132,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
         out["no_data"] = [asdict(e) for e in catalog.no_data]
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        _print_table(rows, CATALOG_COLUMNS)
+        _print_aligned(rows, LAYER_TABLE)
     return 0
 
 
@@ -131,14 +185,33 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             )
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        # "no data" stays empty in CSV, never 0
-        table.to_csv(sys.stdout, float_format="%.4f", lineterminator="\n")
+        _indicators_csv(table, args.areas)
     if lower_bounds:
         print(
             f"note: {', '.join(lower_bounds)} is a lower bound (at least; found by name)",
             file=sys.stderr,
         )
     return 0
+
+
+def _indicators_csv(table: Any, areas: str) -> None:
+    """The indicator table as CSV with the areas' names; counts as integers.
+
+    "No data" stays an empty cell, never 0.
+    """
+    from cmgis import indicators
+    from cmgis.layers import load_layer
+
+    names = load_layer("zones" if areas == "zones" else "tambons")
+    key = "zone_id" if areas == "zones" else "tambon_code"
+    names = names.set_index(key)[["name_en", "name_th"]]
+    out = table.copy()
+    for d in indicators.indicator_definitions():
+        if d.unit == "count" and d.id in out.columns:
+            out[d.id] = out[d.id].round().astype("Int64")
+    out.insert(0, "name_th", names["name_th"].reindex(out.index))
+    out.insert(0, "name_en", names["name_en"].reindex(out.index))
+    out.to_csv(sys.stdout, float_format="%.4f", lineterminator="\n")
 
 
 def _json_number(value: Any) -> float | None:
@@ -154,18 +227,16 @@ def _print_csv(rows: list[dict[str, Any]], cols: tuple[str, ...]) -> None:
         writer.writerow({k: ("|".join(v) if isinstance(v, tuple) else v) for k, v in r.items()})
 
 
-ZONE_COLUMNS = (
-    "zone_id",
-    "name_en",
-    "name_th",
-    "theme_en",
-    "area_km2",
-    "approximate",
-    "strategies",
-    "plan_items",
-    "method",
-    "parameters",
-)
+#: The zone table's columns (``--json`` gives every field with the parameters).
+ZONE_TABLE = {
+    "zone_id": "zone",
+    "name_en": "name",
+    "name_th": "name (th)",
+    "theme_en": "theme",
+    "area_km2": "area km²",
+    "boundary": "boundary",
+    "method_id": "method",
+}
 
 
 def cmd_zones(args: argparse.Namespace) -> int:
@@ -184,7 +255,9 @@ def cmd_zones(args: argparse.Namespace) -> int:
             r["plan_items"] = str(r["plan_items"]).split(",")
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        _print_table(rows, ZONE_COLUMNS)
+        for r in rows:
+            r["boundary"] = "approximate" if r["approximate"] else "constructed"
+        _print_aligned(rows, ZONE_TABLE)
     return 0
 
 
@@ -206,25 +279,54 @@ def cmd_isc(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Seconds the Streamlit child gets to stop after a forwarded signal before it is killed.
+APP_STOP_TIMEOUT_S = 10.0
+
+
+def app_command(port: int) -> list[str]:
+    """The ``streamlit run`` command line of ``cmgis app`` on ``port``.
+
+    Users never see Python tracebacks (``client.showErrorDetails=none`` also hides the
+    "Ask Google / Ask ChatGPT" links): the pages show a short message, details go to the
+    server log.
+    """
+    app = settings.REPO_ROOT / "app.py"
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--client.showErrorDetails", "none",
+    ]  # fmt: skip
+
+
 def cmd_app(args: argparse.Namespace) -> int:
-    """Start the Streamlit app and print the URL to open."""
+    """Start the Streamlit app and print the URL to open.
+
+    SIGTERM and SIGINT (systemd, a container, Ctrl+C) are forwarded to the Streamlit child,
+    which is waited for, so the port is free when ``cmgis app`` exits.
+    """
     app = settings.REPO_ROOT / "app.py"
     if not app.exists():
         raise CmgisError(f"{app} not found; run `cmgis app` from a checkout of cmgis")
     url = f"http://localhost:{args.port}"
     print(f"cmgis: starting the app — open {url} in your browser (Ctrl+C to stop)", flush=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-    ]
+    child = subprocess.Popen(app_command(args.port), cwd=settings.REPO_ROOT, env=dict(os.environ))
+    stopping: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return subprocess.call(cmd, cwd=settings.REPO_ROOT, env=dict(os.environ))
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = child.wait(timeout=APP_STOP_TIMEOUT_S if stopping else None)
+                break
+            except subprocess.TimeoutExpired:
+                child.kill()  # did not stop after the forwarded signal
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if stopping else code

@@ -1,0 +1,26 @@
+"""Map page states that used to be wrong (issue 12): the relief caption and legend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_relief_caption_follows_the_elevation_layer(app_page: Any) -> None:
+    page = app_page.page
+    app_page.open("map?lang=en")
+    frame = app_page.map_frame()
+    frame.locator(".cmgis-legend").wait_for(timeout=30_000)
+    app_page.wait_idle()
+    assert page.get_by_text("relief from the elevation raster").count() >= 1
+    page.locator("[data-testid='stCheckbox'] label").filter(has_text="Elevation").first.click()
+    app_page.wait_idle()
+    page.get_by_text("none: plain background").first.wait_for(timeout=30_000)
+    frame = app_page.map_frame()
+    frame.locator(".cmgis-legend").filter(has_text="plain background").wait_for(timeout=30_000)
+    legend = frame.locator(".cmgis-legend").inner_text()
+    assert "relief from the elevation raster" not in legend
+    assert "plain background" in legend
