@@ -57,15 +57,19 @@ def test_wrong_code_is_a_clear_error_and_joins_nothing(db: Path, code: str) -> N
 
 def test_repeated_wrong_codes_ask_to_wait(db: Path, code: str) -> None:
     at = _page()
-    for _ in range(sk.FREE_JOIN_ATTEMPTS):
-        at = _join(at, "WRONG1", "g")
+    for k in range(sk.FREE_JOIN_ATTEMPTS):  # different codes: a repeated one counts once
+        at = _join(at, f"WRONG{k + 2}", "g")
         assert "no workshop has the join code" in at.error[0].value
     client = at.session_state["workshop.client"]
     with _store(db) as s:  # five more wrong codes from this session: the wait is now 32 s
-        for _ in range(5):
+        for k in range(5):
             s.execute(
-                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
-                {"c": client, "at": datetime.now(UTC).isoformat(timespec="microseconds")},
+                "INSERT INTO workshop_join_failures (client, code_key, at) VALUES (:c, :k, :at)",
+                {
+                    "c": client,
+                    "k": f"k{k}",
+                    "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                },
             )
     at = _join(at, code, "g")  # the right code, but too soon after the wrong ones
     assert not at.exception
