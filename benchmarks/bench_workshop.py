@@ -7,26 +7,38 @@ polygons and free notes with Thai titles and comments. Every write goes through
 ``synchronous=FULL``). Afterwards the store is checked: every acknowledged id is stored
 (``lost``), no id is stored twice and no unacknowledged row appeared (``duplicated``).
 A single writer saving the same number of contributions one after another runs in the
-same process as the baseline. The last line is::
+same process as the baseline.
+
+Then the deliberation board is rendered (the real `ui.workshop.board_panel` through
+Streamlit's AppTest, as a participant sees it) for a workshop of 50 and of 5,000
+contributions (``--board-sizes``), with their times side by side; a cell shows at most
+`cmgis.sketches.MAX_BOARD_CARDS_PER_CELL` cards, so the big board must stay close to the
+small one (issue 16: 600 flooded contributions made a rerun take 24 s instead of 1.2 s).
+The last lines are::
 
     writes=<n> lost=<n> duplicated=<n> p95_ms=<x> single_writer_p95_ms=<y>
+    board_s[50]=<a> board_s[5000]=<b> ratio=<b/a>
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import geopandas as gpd
+from _timing import median_s  # benchmarks/_timing.py
 from shapely.geometry import LineString, Point, Polygon, box
+from shapely.geometry.base import BaseGeometry
 
 from cmgis._errors import CmgisError
 from cmgis.sketches import (
     CATEGORIES,
+    NO_PLACE,
     STRATEGIES,
     Participant,
     ZoneIndex,
@@ -35,7 +47,7 @@ from cmgis.sketches import (
     default_zone_index,
     join_workshop,
 )
-from cmgis.store import Store, open_store
+from cmgis.store import Store, geometry_to_text, new_id, open_store, utc_now
 
 THAI_TITLES = ("ตลาดวโรรส", "คลองแม่ข่า", "ย่านนิมมานเหมินท์", "สวนดอก", "ประตูท่าแพ")
 THAI_COMMENT = "พื้นที่ศักยภาพสำหรับนวัตกรรม เชื่อมโยงผู้คนและข้อมูล " * 4
@@ -53,7 +65,7 @@ def _zones() -> tuple[ZoneIndex, str]:
         return ZoneIndex(frame), "two test boxes (zones layer not built)"
 
 
-def _geometry(k: int, i: int) -> object:
+def _geometry(k: int, i: int) -> BaseGeometry | None:
     x = 98.95 + (k % 10) * 0.006 + (i % 5) * 0.001
     y = 18.77 + (k // 10) * 0.006 + (i % 7) * 0.0008
     kind = (k + i) % 4
@@ -162,16 +174,92 @@ def run(participants: int, per_participant: int, folder: Path) -> dict[str, floa
     return results
 
 
+def _fill_board(store: Store, n: int, zones: ZoneIndex) -> str:
+    """A workshop with ``n`` contributions from 40 groups (written in one transaction)."""
+    ws = create_workshop(store, title="bench board", pin="123456", votes_per_group=5)
+    groups = [join_workshop(store, ws.code, f"กลุ่ม {k}") for k in range(40)]
+    with store.transaction() as tx:
+        for i in range(n):
+            k = i % len(groups)
+            geom = _geometry(k, i)
+            tx.execute(
+                "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, "
+                "strategy, title, comment, geometry, geom_type, zone_id, created_at, updated_at) "
+                "VALUES (:id, :w, :g, :cat, :st, :t, :c, :geom, :gt, :z, :at, :at)",
+                {
+                    "id": new_id(),
+                    "w": ws.id,
+                    "g": groups[k].group_id,
+                    "cat": CATEGORIES[i % len(CATEGORIES)],
+                    "st": STRATEGIES[i % len(STRATEGIES)],
+                    "t": f"{THAI_TITLES[i % len(THAI_TITLES)]} {i}",
+                    "c": THAI_COMMENT,
+                    "geom": geometry_to_text(geom),
+                    "gt": None if geom is None else geom.geom_type,
+                    "z": NO_PLACE if geom is None else zones.zone_for(geom),
+                    "at": utc_now(),
+                },
+            )
+    return ws.code
+
+
+def _render_board(db: str, code: str) -> None:  # runs inside AppTest
+    import streamlit as st
+
+    from cmgis import sketches as sk
+    from cmgis.store import open_store
+    from ui import workshop as w
+
+    store = open_store(st.session_state["bench.db"])
+    code = st.session_state["bench.code"]
+    who = sk.join_workshop(store, code, "กลุ่ม 0")  # as a participant: votes and comments
+    w.board_panel(store, sk.get_workshop(store, code), who, "en")
+
+
+def board_times(sizes: list[int], folder: Path, repeats: int = 3) -> dict[int, float]:
+    """Median seconds to render the board of a workshop of each size (AppTest run)."""
+    from streamlit.testing.v1 import AppTest
+
+    root = str(Path(__file__).resolve().parents[1])  # the UI package `ui` lives there
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    zones, _ = _zones()
+    times: dict[int, float] = {}
+    for n in sizes:
+        db = folder / f"board{n}.sqlite"
+        with open_store(db) as store:
+            code = _fill_board(store, n, zones)
+
+        def render(_: int, db: Path = db, code: str = code) -> None:
+            at = AppTest.from_function(_render_board, args=(str(db), code), default_timeout=600)
+            at.session_state["bench.db"] = str(db)
+            at.session_state["bench.code"] = code
+            at.run()
+            if at.exception:
+                raise RuntimeError(at.exception[0].message)
+
+        times[n] = median_s(render, repeats)
+        print(f"board of {n} contributions: {times[n]:.2f} s per render")
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--participants", type=int, default=40)
     parser.add_argument("--per-participant", type=int, default=25)
+    parser.add_argument("--board-sizes", type=int, nargs="+", default=[50, 5000])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cmgis-bench-") as tmp:
         r = run(args.participants, args.per_participant, Path(tmp))
+        boards = board_times(args.board_sizes, Path(tmp))
     print(
         f"writes={int(r['writes'])} lost={int(r['lost'])} duplicated={int(r['duplicated'])} "
         f"p95_ms={r['p95_ms']:.1f} single_writer_p95_ms={r['single_writer_p95_ms']:.1f}"
+    )
+    small, big = boards[min(boards)], boards[max(boards)]
+    print(
+        " ".join(f"board_s[{n}]={t:.2f}" for n, t in sorted(boards.items()))
+        + f" ratio={big / small:.2f}"
     )
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,9 +20,18 @@ from cmgis._errors import AuthError, InputError
 from cmgis.sketches import (
     ELSEWHERE,
     FRAME_COLUMNS,
+    FREE_JOIN_ATTEMPTS_PER_ADDRESS,
+    FREE_PIN_ATTEMPTS,
+    MAX_BOARD_CARDS_PER_CELL,
+    MAX_COMMENTS_PER_CLIENT_PER_MINUTE,
+    MAX_CONTRIBUTIONS_PER_ADDRESS_PER_MINUTE,
+    MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE,
+    MAX_GROUPS_PER_CLIENT,
     MAX_TITLE_CHARS,
     MAX_VERTICES,
     NO_PLACE,
+    Client,
+    GroupLimitError,
     Participant,
     RateLimitError,
     TooManyAttemptsError,
@@ -140,50 +150,168 @@ def test_wrong_join_code_is_clear_and_changes_nothing(store: Store, ws_code: str
     assert store.query("SELECT * FROM workshop_groups") == []
 
 
+def _wrong(i: int) -> str:
+    """The i-th wrong code (all different: repeating one wrong code is not counted)."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "Z" + "".join(alphabet[(i // 31**k) % 31] for k in range(5))
+
+
 def test_wrong_join_codes_are_slowed_down_per_client(store: Store, ws_code: str) -> None:
     t0 = datetime.now(UTC)
-    for i in range(5):  # FREE_JOIN_ATTEMPTS
+    a = Client("a", "10.0.0.1")
+    for i in range(5):  # FREE_JOIN_ATTEMPTS different wrong codes
         with pytest.raises(AuthError, match="no workshop has the join code"):
-            join_workshop(store, "ZZZZZZ", "g", client="a", now=t0 + timedelta(seconds=i))
+            join_workshop(store, _wrong(i), "g", client=a, now=t0 + timedelta(seconds=i))
     last = t0 + timedelta(seconds=4)
     # the 6th try within 1 s of the last wrong one is refused, even with the right code
     with pytest.raises(TooManyAttemptsError, match="too many wrong join codes; wait 1 s") as e:
-        join_workshop(store, ws_code, "g", client="a", now=last + timedelta(seconds=0.5))
+        join_workshop(store, ws_code, "g", client=a, now=last + timedelta(seconds=0.5))
     assert e.value.wait_s == 1
     assert store.query("SELECT * FROM workshop_groups") == []
     # another client is not held up
-    assert join_workshop(store, ws_code, "h", client="b", now=last).code == ws_code
+    assert join_workshop(store, ws_code, "h", client=Client("b", "10.0.0.2"), now=last)
     with pytest.raises(AuthError, match="no workshop has the join code"):
-        join_workshop(store, "ZZZZZZ", "g", client="a", now=last + timedelta(seconds=2))
+        join_workshop(store, _wrong(5), "g", client=a, now=last + timedelta(seconds=2))
     with pytest.raises(TooManyAttemptsError, match="wait 2 s"):  # the wait doubles
-        join_workshop(store, ws_code, "g", client="a", now=last + timedelta(seconds=2.5))
-    # after the wait the right code works and clears this client's count
+        join_workshop(store, ws_code, "g", client=a, now=last + timedelta(seconds=2.5))
     later = last + timedelta(seconds=10)
-    assert join_workshop(store, ws_code, "g", client="a", now=later).group_name == "g"
+    assert join_workshop(store, ws_code, "g", client=a, now=later).group_name == "g"
+    # a right code clears nothing: a guesser who knows one code cannot reset the count
     with pytest.raises(AuthError, match="no workshop has the join code"):
-        join_workshop(store, "ZZZZZZ", "g", client="a", now=later)
+        find_workshop(store, _wrong(6), client=a, now=later)
+    with pytest.raises(TooManyAttemptsError, match="wait 4 s"):
+        find_workshop(store, ws_code, client=a, now=later + timedelta(seconds=0.1))
     # failures older than the window no longer count
-    assert join_workshop(store, ws_code, "g", client="a", now=later + timedelta(hours=1))
+    assert join_workshop(store, ws_code, "g", client=a, now=later + timedelta(hours=1))
+
+
+def test_the_same_wrong_code_again_is_not_counted(store: Store, ws_code: str) -> None:
+    t0 = datetime.now(UTC)
+    for _ in range(20):  # a participant pressing "Join" again with the same typo
+        with pytest.raises(AuthError, match="no workshop has the join code"):
+            join_workshop(store, "ZZZZZZ", "g", client="a", now=t0)
+    assert join_workshop(store, ws_code, "g", client="a", now=t0).code == ws_code
 
 
 def test_find_workshop_shares_the_join_code_count(store: Store, ws_code: str) -> None:
     t0 = datetime.now(UTC)
     for i in range(5):
         with pytest.raises(AuthError, match="no workshop has the join code"):
-            find_workshop(store, f"ZZZZZ{i + 2}", client="a", now=t0)
+            find_workshop(store, _wrong(i), client="a", now=t0)
     with pytest.raises(TooManyAttemptsError, match="wait 1 s"):
         join_workshop(store, ws_code, "g", client="a", now=t0)
     assert find_workshop(store, ws_code, client="a", now=t0 + timedelta(seconds=2)).code == ws_code
 
 
-def test_wrong_join_codes_from_many_clients_slow_everyone(store: Store, ws_code: str) -> None:
+def test_many_sessions_of_one_address_are_slowed_down(store: Store, ws_code: str) -> None:
     t0 = datetime.now(UTC)
-    for i in range(50):  # FREE_JOIN_ATTEMPTS_ALL_CLIENTS, one guess per fresh session
+    for i in range(20):  # FREE_JOIN_ATTEMPTS_PER_ADDRESS, one guess per fresh session
         with pytest.raises(AuthError, match="no workshop has the join code"):
-            join_workshop(store, "ZZZZZZ", "g", client=f"c{i}", now=t0)
+            find_workshop(store, _wrong(i), client=Client(f"s{i}", "203.0.113.9"), now=t0)
     with pytest.raises(TooManyAttemptsError, match="wait 1 s"):
-        join_workshop(store, ws_code, "g", client="new", now=t0 + timedelta(seconds=0.5))
-    assert join_workshop(store, ws_code, "g", client="new", now=t0 + timedelta(seconds=2))
+        find_workshop(store, _wrong(99), client=Client("fresh", "203.0.113.9"), now=t0)
+    assert find_workshop(store, ws_code, client=Client("x", "198.51.100.1"), now=t0)
+
+
+def test_an_attacker_does_not_stop_the_hall_joining(store: Store, ws_code: str) -> None:
+    """Issue 16.2: one attacker's wrong codes used to make every try wait up to 300 s."""
+    t0 = datetime.now(UTC)
+    attacker = Client("attacker", "203.0.113.66")
+    looked_at = refused = 0
+    honest_ok = 0
+    for i in range(600):  # one try every 3 s for 30 min, each a different code
+        now = t0 + timedelta(seconds=3 * i)
+        try:
+            find_workshop(store, _wrong(i), client=attacker, now=now)
+        except TooManyAttemptsError:
+            refused += 1
+        except AuthError:
+            looked_at += 1
+        if i % 20 == 0:  # 30 honest participants, each from their own phone
+            honest = Client(f"phone{i}", f"198.51.100.{i // 20}")
+            assert join_workshop(store, ws_code, f"กลุ่ม {i}", client=honest, now=now)
+            honest_ok += 1
+    assert honest_ok == 30
+    # the attacker got the free tries plus the backed-off ones: a few dozen, not 600
+    assert looked_at <= 30, looked_at
+    assert refused >= 570
+
+
+def test_guessing_from_many_addresses_never_blocks_a_right_code(store: Store, ws_code: str) -> None:
+    """A store-wide flood of wrong codes only takes away the free tries; right codes pass."""
+    t0 = datetime.now(UTC)
+    for i in range(200):  # a botnet: every guess from a fresh session and address
+        with pytest.raises(AuthError):
+            find_workshop(store, _wrong(i), client=Client(f"b{i}", f"192.0.2.{i}"), now=t0)
+    for k in range(30):  # the hall keeps joining at once
+        who = Client(f"phone{k}", "198.51.100.7")
+        assert join_workshop(store, ws_code, f"g{k % 9}", client=who, now=t0).code == ws_code
+    # under attack every client waits after its first wrong code
+    typo = Client("typo", "198.51.100.8")
+    with pytest.raises(AuthError, match="no workshop has the join code"):
+        find_workshop(store, _wrong(999), client=typo, now=t0)
+    with pytest.raises(TooManyAttemptsError, match="wait 1 s"):
+        find_workshop(store, ws_code, client=typo, now=t0)
+    assert find_workshop(store, ws_code, client=typo, now=t0 + timedelta(seconds=1.1))
+
+
+_GUESSER = textwrap.dedent(
+    """
+    import sys, time
+    from cmgis._errors import AuthError
+    from cmgis.sketches import Client, TooManyAttemptsError, find_workshop, verify_pin
+    from cmgis.store import open_store
+
+    db, code, kind, first, n, start = sys.argv[1:7]
+    store = open_store(db)
+    time.sleep(max(0.0, float(start) - time.time()))  # all processes start together
+    for i in range(int(first), int(first) + int(n)):
+        try:
+            if kind == "pin":
+                verify_pin(store, code, f"{i:04d}9")
+            else:
+                find_workshop(store, "Z" + f"{i:05d}".translate(str.maketrans("0123456789",
+                              "ABCDEFGHJK")), client=Client(f"p{i}", "203.0.113.5"))
+        except TooManyAttemptsError:
+            print("refused", flush=True)
+        except AuthError as err:
+            wrong = "wrong facilitator PIN" in str(err) or "no workshop" in str(err)
+            print("checked" if wrong else "refused", flush=True)
+        else:
+            print("right", flush=True)
+    """
+)
+
+
+def _guess_in_processes(db: Path, code: str, kind: str, processes: int = 8) -> list[str]:
+    """``processes`` real processes guessing together, 6 tries each; their outcomes."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    start = time.time() + 8  # time for every interpreter to import cmgis
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _GUESSER, str(db), code, kind, str(6 * k), "6", str(start)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for k in range(processes)
+    ]
+    results: list[str] = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0
+        results += out.split()
+    assert len(results) == 6 * processes
+    return results
+
+
+def test_parallel_join_guesses_from_processes_share_the_budget(
+    store: Store, ws_code: str, tmp_path: Path
+) -> None:
+    results = _guess_in_processes(tmp_path / "store.sqlite", ws_code, "join")
+    # the address's free tries plus at most a few backed-off ones within the run
+    assert results.count("checked") <= FREE_JOIN_ATTEMPTS_PER_ADDRESS + 3, results
+    assert results.count("refused") >= 48 - FREE_JOIN_ATTEMPTS_PER_ADDRESS - 3
 
 
 def test_rejoin_with_same_name_is_same_group(store: Store, ws_code: str) -> None:
@@ -303,6 +431,84 @@ def test_rate_limit_per_group(store: Store, group: Participant, zones: ZoneIndex
     )
 
 
+def test_many_groups_of_one_client_cannot_flood(
+    store: Store, ws_code: str, zones: ZoneIndex
+) -> None:
+    """Issue 16.5: one client with 20 groups saved 600 contributions in 0.5 s."""
+    me = Client("flooder", "203.0.113.20")
+    groups = [
+        join_workshop(store, ws_code, f"g{i}", client=me) for i in range(MAX_GROUPS_PER_CLIENT)
+    ]
+    with pytest.raises(GroupLimitError, match="at most 10"):
+        join_workshop(store, ws_code, "one more", client=me)
+    assert join_workshop(store, ws_code, "g3", client=me).group_id == groups[3].group_id
+    saved = refused = 0
+    waits: list[int] = []
+    for k in range(600):
+        try:
+            _add(store, groups[k % len(groups)], zones, title=f"spam {k}")
+            saved += 1
+        except RateLimitError as err:
+            refused += 1
+            waits.append(err.wait_s)
+    assert saved == MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE
+    assert refused == 600 - saved
+    assert all(1 <= w <= 60 for w in waits)
+    # another participant in the same hall still saves
+    other = join_workshop(store, ws_code, "honest", client=Client("other", "203.0.113.20"))
+    _add(store, other, zones)
+
+
+def test_fresh_sessions_of_one_address_are_limited_too(
+    store: Store, ws_code: str, zones: ZoneIndex
+) -> None:
+    saved = 0
+    messages: set[str] = set()
+    for k in range(MAX_CONTRIBUTIONS_PER_ADDRESS_PER_MINUTE + 20):
+        who = join_workshop(store, ws_code, f"g{k % 50}", client=Client(f"s{k}", "192.0.2.1"))
+        try:
+            _add(store, who, zones)
+            saved += 1
+        except RateLimitError as err:
+            messages.add(str(err).split(" wrote")[0])
+    assert messages == {"this network address"}
+    assert saved == MAX_CONTRIBUTIONS_PER_ADDRESS_PER_MINUTE
+
+
+def test_comments_are_limited(store: Store, ws_code: str, zones: ZoneIndex) -> None:
+    """Issue 16.5: comments had no limit (1,000 in 0.7 s)."""
+    me = Client("c", "203.0.113.21")
+    a, b = (join_workshop(store, ws_code, n, client=me) for n in ("a", "b"))
+    cid = _add(store, a, zones)
+    saved = 0
+    waits: list[int] = []
+    for k in range(200):
+        try:
+            add_comment(store, (a, b)[k % 2], cid, f"ข้อความ {k}")
+            saved += 1
+        except RateLimitError as err:
+            waits.append(err.wait_s)
+    assert min(waits) >= 1
+    assert saved == MAX_COMMENTS_PER_CLIENT_PER_MINUTE
+
+
+def test_board_is_bounded_for_a_big_workshop(store: Store, ws_code: str, zones: ZoneIndex) -> None:
+    ws = get_workshop(store, ws_code)
+    g = join_workshop(store, ws_code, "g")
+    with store.transaction() as tx:  # 300 contributions in one cell, written directly
+        for k in range(300):
+            tx.execute(
+                "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, "
+                "strategy, title, comment, zone_id, created_at, updated_at) VALUES "
+                "(:id, :w, :g, 'asset', 'default', :t, '', 'a', :at, :at)",
+                {"id": new_id(), "w": ws.id, "g": g.group_id, "t": f"t{k}",
+                 "at": f"2026-01-01T00:{k // 60:02d}:{k % 60:02d}+00:00"},
+            )  # fmt: skip
+    board = build_board(store, ws)
+    assert len(board.cell("default", "a")) == MAX_BOARD_CARDS_PER_CELL
+    assert board.left_out("default", "a") == 300 - MAX_BOARD_CARDS_PER_CELL
+
+
 # ------------------------------------------------------------------------------ zones
 
 
@@ -399,6 +605,34 @@ def test_votes_are_not_overspent_by_parallel_clicks(
 
 
 # ----------------------------------------------------------------------- moderation
+
+
+def test_parallel_pin_guesses_get_no_more_checks_than_the_budget(
+    store: Store, ws_code: str, tmp_path: Path
+) -> None:
+    """Issue 16.2: 96 parallel sessions got 59 PIN checks in a minute (8 one at a time)."""
+    results = _guess_in_processes(tmp_path / "store.sqlite", ws_code, "pin")
+    # FREE_PIN_ATTEMPTS free, then 1, 2, 4 ... s apart: a run of a few seconds allows ~5
+    assert results.count("checked") <= FREE_PIN_ATTEMPTS + 4, results
+    assert results.count("right") == 0
+
+
+def test_parallel_pin_guesses_from_threads_get_no_more_checks(store: Store, ws_code: str) -> None:
+    results: list[str] = []
+
+    def guess(i: int) -> None:
+        try:
+            verify_pin(store, ws_code, f"{i:04d}9")
+        except AuthError as err:
+            results.append("checked" if "wrong facilitator PIN" in str(err) else "refused")
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(32)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert results.count("checked") <= FREE_PIN_ATTEMPTS + 2, results
+    assert len(results) == 32
 
 
 def test_wrong_pin_changes_nothing_and_is_slowed_down(

@@ -169,24 +169,30 @@ def _workshop_id(lang: str) -> str | None:
     ).strip()
     if not code:
         return None
+    from cmgis import sketches as sk
+    from ui.workshop import client, error_text
+
     if st.session_state.get("_export_checked_code") != code:
-        # a typed code counts once against the join-code throttle, not on every rerun
-        from cmgis import sketches as sk
+        # a typed code is looked at once (through the join-code throttle), not on every rerun
         from cmgis.export_sources import current_store
-        from ui.workshop import client_key
 
         try:
-            sk.find_workshop(current_store(), code, client=client_key())
-        except sk.TooManyAttemptsError as err:
-            st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
+            sk.find_workshop(current_store(), code, client=client())
+        except sk.TooManyAttemptsError as err:  # not looked at: may be tried after the wait
+            st.error(error_text(err, lang))
             return None
-        except CmgisError:
-            pass  # resolve_workshop below says what is wrong
+        except CmgisError as err:
+            st.session_state["_export_code_error"] = error_text(err, lang)
+        else:
+            st.session_state.pop("_export_code_error", None)
         st.session_state["_export_checked_code"] = code
+    if st.session_state.get("_export_code_error"):
+        st.error(st.session_state["_export_code_error"])
+        return None
     try:
-        item = resolve_workshop(code)
+        item = resolve_workshop(code, client=client())
     except CmgisError as err:
-        st.error(escape_markdown(err))
+        st.error(error_text(err, lang))
         return None
     title = escape_markdown(item.meta().title)  # typed by the facilitator
     st.caption(t("user_layers.export_workshop_added", lang, title=title))

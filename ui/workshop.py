@@ -29,6 +29,7 @@ from cmgis.sketches_exchange import export_workshop, import_workshop
 from cmgis.sketches_map import drawing_map, live_map
 from cmgis.store import Store, open_store
 from ui.display import escape_markdown
+from ui.state import current_lang
 
 PARTICIPANTS = "workshop.participants"  # dict group_id -> Participant
 ACTIVE_GROUP = "workshop.active_group"  # group_id of the group that contributes now
@@ -107,6 +108,30 @@ def client_key() -> str:
     return key
 
 
+def client() -> sk.Client:
+    """Who is typing, for the library's throttles: this session's key and its address.
+
+    The address is the WebSocket peer (``st.context.ip_address``); it is ``None`` for
+    ``localhost``, then only the session is counted.
+    """
+    try:
+        address = st.context.ip_address or ""
+    except Exception:  # no session context (bare mode): the session key alone
+        address = ""
+    return sk.Client(client_key(), str(address))
+
+
+def error_text(err: CmgisError, lang: str) -> str:
+    """The message to show for ``err``: throttles in the user's language, others escaped."""
+    if isinstance(err, sk.TooManyAttemptsError):
+        return t("workshop.join.too_many", lang, wait_s=err.wait_s)
+    if isinstance(err, sk.RateLimitError):
+        return t("workshop.rate_limited", lang, wait_s=err.wait_s)
+    if isinstance(err, sk.GroupLimitError):
+        return t("workshop.join.too_many_groups", lang, n=sk.MAX_GROUPS_PER_CLIENT)
+    return escape_markdown(str(err))
+
+
 def participants() -> dict[str, sk.Participant]:
     """Groups joined in this browser session, by group id."""
     joined: dict[str, sk.Participant] = st.session_state.setdefault(PARTICIPANTS, {})
@@ -127,11 +152,9 @@ def join_panel(store: Store, lang: str) -> None:
         submitted = st.form_submit_button(t("workshop.join.button", lang))
     if submitted:
         try:
-            who = sk.join_workshop(store, code, name, client=client_key())
-        except sk.TooManyAttemptsError as err:
-            st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
+            who = sk.join_workshop(store, code, name, client=client())
         except CmgisError as err:
-            st.error(escape_markdown(str(err)))
+            st.error(error_text(err, lang))
         else:
             joined = participants()
             if joined and next(iter(joined.values())).workshop_id != who.workshop_id:
@@ -277,9 +300,8 @@ def contribution_form(
             comment=comment, geometry=geometry, zones=zone_index(),
         )  # fmt: skip
     except CmgisError as err:
-        st.error(
-            escape_markdown(str(err))
-        )  # the form keeps nothing half-saved; the shape stays pending
+        # the form keeps nothing half-saved; the shape stays pending
+        st.error(error_text(err, lang))
         return
     st.session_state.pop(PENDING_SHAPE, None)
     st.session_state[MAP_KEY] = st.session_state.get(MAP_KEY, 0) + 1
@@ -329,7 +351,7 @@ def _act(success: str, action: Callable[..., object], *args: Any, **kwargs: Any)
     try:
         action(*args, **kwargs)
     except CmgisError as err:
-        st.error(escape_markdown(str(err)))
+        st.error(error_text(err, current_lang()))
         return
     flash("success", success)
     st.rerun()
@@ -363,11 +385,21 @@ def board_panel(store: Store, workshop: sk.Workshop, who: sk.Participant | None,
             col.markdown(f"**{escape_markdown(zone_label(zone_id, lang))}**")
             for item in board.cell(strategy, zone_id):
                 with col.container(border=True):
-                    _board_card(store, item, who, mine.get(item.id, 0), lang)
+                    _board_card(
+                        store, item, who, mine.get(item.id, 0), lang,
+                        board.more_comments.get(item.id, 0),
+                    )  # fmt: skip
+            if board.left_out(strategy, zone_id):  # the board stays small in a big workshop
+                col.caption(t("workshop.board.more", lang, n=board.left_out(strategy, zone_id)))
 
 
 def _board_card(
-    store: Store, item: sk.Contribution, who: sk.Participant | None, my_votes: int, lang: str
+    store: Store,
+    item: sk.Contribution,
+    who: sk.Participant | None,
+    my_votes: int,
+    lang: str,
+    more_comments: int = 0,
 ) -> None:
     pin = "📌 " if item.pinned else ""
     st.markdown(f"{pin}**{escape_markdown(item.title)}**")
@@ -386,7 +418,9 @@ def _board_card(
         "-1 ●", key=f"workshop.unvote.{item.id}", help=t("workshop.board.unvote", lang)
     ):
         _act(t("workshop.board.unvoted", lang), sk.retract_vote, store, who, item.id)
-    with st.expander(t("workshop.board.comments", lang, n=len(item.comments))):
+    with st.expander(t("workshop.board.comments", lang, n=len(item.comments) + more_comments)):
+        if more_comments:
+            st.caption(t("workshop.board.more_comments", lang, n=more_comments))
         for comment in item.comments:
             st.markdown(
                 f"**{escape_markdown(comment.group_name)}**: {escape_markdown(comment.body)}"
@@ -413,13 +447,10 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
         submitted = st.form_submit_button(t("workshop.fac.enter", lang))
     if submitted:
         try:
-            sk.find_workshop(store, code, client=client_key())  # wrong codes are slowed down
+            sk.find_workshop(store, code, client=client())  # wrong codes are slowed down
             ws = sk.verify_pin(store, code, pin)
-        except sk.TooManyAttemptsError as err:
-            st.error(t("workshop.join.too_many", lang, wait_s=err.wait_s))
-            return None
         except CmgisError as err:
-            st.error(escape_markdown(str(err)))
+            st.error(error_text(err, lang))
             return None
         st.session_state[FACILITATOR] = (ws.code, pin)
         st.rerun()

@@ -142,11 +142,16 @@ def workshop_layer(code: str) -> gpd.GeoDataFrame:
     return frame.drop(columns=["group_id"], errors="ignore")
 
 
-def resolve_workshop(code: str) -> Exportable:
-    """The exportable contributions of workshop ``code`` (`AuthError` for a wrong code)."""
-    from cmgis.sketches import get_workshop
+def resolve_workshop(code: str, *, client: object = None) -> Exportable:
+    """The exportable contributions of workshop ``code`` (`AuthError` for a wrong code).
 
-    workshop = get_workshop(current_store(), code)
+    The code goes through the join-code throttle (`cmgis.sketches.find_workshop`) as
+    ``client`` (a `cmgis.sketches.Client`; the command line when ``None``).
+    """
+    from cmgis.sketches import CLI_CLIENT, Client, find_workshop
+
+    who = client if isinstance(client, Client | str) else CLI_CLIENT
+    workshop = find_workshop(current_store(), code, client=who)
     layer_id = f"{WORKSHOP_PREFIX}:{workshop.code.lower()}"
 
     def meta() -> LayerMeta:

@@ -21,7 +21,7 @@ import math
 import re
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, Final, Literal
@@ -86,6 +86,21 @@ MAX_WORKSHOP_TITLE_CHARS: Final = 160
 MAX_VERTICES: Final = 500
 #: Contributions one group may save per minute (a group drawing by hand makes a few).
 MAX_CONTRIBUTIONS_PER_MINUTE: Final = 30
+#: Contributions one browser session may save per minute, over all its groups.
+MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE: Final = 30
+#: Contributions one network address may save per minute (a hall shares one address).
+MAX_CONTRIBUTIONS_PER_ADDRESS_PER_MINUTE: Final = 120
+#: Comments one group, one session and one address may add per minute.
+MAX_COMMENTS_PER_MINUTE: Final = 20
+MAX_COMMENTS_PER_CLIENT_PER_MINUTE: Final = 20
+MAX_COMMENTS_PER_ADDRESS_PER_MINUTE: Final = 120
+#: New groups one browser session (one network address) may create in one workshop.
+MAX_GROUPS_PER_CLIENT: Final = 10
+MAX_GROUPS_PER_ADDRESS: Final = 60
+#: Cards shown per board cell (pinned first, then most votes); the rest are counted.
+MAX_BOARD_CARDS_PER_CELL: Final = 8
+#: Comments shown per board card (the newest); the rest are counted.
+MAX_BOARD_COMMENTS_PER_CARD: Final = 10
 MAX_VOTES_PER_GROUP: Final = 100
 DEFAULT_VOTES_PER_GROUP: Final = 5
 MIN_PIN_CHARS: Final = 4
@@ -94,10 +109,14 @@ MAX_PIN_CHARS: Final = 64
 FREE_PIN_ATTEMPTS: Final = 3
 PIN_WINDOW: Final = timedelta(minutes=15)
 MAX_PIN_WAIT_S: Final = 300
-#: Wrong join codes one client may type in `JOIN_WINDOW` before each further try must wait.
+#: Different wrong join codes one browser session may type in `JOIN_WINDOW` before each
+#: further try must wait 1, 2, 4, ... s (at most `MAX_JOIN_WAIT_S`).
 FREE_JOIN_ATTEMPTS: Final = 5
-#: Wrong join codes from all clients together in `JOIN_WINDOW` before every try must wait
-#: (someone guessing codes from many sessions).
+#: The same for one network address (all sessions behind it; a hall shares one address).
+FREE_JOIN_ATTEMPTS_PER_ADDRESS: Final = 20
+#: Wrong join codes from all clients together in `JOIN_WINDOW` above which the store is
+#: "under attack": then every session and address waits after its first wrong code.
+#: A right code is never slowed down by this store-wide count.
 FREE_JOIN_ATTEMPTS_ALL_CLIENTS: Final = 50
 JOIN_WINDOW: Final = timedelta(minutes=15)
 MAX_JOIN_WAIT_S: Final = 300
@@ -202,6 +221,32 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         CREATE INDEX workshop_join_failures_at ON workshop_join_failures (at);
         """,
     ),
+    Migration(
+        "workshop",
+        3,
+        "client identity for join throttling and flood limits",
+        """
+        ALTER TABLE workshop_join_failures ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_join_failures ADD COLUMN code_key TEXT NOT NULL DEFAULT '';
+        CREATE INDEX workshop_join_failures_client ON workshop_join_failures (client, at);
+        CREATE INDEX workshop_join_failures_address ON workshop_join_failures (address, at);
+        ALTER TABLE workshop_groups ADD COLUMN client TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_groups ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_contributions ADD COLUMN client TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_contributions ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        CREATE INDEX workshop_contributions_client
+            ON workshop_contributions (workshop_id, client, created_at);
+        CREATE INDEX workshop_contributions_address
+            ON workshop_contributions (workshop_id, address, created_at);
+        ALTER TABLE workshop_comments ADD COLUMN client TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_comments ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        CREATE INDEX workshop_comments_group ON workshop_comments (group_id, created_at);
+        CREATE INDEX workshop_comments_client
+            ON workshop_comments (workshop_id, client, created_at);
+        CREATE INDEX workshop_comments_address
+            ON workshop_comments (workshop_id, address, created_at);
+        """,
+    ),
     # its own feature, so the steps other changes add to "workshop" never clash with it
     Migration(
         "workshop_visibility",
@@ -247,6 +292,31 @@ class Participant:
     code: str
     group_id: str
     group_name: str
+    #: Who joined (`Client`): flood limits count per session and per address too.
+    client: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who is typing: a browser session's random key and its network address.
+
+    Either may be empty when unknown (then that dimension is not counted; an empty
+    address is never shared between clients). The UI passes both; the CLI uses
+    ``Client("cli", "local")``.
+    """
+
+    session: str = ""
+    address: str = ""
+
+
+#: The command line's identity for the join-code throttle.
+CLI_CLIENT: Final = Client("cli", "local")
+
+
+def as_client(client: Client | str) -> Client:
+    """A `Client` from a `Client` or a bare session key."""
+    return client if isinstance(client, Client) else Client(session=str(client))
 
 
 @dataclass(frozen=True)
@@ -327,12 +397,22 @@ class Board:
 
     ``columns`` lists the zone columns in display order (zones in focus first, then the
     other zones, `ELSEWHERE`, `NO_PLACE`); ``cells`` maps ``(strategy, column)`` to the
-    contributions there, pinned first, then by votes and time.
+    contributions there, pinned first, then by votes and time. A cell keeps at most
+    `MAX_BOARD_CARDS_PER_CELL` cards and a card its newest `MAX_BOARD_COMMENTS_PER_CARD`
+    comments, so the board's size is bounded however many contributions there are;
+    ``more`` counts the cards left out per cell, ``more_comments`` the comments left out
+    per contribution id.
     """
 
     strategies: tuple[Strategy, ...]
     columns: tuple[str, ...]
     cells: Mapping[tuple[str, str], tuple[Contribution, ...]] = field(default_factory=dict)
+    more: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    more_comments: Mapping[str, int] = field(default_factory=dict)
+
+    def left_out(self, strategy: str, column: str) -> int:
+        """Cards of one cell not shown (beyond `MAX_BOARD_CARDS_PER_CELL`)."""
+        return self.more.get((strategy, column), 0)
 
     def cell(self, strategy: str, column: str) -> tuple[Contribution, ...]:
         """Contributions of one board cell (empty tuple when none)."""
@@ -340,7 +420,18 @@ class Board:
 
 
 class RateLimitError(InputError):
-    """A group saved more contributions per minute than allowed."""
+    """A group, session or address wrote more per minute than allowed.
+
+    ``wait_s`` says when the next write will be accepted.
+    """
+
+    def __init__(self, message: str, wait_s: int = 60) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s
+
+
+class GroupLimitError(InputError):
+    """A session or address created more groups in one workshop than allowed."""
 
 
 class TooManyAttemptsError(AuthError):
@@ -737,51 +828,77 @@ def set_published(store: Store, code: str, pin: str, *, published: bool) -> Work
 
 
 def _backoff_remaining_s(
-    failure_times: Sequence[str], free: int, cap_s: int, now: datetime
+    count: int, last_at: str | None, free: int, cap_s: int, now: datetime
 ) -> float:
-    """Seconds still to wait after ``failure_times`` (ISO, newest first); <= 0 when none.
+    """Seconds still to wait after ``count`` failures, the newest at ``last_at``; <= 0: none.
 
     The first ``free`` failures cost nothing; after them each try must come 1, 2, 4, ...
     seconds (at most ``cap_s``) after the last failure.
     """
-    if len(failure_times) < free:
+    if count < free or last_at is None:
         return 0.0
-    wait_s = min(2 ** (len(failure_times) - free), cap_s)
-    last = datetime.fromisoformat(failure_times[0])
+    wait_s = min(2 ** (count - free), cap_s)
+    last = datetime.fromisoformat(last_at)
     return (last + timedelta(seconds=wait_s) - now).total_seconds()
 
 
-def _check_join_throttle(store: Store, client: str, now: datetime) -> None:
+def _code_key(code: str) -> str:
+    """What is kept of a wrong code: a short hash (a typo of a right code is not stored)."""
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+
+
+def _join_wait_s(tx: Transaction, client: Client, now: datetime) -> float:
+    """Seconds ``client`` must wait before its next join code is looked at (<= 0: none).
+
+    Counts the different wrong codes of the client's session and of its address in
+    `JOIN_WINDOW`; when all clients together typed more than
+    `FREE_JOIN_ATTEMPTS_ALL_CLIENTS` wrong codes, each session and address may type only
+    one wrong code before waiting. The store-wide count alone never makes anyone wait.
+    """
     since = (now - JOIN_WINDOW).isoformat(timespec="microseconds")
-    rows = store.query(
-        "SELECT client, at FROM workshop_join_failures WHERE at >= :since ORDER BY at DESC",
-        {"since": since},
+    row = tx.query_one(
+        "SELECT COUNT(*) AS n FROM workshop_join_failures WHERE at >= :since", {"since": since}
     )
-    mine = [r["at"] for r in rows if r["client"] == client]
-    remaining = max(
-        _backoff_remaining_s(mine, FREE_JOIN_ATTEMPTS, MAX_JOIN_WAIT_S, now),
-        _backoff_remaining_s(
-            [r["at"] for r in rows], FREE_JOIN_ATTEMPTS_ALL_CLIENTS, MAX_JOIN_WAIT_S, now
-        ),
-    )
-    if remaining > 0:
-        wait_s = math.ceil(remaining)
-        raise TooManyAttemptsError(
-            f"too many wrong join codes; wait {wait_s} s before trying again", wait_s
+    under_attack = row is not None and int(row["n"]) >= FREE_JOIN_ATTEMPTS_ALL_CLIENTS
+    remaining = 0.0
+    for column, value, free in (
+        ("client", client.session, FREE_JOIN_ATTEMPTS),
+        ("address", client.address, FREE_JOIN_ATTEMPTS_PER_ADDRESS),
+    ):
+        if not value:
+            continue  # unknown: never shared with other clients
+        mine = tx.query_one(
+            f"SELECT COUNT(*) AS n, MAX(at) AS last FROM workshop_join_failures "
+            f"WHERE {column} = :v AND at >= :since",
+            {"v": value, "since": since},
         )
+        if mine is None:
+            continue
+        remaining = max(
+            remaining,
+            _backoff_remaining_s(
+                int(mine["n"]), mine["last"], 1 if under_attack else free, MAX_JOIN_WAIT_S, now
+            ),
+        )
+    return remaining
 
 
 def find_workshop(
-    store: Store, code: str, *, client: str = "", now: datetime | None = None
+    store: Store, code: str, *, client: Client | str = "", now: datetime | None = None
 ) -> Workshop:
     """The workshop with join code ``code``, typed by ``client``; guessing is slowed down.
 
-    Wrong codes are counted per ``client`` (a browser session) and for all clients
-    together: after `FREE_JOIN_ATTEMPTS` wrong codes from one client (or
-    `FREE_JOIN_ATTEMPTS_ALL_CLIENTS` from all) within `JOIN_WINDOW`, each further try must
-    wait 1, 2, 4, ... seconds (at most `MAX_JOIN_WAIT_S`) after the last wrong one; a try
-    made too early is refused without looking at the code. A right code clears the
-    client's count.
+    The throttle slows the guesser, not the hall. Wrong codes are counted per browser
+    session and per network address (`Client`), each different code once: after
+    `FREE_JOIN_ATTEMPTS` different wrong codes from one session (or
+    `FREE_JOIN_ATTEMPTS_PER_ADDRESS` from one address) within `JOIN_WINDOW`, that client's
+    next try must wait 1, 2, 4, ... seconds (at most `MAX_JOIN_WAIT_S`) after its last
+    wrong one and is refused without looking at the code. Wrong codes from all clients
+    together only lower every client's free tries to one (see `_join_wait_s`); a client
+    without wrong codes is never slowed down, so the right code always works for the
+    hall. A right code clears nothing (a guesser who knows one code cannot reset its
+    count with it). Check, look-up and count run in one store transaction, so parallel
+    sessions cannot get more looks than the budget.
 
     Raises
     ------
@@ -791,37 +908,66 @@ def find_workshop(
         No workshop has that code.
     """
     open_workshop_store(store)
+    who = as_client(client)
     now = now or datetime.now(UTC)
-    _check_join_throttle(store, client, now)
-    try:
-        workshop = get_workshop(store, code)
-    except AuthError:
-        with store.transaction() as tx:
+    wanted = normalise_code(code)
+    with store.transaction() as tx:
+        remaining = _join_wait_s(tx, who, now)
+        if remaining > 0:
+            wait_s = math.ceil(remaining)
+            raise TooManyAttemptsError(
+                f"too many wrong join codes; wait {wait_s} s before trying again", wait_s
+            )
+        row = tx.query_one("SELECT * FROM workshop_workshops WHERE code = :c", {"c": wanted})
+        if row is not None:
+            return _workshop_from_row(row)
+        key = _code_key(wanted)
+        since = (now - JOIN_WINDOW).isoformat(timespec="microseconds")
+        seen = tx.query_one(
+            "SELECT COUNT(*) AS n FROM workshop_join_failures WHERE code_key = :k AND at >= :since "
+            "AND ((client = :c AND client != '') OR (address = :a AND address != ''))",
+            {"k": key, "since": since, "c": who.session, "a": who.address},
+        )
+        if seen is None or not int(seen["n"]):  # the same wrong code again tells nothing new
             tx.execute(
                 "DELETE FROM workshop_join_failures WHERE at < :old",
                 {"old": (now - JOIN_WINDOW).isoformat(timespec="microseconds")},
             )
             tx.execute(
-                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
-                {"c": client, "at": now.isoformat(timespec="microseconds")},
+                "INSERT INTO workshop_join_failures (client, address, code_key, at) "
+                "VALUES (:c, :a, :k, :at)",
+                {
+                    "c": who.session,
+                    "a": who.address,
+                    "k": key,
+                    "at": now.isoformat(timespec="microseconds"),
+                },
             )
-        raise
-    with store.transaction() as tx:
-        tx.execute("DELETE FROM workshop_join_failures WHERE client = :c", {"c": client})
-    return workshop
+    raise AuthError(
+        f"no workshop has the join code {wanted[:12]!r}; check the code shown by the facilitator"
+    )
 
 
 def join_workshop(
-    store: Store, code: str, group_name: str, *, client: str = "", now: datetime | None = None
+    store: Store,
+    code: str,
+    group_name: str,
+    *,
+    client: Client | str = "",
+    now: datetime | None = None,
 ) -> Participant:
     """Join a workshop as a group (re-joining with the same name gives the same group).
 
-    The code is looked up with `find_workshop`, so wrong codes are slowed down.
+    The code is looked up with `find_workshop`, so wrong codes are slowed down. One
+    session may create at most `MAX_GROUPS_PER_CLIENT` groups in a workshop and one
+    address `MAX_GROUPS_PER_ADDRESS` (re-joining an existing group is always allowed).
 
     Raises `AuthError` for an unknown code, `TooManyAttemptsError` (an `AuthError`) when
-    ``client`` must wait, and `InputError` for a bad group name.
+    ``client`` must wait, `GroupLimitError` (an `InputError`) over the group cap and
+    `InputError` for a bad group name.
     """
-    workshop = find_workshop(store, code, client=client, now=now)
+    who = as_client(client)
+    workshop = find_workshop(store, code, client=who, now=now)
     name = _one_line(clean_text(group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS))
     key = name.casefold()
     with store.transaction() as tx:
@@ -830,16 +976,73 @@ def join_workshop(
             {"w": workshop.id, "k": key},
         )
         if row is None:
+            for column, value, cap in (
+                ("client", who.session, MAX_GROUPS_PER_CLIENT),
+                ("address", who.address, MAX_GROUPS_PER_ADDRESS),
+            ):
+                if not value:
+                    continue
+                made = tx.query_one(
+                    f"SELECT COUNT(*) AS n FROM workshop_groups "
+                    f"WHERE workshop_id = :w AND {column} = :v",
+                    {"w": workshop.id, "v": value},
+                )
+                if made is not None and int(made["n"]) >= cap:
+                    raise GroupLimitError(
+                        f"this {'browser session' if column == 'client' else 'network address'}"
+                        f" already made {made['n']} groups in this workshop; at most {cap}"
+                        " — re-join one of them by its name"
+                    )
             group_id = new_id()
             tx.execute(
-                "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at) "
-                "VALUES (:id, :w, :name, :k, :at)",
-                {"id": group_id, "w": workshop.id, "name": name, "k": key, "at": utc_now()},
+                "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at, "
+                "client, address) VALUES (:id, :w, :name, :k, :at, :c, :a)",
+                {
+                    "id": group_id,
+                    "w": workshop.id,
+                    "name": name,
+                    "k": key,
+                    "at": utc_now(),
+                    "c": who.session,
+                    "a": who.address,
+                },
             )
             _audit(tx, workshop.id, f"group:{group_id}", "join", group_id, {"name": name})
         else:
             group_id, name = row["id"], row["name"]
-    return Participant(workshop.id, workshop.code, group_id, name)
+    return Participant(workshop.id, workshop.code, group_id, name, who.session, who.address)
+
+
+def _rate_check(
+    tx: Transaction,
+    table: str,
+    checks: Sequence[tuple[str, str, int, str]],
+    workshop_id: str,
+    now: datetime,
+) -> None:
+    """Refuse with `RateLimitError` when any (column, value, limit, who) wrote too much.
+
+    Counts rows of ``table`` created in the last minute with ``column = value`` (an empty
+    value is not counted); run inside the writing transaction so all sessions and
+    processes share the count.
+    """
+    cutoff = (now - timedelta(minutes=1)).isoformat(timespec="microseconds")
+    for column, value, limit, who in checks:
+        if not value:
+            continue
+        row = tx.query_one(
+            f"SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM {table} "
+            f"WHERE workshop_id = :w AND {column} = :v AND created_at >= :cutoff",
+            {"w": workshop_id, "v": value, "cutoff": cutoff},
+        )
+        if row is not None and int(row["n"]) >= limit:
+            oldest = datetime.fromisoformat(row["oldest"])
+            wait_s = max(1, math.ceil((oldest + timedelta(minutes=1) - now).total_seconds()))
+            raise RateLimitError(
+                f"{who} wrote {row['n']} times in the last minute; at most {limit} per minute"
+                f" — try again in {wait_s} s",
+                wait_s,
+            )
 
 
 def _require_member(tx: Transaction, who: Participant) -> None:
@@ -905,7 +1108,9 @@ def add_contribution(
         A caller-made id (`cmgis.store.new_id`) makes a retried save idempotent: saving
         the same id twice stores it once.
     rate_limit_per_minute
-        Contributions a group may save in any 60 s.
+        Contributions a group may save in any 60 s; one session may save
+        `MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE` and one address
+        `MAX_CONTRIBUTIONS_PER_ADDRESS_PER_MINUTE` over all its groups (from ``who``).
 
     Raises
     ------
@@ -922,38 +1127,47 @@ def add_contribution(
         raise InputError("a contribution id must be 32 hex characters (cmgis.store.new_id)")
     now = datetime.now(UTC)
     at = now.isoformat(timespec="microseconds")
-    cutoff = (now - timedelta(minutes=1)).isoformat(timespec="microseconds")
     with store.transaction() as tx:
         # one statement for the three checks: few statements keep the write lock short
         check = tx.query_one(
             "SELECT (SELECT COUNT(*) FROM workshop_groups g JOIN workshop_workshops w "
             "ON w.id = g.workshop_id WHERE g.id = :g AND w.id = :w AND w.code = :code) AS member, "
-            "(SELECT COUNT(*) FROM workshop_contributions WHERE id = :id) AS saved, "
-            "(SELECT COUNT(*) FROM workshop_contributions WHERE group_id = :g "
-            "AND created_at >= :cutoff) AS recent",
+            "(SELECT COUNT(*) FROM workshop_contributions WHERE id = :id) AS saved",
             {
                 "g": who.group_id,
                 "w": who.workshop_id,
                 "code": normalise_code(who.code),
                 "id": cid,
-                "cutoff": cutoff,
             },
         )
         if check is None or not check["member"]:
             raise AuthError("this group has not joined the workshop with that code; join again")
         if check["saved"]:
             return get_contribution(store, cid, _tx=tx)  # already saved: a retry
-        if int(check["recent"]) >= rate_limit_per_minute:
-            raise RateLimitError(
-                f"group {who.group_name!r} saved {check['recent']} contributions in the last "
-                f"minute; at most {rate_limit_per_minute} per minute — wait a moment"
-            )
+        _rate_check(
+            tx,
+            "workshop_contributions",
+            (
+                ("group_id", who.group_id, rate_limit_per_minute, f"group {who.group_name!r}"),
+                ("client", who.client, MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE, "this session"),
+                (
+                    "address",
+                    who.address,
+                    MAX_CONTRIBUTIONS_PER_ADDRESS_PER_MINUTE,
+                    "this network address",
+                ),
+            ),
+            who.workshop_id,
+            now,
+        )
         tx.execute(
             "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, strategy, "
-            "title, comment, geometry, geom_type, zone_id, created_at, updated_at) VALUES "
-            "(:id, :w, :g, :category, :strategy, :title, :comment, :geometry, :geom_type, "
-            ":zone, :at, :at)",
+            "title, comment, geometry, geom_type, zone_id, created_at, updated_at, client, "
+            "address) VALUES (:id, :w, :g, :category, :strategy, :title, :comment, :geometry, "
+            ":geom_type, :zone, :at, :at, :client, :address)",
             {
+                "client": who.client,
+                "address": who.address,
                 "id": cid,
                 "w": who.workshop_id,
                 "g": who.group_id,
@@ -1163,15 +1377,33 @@ def delete_contribution(store: Store, who: Participant, contribution_id: str) ->
 
 
 def add_comment(store: Store, who: Participant, contribution_id: str, body: str) -> Comment:
-    """Add a remark to a contribution's thread."""
+    """Add a remark to a contribution's thread.
+
+    One group, session and address may add `MAX_COMMENTS_PER_MINUTE`,
+    `MAX_COMMENTS_PER_CLIENT_PER_MINUTE` and `MAX_COMMENTS_PER_ADDRESS_PER_MINUTE`
+    comments per minute (`RateLimitError` says when to try again).
+    """
     text = clean_text(body, what="the comment", max_chars=MAX_COMMENT_CHARS)
-    comment_id, at = new_id(), utc_now()
+    comment_id = new_id()
+    now = datetime.now(UTC)
+    at = now.isoformat(timespec="microseconds")
     with store.transaction() as tx:
         _require_member(tx, who)
         _live_visible(tx, who.workshop_id, contribution_id)
+        _rate_check(
+            tx,
+            "workshop_comments",
+            (
+                ("group_id", who.group_id, MAX_COMMENTS_PER_MINUTE, f"group {who.group_name!r}"),
+                ("client", who.client, MAX_COMMENTS_PER_CLIENT_PER_MINUTE, "this session"),
+                ("address", who.address, MAX_COMMENTS_PER_ADDRESS_PER_MINUTE, "this address"),
+            ),
+            who.workshop_id,
+            now,
+        )
         tx.execute(
             "INSERT INTO workshop_comments (id, workshop_id, contribution_id, group_id, body, "
-            "created_at) VALUES (:id, :w, :c, :g, :body, :at)",
+            "created_at, client, address) VALUES (:id, :w, :c, :g, :body, :at, :client, :addr)",
             {
                 "id": comment_id,
                 "w": who.workshop_id,
@@ -1179,6 +1411,8 @@ def add_comment(store: Store, who: Participant, contribution_id: str, body: str)
                 "g": who.group_id,
                 "body": text,
                 "at": at,
+                "client": who.client,
+                "addr": who.address,
             },
         )
         _audit(tx, who.workshop_id, f"group:{who.group_id}", "comment", comment_id, {})
@@ -1289,29 +1523,42 @@ def verify_pin(store: Store, code: str, pin: str, *, now: datetime | None = None
     workshop = get_workshop(store, code)
     now = now or datetime.now(UTC)
     window_start = (now - PIN_WINDOW).isoformat(timespec="microseconds")
-    failures = store.query(
-        "SELECT at FROM workshop_pin_failures WHERE workshop_id = :w AND at >= :since "
-        "ORDER BY at DESC",
-        {"w": workshop.id, "since": window_start},
-    )
-    remaining = _backoff_remaining_s(
-        [r["at"] for r in failures], FREE_PIN_ATTEMPTS, MAX_PIN_WAIT_S, now
-    )
-    if remaining > 0:
-        raise AuthError(f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again")
-    row = store.query_one(
-        "SELECT pin_hash FROM workshop_workshops WHERE id = :w", {"w": workshop.id}
-    )
+    # check and count in one transaction: the attempt is counted as wrong before the
+    # (slow) hash check, so parallel attempts cannot all pass the throttle
+    with store.transaction() as tx:
+        failures = tx.query_one(
+            "SELECT COUNT(*) AS n, MAX(at) AS last FROM workshop_pin_failures "
+            "WHERE workshop_id = :w AND at >= :since",
+            {"w": workshop.id, "since": window_start},
+        )
+        remaining = (
+            0.0
+            if failures is None
+            else _backoff_remaining_s(
+                int(failures["n"]), failures["last"], FREE_PIN_ATTEMPTS, MAX_PIN_WAIT_S, now
+            )
+        )
+        if remaining > 0:
+            raise AuthError(
+                f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again"
+            )
+        attempt = tx.execute(
+            "INSERT INTO workshop_pin_failures (workshop_id, at) VALUES (:w, :at)",
+            {"w": workshop.id, "at": now.isoformat(timespec="microseconds")},
+        ).lastrowid
+        row = tx.query_one(
+            "SELECT pin_hash FROM workshop_workshops WHERE id = :w", {"w": workshop.id}
+        )
     if row is None or not isinstance(pin, str) or not pin_matches(pin, row["pin_hash"]):
         with store.transaction() as tx:
-            tx.execute(
-                "INSERT INTO workshop_pin_failures (workshop_id, at) VALUES (:w, :at)",
-                {"w": workshop.id, "at": now.isoformat(timespec="microseconds")},
-            )
             _audit(tx, workshop.id, "unknown", "wrong_pin", None, {})
         raise AuthError("wrong facilitator PIN; nothing was changed")
     with store.transaction() as tx:
-        tx.execute("DELETE FROM workshop_pin_failures WHERE workshop_id = :w", {"w": workshop.id})
+        tx.execute(
+            "DELETE FROM workshop_pin_failures WHERE workshop_id = :w AND at <= :at",
+            {"w": workshop.id, "at": now.isoformat(timespec="microseconds")},
+        )
+        tx.execute("DELETE FROM workshop_pin_failures WHERE rowid = :id", {"id": attempt})
     return workshop
 
 
@@ -1435,7 +1682,13 @@ def audit_log(store: Store, workshop_id: str) -> list[AuditEntry]:
 # ------------------------------------------------------------------- board and live views
 
 
-def build_board(store: Store, workshop: Workshop, *, zone_ids: Sequence[str] = ()) -> Board:
+def build_board(
+    store: Store,
+    workshop: Workshop,
+    *,
+    zone_ids: Sequence[str] = (),
+    max_per_cell: int = MAX_BOARD_CARDS_PER_CELL,
+) -> Board:
     """The deliberation board of a workshop (hidden, deleted and merged items left out).
 
     ``zone_ids`` lists every zone column (from the zones layer); the workshop's zones in
@@ -1451,11 +1704,28 @@ def build_board(store: Store, workshop: Workshop, *, zone_ids: Sequence[str] = (
     cells: dict[tuple[str, str], list[Contribution]] = {}
     for c in items:
         cells.setdefault((c.strategy, c.zone_id), []).append(c)
-    sorted_cells = {
-        key: tuple(sorted(value, key=lambda c: (not c.pinned, -c.votes, c.created_at)))
-        for key, value in cells.items()
-    }
-    return Board(strategies=STRATEGIES, columns=columns, cells=sorted_cells)
+    sorted_cells: dict[tuple[str, str], tuple[Contribution, ...]] = {}
+    more: dict[tuple[str, str], int] = {}
+    more_comments: dict[str, int] = {}
+    for key, value in cells.items():
+        ranked = sorted(value, key=lambda c: (not c.pinned, -c.votes, c.created_at))
+        shown = ranked[:max_per_cell]
+        if len(ranked) > len(shown):
+            more[key] = len(ranked) - len(shown)
+        trimmed = []
+        for c in shown:
+            if len(c.comments) > MAX_BOARD_COMMENTS_PER_CARD:
+                more_comments[c.id] = len(c.comments) - MAX_BOARD_COMMENTS_PER_CARD
+                c = replace(c, comments=c.comments[-MAX_BOARD_COMMENTS_PER_CARD:])
+            trimmed.append(c)
+        sorted_cells[key] = tuple(trimmed)
+    return Board(
+        strategies=STRATEGIES,
+        columns=columns,
+        cells=sorted_cells,
+        more=more,
+        more_comments=more_comments,
+    )
 
 
 #: Columns of `contributions_frame` by default (then ``geometry``).

@@ -57,15 +57,19 @@ def test_wrong_code_is_a_clear_error_and_joins_nothing(db: Path, code: str) -> N
 
 def test_repeated_wrong_codes_ask_to_wait(db: Path, code: str) -> None:
     at = _page()
-    for _ in range(sk.FREE_JOIN_ATTEMPTS):
-        at = _join(at, "WRONG1", "g")
+    for k in range(sk.FREE_JOIN_ATTEMPTS):  # different codes: a repeated one counts once
+        at = _join(at, f"WRONG{k + 2}", "g")
         assert "no workshop has the join code" in at.error[0].value
     client = at.session_state["workshop.client"]
     with _store(db) as s:  # five more wrong codes from this session: the wait is now 32 s
-        for _ in range(5):
+        for k in range(5):
             s.execute(
-                "INSERT INTO workshop_join_failures (client, at) VALUES (:c, :at)",
-                {"c": client, "at": datetime.now(UTC).isoformat(timespec="microseconds")},
+                "INSERT INTO workshop_join_failures (client, code_key, at) VALUES (:c, :k, :at)",
+                {
+                    "c": client,
+                    "k": f"k{k}",
+                    "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                },
             )
     at = _join(at, code, "g")  # the right code, but too soon after the wrong ones
     assert not at.exception
@@ -211,3 +215,27 @@ def test_page_in_thai(db: Path, code: str) -> None:
     assert not at.exception
     assert at.title[0].value == "เวิร์กช็อป: การทำแผนที่แบบมีส่วนร่วมและกระดานปรึกษาหารือ"
     assert at.text_input(key="workshop.join.code").label == "รหัสเข้าร่วม"
+
+
+def test_flooding_session_is_told_in_thai_when_to_try_again(db: Path, code: str) -> None:
+    """Issue 16.5: the per-session limit is enforced by the store and explained in Thai."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "th"
+    at.run()
+    at = _join(at, code, "กลุ่ม A")
+    client = at.session_state["workshop.client"]
+    with _store(db) as s:  # this session already saved its 30 contributions this minute
+        ws = sk.get_workshop(s, code)
+        other = sk.join_workshop(s, code, "กลุ่ม B", client=sk.Client(client, ""))
+        for k in range(sk.MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE):
+            sk.add_contribution(s, other, category="asset", strategy="default", title=f"t{k}")
+    at.radio(key="workshop.view").set_value("map").run()
+    at.session_state["workshop.pending_shape"] = {"type": "Point", "coordinates": [98.985, 18.795]}
+    at.run()
+    at.text_input(key="workshop.form.title").input("ตลาด")
+    save = [b for b in at.button if str(b.key).startswith("FormSubmitter:workshop.contribution")]
+    save[0].click().run()
+    assert not at.exception
+    assert re.search(r"บันทึกถี่เกินไป.*\d+ วินาที", at.error[0].value), at.error[0].value
+    with _store(db) as s:
+        assert len(sk.list_contributions(s, ws.id)) == sk.MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE
