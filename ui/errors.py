@@ -17,7 +17,7 @@ import streamlit as st
 
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
-from cmgis.sketches_map import escape_markdown
+from ui.display import escape_markdown
 from ui.state import current_lang
 
 P = ParamSpec("P")
