@@ -50,7 +50,7 @@ def test_zones_table() -> None:
     assert [line.split()[0] for line in lines[2:]] == [
         "nimman", "old_town", "suan_dok", "mae_kha", "mae_hia",
     ]  # fmt: skip
-    assert "approximate" in lines[-1] and "19.79" in lines[-1]
+    assert "constructed" in lines[-1] and "0.86" in lines[-1]  # Mae Hia: a walking catchment
 
 
 def test_help_has_no_restructuredtext_markup() -> None:

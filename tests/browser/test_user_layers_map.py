@@ -27,6 +27,10 @@ def test_saved_layer_drawn_with_legend_and_popup(
     app_page.open("map?lang=en")  # starts the server, which creates its store
     app_page.map_frame().locator(".leaflet-container").wait_for(timeout=30_000)
     with open_store(_server_store(tmp_path_factory)) as store:
+        # other browser tests of this session may have saved layers that would take the
+        # first colour: this test starts from an empty list
+        for other in ul.list_user_layers(store):
+            ul.delete_user_layer(store, other.slug)
         ul.save_candidate_layer(store, candidate_fixture(), name="Browser zones & test",
                                 created_by="ทีม A", parameters=PARAMS, replace=True)  # fmt: skip
     app_page.open("map?lang=en")
