@@ -4,7 +4,7 @@ Run from anywhere: ``python benchmarks/bench_browser.py`` (``--runs N``, ``--pro
 Two servers run side by side on free localhost ports, headless, with the same offline
 static assets: the cmgis app (``streamlit run app.py``) and a plain minimal ``st_folium``
 page written to a temporary directory (the naive build: the same layers read with
-`cmgis.layers.load_layer` on every rerun and drawn with ``folium.GeoJson``, no caching).
+`cmgis.data.layers.load_layer` on every rerun and drawn with ``folium.GeoJson``, no caching).
 Debian Chromium (``/usr/bin/chromium``) is driven by Playwright with the launch arguments
 of the browser test harness (tests/browser/conftest.py); every request to a host other than
 localhost is blocked, so nothing needs the network. Measured (medians of ``--runs``, at
@@ -45,10 +45,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cmgis.catalog import load_catalog
+from cmgis.data.catalog import load_catalog
+from cmgis.districts.indicators import indicator_definitions
 from cmgis.i18n import t
-from cmgis.indicators import indicator_definitions
-from cmgis.webmap import DEFAULT_LAYERS, LAYER_STYLES
+from cmgis.maps.webmap import DEFAULT_LAYERS, LAYER_STYLES
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_RUNS = 5
@@ -86,10 +86,10 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis.catalog import load_catalog
-from cmgis.layers import load_layer
-from cmgis.relief import relief_from_tif
-from cmgis.webmap import DEFAULT_LAYERS, LAYER_STYLES, use_local_assets
+from cmgis.data.catalog import load_catalog
+from cmgis.data.layers import load_layer
+from cmgis.maps.relief import relief_from_tif
+from cmgis.maps.webmap import DEFAULT_LAYERS, LAYER_STYLES, use_local_assets
 
 st.set_page_config(layout="wide")
 use_local_assets()

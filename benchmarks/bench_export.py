@@ -1,4 +1,4 @@
-"""Benchmark: export every layer to each format (cmgis.export) on the bundled data.
+"""Benchmark: export every layer to each format (cmgis.export.writers) on the bundled data.
 
 Run ``python benchmarks/bench_export.py``. Measured in one process, median of a few runs
 after a warm-up (these machines are shared and noisy):
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from _timing import median_s  # benchmarks/_timing.py
 
-from cmgis import export
+from cmgis.export import writers as export
 
 
 def main() -> None:

@@ -40,9 +40,9 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis.layers import load_layer
-from cmgis.relief import relief_from_tif
-from cmgis.webmap import DEFAULT_LAYERS, LAYER_STYLES, use_local_assets
+from cmgis.data.layers import load_layer
+from cmgis.maps.relief import relief_from_tif
+from cmgis.maps.webmap import DEFAULT_LAYERS, LAYER_STYLES, use_local_assets
 
 use_local_assets()
 indicator = st.selectbox("indicator", ["", "office_density_per_km2"], key="_w_map_indicator")
@@ -62,7 +62,7 @@ for layer_id in DEFAULT_LAYERS:
     else:
         folium.GeoJson(gdf, tooltip=folium.GeoJsonTooltip(fields=fields)).add_to(m)
 if indicator:
-    from cmgis.indicators import load_indicators
+    from cmgis.districts.indicators import load_indicators
 
     zones = load_layer("zones").merge(load_indicators("zones"), on="zone_id")
     folium.Choropleth(zones, data=zones, columns=["zone_id", indicator],

@@ -23,10 +23,10 @@ sys.path.insert(0, str(REPO))
 
 def main() -> None:
     """Print the figures and a final ``key=value`` line."""
-    from cmgis import network
-    from cmgis.layers import load_layer
-    from cmgis.project_edits import ProjectDraft, add_projects, current_projects, open_project_edits
-    from cmgis.projects import build_projects_layer, load_projects_layer, save_projects_layer
+    from cmgis.data import network as network
+    from cmgis.data.layers import load_layer
+    from cmgis.plan.edits import ProjectDraft, add_projects, current_projects, open_project_edits
+    from cmgis.plan.projects import build_projects_layer, load_projects_layer, save_projects_layer
     from cmgis.store import open_store
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_projects_"))

@@ -26,10 +26,15 @@ import time
 import numpy as np
 import shapely
 
-from cmgis.criteria import load_spec, normalise_stack, select_features
-from cmgis.layers import load_layer
-from cmgis.suitability import CandidateParams, candidate_zones, stack_for_spec, weighted_surface
-from cmgis.suitability_map import display_lookup, png_data_url, surface_rgba
+from cmgis.data.layers import load_layer
+from cmgis.maps.suitability import display_lookup, png_data_url, surface_rgba
+from cmgis.suitability.criteria import load_spec, normalise_stack, select_features
+from cmgis.suitability.surface import (
+    CandidateParams,
+    candidate_zones,
+    stack_for_spec,
+    weighted_surface,
+)
 
 
 def peak_mb() -> float:

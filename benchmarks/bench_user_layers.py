@@ -4,11 +4,11 @@ Run ``python benchmarks/bench_user_layers.py [RESOLUTION_M]`` (default 20 m). Ca
 zones are cut from the real suitability surface of the ``medical_wellness`` preset (10 %
 share, 0.05 km²), then, median of 5 runs each, side by side in one process:
 
-- ``save_s`` / ``load_s``: `cmgis.user_layers.save_candidate_layer` (replace) and
+- ``save_s`` / ``load_s``: `cmgis.user_layers.records.save_candidate_layer` (replace) and
   `load_user_layer` on a SQLite store (GeoJSON text geometry, one transaction);
-- ``gpkg_save_s`` / ``gpkg_load_s``: the former way, `cmgis.suitability.save_candidates`
+- ``gpkg_save_s`` / ``gpkg_load_s``: the former way, `cmgis.suitability.surface.save_candidates`
   to a GeoPackage file and ``geopandas.read_file``;
-- ``refresh_ms``: `cmgis.export.exportable_layers` (which re-lists the saved layers) with
+- ``refresh_ms``: `cmgis.export.writers.exportable_layers` (which re-lists the saved layers) with
   20 saved layers, and ``refresh_empty_ms`` with none.
 
 The last line is ``features=<n> vertices=<v> save_s=<x> load_s=<y> gpkg_save_s=<a>
@@ -28,12 +28,12 @@ import geopandas as gpd
 import shapely
 from _timing import median_s  # benchmarks/_timing.py
 
-from cmgis import export
-from cmgis import suitability as su
-from cmgis import user_layers as ul
-from cmgis.criteria import load_spec, normalise_stack
-from cmgis.layers import load_layer
+from cmgis.data.layers import load_layer
+from cmgis.export import writers as export
 from cmgis.store import open_store
+from cmgis.suitability import surface as su
+from cmgis.suitability.criteria import load_spec, normalise_stack
+from cmgis.user_layers import records as ul
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 Run ``python benchmarks/bench_workshop.py [--participants 40] [--per-participant 25]``.
 Each participant is a thread with its own group; contributions mix points, lines,
 polygons and free notes with Thai titles and comments. Every write goes through
-`cmgis.sketches.add_contribution` (validation, zone join, SQLite WAL store with
+`cmgis.workshop.core.add_contribution` (validation, zone join, SQLite WAL store with
 ``synchronous=FULL``). Afterwards the store is checked: every acknowledged id is stored
 (``lost``), no id is stored twice and no unacknowledged row appeared (``duplicated``).
 A single writer saving the same number of contributions one after another runs in the
@@ -12,7 +12,7 @@ same process as the baseline.
 Then the deliberation board is rendered (the real `ui.workshop.board_panel` through
 Streamlit's AppTest, as a participant sees it) for a workshop of 50 and of 5,000
 contributions (``--board-sizes``), with their times side by side; a cell shows at most
-`cmgis.sketches.MAX_BOARD_CARDS_PER_CELL` cards, so the big board must stay close to the
+`cmgis.workshop.core.MAX_BOARD_CARDS_PER_CELL` cards, so the big board must stay close to the
 small one (issue 16: 600 flooded contributions made a rerun take 24 s instead of 1.2 s).
 The last lines are::
 
@@ -36,7 +36,8 @@ from shapely.geometry import LineString, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from cmgis._errors import CmgisError
-from cmgis.sketches import (
+from cmgis.store import Store, geometry_to_text, new_id, open_store, utc_now
+from cmgis.workshop.core import (
     CATEGORIES,
     NO_PLACE,
     STRATEGIES,
@@ -47,7 +48,6 @@ from cmgis.sketches import (
     default_zone_index,
     join_workshop,
 )
-from cmgis.store import Store, geometry_to_text, new_id, open_store, utc_now
 
 THAI_TITLES = ("ตลาดวโรรส", "คลองแม่ข่า", "ย่านนิมมานเหมินท์", "สวนดอก", "ประตูท่าแพ")
 THAI_COMMENT = "พื้นที่ศักยภาพสำหรับนวัตกรรม เชื่อมโยงผู้คนและข้อมูล " * 4
@@ -206,8 +206,8 @@ def _fill_board(store: Store, n: int, zones: ZoneIndex) -> str:
 def _render_board(db: str, code: str) -> None:  # runs inside AppTest
     import streamlit as st
 
-    from cmgis import sketches as sk
     from cmgis.store import open_store
+    from cmgis.workshop import core as sk
     from ui import workshop as w
 
     store = open_store(st.session_state["bench.db"])

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import geopandas as gpd
 import pytest
 
-from cmgis import raw
-from cmgis.layers import list_built_layers, load_layer
-from cmgis.network import RoadGraph, graph_from_arrays
+from cmgis.data import raw as raw
+from cmgis.data.layers import list_built_layers, load_layer
+from cmgis.data.network import RoadGraph, graph_from_arrays
 
 
 @pytest.fixture(scope="session", autouse=True)

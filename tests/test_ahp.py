@@ -1,10 +1,10 @@
-"""Tests of cmgis.ahp: eigenvector weights and consistency on published examples."""
+"""Tests of cmgis.suitability.ahp: eigenvector weights and consistency on published examples."""
 
 import numpy as np
 import pytest
 
 from cmgis._errors import InputError
-from cmgis.ahp import (
+from cmgis.suitability.ahp import (
     InconsistentJudgementsError,
     ahp_weights,
     check_matrix,

@@ -10,7 +10,7 @@ import pytest
 
 from cmgis import settings
 from cmgis._errors import DataMissingError
-from cmgis.build import build_layers
+from cmgis.data.build import build_layers
 
 
 def _hashes(folder: Path) -> dict[str, str]:

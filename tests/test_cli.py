@@ -16,7 +16,7 @@ import pytest
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cmgis.cli", *args],
+        [sys.executable, "-m", "cmgis.cli.main", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from cmgis._cli.core import app_command
+from cmgis.cli.core import app_command
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,7 +60,7 @@ def test_sigterm_stops_the_streamlit_child_and_frees_the_port(tmp_path: Path) ->
     env = dict(os.environ, CMGIS_DB=str(tmp_path / "cmgis.sqlite"))
     env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cmgis.cli", "app", "--port", str(port)],
+        [sys.executable, "-m", "cmgis.cli.main", "app", "--port", str(port)],
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip

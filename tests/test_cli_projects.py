@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cmgis.cli import main
+from cmgis.cli.main import main
 
 
 @pytest.fixture(autouse=True)

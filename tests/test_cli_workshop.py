@@ -10,7 +10,7 @@ from pathlib import Path
 
 def run(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cmgis.cli", "workshop", *args],
+        [sys.executable, "-m", "cmgis.cli.main", "workshop", *args],
         capture_output=True,
         text=True,
         input=stdin,
@@ -60,7 +60,7 @@ def test_errors_are_one_line_exit_2(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "does not exist" in bad.stderr
     pg = subprocess.run(
-        [sys.executable, "-m", "cmgis.cli", "workshop", "--db", "postgresql://h/db", "list"],
+        [sys.executable, "-m", "cmgis.cli.main", "workshop", "--db", "postgresql://h/db", "list"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert pg.returncode == 2

@@ -1,4 +1,4 @@
-"""Tests of cmgis.criteria: grid, raster builders, normalisation, the data-coverage rule."""
+"""Tests of suitability.criteria: grid, raster builders, normalisation, the data-coverage rule."""
 
 import math
 
@@ -10,7 +10,7 @@ from affine import Affine
 from shapely.geometry import LineString, Point, box
 
 from cmgis._errors import InputError
-from cmgis.criteria import (
+from cmgis.suitability.criteria import (
     Criterion,
     Grid,
     Normalisation,
@@ -158,7 +158,7 @@ def test_elevation_is_resampled_from_a_lonlat_geotiff(tmp_path):
     ) as dst:  # fmt: skip
         dst.write(data, 1)
     extent = gpd.GeoDataFrame(geometry=[box(98.91, 18.75, 99.09, 18.85)], crs="EPSG:4326")
-    from cmgis.criteria import grid_for_extent
+    from cmgis.suitability.criteria import grid_for_extent
 
     g = grid_for_extent(extent, 200.0)
     elev = elevation_raster(tif, g)

@@ -1,4 +1,4 @@
-"""Round trips of cmgis.export: write each format × CRS, read back with GDAL's tools."""
+"""Round trips of cmgis.export.writers: write each format × CRS, read back with GDAL's tools."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import shapely
 from affine import Affine
 from pyproj.transformer import TransformerGroup
 
-from cmgis import export
 from cmgis._errors import CRSError, InputError, UnknownLayerError
-from cmgis.export import LayerMeta, RasterSource, export_layers
+from cmgis.export import writers as export
+from cmgis.export.writers import LayerMeta, RasterSource, export_layers
 from tests.gdal_tools import (
     gdal_info,
     gdal_value_at,
@@ -496,7 +496,7 @@ def test_projects_layer_with_mixed_geometries_exports_in_every_format(
     tmp_path: Path, fmt: str
 ) -> None:
     """The projects layer mixes points, multipoints, lines, polygons and rows without a place."""
-    from cmgis.projects import load_projects_layer
+    from cmgis.plan.projects import load_projects_layer
 
     projects = load_projects_layer()
     suffix = {"shp": "zip", "csv": "zip"}.get(fmt, fmt)

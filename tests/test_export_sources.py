@@ -11,12 +11,13 @@ import pyproj
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from cmgis import export, export_sources
-from cmgis import user_layers as ul
 from cmgis._errors import AuthError, UnknownLayerError
-from cmgis.cli import main
-from cmgis.sketches import add_contribution, create_workshop, join_workshop, set_hidden
+from cmgis.cli.main import main
+from cmgis.export import writers as export
+from cmgis.sources import providers as export_sources
 from cmgis.store import open_store
+from cmgis.user_layers import records as ul
+from cmgis.workshop.core import add_contribution, create_workshop, join_workshop, set_hidden
 from tests.gdal_tools import (
     gdal_info,
     needs_gdal,
@@ -196,7 +197,7 @@ def test_cli_export_suitability_surface_and_candidates(db, tmp_path, monkeypatch
 
 @needs_gdal
 def test_print_a_saved_layer_beside_the_districts(db, saved, tmp_path):
-    from cmgis import printing
+    from cmgis.printing import render as printing
 
     options = printing.check_options(title="ย่านและพื้นที่ศักยภาพ", lang="th", paper="A4",
                                      orientation="landscape", era="be")  # fmt: skip

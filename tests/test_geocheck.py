@@ -17,9 +17,9 @@ import pytest
 from shapely.geometry import Point, Polygon, box
 
 from cmgis import geocheck
-from cmgis import user_layers as ul
 from cmgis._errors import CRSError, InputError
 from cmgis.store import open_store
+from cmgis.user_layers import records as ul
 
 # Nimman, Chiang Mai (lon, lat) and the same place in UTM 47N metres
 NIMMAN = (98.967, 18.797)
@@ -44,7 +44,7 @@ def store(tmp_path, monkeypatch):
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cmgis.cli", *args],
+        [sys.executable, "-m", "cmgis.cli.main", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **env},

@@ -13,7 +13,9 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
-from cmgis.indicators import (
+from cmgis.data.network import RoadGraph
+from cmgis.data.raw import OSM_EXTRACT_BOUNDS_LONLAT
+from cmgis.districts.indicators import (
     INDICATORS,
     RANK_MIN_COVERAGE_PCT,
     compute_indicators,
@@ -24,8 +26,6 @@ from cmgis.indicators import (
     ranks,
     unranked_reason,
 )
-from cmgis.network import RoadGraph
-from cmgis.raw import OSM_EXTRACT_BOUNDS_LONLAT
 from tests.thai_support import THAI, same_numbers_and_units
 
 
@@ -205,7 +205,7 @@ def test_isc_scores_exactly_as_the_report() -> None:
 
 
 def test_exported_indicator_layers_flag_the_lower_bound() -> None:
-    from cmgis._export_builtin import indicator_layer
+    from cmgis.sources.builtin import indicator_layer
 
     for layer_id in ("zone_indicators", "tambon_indicators"):
         gdf = indicator_layer(layer_id)

@@ -7,8 +7,8 @@ import pytest
 
 from cmgis import settings
 from cmgis._errors import UnknownLayerError
-from cmgis.catalog import load_catalog
-from cmgis.layers import MUNICIPALITY_COVERAGE, load_layer
+from cmgis.data.catalog import load_catalog
+from cmgis.data.layers import MUNICIPALITY_COVERAGE, load_layer
 
 # A little more than the Mueang tambons and the road graph (98.86-99.05 E, 18.70-18.88 N).
 EXTENT = (98.85, 18.69, 99.06, 18.89)

@@ -46,7 +46,7 @@ def _template_literals(page: str) -> list[str]:
 
 
 def test_projects_overlay_keeps_payloads_out_of_script() -> None:
-    from cmgis.projects_map import add_projects_overlay
+    from cmgis.maps.projects import add_projects_overlay
 
     rows = [
         {"code": f"A{i:03d}", "title_en": p, "title_th": "", "strategy": "drivers",
@@ -68,7 +68,7 @@ def test_projects_overlay_keeps_payloads_out_of_script() -> None:
 
 
 def test_suitability_and_user_layer_maps_escape_names() -> None:
-    from cmgis.suitability_map import candidates_group, districts_group
+    from cmgis.maps.suitability import candidates_group, districts_group
 
     cands = gpd.GeoDataFrame(
         {"rank": [1], "mean_score": [70.0], "area_km2": [0.1], "overlap_zones": [PAYLOADS[2]],

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cmgis.indicators import isc_scores
+from cmgis.districts.indicators import isc_scores
 from cmgis.municipality import (
     MunicipalityError,
     dimension_mean_pct,

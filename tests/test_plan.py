@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (the tables quote the report's Thai as printed, one item a line)
-"""Tests of cmgis.plan: the plan file is the report's plan, complete, consistent, validated.
+"""Tests of cmgis.plan.spec: the plan file is the report's plan, complete, consistent, validated.
 
 The tables below are taken from the report text (Thai, ../shared/seed/
 000_0d408612c6d47ece.txt; the line numbers are that file's): code (cmgis's), the label the
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cmgis.plan import STRATEGY_KEYS, Plan, PlanError, load_plan, plan_rows, plan_toml
-from cmgis.projects import filing_text
+from cmgis.plan.projects import filing_text
+from cmgis.plan.spec import STRATEGY_KEYS, Plan, PlanError, load_plan, plan_rows, plan_toml
 
 REPORT_PROJECTS: dict[str, tuple[str, int, str]] = {
     "1.1.1": (

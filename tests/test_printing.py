@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from cmgis import printing
 from cmgis._errors import InputError
-from cmgis.export import LayerMeta
-from cmgis.printing import PrintOptions, format_date, print_map
-from cmgis.webmap import LAYER_STYLES
+from cmgis.export.writers import LayerMeta
+from cmgis.maps.webmap import LAYER_STYLES
+from cmgis.printing import render as printing
+from cmgis.printing.render import PrintOptions, format_date, print_map
 from tests.test_export import CANAL, GATES, METAS, MOAT, OSM
 
 needs_poppler = pytest.mark.skipif(

@@ -1,4 +1,4 @@
-"""Tests of cmgis.profiles with tiny fixtures built in code."""
+"""Tests of cmgis.districts.profiles with tiny fixtures built in code."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import Point, box
 
 from cmgis._errors import InputError
-from cmgis.catalog import NoDataEntry
-from cmgis.profiles import indicator_ranks, indicator_rows, tambons_touching, zone_profile
+from cmgis.data.catalog import NoDataEntry
+from cmgis.districts.profiles import indicator_ranks, indicator_rows, tambons_touching, zone_profile
 
 CRS = "EPSG:4326"
 
@@ -151,7 +151,7 @@ def test_low_coverage_zone_is_not_ranked_and_says_why(table: pd.DataFrame) -> No
 def test_real_profiles_say_how_the_boundary_was_made(
     built_layers: dict[str, gpd.GeoDataFrame],
 ) -> None:
-    from cmgis.indicators import load_indicators
+    from cmgis.districts.indicators import load_indicators
 
     for zone_id in built_layers["zones"]["zone_id"]:
         p = zone_profile(

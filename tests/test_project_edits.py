@@ -1,4 +1,4 @@
-"""Tests of cmgis.project_edits: add, annotate, edit, undo, history, conflicts, all-or-none."""
+"""Tests of cmgis.plan.edits: add, annotate, edit, undo, history, conflicts, all-or-none."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from cmgis._errors import ConflictError, InputError
-from cmgis.plan import Plan, load_plan
-from cmgis.project_edits import (
+from cmgis.plan.edits import (
     ProjectDraft,
     add_project,
     add_projects,
@@ -25,6 +24,7 @@ from cmgis.project_edits import (
     records,
     undo_last,
 )
+from cmgis.plan.spec import Plan, load_plan
 from cmgis.store import Store, open_store
 
 

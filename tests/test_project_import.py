@@ -1,4 +1,4 @@
-"""Tests of cmgis.project_import: CSV and GeoJSON files of projects, good and broken."""
+"""Tests of cmgis.plan.imports: CSV and GeoJSON files of projects, good and broken."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from cmgis._errors import CRSError, InputError
-from cmgis.project_import import drafts_from_csv, drafts_from_file, drafts_from_geojson
+from cmgis.plan.imports import drafts_from_csv, drafts_from_file, drafts_from_geojson
 
 GOOD_CSV = (
     "title_en,title_th,strategy,status,zones,wkt,lon,lat\n"

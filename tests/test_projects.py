@@ -1,4 +1,4 @@
-"""Tests of cmgis.projects: placing the plan's proposals and the spatial join with zones."""
+"""Tests of cmgis.plan.projects: placing the plan's proposals and the spatial join with zones."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import pytest
 from shapely.geometry import LineString, MultiPoint, Point, box
 
 from cmgis._errors import InputError
-from cmgis.layers import load_layer
-from cmgis.plan import load_plan
-from cmgis.projection import to_metric
-from cmgis.projects import (
+from cmgis.data.layers import load_layer
+from cmgis.plan.projects import (
     COLUMNS,
     GEOMETRY_TYPES,
     build_projects_layer,
@@ -25,6 +23,8 @@ from cmgis.projects import (
     save_projects_layer,
     zones_touched,
 )
+from cmgis.plan.spec import load_plan
+from cmgis.projection import to_metric
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of cmgis.projects_map: the folium overlay, escaped popups, legend, bounds, credits."""
+"""Tests of cmgis.maps.projects: the folium overlay, escaped popups, legend, bounds, credits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import folium
 import geopandas as gpd
 from shapely.geometry import LineString, Point
 
-from cmgis.projects_map import (
+from cmgis.maps.projects import (
     add_credits,
     add_projects_overlay,
     legend_html,

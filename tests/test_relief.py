@@ -1,4 +1,4 @@
-"""Tests of cmgis.relief: hillshade and the tinted relief image."""
+"""Tests of cmgis.maps.relief: hillshade and the tinted relief image."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from rasterio.transform import from_origin
 
 from cmgis._errors import InputError
-from cmgis.relief import hillshade, relief_rgba
+from cmgis.maps.relief import hillshade, relief_rgba
 
 
 def test_hillshade_lights_slopes_facing_the_sun() -> None:

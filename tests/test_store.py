@@ -326,8 +326,8 @@ def test_what_is_not_a_store_is_a_clear_error(tmp_path: Path, kind: str) -> None
 
 
 def _filled_store(path: Path) -> str:
-    from cmgis import sketches as sk
-    from cmgis import user_layers as ul
+    from cmgis.user_layers import records as ul
+    from cmgis.workshop import core as sk
 
     with open_store(path) as store:
         code = sk.create_workshop(store, title="Read me", pin="1357").code
@@ -340,8 +340,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_read_only_store_lists_and_reads_without_writing(tmp_path: Path) -> None:
-    from cmgis import sketches as sk
-    from cmgis import user_layers as ul
+    from cmgis.user_layers import records as ul
+    from cmgis.workshop import core as sk
 
     db = tmp_path / "s.sqlite"
     code = _filled_store(db)
@@ -359,7 +359,7 @@ def test_read_only_store_lists_and_reads_without_writing(tmp_path: Path) -> None
 
 
 def test_nothing_to_migrate_takes_no_write_lock(tmp_path: Path) -> None:
-    from cmgis import sketches as sk
+    from cmgis.workshop import core as sk
 
     db = tmp_path / "s.sqlite"
     _filled_store(db)
@@ -376,7 +376,7 @@ def test_nothing_to_migrate_takes_no_write_lock(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
 def test_a_file_without_write_permission_opens_read_only(tmp_path: Path) -> None:
-    from cmgis import sketches as sk
+    from cmgis.workshop import core as sk
 
     db = tmp_path / "s.sqlite"
     code = _filled_store(db)

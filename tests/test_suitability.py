@@ -1,4 +1,4 @@
-"""Tests of cmgis.suitability: weighted surface, candidate zones, GeoTIFF and GeoPackage."""
+"""Tests of cmgis.suitability.surface: weighted surface, candidate zones, GeoTIFF and GeoPackage."""
 
 import json
 import math
@@ -11,8 +11,14 @@ from affine import Affine
 from shapely.geometry import box
 
 from cmgis._errors import InputError
-from cmgis.criteria import CriteriaStack, Criterion, Grid, Normalisation, normalise_stack
-from cmgis.suitability import (
+from cmgis.suitability.criteria import (
+    CriteriaStack,
+    Criterion,
+    Grid,
+    Normalisation,
+    normalise_stack,
+)
+from cmgis.suitability.surface import (
     NODATA,
     CandidateParams,
     candidate_parameters,
@@ -224,7 +230,7 @@ def test_stack_cache_round_trip(tmp_path):
 
 
 def test_weights_toml_round_trip(tmp_path):
-    from cmgis.suitability import weights_toml
+    from cmgis.suitability.surface import weights_toml
 
     text = weights_toml({"a": 2.5, "b": 0.0}, title="two\nlines")
     assert text.splitlines()[0] == "# two lines"
@@ -254,7 +260,7 @@ def test_weights_files(tmp_path):
 
 
 def test_candidate_indicators_like_the_districts():
-    from cmgis.suitability import candidate_indicators
+    from cmgis.suitability.surface import candidate_indicators
 
     # a 500 m square in the old town (inside the OSM extract), built by hand
     square = gpd.GeoSeries([box(0, 0, 500, 500)], crs=UTM)
@@ -279,6 +285,6 @@ def test_candidate_indicators_like_the_districts():
     ],
 )
 def test_safe_layer_filename_keeps_thai_and_drops_paths(name: str, expected: str) -> None:
-    from cmgis.suitability import safe_layer_filename
+    from cmgis.suitability.surface import safe_layer_filename
 
     assert safe_layer_filename(name) == expected

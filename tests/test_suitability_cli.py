@@ -13,9 +13,9 @@ import pytest
 import rasterio
 from shapely.geometry import Point
 
-from cmgis.cli import main
-from cmgis.criteria import load_spec, normalise_stack
-from cmgis.suitability import cache_dir, stack_for_spec
+from cmgis.cli.main import main
+from cmgis.suitability.criteria import load_spec, normalise_stack
+from cmgis.suitability.surface import cache_dir, stack_for_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CMGIS_CACHE_DIR": str(cache)}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
     return subprocess.run(
-        [sys.executable, "-m", "cmgis.cli", "suitability", *args],
+        [sys.executable, "-m", "cmgis.cli.main", "suitability", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -1,4 +1,4 @@
-"""Tests of cmgis.suitability_map: display lookup, colours, PNG, legend, map HTML."""
+"""Tests of cmgis.maps.suitability: display lookup, colours, PNG, legend, map HTML."""
 
 import base64
 import io
@@ -8,9 +8,7 @@ from affine import Affine
 from PIL import Image
 from pyproj import Transformer
 
-from cmgis.criteria import CriteriaStack, Criterion, Grid, Normalisation, normalise_stack
-from cmgis.suitability import weighted_surface
-from cmgis.suitability_map import (
+from cmgis.maps.suitability import (
     base_map,
     display_lookup,
     legend_html,
@@ -19,6 +17,14 @@ from cmgis.suitability_map import (
     surface_layer,
     surface_rgba,
 )
+from cmgis.suitability.criteria import (
+    CriteriaStack,
+    Criterion,
+    Grid,
+    Normalisation,
+    normalise_stack,
+)
+from cmgis.suitability.surface import weighted_surface
 
 UTM = "EPSG:32647"
 

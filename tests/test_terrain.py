@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import rasterio
 
-from cmgis import raw, settings
-from cmgis.terrain import ELEVATION_NODATA
+from cmgis import settings
+from cmgis.data import raw as raw
+from cmgis.data.terrain import ELEVATION_NODATA
 
 
 def test_elevation_geotiff_georeferencing() -> None:

@@ -9,12 +9,13 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from cmgis import printing, textclean
+from cmgis import textclean
 from cmgis._errors import InputError
-from cmgis.export import vector_to_csv_frame
-from cmgis.sketches import add_contribution, clean_text, create_workshop, join_workshop
-from cmgis.sketches_exchange import write_csv_summary
+from cmgis.export.writers import vector_to_csv_frame
+from cmgis.printing import render as printing
 from cmgis.store import open_store
+from cmgis.workshop.core import add_contribution, clean_text, create_workshop, join_workshop
+from cmgis.workshop.exchange import write_csv_summary
 
 RLO = "\u202e"
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", RLO, "\u2066", "\u2067", "\u2068", "\u2069"]

@@ -9,13 +9,13 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
-from cmgis import user_layers as ul
 from cmgis._errors import InputError, StoreError, UnknownLayerError
 from cmgis.store import open_store
+from cmgis.user_layers import records as ul
 
 
 def candidate_fixture() -> gpd.GeoDataFrame:
-    """Two candidate zones shaped like `cmgis.suitability.candidates_layer` output."""
+    """Two candidate zones shaped like `cmgis.suitability.surface.candidates_layer` output."""
     return gpd.GeoDataFrame(
         {
             "zone_id": ["candidate_01", "candidate_02"],

@@ -7,7 +7,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from cmgis._errors import CRSError, InputError
-from cmgis._validate import validate_layer
+from cmgis.data._validate import validate_layer
 
 
 def test_valid_layer_passes(built_layers: dict[str, gpd.GeoDataFrame]) -> None:

@@ -1,4 +1,4 @@
-"""Tests of cmgis.webmap: offline assets, map builders, legends and popups."""
+"""Tests of cmgis.maps.webmap: offline assets, map builders, legends and popups."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pytest
 import shapely.affinity
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
-from cmgis import webmap
 from cmgis._errors import InputError
 from cmgis.map_text import escape_map_text
+from cmgis.maps import webmap as webmap
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = REPO_ROOT / "static"

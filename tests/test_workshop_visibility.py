@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cmgis import sketches as sk
 from cmgis._errors import AuthError
 from cmgis.store import open_store
+from cmgis.workshop import core as sk
 
 
 def test_published_flag_through_a_new_migration(tmp_path: Path) -> None:
@@ -36,7 +36,7 @@ def test_cli_publish(tmp_path: Path) -> None:
     env = {**os.environ, "CMGIS_DB": str(tmp_path / "s.sqlite")}
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "cmgis.cli", "workshop", *args],
+        return subprocess.run([sys.executable, "-m", "cmgis.cli.main", "workshop", *args],
                               capture_output=True, text=True, env=env, input=stdin,
                               timeout=120)  # fmt: skip
 

@@ -11,9 +11,9 @@ import shapely
 
 from cmgis import settings
 from cmgis._errors import InputError
-from cmgis.network import RoadGraph
-from cmgis.raw import OSM_EXTRACT_BOUNDS_LONLAT
-from cmgis.zones import ZONE_IDS, build_zones, load_zone_spec
+from cmgis.data.network import RoadGraph
+from cmgis.data.raw import OSM_EXTRACT_BOUNDS_LONLAT
+from cmgis.districts.zones import ZONE_IDS, build_zones, load_zone_spec
 from tests.thai_support import THAI
 
 

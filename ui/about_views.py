@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cmgis.districts.indicators import indicator_definitions
 from cmgis.i18n import t
-from cmgis.indicators import indicator_definitions
 from cmgis.municipality import isc_overall_note
 from ui import data
 from ui.display import show_table, unit_text

@@ -11,15 +11,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from cmgis import sketches as sk
-from cmgis import webmap
-from cmgis.catalog import Catalog, load_catalog
+from cmgis.data.catalog import Catalog, load_catalog
+from cmgis.data.layers import load_layer
+from cmgis.districts.indicators import ISCScore, definition, isc_scores, load_indicators
+from cmgis.districts.profiles import ZoneProfile, zone_profile
 from cmgis.i18n import t
-from cmgis.indicators import ISCScore, definition, isc_scores, load_indicators
-from cmgis.layers import load_layer
-from cmgis.profiles import ZoneProfile, zone_profile
-from cmgis.relief import relief_from_tif
-from cmgis.sketches_map import CATEGORY_COLORS, contributions_layer
+from cmgis.maps import webmap as webmap
+from cmgis.maps.relief import relief_from_tif
+from cmgis.maps.workshop import CATEGORY_COLORS, contributions_layer
+from cmgis.workshop import core as sk
 from ui.display import unit_text
 from ui.workshop import get_store
 
@@ -89,7 +89,7 @@ def web_layer(layer_id: str, lang: str, detail: int) -> webmap.WebLayer:
 def choropleth_spec(
     indicator: tuple[str, str], lang: str, detail: int, scheme: str, k: int
 ) -> webmap.ChoroplethSpec:
-    """The areas and values of an indicator, ready for `cmgis.webmap.build_map`.
+    """The areas and values of an indicator, ready for `cmgis.maps.webmap.build_map`.
 
     An indicator of the catalog's data gaps (e.g. internet speed) has no value anywhere:
     every area is drawn and labelled "no data".

@@ -1,6 +1,6 @@
 """Export page components: choose layers, format and CRS, or print options; download.
 
-Files are made by `cmgis.export.export_bytes` and `cmgis.printing` only when the user
+Files are made by `cmgis.export.writers.export_bytes` and `cmgis.printing.render` only when the user
 presses the button, then offered with ``st.download_button``. Session keys owned here:
 ``export_file`` and ``export_print`` (the last file made and the request it answers), and
 the widget keys ``_w_export_*``.
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from cmgis import export, printing
 from cmgis._errors import CmgisError
+from cmgis.export import writers as export
 from cmgis.i18n import t
+from cmgis.printing import render as printing
 from ui.display import escape_markdown
 
 #: Layers pre-selected for a printed map: the districts in their setting.
@@ -136,8 +137,8 @@ def export_form(lang: str) -> None:
 
 def _suitability_ids(lang: str, kind: str) -> list[str]:
     """Surfaces (``suitability:``) or candidates (``candidates:``) of presets, on demand."""
-    from cmgis.criteria import load_spec
     from cmgis.i18n import pick
+    from cmgis.suitability.criteria import load_spec
 
     presets = {p.id: pick(p.title_en, p.title_th, lang) for p in load_spec().presets}
     col1, col2 = st.columns([3, 1])
@@ -159,7 +160,7 @@ def _suitability_ids(lang: str, kind: str) -> list[str]:
 
 def _workshop_id(lang: str) -> str | None:
     """A workshop chosen by its join code (issue 6: workshop results are exportable)."""
-    from cmgis.export_sources import WORKSHOP_PREFIX, resolve_workshop
+    from cmgis.sources.providers import WORKSHOP_PREFIX, resolve_workshop
 
     code = st.text_input(
         t("user_layers.export_workshop", lang),
@@ -169,12 +170,12 @@ def _workshop_id(lang: str) -> str | None:
     ).strip()
     if not code:
         return None
-    from cmgis import sketches as sk
+    from cmgis.workshop import core as sk
     from ui.workshop import client, error_text
 
     if st.session_state.get("_export_checked_code") != code:
         # a typed code is looked at once (through the join-code throttle), not on every rerun
-        from cmgis.export_sources import current_store
+        from cmgis.sources.providers import current_store
 
         try:
             sk.find_workshop(current_store(), code, client=client())

@@ -16,12 +16,12 @@ from typing import Any, Literal
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis import webmap
 from cmgis._errors import CmgisError
-from cmgis.catalog import THEMES
+from cmgis.data.catalog import THEMES
+from cmgis.districts.indicators import indicator_definitions
+from cmgis.districts.zones import ZONE_IDS
 from cmgis.i18n import t
-from cmgis.indicators import indicator_definitions
-from cmgis.zones import ZONE_IDS
+from cmgis.maps import webmap as webmap
 from ui import data, user_layer_views
 from ui.display import escape_markdown
 from ui.state import AREA_KINDS, DEFAULT_VIEW, drop_unknown_choice
@@ -246,7 +246,7 @@ def clicked_selection(feature: Mapping[str, Any] | None) -> Clicked | None:
     """The selection made by clicking ``feature`` (st_folium's ``last_active_drawing``).
 
     A district has a known ``zone_id``; a saved layer's zone has ``user_layer`` and
-    ``user_zone`` (see `cmgis.user_layers_map`). Anything else (other layers, values
+    ``user_zone`` (see `cmgis.maps.user_layers`). Anything else (other layers, values
     that are not short strings) selects nothing: the browser's answer is not trusted.
     """
     props = (feature or {}).get("properties") if isinstance(feature, Mapping) else None

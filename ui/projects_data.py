@@ -7,11 +7,11 @@ import os
 import geopandas as gpd
 import streamlit as st
 
-from cmgis.catalog import load_catalog
-from cmgis.layers import load_layer
-from cmgis.plan import Plan, load_plan
-from cmgis.project_edits import open_project_edits
-from cmgis.projects import load_projects_layer
+from cmgis.data.catalog import load_catalog
+from cmgis.data.layers import load_layer
+from cmgis.plan.edits import open_project_edits
+from cmgis.plan.projects import load_projects_layer
+from cmgis.plan.spec import Plan, load_plan
 from cmgis.store import DB_ENV_VAR, Store, open_store
 
 

@@ -15,11 +15,11 @@ import math
 import streamlit as st
 
 from cmgis import settings
-from cmgis.catalog import NO_DATA
+from cmgis.data.catalog import NO_DATA
+from cmgis.districts.indicators import indicator_definitions
+from cmgis.districts.zones import ZONE_IDS
 from cmgis.i18n import normalise_lang
-from cmgis.indicators import indicator_definitions
-from cmgis.webmap import DEFAULT_LAYERS, LAYER_STYLES
-from cmgis.zones import ZONE_IDS
+from cmgis.maps.webmap import DEFAULT_LAYERS, LAYER_STYLES
 
 AREA_KINDS: tuple[str, ...] = ("zones", "tambons")
 #: The view a map opens at: the municipality and the five districts.

@@ -6,15 +6,15 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
-from cmgis.criteria import NormalisedStack, Spec, load_spec, normalise_stack
-from cmgis.suitability import stack_for_spec
-from cmgis.suitability_map import (
+from cmgis.maps.suitability import (
     DisplayLookup,
     base_map,
     display_lookup,
     districts_group,
     legend_html,
 )
+from cmgis.suitability.criteria import NormalisedStack, Spec, load_spec, normalise_stack
+from cmgis.suitability.surface import stack_for_spec
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,7 +39,7 @@ def lookup(resolution_m: float) -> DisplayLookup:
 @st.cache_resource(show_spinner=False)
 def tambons() -> gpd.GeoDataFrame:
     """The 16 Mueang tambons (EPSG:4326), outlines for the map."""
-    from cmgis.layers import load_layer
+    from cmgis.data.layers import load_layer
 
     return load_layer("tambons")
 
@@ -47,7 +47,7 @@ def tambons() -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False)
 def districts() -> gpd.GeoDataFrame:
     """The five named districts (layer ``zones``, EPSG:4326)."""
-    from cmgis.layers import load_layer
+    from cmgis.data.layers import load_layer
 
     return load_layer("zones")
 

@@ -4,7 +4,7 @@ Owns the session keys ``map_user_layers`` (slugs shown on the map, widget ``_w_m
 ``user_layers.zone_layer`` / ``user_layers.zone`` (widgets of the Zones page section),
 ``user_layers.selected`` (a zone clicked on the map, to open on the Zones page) and
 ``user_layers.flash``. Layer names are user text: they are shown through widgets that
-render plain text, or escaped (`cmgis.user_layers_map` escapes its own popups).
+render plain text, or escaped (`cmgis.maps.user_layers` escapes its own popups).
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from cmgis import export
-from cmgis import user_layers as ul
 from cmgis._errors import CmgisError
-from cmgis.export_sources import export_suitability
+from cmgis.districts.indicators import indicator_definitions
+from cmgis.districts.profiles import indicator_rows
+from cmgis.export import writers as export
 from cmgis.i18n import pick, t
-from cmgis.indicators import indicator_definitions
-from cmgis.profiles import indicator_rows
+from cmgis.maps.user_layers import user_layer_overlay
+from cmgis.maps.webmap import Overlay, format_number
+from cmgis.sources.providers import export_suitability
 from cmgis.store import Store
-from cmgis.suitability import Surface
-from cmgis.user_layers_map import user_layer_overlay
-from cmgis.webmap import Overlay, format_number
+from cmgis.suitability.surface import Surface
+from cmgis.user_layers import records as ul
 from ui.display import escape_markdown, show_table
 from ui.workshop import get_store
 
@@ -137,7 +137,7 @@ def candidate_summary(slug: str, zone_id: str, lang: str) -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _indicators(slug: str, saved_at: str) -> pd.DataFrame:
-    from cmgis.suitability import candidate_indicators
+    from cmgis.suitability.surface import candidate_indicators
 
     return candidate_indicators(ul.load_user_layer(store(), slug))
 

@@ -1,7 +1,7 @@
 """Workshop UI components: joining, drawing + form, board, votes, moderation, live view.
 
 Each component owns its ``st.session_state`` keys (all prefixed ``workshop.``), reads
-widgets, calls `cmgis.sketches*` and renders. No geometry is computed here. Participant
+widgets, calls `cmgis.workshop.core*` and renders. No geometry is computed here. Participant
 text is shown only through `ui.display.escape_markdown` (markdown) or widgets that
 render plain text (st.text, st.dataframe, selectbox labels); maps escape it themselves.
 """
@@ -22,12 +22,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis import sketches as sk
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
-from cmgis.sketches_exchange import export_workshop, import_workshop
-from cmgis.sketches_map import drawing_map, live_map
+from cmgis.maps.workshop import drawing_map, live_map
 from cmgis.store import Store, open_store
+from cmgis.workshop import core as sk
+from cmgis.workshop.exchange import export_workshop, import_workshop
 from ui.display import escape_markdown
 from ui.state import current_lang
 
@@ -57,7 +57,7 @@ def get_store() -> Store:
 @st.cache_resource(show_spinner=False)
 def _zones() -> tuple[gpd.GeoDataFrame | None, sk.ZoneIndex | None]:
     try:
-        from cmgis.layers import load_layer
+        from cmgis.data.layers import load_layer
 
         zones = load_layer("zones")
         return zones, sk.ZoneIndex(zones)

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from cmgis.i18n import t
-from cmgis.project_edits import current_projects
-from cmgis.projects import projects_in_zone
-from cmgis.projects_map import project_title
+from cmgis.maps.projects import project_title
+from cmgis.plan.edits import current_projects
+from cmgis.plan.projects import projects_in_zone
 from ui import projects_data
 
 

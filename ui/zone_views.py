@@ -13,16 +13,16 @@ import pandas as pd
 import streamlit as st
 
 from cmgis._errors import CmgisError
-from cmgis.i18n import t
-from cmgis.indicators import (
+from cmgis.districts.indicators import (
     RANK_MIN_COVERAGE_PCT,
     definition,
     indicator_definitions,
     rankable,
 )
-from cmgis.profiles import IndicatorRow, ZoneProfile, indicator_ranks
-from cmgis.webmap import format_number
-from cmgis.zones import BOUNDARY_CONSTRUCTED
+from cmgis.districts.profiles import IndicatorRow, ZoneProfile, indicator_ranks
+from cmgis.districts.zones import BOUNDARY_CONSTRUCTED
+from cmgis.i18n import t
+from cmgis.maps.webmap import format_number
 from ui import data
 from ui.display import escape_markdown, show_table, unit_text
 from ui.zone_projects import render_zone_projects

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmgis import export
-from cmgis import user_layers as ul
+from cmgis.export import writers as export
 from cmgis.store import open_store
+from cmgis.user_layers import records as ul
 from tests.test_user_layers import candidate_fixture
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmgis import export
-from cmgis import user_layers as ul
+from cmgis.export import writers as export
 from cmgis.store import open_store
+from cmgis.user_layers import records as ul
 from tests.test_user_layers import PARAMS, candidate_fixture
 from ui.display import escape_markdown
 
@@ -72,7 +72,7 @@ def test_map_page_workshop_overlay_keeps_payloads_out_of_script(
 ) -> None:
     from shapely.geometry import Point
 
-    from cmgis import sketches as sk
+    from cmgis.workshop import core as sk
     from tests.test_map_text import PAYLOADS
     from tests.workshop_support import make_zone_index
 

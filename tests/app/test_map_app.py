@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from cmgis import sketches as sk
 from cmgis.store import open_store
+from cmgis.workshop import core as sk
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -8,9 +8,8 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from cmgis.layers import load_layer
-from cmgis.plan import load_plan
-from cmgis.project_edits import (
+from cmgis.data.layers import load_layer
+from cmgis.plan.edits import (
     ProjectDraft,
     add_project,
     edit_project,
@@ -19,6 +18,7 @@ from cmgis.project_edits import (
     open_project_edits,
     records,
 )
+from cmgis.plan.spec import load_plan
 from cmgis.store import open_store
 from ui.display import escape_markdown
 

@@ -113,8 +113,8 @@ def test_ahp_refuses_inconsistent_judgements(page):
 
 
 def test_save_candidates_as_layer(page, tmp_path):
-    from cmgis import user_layers as ul
     from cmgis.store import open_store
+    from cmgis.user_layers import records as ul
 
     page.text_input(key=K + "layer_name").set_value("my zones <script>")
     page.button(key=K + "save").click().run()

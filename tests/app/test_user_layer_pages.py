@@ -11,11 +11,11 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from cmgis import export
-from cmgis import sketches as sk
-from cmgis import user_layers as ul
+from cmgis.export import writers as export
+from cmgis.maps.user_layers import user_layer_overlay
 from cmgis.store import open_store
-from cmgis.user_layers_map import user_layer_overlay
+from cmgis.user_layers import records as ul
+from cmgis.workshop import core as sk
 from tests.test_user_layers import PARAMS, candidate_fixture
 from ui.map_panel import Clicked, clicked_selection
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmgis import sketches as sk
 from cmgis.store import Store, open_store
+from cmgis.workshop import core as sk
 
 PAGE = str(Path(__file__).resolve().parents[2] / "ui" / "pages" / "workshop.py")
 XSS = "<script>alert(1)</script>![x](http://example.com/t.png)"

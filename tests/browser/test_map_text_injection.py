@@ -17,19 +17,19 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from cmgis import user_layers as ul
-from cmgis.layers import load_layer
-from cmgis.plan import load_plan
-from cmgis.project_edits import (
+from cmgis.data.layers import load_layer
+from cmgis.plan.edits import (
     ProjectDraft,
     add_projects,
     annotate,
     open_project_edits,
     report_codes,
 )
-from cmgis.project_import import drafts_from_csv, drafts_from_geojson
-from cmgis.projects import load_projects_layer
+from cmgis.plan.imports import drafts_from_csv, drafts_from_geojson
+from cmgis.plan.projects import load_projects_layer
+from cmgis.plan.spec import load_plan
 from cmgis.store import open_store
+from cmgis.user_layers import records as ul
 from tests.test_user_layers import PARAMS
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from cmgis import user_layers as ul
 from cmgis.store import open_store
+from cmgis.user_layers import records as ul
 from tests.test_user_layers import PARAMS, candidate_fixture
 
 pytestmark = pytest.mark.browser

@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis import webmap
 from cmgis._errors import CmgisError
 from cmgis.i18n import pick, t
-from cmgis.plan import STATUSES, STRATEGY_KEYS
-from cmgis.project_edits import (
+from cmgis.maps import webmap as webmap
+from cmgis.maps.projects import add_credits, add_projects_overlay, legend_html, projects_bounds
+from cmgis.plan.edits import (
     ProjectDraft,
     add_projects,
     current_projects,
@@ -23,9 +23,9 @@ from cmgis.project_edits import (
     report_codes,
     undo_last,
 )
-from cmgis.project_import import MAX_FILE_BYTES, drafts_from_file, geometry_from_drawing
-from cmgis.projects import filter_projects, listing_rows
-from cmgis.projects_map import add_credits, add_projects_overlay, legend_html, projects_bounds
+from cmgis.plan.imports import MAX_FILE_BYTES, drafts_from_file, geometry_from_drawing
+from cmgis.plan.projects import filter_projects, listing_rows
+from cmgis.plan.spec import STATUSES, STRATEGY_KEYS
 from ui import projects_data
 from ui.display import escape_markdown
 

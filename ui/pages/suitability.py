@@ -9,13 +9,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis import suitability as su
 from cmgis._errors import CmgisError
-from cmgis.ahp import ahp_weights, matrix_from_upper, require_consistent
 from cmgis.i18n import pick, t
-from cmgis.suitability_map import candidates_group, surface_layer
-from cmgis.user_layers import save_candidate_layer
-from cmgis.webmap import use_local_assets
+from cmgis.maps.suitability import candidates_group, surface_layer
+from cmgis.maps.webmap import use_local_assets
+from cmgis.suitability import surface as su
+from cmgis.suitability.ahp import ahp_weights, matrix_from_upper, require_consistent
+from cmgis.user_layers.records import save_candidate_layer
 from ui import suitability_cache as cache
 from ui import user_layer_views
 from ui.display import escape_markdown
@@ -365,7 +365,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
             st.error(escape_markdown(err))
     compared = st.session_state.get(K + "indicators")
     if compared is not None and compared[0] == layer_key:
-        from cmgis.indicators import indicator_definitions
+        from cmgis.districts.indicators import indicator_definitions
 
         names = {d.id: pick(d.title_en, d.title_th, lang) for d in indicator_definitions()}
         st.caption(t("suitability.compare_note", lang))

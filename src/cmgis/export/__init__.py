@@ -1,0 +1,1 @@
+"""cmgis.export.writers."""

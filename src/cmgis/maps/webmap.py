@@ -1,0 +1,975 @@
+"""Folium web maps from cmgis layers: offline assets, simplified layers, legends, popups.
+
+No streamlit here: the UI caches and renders what these functions build. Geometries come
+in and go out in EPSG:4326 (lon/lat degrees); simplification tolerances are in metres and
+applied in EPSG:32647 through `cmgis.projection`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import folium
+import folium.plugins
+import folium.utilities
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import numpy.typing as npt
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from cmgis._errors import InputError
+from cmgis.i18n import pick, t
+from cmgis.map_text import escape_map_text
+from cmgis.projection import to_metric, to_store
+
+#: Where each asset folium's classes load lives under ``static/vendor/`` (see
+#: ``static/vendor/README.md`` and ``scripts/vendor_assets.sh``), keyed by the name folium
+#: gives it in ``default_js``/``default_css``.
+LOCAL_ASSETS: dict[str, str] = {
+    # folium.Map
+    "leaflet": "leaflet-1.9.3/leaflet.js",
+    "leaflet_icon_path": "cmgis/leaflet-icon-path.js",
+    "jquery": "jquery-3.7.1/jquery.min.js",
+    "bootstrap": "bootstrap-5.2.2/js/bootstrap.bundle.min.js",
+    "awesome_markers": "leaflet.awesome-markers-2.0.5/leaflet.awesome-markers.js",
+    "leaflet_css": "leaflet-1.9.3/leaflet.css",
+    "bootstrap_css": "bootstrap-5.2.2/css/bootstrap.min.css",
+    "glyphicons_css": "bootstrap-glyphicons-3.4.1/css/bootstrap-glyphicons.css",
+    "awesome_markers_font_css": "fontawesome-free-6.2.0/css/all.min.css",
+    "awesome_markers_css": "leaflet.awesome-markers-2.0.5/leaflet.awesome-markers.css",
+    "awesome_rotate_css": "folium-0.20.0/leaflet.awesome.rotate.css",
+    # MarkerCluster, FastMarkerCluster
+    "markerclusterjs": "leaflet.markercluster-1.1.0/leaflet.markercluster.js",
+    "markerclustercss": "leaflet.markercluster-1.1.0/MarkerCluster.css",
+    "markerclusterdefaultcss": "leaflet.markercluster-1.1.0/MarkerCluster.Default.css",
+    # Draw
+    "leaflet_draw_js": "leaflet-draw-1.0.4/leaflet.draw.js",
+    "leaflet_draw_css": "leaflet-draw-1.0.4/leaflet.draw.css",
+    # Fullscreen
+    "Control.Fullscreen.js": "leaflet.fullscreen-3.0.0/Control.FullScreen.js",
+    "Control.FullScreen.css": "leaflet.fullscreen-3.0.0/Control.FullScreen.css",
+    # MeasureControl
+    "leaflet_measure_js": "leaflet-measure-2.1.7/leaflet-measure.js",
+    "leaflet_measure_css": "leaflet-measure-2.1.7/leaflet-measure.css",
+    # HeatMap
+    "leaflet-heat.js": "folium-0.20.0/leaflet_heat.min.js",
+    # MousePosition
+    "Control_MousePosition_js": "leaflet-mouse-position-1.2.0/L.Control.MousePosition.js",
+    "Control_MousePosition_css": "leaflet-mouse-position-1.2.0/L.Control.MousePosition.css",
+}
+
+#: The folium classes whose assets are served locally.
+LOCAL_ASSET_CLASSES: tuple[type, ...] = (
+    folium.Map,
+    folium.plugins.MarkerCluster,
+    folium.plugins.FastMarkerCluster,
+    folium.plugins.Draw,
+    folium.plugins.Fullscreen,
+    folium.plugins.MeasureControl,
+    folium.plugins.HeatMap,
+    folium.plugins.MousePosition,
+)
+
+#: URL prefix of ``static/vendor`` as the browser sees it from inside streamlit-folium's
+#: iframe (Streamlit serves ``./static`` at ``/app/static``).
+DEFAULT_ASSET_BASE_URL = "/app/static/vendor"
+
+_CDN_DEFAULTS: dict[type, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
+    cls: (list(getattr(cls, "default_js", [])), list(getattr(cls, "default_css", [])))
+    for cls in LOCAL_ASSET_CLASSES
+}
+
+
+def _localise(assets: list[tuple[str, str]], base_url: str) -> list[tuple[str, str]]:
+    """Replace each CDN URL with its local copy under ``base_url``; refuse unknown assets.
+
+    Right after Leaflet itself comes ``cmgis/leaflet-icon-path.js``, which sets
+    ``L.Icon.Default.imagePath`` (Leaflet 1.9.3's own guess fails inside streamlit-folium).
+    """
+    out = []
+    for name, _url in assets:
+        if name not in LOCAL_ASSETS:
+            raise KeyError(
+                f"folium asset {name!r} has no local copy: add it to LOCAL_ASSETS and "
+                "scripts/vendor_assets.sh"
+            )
+        out.append((name, f"{base_url}/{LOCAL_ASSETS[name]}"))
+        if name == "leaflet":
+            out.append(("leaflet_icon_path", f"{base_url}/{LOCAL_ASSETS['leaflet_icon_path']}"))
+    return out
+
+
+def use_local_assets(base_url: str = DEFAULT_ASSET_BASE_URL) -> None:
+    """Point folium's classes at the assets in ``static/vendor`` instead of public CDNs.
+
+    Sets ``default_js`` and ``default_css`` of `folium.Map` and of the plugins in
+    `LOCAL_ASSET_CLASSES` (MarkerCluster, FastMarkerCluster, Draw, Fullscreen,
+    MeasureControl, HeatMap, MousePosition). Idempotent: the URLs are always computed from
+    folium's original lists, so calling it again (even with another ``base_url``) is safe.
+
+    Parameters
+    ----------
+    base_url
+        URL of ``static/vendor`` as the map's page sees it, without a trailing slash. In
+        the Streamlit app (maps live in streamlit-folium's iframe) that is
+        ``/app/static/vendor``; for a standalone HTML file next to a copy of the folder,
+        a relative path such as ``"vendor"``.
+    """
+    base = base_url.rstrip("/")
+    for cls, (js, css) in _CDN_DEFAULTS.items():
+        setattr(cls, "default_js", _localise(js, base))  # noqa: B010
+        setattr(cls, "default_css", _localise(css, base))  # noqa: B010
+
+
+def use_cdn_assets() -> None:
+    """Undo `use_local_assets`: give folium's classes their public CDN URLs back."""
+    for cls, (js, css) in _CDN_DEFAULTS.items():
+        setattr(cls, "default_js", list(js))  # noqa: B010
+        setattr(cls, "default_css", list(css))  # noqa: B010
+
+
+# ---------------------------------------------------------------------------------------
+# Zoom-suited detail: simplification tolerance and coordinate precision
+# ---------------------------------------------------------------------------------------
+
+#: Latitude of Chiang Mai, for ground resolution (degrees).
+REFERENCE_LAT_DEG = 18.79
+#: Web-Mercator ground resolution at the equator at zoom 0 (metres per 256-px tile pixel).
+_EQUATOR_M_PER_PX_Z0 = 156_543.03392
+#: Metres per degree of latitude.
+_M_PER_DEG = 111_320.0
+
+#: Detail levels of prepared layers, each the highest zoom it is drawn for.
+DETAIL_MAX_ZOOM: dict[int, int] = {0: 12, 1: 14, 2: 18}
+
+
+def ground_resolution_m(zoom: float, *, lat_deg: float = REFERENCE_LAT_DEG) -> float:
+    """Metres on the ground per screen pixel of a Web-Mercator map at ``zoom`` and ``lat_deg``."""
+    return _EQUATOR_M_PER_PX_Z0 * math.cos(math.radians(lat_deg)) / math.pow(2.0, zoom)
+
+
+def detail_for_zoom(zoom: float) -> int:
+    """Detail level (0 coarse, 1 medium, 2 fine) that suits a map shown at ``zoom``."""
+    for level, max_zoom in DETAIL_MAX_ZOOM.items():
+        if zoom <= max_zoom:
+            return level
+    return max(DETAIL_MAX_ZOOM)
+
+
+def simplify_tolerance_m(detail: int) -> float:
+    """Simplification tolerance (m) for a detail level: one pixel at its highest zoom."""
+    return ground_resolution_m(DETAIL_MAX_ZOOM[_check_detail(detail)])
+
+
+def coordinate_decimals(detail: int) -> int:
+    """Decimals of lon/lat kept for a detail level: a grid finer than half a pixel."""
+    half_px_m = ground_resolution_m(DETAIL_MAX_ZOOM[_check_detail(detail)]) / 2
+    return max(4, min(7, math.ceil(math.log10(_M_PER_DEG / half_px_m))))
+
+
+def _check_detail(detail: int) -> int:
+    if detail not in DETAIL_MAX_ZOOM:
+        raise InputError(f"detail level must be one of {sorted(DETAIL_MAX_ZOOM)}, got {detail!r}")
+    return detail
+
+
+def simplify_for_web(gdf: gpd.GeoDataFrame, *, detail: int) -> gpd.GeoDataFrame:
+    """Simplified copy of ``gdf`` (EPSG:4326 in and out) with rounded coordinates.
+
+    Lines and polygons are simplified in EPSG:32647 with the tolerance of ``detail``
+    (topology preserved per geometry); then every coordinate is rounded to
+    `coordinate_decimals`. Empty results are dropped. ``gdf`` is not mutated.
+    """
+    tolerance_m = simplify_tolerance_m(detail)
+    decimals = coordinate_decimals(detail)
+    out = gdf.copy()
+    if not out.empty and not out.geom_type.isin(["Point", "MultiPoint"]).all():
+        metric = to_metric(out, name="web layer")
+        metric = metric.set_geometry(metric.geometry.simplify(tolerance_m, preserve_topology=True))
+        out = to_store(metric, name="web layer")
+    out = out.set_geometry(
+        shapely.transform(np.asarray(out.geometry.values), lambda xy: np.round(xy, decimals))
+    )
+    out = out[~out.geometry.is_empty & out.geometry.notna()]
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Layers: styles, labels, GeoJSON for the browser
+# ---------------------------------------------------------------------------------------
+
+GeometryKind = Literal["polygon", "line", "point", "cluster", "relief", "mixed"]
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """How a layer is drawn: its geometry kind and Leaflet path options."""
+
+    kind: GeometryKind
+    color: str
+    fill_color: str | None = None
+    fill_opacity: float = 0.0
+    weight: float = 1.5
+    dash_array: str | None = None
+    radius_px: float = 5.0
+
+    def leaflet_style(self) -> dict[str, Any]:
+        """Leaflet path options (``color``, ``weight``, ``fillColor`` …) of this style."""
+        style: dict[str, Any] = {"color": self.color, "weight": self.weight, "opacity": 0.9}
+        if self.kind in ("polygon", "point", "mixed"):
+            style["fillColor"] = self.fill_color or self.color
+            style["fillOpacity"] = self.fill_opacity
+        else:
+            style["fill"] = False
+        if self.dash_array:
+            style["dashArray"] = self.dash_array
+        return style
+
+    def swatch_html(self) -> str:
+        """A small inline-SVG legend swatch for this style."""
+        c, f = escape_map_text(self.color), escape_map_text(self.fill_color or self.color)
+        if self.kind in ("point", "cluster"):
+            return (
+                f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="{f}" '
+                f'fill-opacity="0.85" stroke="{c}" stroke-width="1.5"/></svg>'
+            )
+        if self.kind == "line":
+            dash = (
+                f' stroke-dasharray="{escape_map_text(self.dash_array)}"' if self.dash_array else ""
+            )
+            return (
+                f'<svg width="18" height="14"><line x1="1" y1="7" x2="17" y2="7" stroke="{c}" '
+                f'stroke-width="{max(self.weight, 2)}"{dash}/></svg>'
+            )
+        if self.kind == "relief":
+            return (
+                '<svg width="18" height="14"><defs><linearGradient id="rg"><stop offset="0" '
+                'stop-color="#a9c8a0"/><stop offset="1" stop-color="#b79b7a"/></linearGradient>'
+                '</defs><rect x="1" y="1" width="16" height="12" fill="url(#rg)"/></svg>'
+            )
+        dash = f' stroke-dasharray="{escape_map_text(self.dash_array)}"' if self.dash_array else ""
+        return (
+            f'<svg width="18" height="14"><rect x="1.5" y="1.5" width="15" height="11" '
+            f'fill="{f}" fill-opacity="{max(self.fill_opacity, 0.15)}" stroke="{c}" '
+            f'stroke-width="1.5"{dash}/></svg>'
+        )
+
+
+#: Drawing style of each catalog layer id.
+LAYER_STYLES: dict[str, LayerStyle] = {
+    "zones": LayerStyle("polygon", "#6a3d9a", "#cab2d6", 0.25, weight=3),
+    "zone_anchors": LayerStyle("point", "#3f007d", "#6a3d9a", 0.9, radius_px=4),
+    "tambons": LayerStyle("polygon", "#525252", None, 0.0, weight=1.2, dash_array="4 3"),
+    "named_places": LayerStyle("point", "#525252", "#bdbdbd", 0.9, radius_px=3),
+    "old_city_moat": LayerStyle("polygon", "#2171b5", "#6baed6", 0.8, weight=1),
+    "old_city_walls": LayerStyle("polygon", "#7f2704", "#a63603", 0.8, weight=1),
+    "old_city_gates": LayerStyle("point", "#ffffff", "#7f2704", 1.0, radius_px=6, weight=2),
+    "mae_kha_canal": LayerStyle("line", "#08519c", weight=3.5),
+    "pois": LayerStyle("cluster", "#006d2c", "#41ab5d", 0.8, radius_px=4),
+    "coworking": LayerStyle("point", "#a63603", "#fd8d3c", 1.0, radius_px=7, weight=2),
+    "landmarks": LayerStyle("point", "#252525", "#ffffff", 1.0, radius_px=6, weight=2),
+    "roads": LayerStyle("line", "#969696", weight=0.8),
+    "elevation": LayerStyle("relief", "#a9c8a0"),
+    # the action plan's place-bound projects: areas, lines and points (Projects feature)
+    "projects": LayerStyle("mixed", "#b15928", "#ffff99", 0.35, weight=2, dash_array="6 4"),
+    # saved candidate zones (cmgis.user_layers.records): red outlines, as on the Suitability page
+    "user_candidates": LayerStyle("polygon", "#d7191c", "#fdae61", 0.18, weight=2.5),
+}
+
+#: Layers shown when nobody chose otherwise. Off: the 4,557 POIs (clustered when on; they
+#: crowd the district view), the 34k road edges and the small reference points.
+DEFAULT_LAYERS: tuple[str, ...] = (
+    "zones",
+    "tambons",
+    "old_city_moat",
+    "old_city_walls",
+    "old_city_gates",
+    "mae_kha_canal",
+    "coworking",
+    "landmarks",
+    "elevation",
+)
+
+
+def _text(value: object) -> str:
+    """A data value as display text ('' for None/NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def feature_label(layer_id: str, row: Mapping[str, Any], lang: str) -> str:
+    """Plain-text label of one feature in ``lang`` (not escaped; `escape_map_text` is)."""
+    name = pick(_text(row.get("name_en")), _text(row.get("name_th")), lang) or _text(
+        row.get("name")
+    )
+    if layer_id == "zones":
+        theme = pick(_text(row.get("theme_en")), _text(row.get("theme_th")), lang)
+        label = f"{name}: {theme}" if theme else name
+        if _truthy(row.get("approximate")):
+            label += f" ({t('map.approximate_geometry', lang)})"
+        return label
+    if layer_id == "pois":
+        category = _text(row.get("category"))
+        cat_text = t(f"map.poi_category.{category}", lang) if category else ""
+        if cat_text.startswith("map.poi_category."):
+            cat_text = category
+        return f"{name} ({cat_text})" if name and cat_text else name or cat_text
+    if layer_id == "projects":
+        title = pick(_text(row.get("title_en")), _text(row.get("title_th")), lang)
+        label = f"{_text(row.get('code'))} {title}".strip()
+        if _truthy(row.get("approximate")):
+            label += f" ({t('map.approximate_geometry', lang)})"
+        return label
+    if layer_id == "landmarks":
+        kind = _text(row.get("kind"))
+        return f"{name} ({kind})" if name and kind else name or kind
+    return name
+
+
+def _truthy(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes")
+    return bool(value) if value is not None and value == value else False
+
+
+#: Columns kept in the browser's copy of each layer (everything else is dropped).
+_KEEP_COLUMNS: dict[str, tuple[str, ...]] = {"zones": ("zone_id",), "tambons": ("tambon_code",)}
+
+
+def feature_collection(
+    gdf: gpd.GeoDataFrame, *, layer_id: str, lang: str, detail: int
+) -> dict[str, Any]:
+    """GeoJSON FeatureCollection of a layer for the browser, small and labelled.
+
+    Geometry simplified for ``detail`` (see `simplify_for_web`); properties reduced to
+    the layer's key column (``zone_id``, ``tambon_code``) and ``label``: the feature's
+    name in ``lang``, HTML-escaped.
+    """
+    keep = [c for c in _KEEP_COLUMNS.get(layer_id, ()) if c in gdf.columns]
+    labels = [escape_map_text(feature_label(layer_id, row, lang)) for row in _records(gdf)]
+    web = gpd.GeoDataFrame(
+        {**{c: gdf[c].astype(str).to_numpy() for c in keep}, "label": labels},
+        geometry=gdf.geometry.to_numpy(),
+        crs=gdf.crs,
+    )
+    if layer_id == "roads" and not web.empty:
+        # one merged multi-line instead of 34k short edges: far fewer repeated vertices
+        merged = shapely.line_merge(shapely.union_all(web.geometry.to_numpy()))
+        web = gpd.GeoDataFrame({"label": [""]}, geometry=[merged], crs=gdf.crs)
+    if web.geom_type.eq("MultiPoint").any():
+        # one marker per point: Leaflet makes a MultiPoint a layer group, which the
+        # marker, tooltip and click handlers of the map do not expect
+        web = web.explode(index_parts=False).reset_index(drop=True)
+    web = simplify_for_web(web, detail=detail)
+    data: dict[str, Any] = json.loads(web.to_json(drop_id=True))
+    data.pop("bbox", None)
+    return data
+
+
+def _records(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    return list(gdf[cols].to_dict("records"))
+
+
+def cluster_points(gdf: gpd.GeoDataFrame, *, layer_id: str, lang: str) -> list[list[Any]]:
+    """Rows ``[lat, lon, label]`` (label HTML-escaped, lat/lon 6 decimals) for clustering."""
+    pts = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    labels = [escape_map_text(feature_label(layer_id, row, lang)) for row in _records(pts)]
+    ys, xs = np.round(pts.geometry.y.to_numpy(), 6), np.round(pts.geometry.x.to_numpy(), 6)
+    return [[float(y), float(x), lab] for y, x, lab in zip(ys, xs, labels, strict=True)]
+
+
+# ---------------------------------------------------------------------------------------
+# Choropleth classes
+# ---------------------------------------------------------------------------------------
+
+Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
+SCHEMES: tuple[Scheme, ...] = ("quantiles", "natural_breaks", "equal_interval")
+#: ColorBrewer YlOrRd, sequential, by number of classes (colorbrewer2.org, Cynthia Brewer).
+YLORRD: dict[int, tuple[str, ...]] = {
+    2: ("#ffeda0", "#f03b20"),
+    3: ("#ffeda0", "#feb24c", "#f03b20"),
+    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+    6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+    7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+}
+NO_DATA_COLOR = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Classes of an indicator's values.
+
+    ``upper_bounds[i]`` is the upper edge of class ``i`` (its lower edge is the previous
+    bound, or ``minimum`` for class 0); ``classes`` gives each value's class, ``None`` for
+    no data (NaN), which is never put into a class.
+    """
+
+    scheme: Scheme
+    k: int
+    minimum: float
+    upper_bounds: tuple[float, ...]
+    classes: tuple[int | None, ...]
+    colors: tuple[str, ...]
+
+    def color_of(self, index: int) -> str:
+        """Fill colour of value number ``index`` (grey for no data)."""
+        cls = self.classes[index]
+        return NO_DATA_COLOR if cls is None else self.colors[cls]
+
+    def ranges(self) -> list[tuple[float, float]]:
+        """``(low, high)`` of each class (none when no value has data)."""
+        if not self.upper_bounds:
+            return []
+        lows = (self.minimum, *self.upper_bounds[:-1])
+        return list(zip(lows, self.upper_bounds, strict=True))
+
+
+def classify(
+    values: Sequence[float | None], *, scheme: str = "quantiles", k: int = 5
+) -> Classification:
+    """Put indicator values into ``k`` classes with mapclassify.
+
+    Parameters
+    ----------
+    values
+        One value per area; ``None``/NaN means no data and stays out of every class.
+    scheme
+        ``"quantiles"``, ``"natural_breaks"`` (Fisher-Jenks, deterministic) or
+        ``"equal_interval"``.
+    k
+        Number of classes, 2-7; lowered to the number of distinct values when there are
+        fewer.
+    """
+    if scheme not in SCHEMES:
+        raise InputError(f"unknown classification {scheme!r}; expected one of {SCHEMES}")
+    if not 2 <= int(k) <= max(YLORRD):
+        raise InputError(f"number of classes must be 2-{max(YLORRD)}, got {k!r}")
+    arr = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    valid = arr[np.isfinite(arr)]
+    if valid.size == 0:
+        return Classification(scheme, 0, math.nan, (), tuple(None for _ in arr), ())
+    distinct = np.unique(valid)
+    k_eff = int(min(k, distinct.size))
+    if k_eff < 2:
+        bounds: npt.NDArray[np.float64] = np.array([float(distinct[0])])
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # mapclassify warns on ties; the bins are fine
+            if scheme == "quantiles":
+                bounds = mapclassify.Quantiles(valid, k=k_eff).bins
+            elif scheme == "natural_breaks":
+                bounds = mapclassify.FisherJenks(valid, k=k_eff).bins
+            else:
+                bounds = mapclassify.EqualInterval(valid, k=k_eff).bins
+        bounds = np.unique(np.asarray(bounds, dtype=float))
+    n = len(bounds)
+    colors = YLORRD[max(n, 2)][-n:] if n < 2 else YLORRD[n]
+    classes: list[int | None] = []
+    for v in arr:
+        if not np.isfinite(v):
+            classes.append(None)
+        else:
+            classes.append(int(min(np.searchsorted(bounds, v, side="left"), n - 1)))
+    return Classification(
+        scheme=scheme,
+        k=n,
+        minimum=float(valid.min()),
+        upper_bounds=tuple(float(b) for b in bounds),
+        classes=tuple(classes),
+        colors=tuple(colors),
+    )
+
+
+def format_number(value: float) -> str:
+    """A value for a legend or profile: thousands separators, at most 2 decimals."""
+    if not math.isfinite(value):
+        return ""
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# ---------------------------------------------------------------------------------------
+# Legend and credits
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One row of the legend: a swatch (trusted HTML made here) and an escaped label."""
+
+    swatch_html: str
+    label: str
+
+
+@dataclass(frozen=True)
+class LegendSection:
+    """A titled group of legend rows."""
+
+    title: str
+    items: tuple[LegendItem, ...] = field(default_factory=tuple)
+
+
+def layer_legend_section(visible: Sequence[tuple[str, str]], *, lang: str) -> LegendSection:
+    """Legend rows for the visible layers, as ``(layer_id, title)`` pairs in draw order."""
+    items = tuple(
+        LegendItem(LAYER_STYLES[lid].swatch_html(), title)
+        for lid, title in visible
+        if lid in LAYER_STYLES
+    )
+    return LegendSection(t("map.legend.layers", lang), items)
+
+
+def choropleth_legend_section(
+    classification: Classification, *, title: str, unit: str, lang: str, no_data_count: int
+) -> LegendSection:
+    """Legend rows for an indicator's classes (with units) and its "no data" swatch."""
+    items: list[LegendItem] = []
+    for (lo, hi), color in zip(classification.ranges(), classification.colors, strict=True):
+        label = f"{format_number(lo)} – {format_number(hi)}"
+        items.append(LegendItem(_box(color), f"{label} {unit}".strip()))
+    if no_data_count or not items:
+        items.append(LegendItem(_box(NO_DATA_COLOR), t("map.no_data", lang)))
+    scheme = t(f"map.scheme.{classification.scheme}", lang)
+    return LegendSection(f"{title} ({scheme})", tuple(items))
+
+
+def _box(color: str) -> str:
+    return (
+        f'<svg width="18" height="14"><rect x="1" y="1" width="16" height="12" '
+        f'fill="{escape_map_text(color)}" stroke="#636363" stroke-width="0.6"/></svg>'
+    )
+
+
+def legend_html(
+    sections: Sequence[LegendSection], *, note: str = "", summary: str = "Legend"
+) -> str:
+    """The legend as HTML (a foldable box); every title and label is escaped here."""
+    parts = [
+        '<details class="cmgis-legend" open>'
+        f'<summary class="cmgis-legend-summary">{escape_map_text(summary)}</summary>'
+    ]
+    if note:
+        parts.append(f'<div class="cmgis-legend-note">{escape_map_text(note)}</div>')
+    for section in sections:
+        parts.append(f'<div class="cmgis-legend-title">{escape_map_text(section.title)}</div>')
+        for item in section.items:
+            parts.append(
+                f'<div class="cmgis-legend-row">{item.swatch_html}'
+                f"<span>{escape_map_text(item.label)}</span></div>"
+            )
+    parts.append("</details>")
+    return "".join(parts)
+
+
+_LEGEND_CSS = (
+    ".cmgis-legend{background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;"
+    "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 'Noto Sans Thai','Noto Sans',"
+    "'Helvetica Neue',Arial,sans-serif;max-height:340px;overflow-y:auto;max-width:260px}"
+    ".cmgis-legend-title{font-weight:600;margin:4px 0 2px}"
+    ".cmgis-legend-summary{font-weight:600;cursor:pointer}"
+    ".cmgis-legend-note{color:#444;margin-bottom:2px}"
+    ".cmgis-legend-row{display:flex;align-items:center;gap:6px;line-height:1.25;margin:1px 0}"
+    ".cmgis-legend-row svg{flex:none}"
+    ".leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}"
+    ".leaflet-tooltip{font-family:'Noto Sans Thai','Noto Sans',Arial,sans-serif}"
+)
+
+
+class _Legend(MacroElement):
+    """A Leaflet control holding the legend HTML (works in fullscreen too)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "cmgis-legend-control");
+                div.innerHTML = {{ this.content|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, content: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisLegend"
+        self.content = content
+        self.css = _LEGEND_CSS
+
+
+class CreditsAttribution(MacroElement):
+    """Adds credit lines (escaped) to a folium map's attribution control.
+
+    Every cmgis map uses it, with or without tiles. The CSS keeps the credits small: with
+    folium's bootstrap CSS they would be 16 px and wrap over the bottom of the map.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>
+        .leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}
+        .leaflet-control-scale-line{font-size:11px}
+        </style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        {% for line in this.lines %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ line|tojson }});
+        {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisAttribution"
+        self.lines = [escape_map_text(line) for line in lines]
+
+
+# ---------------------------------------------------------------------------------------
+# The map
+# ---------------------------------------------------------------------------------------
+
+Basemap = Literal["relief", "osm", "carto"]
+BASEMAPS: tuple[Basemap, ...] = ("relief", "osm", "carto")
+_TILES: dict[str, tuple[str, str]] = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tiles © OpenStreetMap contributors",
+    ),
+    "carto": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        "Map tiles © CARTO, data © OpenStreetMap contributors",
+    ),
+}
+MAX_ZOOM = 18
+MIN_ZOOM = 10
+_LEAN_MAP_ASSETS = frozenset({"leaflet", "leaflet_icon_path", "leaflet_css"})
+
+
+@dataclass(frozen=True)
+class ChoroplethSpec:
+    """An indicator drawn as classes over the zones or the tambons.
+
+    ``feature_collection`` holds the areas (with their key column), ``values`` the
+    indicator value of each feature in the same order (NaN = no data).
+    """
+
+    layer_id: str  # "zones" or "tambons"
+    title: str
+    unit: str
+    feature_collection: dict[str, Any]
+    values: tuple[float, ...]
+    scheme: str = "quantiles"
+    k: int = 5
+
+
+@dataclass(frozen=True)
+class WebLayer:
+    """A prepared layer: a GeoJSON FeatureCollection, cluster rows, or a relief image.
+
+    A relief is kept as a ready PNG data URL (``relief_url``, already stretched to Web
+    Mercator, see `relief_layer`) so rebuilding the map does not re-encode the image.
+    """
+
+    layer_id: str
+    title: str
+    feature_collection: dict[str, Any] | None = None
+    cluster_rows: tuple[tuple[float, float, str], ...] | None = None
+    relief_url: str | None = None
+    relief_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+
+def relief_layer(
+    rgba: npt.NDArray[np.uint8],
+    bounds: tuple[tuple[float, float], tuple[float, float]],
+    *,
+    title: str,
+    layer_id: str = "elevation",
+) -> WebLayer:
+    """A relief image (EPSG:4326 rows, ``((south, west), (north, east))``) as a web layer.
+
+    The rows are resampled to Web-Mercator spacing and encoded as a PNG data URL once.
+    """
+    (south, _west), (north, _east) = bounds
+    projected = folium.utilities.mercator_transform(rgba, (south, north), origin="upper")
+    url = folium.utilities.image_to_url(projected, origin="upper")
+    return WebLayer(layer_id, title, relief_url=str(url), relief_bounds=bounds)
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A ready folium layer made by another cmgis module, with its legend rows.
+
+    For instance a workshop's contributions (`cmgis.maps.workshop.contributions_layer`),
+    which escapes its own text. It is drawn above the prepared layers.
+    """
+
+    element: Any
+    legend: LegendSection | None = None
+
+
+def build_map(
+    layers: Sequence[WebLayer],
+    *,
+    center: tuple[float, float],
+    zoom: int,
+    lang: str,
+    credits: Sequence[str],
+    basemap: str = "relief",
+    choropleth: ChoroplethSpec | None = None,
+    overlays: Sequence[Overlay] = (),
+    asset_base_url: str = DEFAULT_ASSET_BASE_URL,
+) -> folium.Map:
+    """A folium map of the given layers, with legend, credits, scale, fullscreen, measure.
+
+    Parameters
+    ----------
+    layers
+        Prepared layers in draw order (bottom first); each is drawn as its `LAYER_STYLES`
+        entry says. Zones carry ``zone_id`` so a click names the zone.
+    center
+        ``(lat, lon)`` of the initial view (EPSG:4326 degrees).
+    zoom
+        Initial zoom level.
+    lang
+        ``"th"`` or ``"en"`` for every label, the legend and the basemap note.
+    credits
+        Credit lines of the data (from the catalog); always put in the attribution.
+    basemap
+        ``"relief"`` (no tiles: works offline; the relief layer, if given, is the
+        background), ``"osm"`` or ``"carto"`` (online tiles, shown only when reachable).
+    choropleth
+        An indicator to draw as classes, or ``None``.
+    overlays
+        Ready folium layers drawn on top (each with its legend section).
+    """
+    if basemap not in BASEMAPS:
+        raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
+    use_local_assets(asset_base_url)
+    m = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,  # SVG: few shapes, and each zone stays a clickable DOM path
+        maxZoom=MAX_ZOOM,
+        minZoom=MIN_ZOOM,
+    )
+    # this map uses no icon fonts, awesome-markers, jQuery or Bootstrap: load Leaflet only
+    # (the plugins below bring their own files), which paints the map sooner
+    m.default_js = [a for a in folium.Map.default_js if a[0] in _LEAN_MAP_ASSETS]
+    m.default_css = [a for a in folium.Map.default_css if a[0] in _LEAN_MAP_ASSETS]
+    if basemap in _TILES:
+        url, attr = _TILES[basemap]
+        folium.TileLayer(url, attr=escape_map_text(attr), max_zoom=MAX_ZOOM, name=basemap).add_to(m)
+
+    visible: list[tuple[str, str]] = []
+    # the relief is the ground: always at the bottom, then the indicator classes, then the rest
+    ordered = sorted(layers, key=lambda lyr: _style_kind(lyr.layer_id) != "relief")
+    classification = None
+    for layer in ordered:
+        if choropleth is not None and classification is None and layer.layer_id != "elevation":
+            classification = _add_choropleth(m, choropleth, lang=lang)
+        _add_layer(m, layer, lang=lang, dim_zones=choropleth is not None)
+        visible.append((layer.layer_id, layer.title))
+    if choropleth is not None and classification is None:
+        classification = _add_choropleth(m, choropleth, lang=lang)
+
+    sections = []
+    if choropleth is not None and classification is not None:
+        no_data = sum(1 for c in classification.classes if c is None)
+        sections.append(
+            choropleth_legend_section(
+                classification,
+                title=choropleth.title,
+                unit=choropleth.unit,
+                lang=lang,
+                no_data_count=no_data,
+            )
+        )
+    for overlay in overlays:
+        overlay.element.add_to(m)
+        if overlay.legend is not None:
+            sections.append(overlay.legend)
+    sections.append(layer_legend_section(visible, lang=lang))
+    shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
+    note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{shown}', lang)}"
+    _Legend(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)
+    CreditsAttribution(list(credits)).add_to(m)
+    folium.plugins.Fullscreen(  # type: ignore[no-untyped-call]
+        title=t("map.fullscreen", lang), title_cancel=t("map.fullscreen_exit", lang)
+    ).add_to(m)
+    folium.plugins.MeasureControl(  # type: ignore[no-untyped-call]
+        position="topleft",
+        primary_length_unit="meters",
+        secondary_length_unit="kilometers",
+        primary_area_unit="sqmeters",
+        secondary_area_unit="hectares",
+    ).add_to(m)
+    if _has_popup(m):
+        # folium.Popup fills its content through jQuery's $ (e.g. workshop contributions)
+        m.default_js = [*m.default_js, *(a for a in folium.Map.default_js if a[0] == "jquery")]
+    return m
+
+
+def _has_popup(element: Any) -> bool:
+    """Whether ``element`` or any element under it is a `folium.Popup`."""
+    return isinstance(element, folium.Popup) or any(
+        _has_popup(child) for child in element._children.values()
+    )
+
+
+def shown_basemap(basemap: str, layer_ids: Sequence[str]) -> str:
+    """The basemap the map really shows: ``"none"`` for the relief without its layer.
+
+    The offline relief is drawn from the ``elevation`` layer; unticking that layer leaves
+    a plain background, and the caption and legend say so.
+    """
+    if basemap == "relief" and "elevation" not in layer_ids:
+        return "none"
+    return basemap
+
+
+def _style_kind(layer_id: str) -> str:
+    style = LAYER_STYLES.get(layer_id)
+    return style.kind if style else ""
+
+
+def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) -> None:
+    style = LAYER_STYLES.get(layer.layer_id)
+    if style is None:
+        raise InputError(f"no map style for layer {layer.layer_id!r}")
+    if style.kind == "relief":
+        if layer.relief_url is not None and layer.relief_bounds is not None:
+            folium.raster_layers.ImageOverlay(
+                layer.relief_url,
+                bounds=[list(layer.relief_bounds[0]), list(layer.relief_bounds[1])],
+                pixelated=False,
+                interactive=False,
+                name=escape_map_text(layer.title),
+            ).add_to(m)
+        return
+    if style.kind == "cluster":
+        rows = list(layer.cluster_rows or ())
+        callback = (
+            "function (row) {"
+            "var m = L.circleMarker(new L.LatLng(row[0], row[1]), "
+            f"{json.dumps(_marker_options(style))});"
+            "if (row[2]) { m.bindTooltip(row[2]); }"
+            "return m; }"
+        )
+        folium.plugins.FastMarkerCluster(  # type: ignore[no-untyped-call]
+            rows,
+            callback=callback,
+            name=escape_map_text(layer.title),
+            icon_create_function=_CLUSTER_ICON_JS % (style.color, style.fill_color or style.color),
+            options={
+                "maxClusterRadius": 50,
+                "disableClusteringAtZoom": 17,
+                "showCoverageOnHover": False,
+            },
+        ).add_to(m)
+        return
+    fc = layer.feature_collection or {"type": "FeatureCollection", "features": []}
+    options = style.leaflet_style()
+    if layer.layer_id == "zones" and dim_zones:
+        options = {**options, "fillOpacity": 0.0}
+    has_labels = any(f.get("properties", {}).get("label") for f in fc.get("features", []))
+    tooltip = (
+        folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True) if has_labels else None
+    )
+    kwargs: dict[str, Any] = {}
+    if style.kind in ("point", "mixed"):
+        kwargs["marker"] = folium.CircleMarker(**_marker_options(style))
+        if has_labels:  # a click keeps the name on screen (labels are escaped already)
+            kwargs["popup"] = folium.GeoJsonPopup(fields=["label"], labels=False)
+    folium.GeoJson(
+        fc,
+        name=escape_map_text(layer.title),
+        style_function=_constant(options),
+        highlight_function=_constant({"weight": style.weight + 2})
+        if style.kind == "polygon" and layer.layer_id == "zones"
+        else None,
+        tooltip=tooltip,
+        smooth_factor=1.0,
+        **kwargs,
+    ).add_to(m)
+
+
+#: Small, quiet cluster badges (the plugin's default ones shout over the districts).
+_CLUSTER_ICON_JS = """function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 20 : n < 100 ? 24 : 30;
+    return L.divIcon({
+        html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size +
+            'px;border-radius:50%%;border:1.5px solid %s;background:%s;opacity:.85;' +
+            'color:#fff;font:600 10px sans-serif;text-align:center">' + n + '</div>',
+        className: 'cmgis-cluster', iconSize: L.point(size, size)
+    });
+}"""
+
+
+def _marker_options(style: LayerStyle) -> dict[str, Any]:
+    return {
+        "radius": style.radius_px,
+        "color": style.color,
+        "weight": style.weight,
+        "fillColor": style.fill_color or style.color,
+        "fillOpacity": style.fill_opacity,
+    }
+
+
+def _constant(value: dict[str, Any]) -> Any:
+    def fn(_feature: Any) -> dict[str, Any]:
+        return value
+
+    return fn
+
+
+def _add_choropleth(m: folium.Map, spec: ChoroplethSpec, *, lang: str) -> Classification:
+    classification = classify(list(spec.values), scheme=spec.scheme, k=spec.k)
+    features = []
+    for i, feature in enumerate(spec.feature_collection.get("features", [])):
+        value = spec.values[i] if i < len(spec.values) else math.nan
+        shown = (
+            f"{format_number(value)} {spec.unit}".strip()
+            if math.isfinite(value)
+            else t("map.no_data", lang)
+        )
+        props = dict(feature.get("properties", {}))
+        props["fill"] = (
+            classification.color_of(i) if i < len(classification.classes) else NO_DATA_COLOR
+        )
+        props["label"] = f"{props.get('label', '')}: {escape_map_text(shown)}"
+        features.append({**feature, "properties": props})
+    fc = {"type": "FeatureCollection", "features": features}
+    folium.GeoJson(
+        fc,
+        name=escape_map_text(spec.title),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.65,
+            "color": "#4d4d4d",
+            "weight": 1,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
+    ).add_to(m)
+    return classification

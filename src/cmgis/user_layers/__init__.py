@@ -1,0 +1,1 @@
+"""cmgis.user_layers.records."""

@@ -1,0 +1,1 @@
+"""cmgis.workshop."""

@@ -1,0 +1,766 @@
+"""Workshop results in and out: GeoPackage export/import and a CSV summary.
+
+The GeoPackage (EPSG:4326) holds every record of one workshop, with its status (hidden,
+pinned, merged, deleted), so it can be imported again to continue, or merged into
+another workshop:
+
+====================  ========  ===================================================
+layer                 geometry  content
+====================  ========  ===================================================
+contributions_point   Point     contributions drawn as points
+contributions_line    Line      contributions drawn as lines
+contributions_polygon Polygon   contributions drawn as polygons
+notes                 none      free notes without geometry
+comments              none      comment threads
+votes                 none      dot votes
+groups                none      groups that joined
+audit                 none      every change, who and when
+workshop_metadata     none      key/value: format, workshop, CRS, provenance
+====================  ========  ===================================================
+
+The facilitator PIN (not even its hash) is never exported. A file to import is
+untrusted: it is checked (format, size, layers, every field and geometry, as when typed)
+and either imported whole, in one transaction, or refused with the reasons.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from cmgis import __version__, settings
+from cmgis._errors import InputError, StoreError
+from cmgis.geocheck import check_user_layer
+from cmgis.store import Store, Transaction, geometry_to_text, new_id, utc_now
+from cmgis.textclean import csv_safe
+from cmgis.workshop.core import (
+    CATEGORIES,
+    MAX_COMMENT_CHARS,
+    MAX_GROUP_NAME_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_VERTICES,
+    STRATEGIES,
+    Workshop,
+    ZoneIndex,
+    audit_log,
+    clean_text,
+    contributions_frame,
+    default_zone_index,
+    geometry_from_input,
+    get_workshop,
+    insert_workshop,
+    open_workshop_store,
+    verify_pin,
+    workshop_fields,
+)
+
+FORMAT_NAME: Final = "cmgis-workshop"
+FORMAT_VERSION: Final = "1"
+MAX_IMPORT_BYTES: Final = 200 * 1024 * 1024
+MAX_IMPORT_ROWS: Final = 100_000
+#: How far ahead of this computer's clock a time in an imported file may be.
+MAX_CLOCK_SKEW: Final = timedelta(days=1)
+GEOMETRY_LAYERS: Final[dict[str, str]] = {
+    "Point": "contributions_point",
+    "LineString": "contributions_line",
+    "Polygon": "contributions_polygon",
+}
+_ID = re.compile(r"[0-9a-f]{32}")
+_CONTRIBUTION_COLUMNS: Final = (
+    "id",
+    "group_id",
+    "group_name",
+    "category",
+    "strategy",
+    "title",
+    "comment",
+    "zone_id",
+    "votes",
+    "created_at",
+    "updated_at",
+    "hidden",
+    "pinned",
+    "merged_into",
+    "deleted_at",
+    "approximate",
+)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: the workshop it went into and how many records were added."""
+
+    workshop: Workshop
+    created_workshop: bool
+    contributions: int
+    comments: int
+    votes: int
+    groups: int
+    skipped_existing: int
+
+
+# ------------------------------------------------------------------------------- export
+
+
+def _all_contributions(store: Store, workshop: Workshop) -> gpd.GeoDataFrame:
+    frame = contributions_frame(
+        store,
+        workshop.id,
+        include_hidden=True,
+        include_deleted=True,
+        include_merged=True,
+        columns=_CONTRIBUTION_COLUMNS,
+    )
+    flags = ["hidden", "pinned", "approximate"]  # stored as 0/1 in the exchange format
+    if len(frame):
+        frame[flags] = frame[flags].astype(int)
+    return frame
+
+
+def export_workshop(
+    store: Store, code: str, output: Path | str, *, csv_path: Path | str | None = None
+) -> tuple[Path, Path]:
+    """Write workshop ``code`` to a GeoPackage and a CSV summary; return both paths.
+
+    Parameters
+    ----------
+    output
+        The ``.gpkg`` to write (replaced if it exists).
+    csv_path
+        The CSV summary; ``output`` with the suffix ``.csv`` when ``None``.
+    """
+    workshop = get_workshop(store, code)
+    out = Path(output)
+    if out.suffix.lower() != ".gpkg":
+        raise InputError(f"the export must be a .gpkg file, got {out.name!r}")
+    csv_out = Path(csv_path) if csv_path else out.with_suffix(".csv")
+    _check_outputs(out, csv_out)  # every output checked before anything is written
+    frame = _all_contributions(store, workshop)
+    gpkg_tmp = _part_path(out)
+    csv_tmp = _part_path(csv_out)
+    try:
+        written = 0
+        for geom_type, layer in GEOMETRY_LAYERS.items():
+            part = frame[frame.geometry.geom_type == geom_type]
+            if len(part):
+                pyogrio.write_dataframe(part, gpkg_tmp, layer=layer, driver="GPKG")
+                written += 1
+        notes = frame[frame.geometry.isna()].drop(columns="geometry")
+        for layer, table in (
+            ("notes", pd.DataFrame(notes)),
+            ("comments", _table(store, "workshop_comments", workshop.id)),
+            ("votes", _table(store, "workshop_votes", workshop.id)),
+            ("groups", _groups_table(store, workshop.id)),
+            ("audit", _audit_table(store, workshop)),
+            ("workshop_metadata", _metadata(workshop, frame)),
+        ):
+            if len(table) or layer in ("workshop_metadata", "groups"):
+                pyogrio.write_dataframe(table, gpkg_tmp, layer=layer, driver="GPKG")
+        write_csv_summary(store, workshop, csv_tmp)
+        os.replace(gpkg_tmp, out)  # both written whole: now move them in place
+        os.replace(csv_tmp, csv_out)
+    except OSError as err:
+        raise InputError(f"cannot write the export: {err.strerror or err}") from err
+    finally:
+        gpkg_tmp.unlink(missing_ok=True)
+        csv_tmp.unlink(missing_ok=True)
+    return out, csv_out
+
+
+def _part_path(path: Path) -> Path:
+    """A temporary file beside ``path`` (same folder, so `os.replace` is atomic)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
+                                dir=path.parent)  # fmt: skip
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL creates the file itself
+    return tmp
+
+
+def _check_outputs(*paths: Path) -> None:
+    """Refuse outputs that are the same file, a folder, a device, or in a missing folder."""
+    resolved = [p.resolve() for p in paths]
+    if len(set(resolved)) != len(resolved):
+        raise InputError(
+            f"the outputs must be different files, got {' and '.join(str(p) for p in paths)}; "
+            "give the CSV another name (--csv FILE.csv)"
+        )
+    for path in paths:
+        if path.is_dir():
+            raise InputError(f"the output {path} is a folder; give a file name")
+        if path.exists() and not path.is_file():
+            raise InputError(f"the output {path} is not a regular file (a device?); give a file")
+        if not path.parent.is_dir():
+            raise InputError(f"the folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise InputError(f"cannot write {path}: permission denied")
+
+
+def _table(store: Store, table: str, workshop_id: str) -> pd.DataFrame:
+    columns = {
+        "workshop_comments": "id, contribution_id, group_id, body, created_at, hidden, deleted_at",
+        "workshop_votes": "id, contribution_id, group_id, created_at",
+    }[table]
+    rows = store.query(
+        f"SELECT {columns} FROM {table} WHERE workshop_id = :w ORDER BY created_at, id",
+        {"w": workshop_id},
+    )
+    frame = pd.DataFrame.from_records(rows, columns=[c.strip() for c in columns.split(",")])
+    return frame.fillna("")
+
+
+def _groups_table(store: Store, workshop_id: str) -> pd.DataFrame:
+    rows = store.query(
+        "SELECT id, name, created_at FROM workshop_groups WHERE workshop_id = :w "
+        "ORDER BY created_at",
+        {"w": workshop_id},
+    )
+    return pd.DataFrame.from_records(rows, columns=["id", "name", "created_at"])
+
+
+def _audit_table(store: Store, workshop: Workshop) -> pd.DataFrame:
+    rows = [
+        {
+            "id": e.id,
+            "actor": e.actor,
+            "action": e.action,
+            "target_id": e.target_id or "",
+            "detail": json.dumps(e.detail, ensure_ascii=False),
+            "at": e.at,
+        }
+        for e in audit_log(store, workshop.id)
+    ]
+    return pd.DataFrame.from_records(
+        rows, columns=["id", "actor", "action", "target_id", "detail", "at"]
+    )
+
+
+def _metadata(workshop: Workshop, frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    items = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "cmgis_version": __version__,
+        "exported_at": utc_now(),
+        "workshop_id": workshop.id,
+        "join_code": workshop.code,
+        "title": workshop.title,
+        "workshop_date": workshop.workshop_date,
+        "stage": workshop.stage,
+        "zones_in_focus": json.dumps(list(workshop.zones_in_focus), ensure_ascii=False),
+        "votes_per_group": str(workshop.votes_per_group),
+        "crs": settings.STORE_CRS,
+        "contributions": str(len(frame)),
+        "provenance": (
+            "Participatory mapping: shapes were drawn by hand by workshop groups "
+            "(approximate=1); zone_id is a spatial join with the cmgis zones layer "
+            "(largest overlap, 'elsewhere' when in none, 'no_place' for notes). "
+            "Text is as typed by participants: treat it as untrusted when displaying it."
+        ),
+    }
+    return pd.DataFrame({"key": list(items), "value": list(items.values())})
+
+
+def write_csv_summary(store: Store, workshop: Workshop, path: Path | str) -> Path:
+    """One row per visible contribution with votes, comments and a lon/lat, UTF-8 with BOM."""
+    frame = contributions_frame(store, workshop.id)
+    out = Path(path)
+    columns = [
+        "id",
+        "workshop_code",
+        "group_name",
+        "category",
+        "strategy",
+        "zone_id",
+        "title",
+        "comment",
+        "votes",
+        "n_comments",
+        "pinned",
+        "geom_type",
+        "lon",
+        "lat",
+        "created_at",
+    ]
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for _, row in frame.iterrows():
+            geom = row.geometry
+            point = None if geom is None or geom.is_empty else geom.representative_point()
+            values = {
+                **row.to_dict(),
+                "workshop_code": workshop.code,
+                "lon": "" if point is None else round(point.x, 6),
+                "lat": "" if point is None else round(point.y, 6),
+                "pinned": int(bool(row["pinned"])),
+            }
+            writer.writerow([csv_safe(values[c]) for c in columns])
+    return out
+
+
+# ------------------------------------------------------------------------------- import
+
+
+def _read_layers(path: Path) -> dict[str, pd.DataFrame]:
+    if not path.is_file():
+        raise InputError(f"{path} does not exist or is not a file")
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise InputError(
+            f"{path.name} is {size / 1e6:.0f} MB; a workshop file is at most "
+            f"{MAX_IMPORT_BYTES / 1e6:.0f} MB"
+        )
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise InputError(f"{path.name} is not a GeoPackage; expected a .gpkg exported by cmgis")
+    try:
+        available = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except (pyogrio.errors.DataSourceError, OSError) as err:
+        raise InputError(f"{path.name} cannot be read as a GeoPackage ({err})") from err
+    if "workshop_metadata" not in available:
+        raise InputError(f"{path.name} is not a cmgis workshop export (no workshop_metadata layer)")
+    layers: dict[str, pd.DataFrame] = {}
+    for name in available:
+        try:
+            info = pyogrio.read_info(path, layer=name)
+            if int(info["features"]) > MAX_IMPORT_ROWS:
+                raise InputError(f"layer {name} has more than {MAX_IMPORT_ROWS} rows")
+            if name in GEOMETRY_LAYERS.values():
+                frame = pyogrio.read_dataframe(path, layer=name)
+                if frame.crs is None:
+                    raise InputError(f"layer {name} has no CRS; expected EPSG:4326")
+                layers[name] = frame.to_crs(settings.STORE_CRS)
+            else:
+                layers[name] = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
+        except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError) as err:
+            raise InputError(f"layer {name} of {path.name} cannot be read ({err})") from err
+        except UnicodeDecodeError as err:
+            # a damaged file, or text written in another encoding than UTF-8
+            raise InputError(
+                f"layer {name} of {path.name} has text that is not UTF-8 (damaged file?); "
+                "export the workshop again and retry"
+            ) from err
+    return layers
+
+
+def _text(row: Any, column: str) -> str:
+    value = row.get(column) if hasattr(row, "get") else None
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _timestamp(row: Any, column: str, where: str, problems: list[str]) -> str:
+    """An ISO 8601 time from the file, or "" when missing or not a time.
+
+    A time in the future (more than `MAX_CLOCK_SKEW` ahead) is recorded in ``problems``.
+    """
+    value = _text(row, column)[:40]
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if when > datetime.now(UTC) + MAX_CLOCK_SKEW:
+        problems.append(f"{where}: {column} {value!r} is in the future")
+    return value
+
+
+def _check_id(value: str, what: str, problems: list[str]) -> str:
+    if not _ID.fullmatch(value):
+        problems.append(f"{what} has an invalid id {value[:40]!r}")
+    return value
+
+
+def import_workshop(
+    store: Store,
+    path: Path | str,
+    *,
+    pin: str | None = None,
+    into_code: str | None = None,
+    into_pin: str | None = None,
+    zones: ZoneIndex | None = None,
+) -> ImportResult:
+    """Import a workshop GeoPackage: as a new workshop, or merged into an existing one.
+
+    Parameters
+    ----------
+    path
+        A ``.gpkg`` written by `export_workshop`.
+    pin
+        Facilitator PIN of the new workshop (required unless ``into_code`` is given).
+    into_code, into_pin
+        Merge into this existing workshop instead (its PIN is required). Records already
+        there (same id) are skipped, so importing a file twice adds nothing the second time.
+    zones
+        Zones for the spatial join (contributions are placed again, not trusted from the
+        file); the built zones layer when ``None``.
+
+    Raises
+    ------
+    InputError
+        When the file or any record in it is not valid; nothing is imported then.
+    AuthError
+        A wrong PIN or join code for ``into_code``.
+    """
+    src = Path(path)
+    layers = _read_layers(src)
+    meta = {str(r["key"]): str(r["value"]) for _, r in layers["workshop_metadata"].iterrows()}
+    if meta.get("format") != FORMAT_NAME or meta.get("format_version") != FORMAT_VERSION:
+        raise InputError(
+            f"{src.name} has format {meta.get('format')!r} version "
+            f"{meta.get('format_version')!r}; expected {FORMAT_NAME} {FORMAT_VERSION}"
+        )
+    zone_index = zones or default_zone_index()
+    problems: list[str] = []
+    for name in GEOMETRY_LAYERS.values():
+        if name in layers and len(layers[name]):  # the CRS and extent checks of every import
+            _checked(problems, f"layer {name}", check_user_layer, layers[name],
+                     what=f"layer {name}", max_vertices=MAX_IMPORT_ROWS * MAX_VERTICES)  # fmt: skip
+    groups = _parse_groups(layers.get("groups"), problems)
+    contributions = _parse_contributions(layers, groups, problems)
+    comments = _parse_comments(layers.get("comments"), problems)
+    votes = _parse_votes(layers.get("votes"), problems)
+    for what, records in (
+        ("contribution", contributions),
+        ("comment", comments),
+        ("vote", votes),
+    ):
+        _check_unique([r["id"] for r in records], what, problems)
+    fields: dict[str, Any] | None = None
+    target_id, code = "", None
+    if into_code is None:
+        if pin is None:
+            raise InputError("give a facilitator PIN for the imported workshop")
+        try:
+            focus = tuple(json.loads(meta.get("zones_in_focus", "[]")))
+            fields = workshop_fields(
+                title=meta.get("title", src.stem),
+                pin=pin,
+                votes_per_group=int(meta.get("votes_per_group", "5")),
+                workshop_date=meta.get("workshop_date") or None,
+                stage=meta.get("stage", "co_sensing"),
+                zones_in_focus=[str(z) for z in focus],
+            )
+        except (ValueError, TypeError) as err:  # InputError is a ValueError too
+            raise InputError(f"{src.name} has unreadable workshop metadata ({err})") from err
+        budget = int(fields["votes"])
+    else:
+        target = verify_pin(store, into_code, into_pin or "")
+        target_id = target.id
+        budget = target.votes_per_group
+    _check_budget(votes, budget, problems)
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise InputError(f"{src.name} was not imported: {shown}{more}")
+
+    open_workshop_store(store)
+    created = into_code is None
+
+    counts = {"contributions": 0, "comments": 0, "votes": 0, "groups": 0, "skipped": 0}
+    # one transaction: the new workshop, its records and the audit row, or nothing at all
+    with store.transaction() as tx:
+        if fields is not None:
+            for _ in range(20):  # a clash of random join codes is rare
+                code = insert_workshop(tx, fields)
+                if code is not None:
+                    break
+            else:  # pragma: no cover
+                raise StoreError("could not find a free join code; try again")
+            found = tx.query_one("SELECT id FROM workshop_workshops WHERE code = :c", {"c": code})
+            assert found is not None
+            target_id = str(found["id"])
+        group_map: dict[str, str] = {}
+        for old_id, name in groups.items():
+            row = tx.query_one(
+                "SELECT id FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
+                {"w": target_id, "k": name.casefold()},
+            )
+            if row is None:
+                new_group = new_id()
+                tx.execute(
+                    "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at) "
+                    "VALUES (:id, :w, :n, :k, :at)",
+                    {"id": new_group, "w": target_id, "n": name, "k": name.casefold(),
+                     "at": utc_now()},
+                )  # fmt: skip
+                counts["groups"] += 1
+                group_map[old_id] = new_group
+            else:
+                group_map[old_id] = row["id"]
+
+        id_map: dict[str, str] = {}
+        skipped: set[str] = set()
+        for c in contributions:
+            existing = tx.query_one(
+                "SELECT workshop_id FROM workshop_contributions WHERE id = :id", {"id": c["id"]}
+            )
+            if existing is not None and existing["workshop_id"] == target_id:
+                skipped.add(c["id"])
+                id_map[c["id"]] = c["id"]
+                continue
+            id_map[c["id"]] = c["id"] if existing is None else new_id()
+        for c in contributions:
+            if c["id"] in skipped:
+                counts["skipped"] += 1
+                continue
+            merged = c["merged_into"]
+            tx.execute(
+                "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, "
+                "strategy, title, comment, geometry, geom_type, zone_id, created_at, updated_at, "
+                "hidden, pinned, merged_into, deleted_at) VALUES (:id, :w, :g, :category, "
+                ":strategy, :title, :comment, :geometry, :geom_type, :zone, :created, :updated, "
+                ":hidden, :pinned, :merged, :deleted)",
+                {
+                    **{k: c[k] for k in ("category", "strategy", "title", "comment")},
+                    "id": id_map[c["id"]],
+                    "w": target_id,
+                    "g": group_map[c["group_id"]],
+                    "geometry": geometry_to_text(c["geometry"]),
+                    "geom_type": None if c["geometry"] is None else c["geometry"].geom_type,
+                    "zone": zone_index.zone_for(c["geometry"]) if c["geometry"] else "no_place",
+                    "created": c["created_at"] or utc_now(),
+                    "updated": c["updated_at"] or utc_now(),
+                    "hidden": c["hidden"],
+                    "pinned": c["pinned"],
+                    "merged": id_map.get(merged) if merged else None,
+                    "deleted": c["deleted_at"] or None,
+                },
+            )
+            counts["contributions"] += 1
+        for kind, records in (("comments", comments), ("votes", votes)):
+            for r in records:
+                if r["contribution_id"] not in id_map or r["group_id"] not in group_map:
+                    continue  # belongs to nothing imported
+                exists = tx.query_one(
+                    f"SELECT workshop_id FROM workshop_{kind} WHERE id = :id", {"id": r["id"]}
+                )
+                if exists is not None and exists["workshop_id"] == target_id:
+                    continue
+                params = {
+                    "id": r["id"] if exists is None else new_id(),
+                    "w": target_id,
+                    "c": id_map[r["contribution_id"]],
+                    "g": group_map[r["group_id"]],
+                    "at": r["created_at"] or utc_now(),
+                }
+                if kind == "comments":
+                    tx.execute(
+                        "INSERT INTO workshop_comments (id, workshop_id, contribution_id, "
+                        "group_id, body, created_at, hidden, deleted_at) VALUES (:id, :w, :c, "
+                        ":g, :body, :at, :hidden, :deleted)",
+                        {**params, "body": r["body"], "hidden": r["hidden"],
+                         "deleted": r["deleted_at"] or None},
+                    )  # fmt: skip
+                else:
+                    tx.execute(
+                        "INSERT INTO workshop_votes (id, workshop_id, contribution_id, group_id, "
+                        "created_at) VALUES (:id, :w, :c, :g, :at)",
+                        params,
+                    )
+                counts[kind] += 1
+        if into_code is not None:
+            _check_budget_in_store(tx, target_id, budget)
+        tx.execute(
+            "INSERT INTO workshop_audit (id, workshop_id, actor, action, target_id, detail, at) "
+            "VALUES (:id, :w, 'facilitator', 'import', NULL, :detail, :at)",
+            {
+                "id": new_id(),
+                "w": target_id,
+                "detail": json.dumps(
+                    {"file": src.name, "source_workshop": meta.get("workshop_id"), **counts},
+                    ensure_ascii=False,
+                ),
+                "at": utc_now(),
+            },
+        )
+    if into_code is None:
+        assert code is not None
+        target = get_workshop(store, code)
+    return ImportResult(
+        workshop=target,
+        created_workshop=created,
+        contributions=counts["contributions"],
+        comments=counts["comments"],
+        votes=counts["votes"],
+        groups=counts["groups"],
+        skipped_existing=counts["skipped"],
+    )
+
+
+def _check_unique(ids: list[str], what: str, problems: list[str]) -> None:
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            problems.append(f"the {what} id {value[:40]!r} appears more than once")
+        seen.add(value)
+
+
+def _check_budget(votes: list[dict[str, Any]], budget: int, problems: list[str]) -> None:
+    """Each group's votes in the file must fit the workshop's budget (votes per group)."""
+    per_group = Counter(v["group_id"] for v in votes)
+    for group, n in sorted(per_group.items()):
+        if n > budget:
+            problems.append(
+                f"group {group[:40]!r} has {n} votes; the workshop allows {budget} per group"
+            )
+
+
+def _check_budget_in_store(tx: Transaction, workshop_id: str, budget: int) -> None:
+    row = tx.query_one(
+        "SELECT group_id, COUNT(*) AS n FROM workshop_votes WHERE workshop_id = :w "
+        "GROUP BY group_id ORDER BY n DESC LIMIT 1",
+        {"w": workshop_id},
+    )
+    if row is not None and int(row["n"]) > budget:
+        raise InputError(
+            f"after the merge a group would have {row['n']} votes; the workshop allows "
+            f"{budget} per group — nothing was imported"
+        )
+
+
+def _rows(frame: pd.DataFrame | None) -> Iterable[dict[str, Any]]:
+    if frame is None or frame.empty:
+        return []
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _flag(value: object, where: str, column: str, problems: list[str]) -> int:
+    """A 0/1 flag from the file (empty is 0); anything else is recorded in ``problems``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = math.nan
+    if number in (0.0, 1.0):
+        return int(number)
+    problems.append(f"{where}: {column} is {str(value)[:20]!r}; expected 0 or 1")
+    return 0
+
+
+def _parse_groups(frame: pd.DataFrame | None, problems: list[str]) -> dict[str, str]:
+    groups: dict[str, str] = {}
+    for r in _rows(frame):
+        gid = _check_id(_text(r, "id"), "a group", problems)
+        try:
+            groups[gid] = " ".join(
+                clean_text(
+                    _text(r, "name"), what="a group name", max_chars=MAX_GROUP_NAME_CHARS
+                ).split()
+            )
+        except InputError as err:
+            problems.append(str(err))
+    return groups
+
+
+def _parse_contributions(
+    layers: dict[str, pd.DataFrame],
+    groups: dict[str, str],
+    problems: list[str],
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    sources: list[tuple[str, pd.DataFrame]] = [
+        (layer, layers[layer]) for layer in (*GEOMETRY_LAYERS.values(), "notes") if layer in layers
+    ]
+    for layer, frame in sources:
+        for n, r in enumerate(_rows(frame), start=1):
+            where = f"{layer} row {n}"
+            raw_geom = r.get("geometry") if layer != "notes" else None
+            if raw_geom is not None and not isinstance(raw_geom, shapely.Geometry):
+                raw_geom = None
+            record: dict[str, Any] = {
+                "id": _check_id(_text(r, "id"), where, problems),
+                "group_id": _text(r, "group_id"),
+                "category": _text(r, "category"),
+                "strategy": _text(r, "strategy"),
+                "title": _checked(problems, where, _clean_title, _text(r, "title"), where),
+                "comment": _checked(
+                    problems, where, clean_text, _text(r, "comment"),
+                    what=f"{where}: the comment", max_chars=MAX_COMMENT_CHARS, required=False,
+                ),
+                "geometry": _checked(problems, where, geometry_from_input, raw_geom),
+                "created_at": _timestamp(r, "created_at", where, problems),
+                "updated_at": _timestamp(r, "updated_at", where, problems),
+                "hidden": _flag(r.get("hidden"), where, "hidden", problems),
+                "pinned": _flag(r.get("pinned"), where, "pinned", problems),
+                "merged_into": _text(r, "merged_into")[:32],
+                "deleted_at": _timestamp(r, "deleted_at", where, problems),
+            }  # fmt: skip
+            if layer != "notes" and raw_geom is None:
+                problems.append(f"{where}: the geometry is missing")
+            if record["category"] not in CATEGORIES:
+                problems.append(f"{where}: unknown category {record['category'][:30]!r}")
+            if record["strategy"] not in STRATEGIES:
+                problems.append(f"{where}: unknown strategy {record['strategy'][:30]!r}")
+            if record["group_id"] not in groups:
+                problems.append(f"{where}: its group is not in the groups layer")
+            out.append(record)
+    return out
+
+
+def _clean_title(text: str, where: str) -> str:
+    return " ".join(clean_text(text, what=f"{where}: the title", max_chars=MAX_TITLE_CHARS).split())
+
+
+def _checked(
+    problems: list[str], where: str, check: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """Run one field check; record its `InputError` in ``problems`` and return ``None``."""
+    try:
+        return check(*args, **kwargs)
+    except InputError as err:
+        message = str(err)
+        problems.append(message if message.startswith(where) else f"{where}: {message}")
+        return None
+
+
+def _parse_comments(frame: pd.DataFrame | None, problems: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for n, r in enumerate(_rows(frame), start=1):
+        try:
+            out.append(
+                {
+                    "id": _check_id(_text(r, "id"), f"comments row {n}", problems),
+                    "contribution_id": _text(r, "contribution_id"),
+                    "group_id": _text(r, "group_id"),
+                    "body": clean_text(
+                        _text(r, "body"), what=f"comments row {n}", max_chars=MAX_COMMENT_CHARS
+                    ),
+                    "created_at": _timestamp(r, "created_at", f"comments row {n}", problems),
+                    "hidden": _flag(r.get("hidden"), f"comments row {n}", "hidden", problems),
+                    "deleted_at": _timestamp(r, "deleted_at", f"comments row {n}", problems),
+                }
+            )
+        except InputError as err:
+            problems.append(str(err))
+    return out
+
+
+def _parse_votes(frame: pd.DataFrame | None, problems: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": _check_id(_text(r, "id"), f"votes row {n}", problems),
+            "contribution_id": _text(r, "contribution_id"),
+            "group_id": _text(r, "group_id"),
+            "created_at": _timestamp(r, "created_at", f"votes row {n}", problems),
+        }
+        for n, r in enumerate(_rows(frame), start=1)
+    ]

@@ -1,0 +1,70 @@
+"""Tests of cmgis.maps.workshop: escaping for HTML, template literals and markdown; the maps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import folium
+import pytest
+from shapely.geometry import LineString, Point, Polygon
+
+from cmgis.map_text import escape_map_text
+from cmgis.maps.workshop import (
+    CATEGORY_COLORS,
+    contributions_layer,
+    drawing_map,
+    live_map,
+)
+from cmgis.store import Store, open_store
+from cmgis.workshop.core import (
+    add_contribution,
+    contributions_frame,
+    create_workshop,
+    join_workshop,
+)
+from tests.workshop_support import make_zone_index
+
+PAYLOAD = "<script>alert(1)</script>`${alert(2)}`\\"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "m.sqlite")
+    yield s
+    s.close()
+
+
+def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
+    zones = make_zone_index()
+    code = create_workshop(store, title="t", pin="1234").code
+    g = join_workshop(store, code, "<i>group</i>")
+    for category, geom in (
+        ("asset", Point(98.965, 18.795)),
+        ("connection", LineString([(98.96, 18.79), (98.985, 18.785)])),
+        ("opportunity", Polygon([(98.981, 18.781), (98.989, 18.781), (98.989, 18.789)])),
+    ):
+        add_contribution(
+            store, g, category=category, strategy="default", title=PAYLOAD, comment=PAYLOAD,
+            geometry=geom, zones=zones,
+        )  # fmt: skip
+    frame = contributions_frame(store, g.workshop_id)
+    for fmap in (drawing_map(frame), live_map(frame)):
+        assert isinstance(fmap, folium.Map)
+        page = fmap.get_root().render()
+        assert "<script>alert(1)" not in page
+        assert "${alert(2)}" not in page
+        assert "<i>group</i>" not in page
+        assert escape_map_text(PAYLOAD) in page
+    live = live_map(frame).get_root().render()
+    assert "HeatMap" in live or "heatLayer" in live
+    for color in (CATEGORY_COLORS["asset"], CATEGORY_COLORS["opportunity"]):
+        assert color in live
+    on_any_map = folium.Map(tiles=None)
+    contributions_layer(frame, name="<b>layer</b>").add_to(on_any_map)
+    rendered = on_any_map.get_root().render()
+    assert "<script>alert(1)" not in rendered
+    assert rendered.count(CATEGORY_COLORS["connection"]) >= 1
+    drawing = drawing_map(frame).get_root().render()
+    assert "L.Control.Draw" in drawing
+    assert '"circle": false' in drawing
