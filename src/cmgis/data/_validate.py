@@ -1,46 +1,16 @@
-"""Input and schema checks: layer schemas are declared once here and checked on build."""
+"""Schema check of built layers: each layer's schema is declared once, in its definition."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 
 from cmgis import settings
-from cmgis.plan import projects as projects
 from cmgis._errors import CRSError, InputError
+from cmgis.data.definitions import LAYER_DEFS
 
-#: Required columns and geometry types of every built vector layer.
+#: Required columns and geometry types of every built vector layer (from the definitions).
 LAYER_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "tambons": (
-        ("tambon_code", "name_en", "name_th", "municipality_coverage", "area_km2"),
-        ("Polygon", "MultiPolygon"),
-    ),
-    "old_city_moat": (("osm_id", "osm_url", "name_en", "name_th"), ("Polygon",)),
-    "old_city_walls": (("osm_id", "osm_url", "name_en", "name_th"), ("Polygon",)),
-    "old_city_gates": (("osm_id", "osm_url", "name_en", "name_th"), ("Point",)),
-    "mae_kha_canal": (("name_th", "name_en", "length_m"), ("LineString",)),
-    "pois": (("poi_id", "name", "category", "osm_category", "purpose"), ("Point",)),
-    "coworking": (("poi_id", "name"), ("Point",)),
-    "landmarks": (("landmark_id", "name", "kind", "kind_source", "note"), ("Point",)),
-    "named_places": (("name", "weight"), ("Point",)),
-    "roads": (("edge_id", "u", "v", "length_m"), ("LineString",)),
-    "zone_anchors": (("zone_id", "name", "source", "approximate"), ("Point",)),
-    "zones": (
-        (
-            "zone_id",
-            "name_en",
-            "name_th",
-            "theme_en",
-            "theme_th",
-            "strategies",
-            "plan_items",
-            "area_km2",
-            "method",
-            "parameters",
-            "approximate",
-        ),
-        ("Polygon", "MultiPolygon"),
-    ),
-    "projects": (projects.COLUMNS, projects.GEOMETRY_TYPES),
+    d.id: (d.columns, d.geometry_types) for d in LAYER_DEFS.values() if d.kind == "vector"
 }
 
 

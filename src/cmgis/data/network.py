@@ -23,8 +23,8 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
-from cmgis.data import raw as raw
 from cmgis._errors import InputError
+from cmgis.data import raw as raw
 
 _TO_METRIC = Transformer.from_crs(settings.STORE_CRS, settings.METRIC_CRS, always_xy=True)
 _TO_STORE = Transformer.from_crs(settings.METRIC_CRS, settings.STORE_CRS, always_xy=True)

@@ -12,7 +12,7 @@ import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import shapely
@@ -30,6 +30,9 @@ from cmgis.data.network import (
 )
 from cmgis.data.raw import OSM_EXTRACT_BOUNDS_LONLAT
 from cmgis.projection import to_metric
+
+if TYPE_CHECKING:
+    from cmgis.data.build import BuildContext
 
 #: ``boundary_status`` of every built zone (the action plan draws no boundaries).
 BOUNDARY_CONSTRUCTED = "constructed by the stated method; the report draws no boundary"
@@ -332,6 +335,23 @@ def build_zones(
         crs=settings.STORE_CRS,
     )
     return zones, anchors_gdf
+
+
+def _zones_and_anchors(ctx: BuildContext) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    built: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] = ctx.memo(
+        "zones", lambda: build_zones(ctx.built, ctx.graph)
+    )
+    return built
+
+
+def build_zones_layer(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``zones`` for the build (`cmgis.data.definitions`)."""
+    return _zones_and_anchors(ctx)[0]
+
+
+def build_zone_anchors_layer(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``zone_anchors`` for the build (`cmgis.data.definitions`)."""
+    return _zones_and_anchors(ctx)[1]
 
 
 def _disjoint_rule(disjoint: dict[str, Any]) -> str:
