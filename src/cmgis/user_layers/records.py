@@ -27,8 +27,9 @@ import pyogrio
 import shapely
 import shapely.errors
 
-from cmgis import __version__, settings
+from cmgis import settings
 from cmgis._errors import CmgisError, InputError, StoreError, UnknownLayerError
+from cmgis.data.provenance import Provenance
 from cmgis.geocheck import check_user_layer
 from cmgis.projection import require_crs
 from cmgis.store import (
@@ -78,22 +79,6 @@ MIGRATIONS: Final = (
         """,
     ),
 )
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where a user layer comes from: its input layers, their credits and the method."""
-
-    inputs: tuple[str, ...]
-    credit: str
-    licence: str
-    method: str
-    software: str = f"cmgis {__version__}"
-
-    def text(self) -> str:
-        """One readable line: derived from which layers, by what, with which credits."""
-        inputs = ", ".join(self.inputs) or "no catalog layer"
-        return f"derived from layers {inputs} by {self.method} ({self.software})"
 
 
 @dataclass(frozen=True)
@@ -237,16 +222,7 @@ def save_user_layer(
         "by": who,
         "at": utc_now(),
         "params": json.dumps(dict(parameters), ensure_ascii=False, sort_keys=True, default=str),
-        "prov": json.dumps(
-            {
-                "inputs": list(provenance.inputs),
-                "credit": provenance.credit,
-                "licence": provenance.licence,
-                "method": provenance.method,
-                "software": provenance.software,
-            },
-            ensure_ascii=False,
-        ),
+        "prov": json.dumps(provenance.stored_fields(), ensure_ascii=False),
         "cols": json.dumps(columns, ensure_ascii=False),
         "n": len(stored),
     }
@@ -307,13 +283,7 @@ def _record(row: Row) -> UserLayer:
             created_by=str(row["created_by"]),
             created_at=str(row["created_at"]),
             parameters_json=str(row["parameters"]),
-            provenance=Provenance(
-                inputs=tuple(str(i) for i in prov.get("inputs", [])),
-                credit=str(prov.get("credit", "")),
-                licence=str(prov.get("licence", "")),
-                method=str(prov.get("method", "")),
-                software=str(prov.get("software", "")),
-            ),
+            provenance=Provenance.from_stored(prov),
             feature_count=int(row["feature_count"]),
             columns=tuple(str(c) for c in json.loads(str(row["columns"]))),
         )
