@@ -24,14 +24,13 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from cmgis import settings
 from cmgis._errors import ConflictError, InputError
 from cmgis.data.layers import load_layer
-from cmgis.geocheck import MAX_LAYER_VERTICES, extent_problem
+from cmgis.geocheck import check_user_shape
 from cmgis.plan.projects import load_projects_layer, zones_touched
 from cmgis.plan.spec import STATUSES, STRATEGY_KEYS, Plan
 from cmgis.store import (
@@ -208,27 +207,19 @@ def check_status(value: str) -> str:
 
 
 def check_geometry(geom: BaseGeometry | None) -> BaseGeometry | None:
-    """Refuse an empty, invalid or out-of-area geometry (EPSG:4326 lon/lat expected)."""
+    """Refuse an unsupported type, then what `cmgis.geocheck.check_user_shape` refuses.
+
+    That is: an empty or invalid shape, more than `cmgis.geocheck.MAX_SHAPE_VERTICES`
+    vertices, or a place outside the area or not finite (EPSG:4326
+    lon/lat expected). Project edits and project imports both check here.
+    """
     if geom is None:
         return None
     if geom.geom_type not in GEOMETRY_TYPES:
         raise InputError(
             f"geometry type {geom.geom_type} is not supported; expected {', '.join(GEOMETRY_TYPES)}"
         )
-    if geom.is_empty:
-        raise InputError("the geometry is empty; draw a point, line or polygon, or pick zones")
-    if not geom.is_valid:
-        reason = shapely.is_valid_reason(geom)
-        raise InputError(f"the geometry is not valid ({reason}); redraw it without self-crossings")
-    if shapely.get_num_coordinates(geom) > MAX_LAYER_VERTICES:
-        raise InputError(
-            f"the geometry has {shapely.get_num_coordinates(geom)} vertices; at most "
-            f"{MAX_LAYER_VERTICES} are allowed"
-        )
-    problem = extent_problem(geom.bounds)
-    if problem:
-        raise InputError(f"the geometry lies outside the area cmgis covers: {problem}")
-    return geom
+    return check_user_shape(geom, hint="redraw it without self-crossings")
 
 
 def validate_draft(
