@@ -15,11 +15,11 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
 from cmgis._errors import CRSError, InputError
+from cmgis.projection import lonlat_transformer
 
 #: Vertices one imported layer may hold in total (a saved candidate layer has a few
 #: thousand; a file with millions is not a user layer).
@@ -55,7 +55,7 @@ def extent_problem(bounds: tuple[float, float, float, float]) -> str | None:
             f"(lat, lon instead of lon, lat); {expected}"
         )
     if max(abs(x0), abs(x1)) > 180 or max(abs(y0), abs(y1)) > 90:
-        to_lonlat = Transformer.from_crs(settings.METRIC_CRS, settings.STORE_CRS, always_xy=True)
+        to_lonlat = lonlat_transformer()
         lx0, ly0 = to_lonlat.transform(x0, y0)
         lx1, ly1 = to_lonlat.transform(x1, y1)
         if _inside((lx0, ly0, lx1, ly1)):

@@ -334,7 +334,7 @@ def compute_indicators(
     canal = shapely.union_all(to_metric(layers["mae_kha_canal"]).geometry.values)
     corridor = canal.buffer(CANAL_CORRIDOR_M, cap_style="flat")
     extent = gpd.GeoSeries([box(*OSM_EXTRACT_BOUNDS_LONLAT)], crs=settings.STORE_CRS)
-    extent_m = extent.to_crs(settings.METRIC_CRS).iloc[0]
+    extent_m = to_metric(extent).iloc[0]
     stations = pd.concat(
         [
             landmarks[landmarks["kind"].isin(["bus", "rail"])].geometry,

@@ -38,7 +38,7 @@ from shapely.geometry import box
 from cmgis import settings
 from cmgis._errors import InputError
 from cmgis.data.raw import OSM_EXTRACT_BOUNDS_LONLAT
-from cmgis.projection import require_crs
+from cmgis.projection import require_crs, to_metric
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -400,7 +400,7 @@ def check_weights(weights: Mapping[str, object], ids: set[str], *, what: str) ->
 def grid_for_extent(extent: gpd.GeoDataFrame, resolution_m: float) -> Grid:
     """Grid in EPSG:32647 covering ``extent`` (any CRS) at ``resolution_m``."""
     require_crs(extent, name="extent layer")
-    metric = extent.to_crs(settings.METRIC_CRS)
+    metric = to_metric(extent, name="extent layer")
     return Grid.from_bounds(tuple(metric.total_bounds), resolution_m, crs=settings.METRIC_CRS)
 
 
@@ -547,7 +547,7 @@ def select_features(
             if s.column not in gdf.columns:
                 raise InputError(f"layer {s.layer!r} has no column {s.column!r}")
             gdf = gdf[gdf[s.column].astype(str).isin(s.values)]
-        parts.append(gdf.geometry.to_crs(settings.METRIC_CRS))
+        parts.append(to_metric(gdf.geometry, name=f"layer {s.layer}"))
     if not parts:
         return gpd.GeoSeries([], crs=settings.METRIC_CRS)
     return gpd.GeoSeries(pd.concat(parts, ignore_index=True), crs=settings.METRIC_CRS)
