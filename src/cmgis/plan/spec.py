@@ -502,6 +502,47 @@ def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
     )
 
 
+def _check_place_project(
+    pp: PlaceProject,
+    by_key: Mapping[str, Strategy],
+    means: Mapping[str, tuple[Goal, Means]],
+    project_strategy: Mapping[str, str],
+    stakeholder_ids: set[str],
+) -> None:
+    """Check one place-bound project against the rest of the plan (`validate_plan`)."""
+    where = f"plan: place-bound project {pp.code}"
+    if pp.strategy not in by_key:
+        raise PlanError(f"{where} has unknown strategy {pp.strategy!r}")
+    if not pp.means and not pp.cosensing:
+        raise PlanError(
+            f"{where} is not filed: give the report's filing (means of the goals-and-means "
+            "table, or a strategy whose co-sensing list names it)"
+        )
+    for code in pp.means:
+        if code not in means:
+            raise PlanError(f"{where} refers to unknown means {code!r}")
+    for key in pp.cosensing:
+        if key not in by_key:
+            raise PlanError(f"{where} has unknown co-sensing strategy {key!r}")
+    filed = means[pp.means[0]][0].strategy if pp.means else pp.cosensing[0]
+    if pp.strategy != filed:
+        raise PlanError(
+            f"{where} has strategy {pp.strategy!r} but the report files it under {filed!r}"
+        )
+    if pp.status not in STATUSES:
+        raise PlanError(f"{where} has unknown status {pp.status!r}")
+    if pp.place_kind not in PLACE_KINDS:
+        raise PlanError(f"{where} has unknown place {pp.place!r}")
+    for code in pp.related:
+        if code not in project_strategy:
+            raise PlanError(f"{where} refers to unknown project {code!r}")
+        if project_strategy[code] != pp.strategy:
+            raise PlanError(f"{where} refers to project {code} of another strategy")
+    for sid in (*pp.lead, *pp.partners):
+        if sid not in stakeholder_ids:
+            raise PlanError(f"{where} names unknown stakeholder {sid!r}")
+
+
 def validate_plan(plan: Plan) -> None:
     """Check the plan is consistent; raise `PlanError` naming the first problem."""
     if tuple(s.key for s in plan.strategies) != STRATEGY_KEYS:
@@ -553,37 +594,7 @@ def validate_plan(plan: Plan) -> None:
                 raise PlanError(f"plan: means code {m.code} is not under goal {g.code}")
     means = plan.means_by_code()
     for pp in plan.place_projects:
-        where = f"plan: place-bound project {pp.code}"
-        if pp.strategy not in by_key:
-            raise PlanError(f"{where} has unknown strategy {pp.strategy!r}")
-        if not pp.means and not pp.cosensing:
-            raise PlanError(
-                f"{where} is not filed: give the report's filing (means of the goals-and-means "
-                "table, or a strategy whose co-sensing list names it)"
-            )
-        for code in pp.means:
-            if code not in means:
-                raise PlanError(f"{where} refers to unknown means {code!r}")
-        for key in pp.cosensing:
-            if key not in by_key:
-                raise PlanError(f"{where} has unknown co-sensing strategy {key!r}")
-        filed = means[pp.means[0]][0].strategy if pp.means else pp.cosensing[0]
-        if pp.strategy != filed:
-            raise PlanError(
-                f"{where} has strategy {pp.strategy!r} but the report files it under {filed!r}"
-            )
-        if pp.status not in STATUSES:
-            raise PlanError(f"{where} has unknown status {pp.status!r}")
-        if pp.place_kind not in PLACE_KINDS:
-            raise PlanError(f"{where} has unknown place {pp.place!r}")
-        for code in pp.related:
-            if code not in project_strategy:
-                raise PlanError(f"{where} refers to unknown project {code!r}")
-            if project_strategy[code] != pp.strategy:
-                raise PlanError(f"{where} refers to project {code} of another strategy")
-        for sid in (*pp.lead, *pp.partners):
-            if sid not in stakeholder_ids:
-                raise PlanError(f"{where} names unknown stakeholder {sid!r}")
+        _check_place_project(pp, by_key, means, project_strategy, stakeholder_ids)
     for c in plan.cosensing:
         if c.strategy not in by_key:
             raise PlanError(f"plan: co-sensing results under unknown strategy {c.strategy!r}")
