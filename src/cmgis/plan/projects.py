@@ -322,35 +322,10 @@ def filing_text(project: PlaceProject) -> str:
     return "; ".join(parts)
 
 
-def listing_rows(
-    plan: Plan,
-    projects: gpd.GeoDataFrame,
-    *,
-    strategy: str | None = None,
-    zone_id: str | None = None,
-    annotations: Mapping[str, Mapping[str, str]] | None = None,
+def _plan_project_rows(
+    plan: Plan, projects: gpd.GeoDataFrame, annotations: Mapping[str, Mapping[str, str]]
 ) -> list[dict[str, str]]:
-    """Plan projects and place-bound projects as rows for listings (CLI, tables).
-
-    A plan project's ``zones_touched`` is the union of the zones its place-bound projects
-    touch (``via`` names them); a plan project with none touches no zone.
-
-    Parameters
-    ----------
-    plan
-        The plan (`cmgis.plan.spec.load_plan`).
-    projects
-        The projects layer (`build_projects_layer`), possibly with officials' additions.
-    strategy
-        Keep only this 3Ds key.
-    zone_id
-        Keep only rows touching this zone.
-    annotations
-        Officials' annotations of plan projects by code (``status``, ``notes``).
-    """
-    annotations = annotations or {}
-    if strategy is not None:
-        plan.strategy(strategy)  # raises a clear error for an unknown key
+    """Listing rows of the plan's projects; zones are those their place-bound projects touch."""
     place_zones: dict[str, list[str]] = {}
     via: dict[str, list[str]] = {}
     for code, related, zones in zip(
@@ -384,6 +359,12 @@ def listing_rows(
                 "source": f"Action plan report (Thai), {p.source}",
             }
         )
+    return rows
+
+
+def _place_project_rows(plan: Plan, projects: gpd.GeoDataFrame) -> list[dict[str, str]]:
+    """Listing rows of the projects layer (the report's place-bound and officials' added)."""
+    rows: list[dict[str, str]] = []
     filings = {pp.code: filing_text(pp) for pp in plan.place_projects}
     for rec in projects.drop(columns="geometry").to_dict("records"):
         rows.append(
@@ -407,6 +388,42 @@ def listing_rows(
                 "source": str(rec["source"]),
             }
         )
+    return rows
+
+
+def listing_rows(
+    plan: Plan,
+    projects: gpd.GeoDataFrame,
+    *,
+    strategy: str | None = None,
+    zone_id: str | None = None,
+    annotations: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[dict[str, str]]:
+    """Plan projects and place-bound projects as rows for listings (CLI, tables).
+
+    A plan project's ``zones_touched`` is the union of the zones its place-bound projects
+    touch (``via`` names them); a plan project with none touches no zone.
+
+    Parameters
+    ----------
+    plan
+        The plan (`cmgis.plan.spec.load_plan`).
+    projects
+        The projects layer (`build_projects_layer`), possibly with officials' additions.
+    strategy
+        Keep only this 3Ds key.
+    zone_id
+        Keep only rows touching this zone.
+    annotations
+        Officials' annotations of plan projects by code (``status``, ``notes``).
+    """
+    annotations = annotations or {}
+    if strategy is not None:
+        plan.strategy(strategy)  # raises a clear error for an unknown key
+    rows = [
+        *_plan_project_rows(plan, projects, annotations),
+        *_place_project_rows(plan, projects),
+    ]
     if strategy:
         rows = [r for r in rows if r["strategy"] == strategy]
     if zone_id:
