@@ -177,6 +177,53 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
+def _check_layer(layer: gpd.GeoDataFrame, name: str) -> None:
+    """Refuse a layer without CRS, empty, too large, or with invalid geometry."""
+    require_crs(layer, name=f"the layer {name!r}")
+    if len(layer) == 0:
+        raise InputError("the layer has no features; nothing to save")
+    if len(layer) > MAX_FEATURES:
+        raise InputError(f"the layer has {len(layer)} features; at most {MAX_FEATURES}")
+    geoms = layer.geometry.to_numpy()
+    bad = [i for i, g in enumerate(geoms) if g is not None and not shapely.is_valid(g)]
+    if bad:
+        raise InputError(f"feature(s) {bad[:5]} have invalid geometry; repair them first")
+
+
+def _write_layer(
+    store: Store,
+    layer_row: dict[str, Any],
+    features: list[dict[str, Any]],
+    *,
+    replace: bool,
+) -> None:
+    """Insert the layer row and its features in one transaction (replacing a same slug)."""
+    with store.transaction() as tx:
+        old = tx.query(
+            "SELECT id FROM user_layers_layers WHERE slug = :s", {"s": layer_row["slug"]}
+        )
+        if old and not replace:
+            raise InputError(
+                f"a saved layer already has the id user:{layer_row['slug']}; choose another "
+                "name, or replace it"
+            )
+        if old:
+            tx.execute("DELETE FROM user_layers_features WHERE layer_id = :i", {"i": old[0]["id"]})
+            tx.execute("DELETE FROM user_layers_layers WHERE id = :i", {"i": old[0]["id"]})
+        tx.execute(
+            "INSERT INTO user_layers_layers (id, slug, name, kind, created_by, created_at, "
+            "parameters, provenance, columns, feature_count) VALUES (:id, :slug, :name, "
+            ":kind, :by, :at, :params, :prov, :cols, :n)",
+            layer_row,
+        )
+        for row in features:
+            tx.execute(
+                "INSERT INTO user_layers_features (layer_id, ord, properties, geometry) "
+                "VALUES (:layer, :ord, :props, :geom)",
+                row,
+            )
+
+
 def save_user_layer(
     store: Store,
     layer: gpd.GeoDataFrame,
@@ -201,15 +248,7 @@ def save_user_layer(
     who = clean_name(created_by or "not given", what="name of who saves the layer")
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; expected one of {KINDS}")
-    require_crs(layer, name=f"the layer {name!r}")
-    if len(layer) == 0:
-        raise InputError("the layer has no features; nothing to save")
-    if len(layer) > MAX_FEATURES:
-        raise InputError(f"the layer has {len(layer)} features; at most {MAX_FEATURES}")
-    geoms = layer.geometry.to_numpy()
-    bad = [i for i, g in enumerate(geoms) if g is not None and not shapely.is_valid(g)]
-    if bad:
-        raise InputError(f"feature(s) {bad[:5]} have invalid geometry; repair them first")
+    _check_layer(layer, name)
     slug = slug_for(name) or "layer_" + new_id()[:8]
     stored = layer.to_crs(settings.STORE_CRS)
     columns = [str(c) for c in stored.columns if c != stored.geometry.name]
@@ -237,27 +276,7 @@ def save_user_layer(
         }
         for k, (p, g) in enumerate(zip(props, stored.geometry.to_numpy(), strict=True))
     ]
-    with store.transaction() as tx:
-        old = tx.query("SELECT id FROM user_layers_layers WHERE slug = :s", {"s": slug})
-        if old and not replace:
-            raise InputError(
-                f"a saved layer already has the id user:{slug}; choose another name, or replace it"
-            )
-        if old:
-            tx.execute("DELETE FROM user_layers_features WHERE layer_id = :i", {"i": old[0]["id"]})
-            tx.execute("DELETE FROM user_layers_layers WHERE id = :i", {"i": old[0]["id"]})
-        tx.execute(
-            "INSERT INTO user_layers_layers (id, slug, name, kind, created_by, created_at, "
-            "parameters, provenance, columns, feature_count) VALUES (:id, :slug, :name, "
-            ":kind, :by, :at, :params, :prov, :cols, :n)",
-            layer_row,
-        )
-        for row in features:
-            tx.execute(
-                "INSERT INTO user_layers_features (layer_id, ord, properties, geometry) "
-                "VALUES (:layer, :ord, :props, :geom)",
-                row,
-            )
+    _write_layer(store, layer_row, features, replace=replace)
     return get_user_layer(store, slug)
 
 
