@@ -80,22 +80,13 @@ def elevation_entry(defn: LayerDef, grid: raw.ElevationGrid) -> cat.LayerEntry:
     )
 
 
-def build_vector_layers(raw_dir: Path | None = None, *, until: str | None = None) -> BuildContext:
-    """Run every vector layer's builder in definition order (stop after ``until``)."""
+def build_vector_layers(raw_dir: Path | None = None) -> BuildContext:
+    """Run every vector layer's builder in definition order; the layers are in ``ctx.built``."""
     ctx = BuildContext(raw_dir=raw_dir)
     for defn in LAYER_DEFS_IN_BUILD_ORDER:
-        if defn.kind != "vector":
-            continue
-        ctx.built[defn.id] = defn.build(ctx)
-        if defn.id == until:
-            break
+        if defn.kind == "vector":
+            ctx.built[defn.id] = defn.build(ctx)
     return ctx
-
-
-def build_base_layers(raw_dir: Path | None = None) -> dict[str, gpd.GeoDataFrame]:
-    """Every base layer (those defined before zones), built from the raw sources, by id."""
-    built = build_vector_layers(raw_dir, until="roads").built
-    return built
 
 
 def _write_gpkg(

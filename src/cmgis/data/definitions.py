@@ -416,8 +416,3 @@ def layer_def(layer_id: str) -> LayerDef:
         raise UnknownLayerError(
             f"unknown layer {layer_id!r}; expected one of: {', '.join(LAYER_DEFS)}"
         ) from None
-
-
-def vector_layer_ids() -> list[str]:
-    """Ids of the vector layers, in build order."""
-    return [d.id for d in LAYER_DEFS_IN_BUILD_ORDER if d.kind == "vector"]

@@ -215,4 +215,3 @@ def shortest_path_lonlat(
     if len(nodes) == 1:
         return LineString([(lon[0], lat[0]), (lon[0], lat[0])]), 0.0
     return LineString(np.column_stack([lon, lat])), float(dist[b])
-

@@ -298,12 +298,6 @@ def records(store: Store) -> list[ProjectRecord]:
     return [_record(r) for r in rows]
 
 
-def current_version(store: Store, code: str) -> int:
-    """The version a change to ``code`` must be based on (0 if never stored)."""
-    rec = get_record(store, code)
-    return rec.version if rec else 0
-
-
 def history(store: Store, code: str | None = None) -> list[Change]:
     """Changes, newest first; of one project if ``code`` is given."""
     sql = "SELECT * FROM projects_history"
@@ -710,11 +704,6 @@ def apply_records(
     added["zones_touched"] = [",".join(z) for z in zones_touched(added.geometry, zones)]
     merged = pd.concat([out, added[out.columns]], ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=settings.STORE_CRS)
-
-
-def plan_annotations(recs: Sequence[ProjectRecord]) -> dict[str, ProjectRecord]:
-    """Annotation records of the report's items, by code."""
-    return {r.code: r for r in recs if r.origin == "report"}
 
 
 def current_projects(

@@ -43,7 +43,6 @@ from cmgis.suitability.criteria import (
     Spec,
     build_stack,
     check_weights,
-    normalise_stack,
 )
 
 #: Nodata value of the surface GeoTIFF (float32).
@@ -483,14 +482,6 @@ def stack_for_spec(
     if use_cache:
         save_stack(stack, path)
     return stack
-
-
-def normalised_for_spec(
-    spec: Spec, *, resolution_m: float | None = None, use_cache: bool = True
-) -> NormalisedStack:
-    """`stack_for_spec` then `normalise_stack` with the spec's curves."""
-    stack = stack_for_spec(spec, resolution_m=resolution_m, use_cache=use_cache)
-    return normalise_stack(stack, spec.criteria)
 
 
 def read_weights_file(path: Path, ids: Sequence[str]) -> dict[str, float]:
