@@ -6,7 +6,7 @@ import geopandas as gpd
 
 from cmgis import settings
 from cmgis._errors import CRSError, InputError
-from cmgis.data.definitions import LAYER_DEFS
+from cmgis.data.definitions import DTYPE_KINDS, LAYER_DEFS
 
 #: Required columns and geometry types of every built vector layer (from the definitions).
 LAYER_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -15,7 +15,7 @@ LAYER_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def validate_layer(layer_id: str, gdf: gpd.GeoDataFrame) -> None:
-    """Check a built layer against its schema: columns, geometry types, validity, EPSG:4326.
+    """Check a built layer against its schema: columns, types, geometry types, validity, CRS.
 
     Raises
     ------
@@ -28,6 +28,12 @@ def validate_layer(layer_id: str, gdf: gpd.GeoDataFrame) -> None:
     missing = [c for c in columns if c not in gdf.columns]
     if missing:
         raise InputError(f"layer {layer_id!r} lacks columns {missing}")
+    for column, kind in LAYER_DEFS[layer_id].dtypes:
+        if gdf[column].dtype.kind not in DTYPE_KINDS[kind]:
+            raise InputError(
+                f"layer {layer_id!r} column {column!r} has type {gdf[column].dtype}; "
+                f"expected {kind}"
+            )
     if gdf.crs is None or gdf.crs != settings.STORE_CRS:
         raise CRSError(f"layer {layer_id!r} must be in {settings.STORE_CRS}, got {gdf.crs}")
     # rows without geometry are allowed (e.g. plan items the report gives no place)

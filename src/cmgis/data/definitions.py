@@ -49,6 +49,9 @@ THEMES: tuple[str, ...] = (
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 
+#: Declared column types (`LayerDef.dtypes`) and the numpy dtype kinds each accepts.
+DTYPE_KINDS: dict[str, str] = {"float": "fiu", "int": "iu", "bool": "b", "text": "OSU"}
+
 _OSM_EXTRACT = (
     "OpenStreetMap via the Overpass API, extracted by deesamery-cloud/chiangmai-transit "
     "(pipeline/extract*.py), snapshot commit 7177e29 (2026-06-19), bbox 98.936-99.032 E, "
@@ -59,6 +62,7 @@ _OLD_CITY_SOURCE = (
     "jmcvetta/chiang-mai-wall-book (research/materials/osm), commit cf466a1"
 )
 _OSM_NAMED = ("osm_id", "osm_url", "name_en", "name_th")
+_OSM_DTYPES = (("osm_id", "int"),)
 
 
 def _osm(source: str, method: str, date: str) -> Provenance:
@@ -86,6 +90,7 @@ class LayerDef:
     kind: Literal["vector", "raster"] = "vector"
     columns: tuple[str, ...] = ()  # required columns (besides geometry)
     geometry_types: tuple[str, ...] = ()  # allowed geometry types (null geometry allowed)
+    dtypes: tuple[tuple[str, str], ...] = ()  # (column, DTYPE_KINDS key); other columns: any
     description_en: str = ""
     description_th: str = ""
     approximate_from_column: bool = False
@@ -146,6 +151,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_tambons",
         columns=("tambon_code", "name_en", "name_th", "municipality_coverage", "area_km2"),
         geometry_types=POLYGONAL,
+        dtypes=(("area_km2", "float"),),
         provenance=Provenance(
             source="OCHA HDX COD-AB Thailand (cod-ab-tha), Royal Thai Survey Department; "
             "via prasertcbs/thailand_gis commit 1682c1d",
@@ -166,6 +172,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_old_city_moat",
         columns=_OSM_NAMED,
         geometry_types=("Polygon",),
+        dtypes=_OSM_DTYPES,
         provenance=_osm(
             _OLD_CITY_SOURCE,
             "OSM features tagged water=moat, kept as published (19 polygons).",
@@ -180,6 +187,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_old_city_walls",
         columns=_OSM_NAMED,
         geometry_types=("Polygon",),
+        dtypes=_OSM_DTYPES,
         provenance=_osm(
             _OLD_CITY_SOURCE,
             "OSM features tagged barrier=city_wall (fragments and the four corner "
@@ -195,6 +203,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_old_city_gates",
         columns=_OSM_NAMED,
         geometry_types=("Point",),
+        dtypes=_OSM_DTYPES,
         provenance=_osm(
             _OLD_CITY_SOURCE,
             "OSM nodes tagged historic=city_gate, kept as published.",
@@ -209,6 +218,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_canal",
         columns=("name_th", "name_en", "length_m"),
         geometry_types=("LineString",),
+        dtypes=(("length_m", "float"),),
         provenance=_osm(
             "OSM ways named คลองแม่ข่า (waterway=stream) joined into one line by "
             "naodiw/maekuang-water-quality (maekha.geojson), commit a01d2f5",
@@ -224,6 +234,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_pois",
         columns=("poi_id", "name", "category", "osm_category", "purpose"),
         geometry_types=("Point",),
+        dtypes=(("poi_id", "int"),),
         provenance=_osm(
             _OSM_EXTRACT,
             "As published, with honest categories: the source's 'hospital' split by "
@@ -242,6 +253,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_coworking",
         columns=("poi_id", "name"),
         geometry_types=("Point",),
+        dtypes=(("poi_id", "int"),),
         provenance=_osm(
             _OSM_EXTRACT,
             "POIs whose name contains 'coworking'/'co-working' (the source has no "
@@ -258,6 +270,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_landmarks",
         columns=("landmark_id", "name", "kind", "kind_source", "note"),
         geometry_types=("Point",),
+        dtypes=(("landmark_id", "int"),),
         provenance=_osm(
             _OSM_EXTRACT,
             "As published (capped per kind and spaced out by the source); five known "
@@ -274,6 +287,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_named_places",
         columns=("name", "weight"),
         geometry_types=("Point",),
+        dtypes=(("weight", "int"),),
         provenance=_osm(
             _OSM_EXTRACT,
             "OSM place=village/suburb/neighbourhood points from pois.json 'homes', "
@@ -289,6 +303,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.data.layers:build_roads",
         columns=("edge_id", "u", "v", "length_m"),
         geometry_types=("LineString",),
+        dtypes=(("edge_id", "int"), ("u", "int"), ("v", "int"), ("length_m", "float")),
         provenance=_osm(
             "OpenStreetMap via Overpass, graph by deesamery-cloud/chiangmai-transit "
             "(network.graph.json), commit ef27ead",
@@ -318,6 +333,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
             "approximate",
         ),
         geometry_types=POLYGONAL,
+        dtypes=(("area_km2", "float"), ("approximate", "bool")),
         approximate_from_column=True,
         provenance=Provenance(
             source="Built by cmgis from the layers below with data/spec/zones.toml; the "
@@ -343,6 +359,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.districts.zones:build_zone_anchors_layer",
         columns=("zone_id", "name", "source", "approximate"),
         geometry_types=("Point",),
+        dtypes=(("approximate", "bool"),),
         approximate_from_column=True,
         provenance=Provenance(
             source=f"POIs (OSM) by exact name. {_OSM_EXTRACT}",
@@ -362,6 +379,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
         builder="cmgis.plan.projects:build_projects_for_catalog",
         columns=PROJECT_COLUMNS,
         geometry_types=PROJECT_GEOMETRY_TYPES,
+        dtypes=(("approximate", "bool"), ("length_m", "float")),
         provenance=Provenance(
             source="Chiang Mai City of Innovation Action Plan, first-month progress report "
             "(CMU PPSI for NIA and Chiang Mai City Municipality, 2019), via "
