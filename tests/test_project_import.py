@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 
 import pytest
@@ -151,3 +152,32 @@ def test_heights_are_dropped_so_the_projects_layer_stays_2d() -> None:
     assert draft.geometry is not None and not draft.geometry.has_z
     (row,) = drafts_from_csv(b"title_en,strategy,wkt\nx,drivers,POINT Z (98.99 18.79 310)\n")
     assert row.geometry == Point(98.99, 18.79)
+
+
+def test_project_with_too_many_vertices_is_refused_naming_the_feature() -> None:
+    """The shared user-geometry check (cmgis.geocheck) limits the vertices of one project."""
+    from cmgis.geocheck import MAX_SHAPE_VERTICES
+
+    n = MAX_SHAPE_VERTICES + 10
+    # a valid circle-like ring around the old city, one vertex more than allowed per step
+    ring = [
+        [
+            round(98.985 + 0.01 * math.cos(2 * math.pi * k / n), 7),
+            round(18.79 + 0.01 * math.sin(2 * math.pi * k / n), 7),
+        ]
+        for k in range(n)
+    ]
+    ring.append(ring[0])
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"title_en": "Huge outline", "strategy": "default"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        ],
+    }
+    data = json.dumps(doc).encode()
+    with pytest.raises(InputError, match=rf"feature 1: .*vertices; at most {MAX_SHAPE_VERTICES}"):
+        drafts_from_geojson(data)

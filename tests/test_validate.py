@@ -30,3 +30,11 @@ def test_missing_column_wrong_crs_wrong_type_invalid() -> None:
     bad = gpd.GeoDataFrame({**cols, "area_km2": [1.0]}, geometry=[bow], crs=4326)
     with pytest.raises(InputError, match="1 invalid geometries"):
         validate_layer("tambons", bad)
+
+
+def test_declared_column_types_are_checked() -> None:
+    gdf = gpd.GeoDataFrame(
+        {"name": ["x"], "weight": ["heavy"]}, geometry=[Point(99, 18.8)], crs=4326
+    )
+    with pytest.raises(InputError, match=r"column 'weight' has type \w+; expected int"):
+        validate_layer("named_places", gdf)

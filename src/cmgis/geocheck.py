@@ -1,7 +1,8 @@
 """User-geometry checks: CRS, extent in the Chiang Mai area (with a diagnosis), validity, size.
 
 Every geometry that comes from outside (an imported file, a drawing) goes through
-`check_user_layer` (a whole layer) or `extent_problem` (one shape's bounds), so every
+`check_user_layer` (a whole layer), `check_user_shape` (one shape: projects, drawings) or
+`extent_problem` (one shape's bounds), so every
 import path refuses the same wrong data with the same explanation: coordinates with lon
 and lat swapped, projected metres (UTM 47N) labelled as degrees, or a place that is
 simply elsewhere (e.g. Bangkok). The area is `cmgis.settings.AREA_BOUNDS_LONLAT`.
@@ -14,14 +15,18 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
 from cmgis._errors import CRSError, InputError
+from cmgis.projection import lonlat_transformer
 
 #: Vertices one imported layer may hold in total (a saved candidate layer has a few
 #: thousand; a file with millions is not a user layer).
 MAX_LAYER_VERTICES: Final = 500_000
+#: Vertices one user shape may have (a drawn or imported project place; a detailed park
+#: outline has a few thousand).
+MAX_SHAPE_VERTICES: Final = 20_000
 
 
 def _inside(bounds: tuple[float, float, float, float]) -> bool:
@@ -50,7 +55,7 @@ def extent_problem(bounds: tuple[float, float, float, float]) -> str | None:
             f"(lat, lon instead of lon, lat); {expected}"
         )
     if max(abs(x0), abs(x1)) > 180 or max(abs(y0), abs(y1)) > 90:
-        to_lonlat = Transformer.from_crs(settings.METRIC_CRS, settings.STORE_CRS, always_xy=True)
+        to_lonlat = lonlat_transformer()
         lx0, ly0 = to_lonlat.transform(x0, y0)
         lx1, ly1 = to_lonlat.transform(x1, y1)
         if _inside((lx0, ly0, lx1, ly1)):
@@ -64,6 +69,47 @@ def extent_problem(bounds: tuple[float, float, float, float]) -> str | None:
             f"(not degrees; a wrong CRS label?); {expected}"
         )
     return f"the data lies elsewhere ({where}), not in the Chiang Mai area; {expected}"
+
+
+def check_user_shape(
+    geom: BaseGeometry, *, max_vertices: int = MAX_SHAPE_VERTICES, hint: str = ""
+) -> BaseGeometry:
+    """Check one user shape in EPSG:4326 lon/lat (a drawing, an imported feature); return it.
+
+    Parameters
+    ----------
+    geom
+        The shape, lon/lat degrees.
+    max_vertices
+        Most vertices allowed.
+    hint
+        Appended to the "not valid" message, e.g. "redraw it without self-crossings".
+
+    Raises
+    ------
+    InputError
+        An empty shape, too many vertices, an invalid shape, or one outside the Chiang Mai
+        area or not finite (with the likely cause, `extent_problem`).
+    """
+    if geom.is_empty:
+        raise InputError("the geometry is empty; draw a point, line or polygon, or pick zones")
+    n_vertices = int(shapely.get_num_coordinates(geom))
+    if n_vertices > max_vertices:
+        raise InputError(
+            f"the geometry has {n_vertices} vertices; at most {max_vertices} are allowed "
+            "(simplify it first)"
+        )
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise InputError(
+            "the geometry has coordinates that are not finite numbers (NaN or infinity)"
+        )
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        raise InputError(f"the geometry is not valid ({reason}){'; ' + hint if hint else ''}")
+    problem = extent_problem(geom.bounds)
+    if problem:
+        raise InputError(f"the geometry lies outside the area cmgis covers: {problem}")
+    return geom
 
 
 def check_user_layer(

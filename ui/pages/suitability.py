@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -272,8 +273,6 @@ def _inverse(value: str) -> str:
 
 def _overlap_texts(cands: object) -> list[str]:
     """Overlap of each candidate with the named districts, with the districts' names."""
-    import geopandas as gpd
-
     assert isinstance(cands, gpd.GeoDataFrame)
     d = cache.districts()
     names = {
@@ -291,24 +290,25 @@ def _overlap_texts(cands: object) -> list[str]:
     return texts
 
 
-def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> None:
-    """Candidate table, criteria table, downloads and saving as a layer."""
-    import geopandas as gpd
-
-    assert isinstance(cands, gpd.GeoDataFrame)
+def _candidates_table(cands: gpd.GeoDataFrame) -> None:
+    """The ranked candidates with their overlap of the named districts."""
     if len(cands) == 0:
         st.info(t("suitability.no_candidates", lang))
-    else:
-        st.markdown(f"**{t('suitability.candidates_table', lang)}**")
-        table = pd.DataFrame(
-            {
-                t("suitability.col_rank", lang): cands["rank"],
-                t("suitability.col_mean", lang): cands["mean_score"],
-                t("suitability.col_area", lang): cands["area_km2"],
-                t("suitability.col_overlap", lang): _overlap_texts(cands),
-            }
-        )
-        st.dataframe(table, hide_index=True)
+        return
+    st.markdown(f"**{t('suitability.candidates_table', lang)}**")
+    table = pd.DataFrame(
+        {
+            t("suitability.col_rank", lang): cands["rank"],
+            t("suitability.col_mean", lang): cands["mean_score"],
+            t("suitability.col_area", lang): cands["area_km2"],
+            t("suitability.col_overlap", lang): _overlap_texts(cands),
+        }
+    )
+    st.dataframe(table, hide_index=True)
+
+
+def _criteria_table() -> None:
+    """The criteria of the surface: units, direction, normalisation, data share, definition."""
     with st.expander(t("suitability.criteria_table", lang)):
         crit = su.surface_table(nstack, spec)
         st.dataframe(
@@ -329,7 +329,10 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
             ),
             hide_index=True,
         )
-    tif_key = (resolution_m, tuple(sorted(surface.weights.items())))
+
+
+def _surface_download(surface: su.Surface, tif_key: object) -> None:
+    """Prepare the surface GeoTIFF on request, then offer it for download."""
     if st.button(t("suitability.prepare_tif", lang), key=K + "prepare_tif"):
         with tempfile.TemporaryDirectory() as tmp:
             tif = su.write_surface(surface, Path(tmp) / "suitability.tif")
@@ -343,21 +346,27 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
             mime="image/tiff",
             key=K + "download_tif",
         )
-    if len(cands) == 0:
-        return
-    preset_id = st.session_state[K + "preset"]
+
+
+def _candidate_layer(
+    cands: gpd.GeoDataFrame, surface: su.Surface, params: su.CandidateParams, preset_id: str
+) -> gpd.GeoDataFrame:
+    """The candidates as a layer titled by the preset, with the parameters that made it."""
     if preset_id == CUSTOM:
         title_en = t("suitability.preset_custom", "en")
         title_th = t("suitability.preset_custom", "th")
     else:
         title_en, title_th = spec.preset(preset_id).title_en, spec.preset(preset_id).title_th
-    layer = su.candidates_layer(
+    return su.candidates_layer(
         cands,
         title_en=title_en,
         title_th=title_th,
         parameters=su.candidate_parameters(surface, params),
     )
-    layer_key = (tif_key, params.top_share, params.min_area_km2)
+
+
+def _compare(layer: gpd.GeoDataFrame, layer_key: object) -> None:
+    """The district indicators of the candidates, computed on request."""
     if st.button(t("suitability.compare", lang), key=K + "compare"):
         try:
             st.session_state[K + "indicators"] = (layer_key, su.candidate_indicators(layer))
@@ -370,6 +379,12 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
         names = {d.id: pick(d.title_en, d.title_th, lang) for d in indicator_definitions()}
         st.caption(t("suitability.compare_note", lang))
         st.dataframe(compared[1].rename(columns=names).round(2))
+
+
+def _save_form(
+    layer: gpd.GeoDataFrame, surface: su.Surface, params: su.CandidateParams, preset_id: str
+) -> str:
+    """Save the candidates as a user layer; returns the name typed (for the file name)."""
     name = st.text_input(
         t("user_layers.save_name", lang),
         value=f"candidate_zones_{preset_id}",
@@ -402,7 +417,11 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
                 t("user_layers.saved", lang, n=len(layer), name=name_md,
                   layer_id=f"`{record.layer_id}`")
             )  # fmt: skip
-    export_in_crs(surface, layer)
+    return name
+
+
+def _gpkg_download(layer: gpd.GeoDataFrame, name: str) -> None:
+    """The candidates as a GeoPackage download."""
     with tempfile.TemporaryDirectory() as tmp:
         gpkg = su.save_candidates(layer, Path(tmp) / "candidate_zones.gpkg")
         st.download_button(
@@ -412,6 +431,23 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
             mime="application/geopackage+sqlite3",
             key=K + "download_gpkg",
         )
+
+
+def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> None:
+    """Candidate table, criteria table, downloads and saving as a layer."""
+    assert isinstance(cands, gpd.GeoDataFrame)
+    _candidates_table(cands)
+    _criteria_table()
+    tif_key = (resolution_m, tuple(sorted(surface.weights.items())))
+    _surface_download(surface, tif_key)
+    if len(cands) == 0:
+        return
+    preset_id = st.session_state[K + "preset"]
+    layer = _candidate_layer(cands, surface, params, preset_id)
+    _compare(layer, (tif_key, params.top_share, params.min_area_km2))
+    name = _save_form(layer, surface, params, preset_id)
+    export_in_crs(surface, layer)
+    _gpkg_download(layer, name)
 
 
 workspace()

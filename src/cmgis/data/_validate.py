@@ -1,51 +1,21 @@
-"""Input and schema checks: layer schemas are declared once here and checked on build."""
+"""Schema check of built layers: each layer's schema is declared once, in its definition."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 
 from cmgis import settings
-from cmgis.plan import projects as projects
 from cmgis._errors import CRSError, InputError
+from cmgis.data.definitions import DTYPE_KINDS, LAYER_DEFS
 
-#: Required columns and geometry types of every built vector layer.
+#: Required columns and geometry types of every built vector layer (from the definitions).
 LAYER_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "tambons": (
-        ("tambon_code", "name_en", "name_th", "municipality_coverage", "area_km2"),
-        ("Polygon", "MultiPolygon"),
-    ),
-    "old_city_moat": (("osm_id", "osm_url", "name_en", "name_th"), ("Polygon",)),
-    "old_city_walls": (("osm_id", "osm_url", "name_en", "name_th"), ("Polygon",)),
-    "old_city_gates": (("osm_id", "osm_url", "name_en", "name_th"), ("Point",)),
-    "mae_kha_canal": (("name_th", "name_en", "length_m"), ("LineString",)),
-    "pois": (("poi_id", "name", "category", "osm_category", "purpose"), ("Point",)),
-    "coworking": (("poi_id", "name"), ("Point",)),
-    "landmarks": (("landmark_id", "name", "kind", "kind_source", "note"), ("Point",)),
-    "named_places": (("name", "weight"), ("Point",)),
-    "roads": (("edge_id", "u", "v", "length_m"), ("LineString",)),
-    "zone_anchors": (("zone_id", "name", "source", "approximate"), ("Point",)),
-    "zones": (
-        (
-            "zone_id",
-            "name_en",
-            "name_th",
-            "theme_en",
-            "theme_th",
-            "strategies",
-            "plan_items",
-            "area_km2",
-            "method",
-            "parameters",
-            "approximate",
-        ),
-        ("Polygon", "MultiPolygon"),
-    ),
-    "projects": (projects.COLUMNS, projects.GEOMETRY_TYPES),
+    d.id: (d.columns, d.geometry_types) for d in LAYER_DEFS.values() if d.kind == "vector"
 }
 
 
 def validate_layer(layer_id: str, gdf: gpd.GeoDataFrame) -> None:
-    """Check a built layer against its schema: columns, geometry types, validity, EPSG:4326.
+    """Check a built layer against its schema: columns, types, geometry types, validity, CRS.
 
     Raises
     ------
@@ -58,6 +28,12 @@ def validate_layer(layer_id: str, gdf: gpd.GeoDataFrame) -> None:
     missing = [c for c in columns if c not in gdf.columns]
     if missing:
         raise InputError(f"layer {layer_id!r} lacks columns {missing}")
+    for column, kind in LAYER_DEFS[layer_id].dtypes:
+        if gdf[column].dtype.kind not in DTYPE_KINDS[kind]:
+            raise InputError(
+                f"layer {layer_id!r} column {column!r} has type {gdf[column].dtype}; "
+                f"expected {kind}"
+            )
     if gdf.crs is None or gdf.crs != settings.STORE_CRS:
         raise CRSError(f"layer {layer_id!r} must be in {settings.STORE_CRS}, got {gdf.crs}")
     # rows without geometry are allowed (e.g. plan items the report gives no place)

@@ -1,6 +1,7 @@
 """The layer catalog: source, licence, credit, method and date of every layer.
 
-The catalog is written by `cmgis.data.layers.build_layers` to ``data/layers/catalog.json`` and
+The catalog is written by `cmgis.data.build.build_layers` from the layer definitions
+(`cmgis.data.definitions`) to ``data/layers/catalog.json`` and
 read by the app and every export, which show its credit lines. It also lists the
 indicators the action plan wants but for which no open data exists here ("no data"), so
 the app can show the gap and a later import can fill it.
@@ -9,41 +10,53 @@ the app can show the gap and a later import can fill it.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmgis import settings
 from cmgis._errors import DataMissingError, UnknownLayerError
-
-CREDIT_OSM = "© OpenStreetMap contributors, ODbL 1.0"
-CREDIT_ADMIN = (
-    "Administrative boundaries: Royal Thai Survey Department, via OCHA HDX COD-AB "
-    "(cod-ab-tha), CC BY-IGO 3.0"
+from cmgis.data.definitions import THEMES, LayerDef
+from cmgis.data.provenance import (
+    CREDIT_ADMIN,
+    CREDIT_ELEVATION,
+    CREDIT_OSM,
+    LICENCE_ADMIN,
+    LICENCE_ELEVATION,
+    LICENCE_OSM,
+    Provenance,
 )
-CREDIT_ELEVATION = "Elevation: Copernicus DEM GLO-90 via Open-Meteo.com, CC BY 4.0"
-LICENCE_OSM = "ODbL 1.0"
-LICENCE_ADMIN = "CC BY-IGO 3.0"
-LICENCE_ELEVATION = "CC BY 4.0"
 
-#: Themes of the layer panel, in display order.
-THEMES: tuple[str, ...] = (
-    "districts",
-    "administrative",
-    "heritage",
-    "water",
-    "infrastructure",
-    "terrain",
-    "indicators",
-)
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "CREDIT_ADMIN",
+    "CREDIT_ELEVATION",
+    "CREDIT_OSM",
+    "LICENCE_ADMIN",
+    "LICENCE_ELEVATION",
+    "LICENCE_OSM",
+    "NO_DATA",
+    "THEMES",
+    "Catalog",
+    "LayerEntry",
+    "NoDataEntry",
+    "entry_from_definition",
+    "load_catalog",
+    "save_catalog",
+    "vector_entry",
+]
 
 
 @dataclass(frozen=True)
 class LayerEntry:
-    """One layer of the catalog.
+    """One layer of the catalog: its definition's facts, counted and filled in by the build.
 
-    ``credit`` may hold several credit lines joined by " | " when a layer is derived from
-    several sources; `LayerEntry.credit_lines` splits them.
+    The provenance fields (source, licence, credit, method, date, approximate) are kept
+    flat, as ``catalog.json`` has them; `LayerEntry.provenance` gives them as one
+    `cmgis.data.provenance.Provenance`. ``credit`` may hold several credit lines joined by
+    " | " when a layer is derived from several sources; `LayerEntry.credit_lines` splits them.
     """
 
     id: str
@@ -64,9 +77,79 @@ class LayerEntry:
     file: str = settings.LAYERS_GPKG_NAME
     units: str = ""
 
+    @property
+    def provenance(self) -> Provenance:
+        """Where this layer comes from, as one record."""
+        return Provenance(
+            source=self.source,
+            licence=self.licence,
+            credit=self.credit,
+            method=self.method,
+            date=self.date,
+            approximate=self.approximate,
+        )
+
     def credit_lines(self) -> list[str]:
         """The credit lines of this layer."""
-        return [c.strip() for c in self.credit.split(" | ") if c.strip()]
+        return self.provenance.credit_lines()
+
+
+def entry_from_definition(
+    defn: LayerDef,
+    provenance: Provenance,
+    *,
+    geometry_type: str,
+    feature_count: int,
+    file: str = settings.LAYERS_GPKG_NAME,
+) -> LayerEntry:
+    """The catalog entry of a built layer: ``defn``'s facts with the filled-in ``provenance``."""
+    return LayerEntry(
+        id=defn.id,
+        title_en=defn.title_en,
+        title_th=defn.title_th,
+        theme=defn.theme,
+        kind=defn.kind,
+        geometry_type=geometry_type,
+        feature_count=feature_count,
+        source=provenance.source,
+        licence=provenance.licence,
+        credit=provenance.credit,
+        method=provenance.method,
+        date=provenance.date,
+        approximate=provenance.approximate,
+        description_en=defn.description_en,
+        description_th=defn.description_th,
+        file=file,
+        units=defn.units,
+    )
+
+
+def _geometry_type(gdf: gpd.GeoDataFrame) -> str:
+    return "/".join(sorted({g.geom_type for g in gdf.geometry if g is not None}))
+
+
+def _geometry_method_counts(gdf: gpd.GeoDataFrame) -> str:
+    if "geometry_method" not in gdf.columns:
+        return ""
+    return ", ".join(
+        f"{m} ({int((gdf['geometry_method'] == m).sum())})"
+        for m in dict.fromkeys(gdf["geometry_method"])
+    )
+
+
+def vector_entry(defn: LayerDef, gdf: gpd.GeoDataFrame) -> LayerEntry:
+    """The catalog entry of the built vector layer ``gdf`` defined by ``defn``."""
+    prov = defn.provenance
+    approximate = prov.approximate
+    if defn.approximate_from_column:
+        approximate = bool(gdf["approximate"].any())
+    fields = {"geometry_method_counts": _geometry_method_counts(gdf)}
+    return entry_from_definition(
+        defn,
+        replace(prov, method=prov.method.format(**fields), approximate=approximate),
+        geometry_type=_geometry_type(gdf),
+        feature_count=len(gdf),
+    )
 
 
 @dataclass(frozen=True)

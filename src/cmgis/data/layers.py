@@ -1,14 +1,17 @@
 """Base layers built from the raw sources, and loading of the built layers.
 
 Builders are named ``<layer>_layer`` and take raw GeoDataFrames (EPSG:4326); they return
-a new GeoDataFrame in EPSG:4326 with the layer's declared columns. `load_layer` reads a
-built layer from ``data/layers/cmgis.gpkg``. The whole build is `cmgis.data.build.build_layers`.
+a new GeoDataFrame in EPSG:4326 with the layer's declared columns. The ``build_<layer>``
+functions are what the layer definitions (`cmgis.data.definitions`) name: each takes a
+`cmgis.data.build.BuildContext` and reads its raw source. `load_layer` reads a built layer
+from ``data/layers/cmgis.gpkg``. The whole build is `cmgis.data.build.build_layers`.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -17,7 +20,11 @@ import pyogrio
 
 from cmgis import settings
 from cmgis._errors import DataMissingError, UnknownLayerError
+from cmgis.data import raw as raw
 from cmgis.projection import to_metric
+
+if TYPE_CHECKING:
+    from cmgis.data.build import BuildContext
 
 #: Coverage of each tambon by Chiang Mai City Municipality (public record, see the brief):
 #: whole for 6, part for 8, none for Mae Hia and San Phisuea.
@@ -237,6 +244,69 @@ def named_places_layer(raw_places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         geometry=raw_places.geometry.values,
         crs=settings.STORE_CRS,
     )
+
+
+# --- builders named by the layer definitions (cmgis.data.definitions) -------------
+
+
+def build_tambons(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``tambons`` from the raw COD-AB tambons."""
+    return tambons_layer(raw.tambons_from_raw(ctx.raw_dir))
+
+
+def _old_city(ctx: BuildContext) -> dict[str, gpd.GeoDataFrame]:
+    built: dict[str, gpd.GeoDataFrame] = ctx.memo(
+        "old_city", lambda: old_city_layers(raw.old_city_from_raw(ctx.raw_dir))
+    )
+    return built
+
+
+def build_old_city_moat(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``old_city_moat`` from the old-city OSM extract."""
+    return _old_city(ctx)["old_city_moat"]
+
+
+def build_old_city_walls(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``old_city_walls`` from the old-city OSM extract."""
+    return _old_city(ctx)["old_city_walls"]
+
+
+def build_old_city_gates(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``old_city_gates`` from the old-city OSM extract."""
+    return _old_city(ctx)["old_city_gates"]
+
+
+def build_canal(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``mae_kha_canal`` from the raw canal line."""
+    return canal_layer(raw.canal_from_raw(ctx.raw_dir))
+
+
+def build_pois(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``pois`` from the raw OSM POIs."""
+    return pois_layer(raw.pois_from_raw(ctx.raw_dir))
+
+
+def build_coworking(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``coworking`` from the built ``pois``."""
+    return coworking_layer(ctx.built["pois"])
+
+
+def build_landmarks(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``landmarks`` from the raw landmarks."""
+    return landmarks_layer(raw.landmarks_from_raw(ctx.raw_dir))
+
+
+def build_named_places(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``named_places`` from the raw named places."""
+    return named_places_layer(raw.named_places_from_raw(ctx.raw_dir))
+
+
+def build_roads(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``roads``: one line per edge of the raw road graph."""
+    return raw.roads_from_raw(ctx.raw_dir)
+
+
+# --- reading the built layers ---------------------------------------------------------
 
 
 def list_built_layers(path: Path | None = None) -> list[str]:

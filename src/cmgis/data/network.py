@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import shapely
-from pyproj import Transformer
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
@@ -23,11 +21,9 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
-from cmgis.data import raw as raw
 from cmgis._errors import InputError
-
-_TO_METRIC = Transformer.from_crs(settings.STORE_CRS, settings.METRIC_CRS, always_xy=True)
-_TO_STORE = Transformer.from_crs(settings.METRIC_CRS, settings.STORE_CRS, always_xy=True)
+from cmgis.data import raw as raw
+from cmgis.projection import lonlat_transformer, metric_transformer
 
 
 @dataclass(frozen=True)
@@ -59,7 +55,7 @@ class RoadGraph:
 
 def graph_from_arrays(raw_graph: raw.RawGraph) -> RoadGraph:
     """Build a `RoadGraph` from the raw arrays (lon/lat are projected to EPSG:32647)."""
-    x, y = _TO_METRIC.transform(raw_graph.lonlat[:, 0], raw_graph.lonlat[:, 1])
+    x, y = metric_transformer().transform(raw_graph.lonlat[:, 0], raw_graph.lonlat[:, 1])
     xy = np.column_stack([x, y])
     n = xy.shape[0]
     u, v = raw_graph.edges[:, 0], raw_graph.edges[:, 1]
@@ -95,7 +91,7 @@ def load_road_graph(raw_dir: Path | None = None) -> RoadGraph:
 
 def lonlat_to_metric(lon: float, lat: float) -> tuple[float, float]:
     """Project one lon/lat point (EPSG:4326) to EPSG:32647 metres."""
-    x, y = _TO_METRIC.transform(lon, lat)
+    x, y = metric_transformer().transform(lon, lat)
     return float(x), float(y)
 
 
@@ -215,13 +211,7 @@ def shortest_path_lonlat(
         nodes.append(int(pred[nodes[-1]]))
     nodes.reverse()
     xy = graph.xy_m[nodes]
-    lon, lat = _TO_STORE.transform(xy[:, 0], xy[:, 1])
+    lon, lat = lonlat_transformer().transform(xy[:, 0], xy[:, 1])
     if len(nodes) == 1:
         return LineString([(lon[0], lat[0]), (lon[0], lat[0])]), 0.0
     return LineString(np.column_stack([lon, lat])), float(dist[b])
-
-
-def graph_coverage_lonlat(graph: RoadGraph) -> gpd.GeoSeries:
-    """Where the graph has data: the convex hull of its nodes, in EPSG:4326."""
-    hull_m = shapely.convex_hull(shapely.multipoints(graph.xy_m))
-    return gpd.GeoSeries([hull_m], crs=settings.METRIC_CRS).to_crs(settings.STORE_CRS)

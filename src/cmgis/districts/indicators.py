@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
 from cmgis._errors import DataMissingError, InputError
@@ -299,6 +300,87 @@ def _shannon(categories: pd.Series, n_categories: int) -> float:
     return float(-(p * np.log(p)).sum() / math.log(n_categories))
 
 
+@dataclass(frozen=True)
+class _IndicatorInputs:
+    """The layers the indicators count, in EPSG:32647, prepared once for all areas."""
+
+    pois: gpd.GeoDataFrame
+    cowork: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    corridor: BaseGeometry
+    extent_m: BaseGeometry
+    stations: gpd.GeoSeries
+    counted_landmarks: gpd.GeoDataFrame
+    junctions: gpd.GeoSeries
+    n_categories: int
+
+
+def _indicator_inputs(layers: dict[str, gpd.GeoDataFrame], graph: RoadGraph) -> _IndicatorInputs:
+    pois = to_metric(layers["pois"])
+    landmarks = to_metric(layers["landmarks"])
+    canal = shapely.union_all(to_metric(layers["mae_kha_canal"]).geometry.values)
+    extent = gpd.GeoSeries([box(*OSM_EXTRACT_BOUNDS_LONLAT)], crs=settings.STORE_CRS)
+    stations = pd.concat(
+        [
+            landmarks[landmarks["kind"].isin(["bus", "rail"])].geometry,
+            pois[pois["category"] == "transit"].geometry,
+        ]
+    )
+    lm_named = landmarks["name"].fillna("").str.lower()
+    is_clinic = (landmarks["kind"] == "hospital") & lm_named.apply(
+        lambda n: any(w in n for w in CLINIC_WORDS)
+    )
+    degree = graph.degree()
+    return _IndicatorInputs(
+        pois=pois,
+        cowork=to_metric(layers["coworking"]),
+        roads=to_metric(layers["roads"]),
+        corridor=canal.buffer(CANAL_CORRIDOR_M, cap_style="flat"),
+        extent_m=to_metric(extent).iloc[0],
+        stations=stations,
+        counted_landmarks=landmarks[landmarks["kind"].isin(LANDMARK_KINDS) & ~is_clinic],
+        junctions=gpd.GeoSeries(shapely.points(graph.xy_m[degree >= 3]), crs=settings.METRIC_CRS),
+        n_categories=int(pois["category"].nunique()),
+    )
+
+
+def _area_indicators(geom: BaseGeometry, elev: float, inp: _IndicatorInputs) -> dict[str, Any]:
+    """Every indicator of one area (``geom`` in EPSG:32647); NaN where there is no data."""
+    area_km2 = geom.area / 1e6
+    covered = geom.intersection(inp.extent_m)
+    covered_km2 = covered.area / 1e6
+    coverage_pct = 100.0 * covered_km2 / area_km2 if area_km2 else 0.0
+    has_osm = coverage_pct >= MIN_COVERAGE_PCT
+    inside = inp.pois[inp.pois.within(geom)]
+    near = geom.buffer(WALK_M)
+
+    def density(n: float) -> float:
+        return n / covered_km2 if has_osm and covered_km2 > 0 else float("nan")
+
+    def count(n: int) -> float:
+        return float(n) if has_osm else float("nan")
+
+    cat = inside["category"]
+    road_km = inp.roads.clip(covered).length.sum() / 1000 if has_osm else float("nan")
+    return {
+        "area_km2": area_km2,
+        "osm_coverage_pct": coverage_pct,
+        "office_density_per_km2": density(int((cat == "office").sum())),
+        "education_density_per_km2": density(int((cat == "education").sum())),
+        "health_density_per_km2": density(int(cat.isin(["hospital", "clinic_or_practice"]).sum())),
+        "hospitals_count": count(int((cat == "hospital").sum())),
+        "coworking_count": count(int(inp.cowork.within(geom).sum())),
+        "poi_diversity_index": _shannon(cat, inp.n_categories) if has_osm else float("nan"),
+        "landmarks_within_800m": count(int(inp.counted_landmarks.within(near).sum())),
+        "transit_stations_within_800m": count(int(inp.stations.within(near).sum())),
+        "intersection_density_per_km2": density(int(inp.junctions.within(covered).sum())),
+        "road_density_km_per_km2": density(road_km),
+        "temple_density_per_km2": density(int((cat == "temple").sum())),
+        "mean_elevation_m": elev,
+        "canal_corridor_share_pct": 100.0 * geom.intersection(inp.corridor).area / geom.area,
+    }
+
+
 def compute_indicators(
     areas: gpd.GeoDataFrame,
     layers: dict[str, gpd.GeoDataFrame],
@@ -326,72 +408,13 @@ def compute_indicators(
     -------
     DataFrame indexed by ``key`` with one column per indicator id. NaN means "no data".
     """
+    inputs = _indicator_inputs(layers, graph)
     areas_m = to_metric(areas, name="areas")
-    pois = to_metric(layers["pois"])
-    cowork = to_metric(layers["coworking"])
-    landmarks = to_metric(layers["landmarks"])
-    roads = to_metric(layers["roads"])
-    canal = shapely.union_all(to_metric(layers["mae_kha_canal"]).geometry.values)
-    corridor = canal.buffer(CANAL_CORRIDOR_M, cap_style="flat")
-    extent = gpd.GeoSeries([box(*OSM_EXTRACT_BOUNDS_LONLAT)], crs=settings.STORE_CRS)
-    extent_m = extent.to_crs(settings.METRIC_CRS).iloc[0]
-    stations = pd.concat(
-        [
-            landmarks[landmarks["kind"].isin(["bus", "rail"])].geometry,
-            pois[pois["category"] == "transit"].geometry,
-        ]
-    )
-    lm_named = landmarks["name"].fillna("").str.lower()
-    is_clinic = (landmarks["kind"] == "hospital") & lm_named.apply(
-        lambda n: any(w in n for w in CLINIC_WORDS)
-    )
-    counted_landmarks = landmarks[landmarks["kind"].isin(LANDMARK_KINDS) & ~is_clinic]
-    degree = graph.degree()
-    junctions = gpd.GeoSeries(shapely.points(graph.xy_m[degree >= 3]), crs=settings.METRIC_CRS)
-    n_categories = int(pois["category"].nunique())
     elevation = zonal_mean_elevation_m(areas, path=elevation_path)
-
-    rows: list[dict[str, Any]] = []
-    for (_, area), elev in zip(areas_m.iterrows(), elevation, strict=True):
-        geom = area.geometry
-        area_km2 = geom.area / 1e6
-        covered = geom.intersection(extent_m)
-        covered_km2 = covered.area / 1e6
-        coverage_pct = 100.0 * covered_km2 / area_km2 if area_km2 else 0.0
-        has_osm = coverage_pct >= MIN_COVERAGE_PCT
-        inside = pois[pois.within(geom)]
-        near = geom.buffer(WALK_M)
-
-        def density(n: float, *, ok: bool = has_osm, denom: float = covered_km2) -> float:
-            return n / denom if ok and denom > 0 else float("nan")
-
-        def count(n: int, *, ok: bool = has_osm) -> float:
-            return float(n) if ok else float("nan")
-
-        cat = inside["category"]
-        road_km = roads.clip(covered).length.sum() / 1000 if has_osm else float("nan")
-        rows.append(
-            {
-                key: area[key],
-                "area_km2": area_km2,
-                "osm_coverage_pct": coverage_pct,
-                "office_density_per_km2": density(int((cat == "office").sum())),
-                "education_density_per_km2": density(int((cat == "education").sum())),
-                "health_density_per_km2": density(
-                    int(cat.isin(["hospital", "clinic_or_practice"]).sum())
-                ),
-                "hospitals_count": count(int((cat == "hospital").sum())),
-                "coworking_count": count(int(cowork.within(geom).sum())),
-                "poi_diversity_index": _shannon(cat, n_categories) if has_osm else float("nan"),
-                "landmarks_within_800m": count(int(counted_landmarks.within(near).sum())),
-                "transit_stations_within_800m": count(int(stations.within(near).sum())),
-                "intersection_density_per_km2": density(int(junctions.within(covered).sum())),
-                "road_density_km_per_km2": density(road_km),
-                "temple_density_per_km2": density(int((cat == "temple").sum())),
-                "mean_elevation_m": elev,
-                "canal_corridor_share_pct": 100.0 * geom.intersection(corridor).area / geom.area,
-            }
-        )
+    rows = [
+        {key: area[key], **_area_indicators(area.geometry, elev, inputs)}
+        for (_, area), elev in zip(areas_m.iterrows(), elevation, strict=True)
+    ]
     table = pd.DataFrame(rows).set_index(key)
     return table.round(4)
 

@@ -1,18 +1,19 @@
 """The five innovation districts, built from real features by the methods in ``zones.toml``.
 
 The report draws no boundaries, so every district is a construction: a walking catchment
-on the road graph, the area enclosed by the moat, a canal corridor, or a tambon plus the
-surroundings of an anchor. The spec (``data/spec/zones.toml``) holds every parameter and
-anchor; the method text and parameters are stored with each zone.
+on the road graph, the area enclosed by the moat, or a canal corridor (`ZONE_METHODS`).
+The spec (``data/spec/zones.toml``) holds every parameter and anchor; the method text and
+parameters are stored with each zone.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import shapely
@@ -30,6 +31,9 @@ from cmgis.data.network import (
 )
 from cmgis.data.raw import OSM_EXTRACT_BOUNDS_LONLAT
 from cmgis.projection import to_metric
+
+if TYPE_CHECKING:
+    from cmgis.data.build import BuildContext
 
 #: ``boundary_status`` of every built zone (the action plan draws no boundaries).
 BOUNDARY_CONSTRUCTED = "constructed by the stated method; the report draws no boundary"
@@ -64,23 +68,9 @@ def load_zone_spec(path: Path | None = None) -> dict[str, Any]:
 
 
 def find_anchors(zone: dict[str, Any], layers: dict[str, gpd.GeoDataFrame]) -> list[Anchor]:
-    """Look the zone's anchors up by exact name in their layer (or take hand-placed ones)."""
+    """Look the zone's anchors up by exact name in their layer (pois or landmarks)."""
     out: list[Anchor] = []
     for a in zone.get("anchors", []):
-        if a["layer"] == "hand_placed":
-            out.append(
-                Anchor(
-                    zone_id=zone["id"],
-                    name=a["name"],
-                    name_th=a.get("name_th", ""),
-                    layer="hand_placed",
-                    lon=float(a["lon"]),
-                    lat=float(a["lat"]),
-                    source=a["source"],
-                    approximate=True,
-                )
-            )
-            continue
         layer = layers[a["layer"]]
         hits = layer[layer["name"] == a["name"]]
         if hits.empty:
@@ -104,12 +94,6 @@ def find_anchors(zone: dict[str, Any], layers: dict[str, gpd.GeoDataFrame]) -> l
     return out
 
 
-def _largest(geom: BaseGeometry) -> Polygon:
-    parts = list(getattr(geom, "geoms", [geom]))
-    polys = [p for p in parts if isinstance(p, Polygon)]
-    return max(polys, key=lambda p: p.area)
-
-
 def moat_enclosure_m(ring_parts_m: gpd.GeoSeries, *, close_gaps_m: float) -> Polygon:
     """The area enclosed by the moat (EPSG:32647): the largest hole of the closed ring.
 
@@ -127,168 +111,157 @@ def moat_enclosure_m(ring_parts_m: gpd.GeoSeries, *, close_gaps_m: float) -> Pol
     return max(holes, key=lambda h: h.area)
 
 
-def build_zones(
-    layers: dict[str, gpd.GeoDataFrame],
-    graph: RoadGraph,
-    *,
-    spec: dict[str, Any] | None = None,
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Build the zones and their anchors.
+@dataclass(frozen=True)
+class ZoneInputs:
+    """What every zone method may use: the base layers, the road graph and shared geometry.
 
-    Parameters
-    ----------
-    layers
-        Built base layers by id (EPSG:4326): needs ``pois``, ``landmarks``, ``tambons``,
-        ``old_city_moat`` and ``mae_kha_canal``.
-    graph
-        The road graph (for walking catchments).
-    spec
-        The zone spec; read from ``data/spec/zones.toml`` if omitted.
-
-    Returns
-    -------
-    zones, anchors
-        Both in EPSG:4326; ``zones`` has one row per zone in `ZONE_IDS` order.
+    ``network_dist`` collects each catchment's road distances (by zone id) for the split
+    of overlapping catchments (`make_disjoint_m`).
     """
-    spec = spec or load_zone_spec()
-    walking = spec.get("walking", {})
-    tambons_m = to_metric(layers["tambons"], name="tambons")
-    mueang_m = shapely.union_all(tambons_m.geometry.values)
-    extract_m = (
-        gpd.GeoSeries([box(*OSM_EXTRACT_BOUNDS_LONLAT)], crs=settings.STORE_CRS)
-        .to_crs(settings.METRIC_CRS)
-        .iloc[0]
+
+    layers: dict[str, gpd.GeoDataFrame]
+    graph: RoadGraph
+    walking: dict[str, Any]
+    tambons_m: gpd.GeoDataFrame
+    extract_m: BaseGeometry
+    network_dist: dict[str, Any]
+
+
+#: What a zone method returns: the geometry (EPSG:32647), its parameters, the method text.
+MethodResult = tuple[BaseGeometry, dict[str, Any], str]
+ZoneMethod = Callable[[dict[str, Any], list[Anchor], ZoneInputs], MethodResult]
+
+
+def _network_catchment(zone: dict[str, Any], anchors: list[Anchor], z: ZoneInputs) -> MethodResult:
+    """Walking catchment on the road graph from the zone's anchors."""
+    walking = z.walking
+    limit_m = float(zone.get("catchment_m", walking.get("catchment_m", 800)))
+    edge_buffer_m = float(zone.get("edge_buffer_m", walking.get("edge_buffer_m", 50)))
+    max_snap_m = float(walking.get("max_snap_m", 300))
+    close_m = float(zone.get("close_m", walking.get("close_m", 0)))
+    points_lonlat = [(a.lon, a.lat) for a in anchors]
+    dist = network_distances_m(z.graph, points_lonlat, limit_m=limit_m, max_snap_m=max_snap_m)
+    geom = catchment_polygon_m(
+        z.graph,
+        dist,
+        limit_m=limit_m,
+        edge_buffer_m=edge_buffer_m,
+        close_m=close_m,
+        access_lines_m=access_lines_m(z.graph, points_lonlat),
+    ).intersection(z.extract_m)
+    z.network_dist[zone["id"]] = dist
+    params = {
+        "catchment_m": limit_m,
+        "edge_buffer_m": edge_buffer_m,
+        "close_m": close_m,
+        "max_snap_m": max_snap_m,
+        "clipped_to_osm_extract": True,
+        "anchors": [a.name for a in anchors],
+    }
+    text = (
+        f"Walking catchment: every road reachable within {limit_m:.0f} m along the OSM "
+        f"road graph from {len(anchors)} anchor(s) ({'; '.join(a.name for a in anchors)}), "
+        "counting the straight walk from each anchor to its nearest road; edges cut "
+        f"where the distance runs out, buffered {edge_buffer_m:.0f} m either side, "
+        f"closed by {close_m:.0f} m (blocks without drivable roads, e.g. campuses), "
+        "holes filled, clipped to the OSM extract (where the data is)."
     )
-    network_dist: dict[str, Any] = {}
-    rows: list[dict[str, Any]] = []
-    geoms_m: list[BaseGeometry] = []
-    all_anchors: list[Anchor] = []
-    for zone in sorted(spec["zone"], key=lambda z: ZONE_IDS.index(z["id"])):
-        anchors = find_anchors(zone, layers)
-        all_anchors.extend(anchors)
-        method = zone["method"]
-        params: dict[str, Any]
-        if method == "network_catchment":
-            limit_m = float(zone.get("catchment_m", walking.get("catchment_m", 800)))
-            edge_buffer_m = float(zone.get("edge_buffer_m", walking.get("edge_buffer_m", 50)))
-            max_snap_m = float(walking.get("max_snap_m", 300))
-            close_m = float(zone.get("close_m", walking.get("close_m", 0)))
-            points_lonlat = [(a.lon, a.lat) for a in anchors]
-            dist = network_distances_m(graph, points_lonlat, limit_m=limit_m, max_snap_m=max_snap_m)
-            geom = catchment_polygon_m(
-                graph,
-                dist,
-                limit_m=limit_m,
-                edge_buffer_m=edge_buffer_m,
-                close_m=close_m,
-                access_lines_m=access_lines_m(graph, points_lonlat),
-            ).intersection(extract_m)
-            network_dist[zone["id"]] = dist
-            params = {
-                "catchment_m": limit_m,
-                "edge_buffer_m": edge_buffer_m,
-                "close_m": close_m,
-                "max_snap_m": max_snap_m,
-                "clipped_to_osm_extract": True,
-                "anchors": [a.name for a in anchors],
-            }
-            text = (
-                f"Walking catchment: every road reachable within {limit_m:.0f} m along the OSM "
-                f"road graph from {len(anchors)} anchor(s) ({'; '.join(a.name for a in anchors)}), "
-                "counting the straight walk from each anchor to its nearest road; edges cut "
-                f"where the distance runs out, buffered {edge_buffer_m:.0f} m either side, "
-                f"closed by {close_m:.0f} m (blocks without drivable roads, e.g. campuses), "
-                "holes filled, clipped to the OSM extract (where the data is)."
-            )
-        elif method == "moat_enclosure":
-            close_m = float(zone["close_gaps_m"])
-            parts = gpd.GeoSeries(
-                [
-                    *to_metric(layers["old_city_moat"]).geometry,
-                    *to_metric(layers["old_city_walls"]).geometry,
-                ],
-                crs=settings.METRIC_CRS,
-            )
-            geom = moat_enclosure_m(parts, close_gaps_m=close_m)
-            params = {"close_gaps_m": close_m}
-            text = (
-                "Area enclosed by the moat: the 19 OSM moat polygons and the wall/bastion "
-                f"polygons joined into one ring by closing gaps up to {close_m:.0f} m (road "
-                "crossings, the corner bastions where the water stops); the zone is the "
-                "interior bounded by the ring's inner edge (corners rounded by the closing)."
-            )
-        elif method == "canal_corridor":
-            buffer_m = float(zone["buffer_m"])
-            coverage = list(zone["clip_to_coverage"])
-            city_m = shapely.union_all(
-                tambons_m[tambons_m["municipality_coverage"].isin(coverage)].geometry.values
-            )
-            canal_m = shapely.union_all(to_metric(layers["mae_kha_canal"]).geometry.values)
-            geom = canal_m.buffer(buffer_m, cap_style="flat").intersection(city_m)
-            params = {"buffer_m": buffer_m, "clip_to_coverage": coverage}
-            text = (
-                f"Corridor {buffer_m:.0f} m either side of the Mae Kha canal line (OSM), "
-                "clipped to the tambons the city municipality covers "
-                f"({' or '.join(coverage)}); not the municipal boundary, which is not in "
-                "the data."
-            )
-        elif method == "tambon_plus_anchor":
-            code = zone["tambon_code"]
-            tambon = tambons_m[tambons_m["tambon_code"] == code]
-            if tambon.empty:
-                raise InputError(f"zone {zone['id']}: tambon {code!r} not found")
-            surround_m = float(zone["surroundings_m"])
-            anchor_pts = gpd.GeoSeries(
-                [Point(a.lon, a.lat) for a in anchors], crs=settings.STORE_CRS
-            ).to_crs(settings.METRIC_CRS)
-            geom = shapely.union_all(
-                [tambon.geometry.iloc[0], *anchor_pts.buffer(surround_m).values]
-            ).intersection(mueang_m)
-            params = {
-                "tambon_code": code,
-                "surroundings_m": surround_m,
-                "anchors": [
-                    {"name": a.name, "lon": a.lon, "lat": a.lat, "approximate": a.approximate}
-                    for a in anchors
-                ],
-            }
-            text = (
-                f"Tambon {tambon['name_en'].iloc[0]} ({code}) plus {surround_m:.0f} m around "
-                f"the anchor(s) {'; '.join(a.name for a in anchors)}, clipped to the Mueang "
-                "Chiang Mai tambons."
-                + (
-                    " An anchor was placed by hand, so the zone is approximate."
-                    if any(a.approximate for a in anchors)
-                    else ""
-                )
-            )
-        else:
-            raise InputError(f"zone {zone['id']}: unknown method {method!r}")
-        geom = fill_holes(shapely.make_valid(geom)) if method != "canal_corridor" else geom
-        geoms_m.append(geom)
-        rows.append(
-            {
-                "zone_id": zone["id"],
-                "name_en": zone["name_en"],
-                "name_th": zone["name_th"],
-                "theme_en": zone["theme_en"],
-                "theme_th": zone["theme_th"],
-                "programme": zone.get("programme", ""),
-                "strategies": ",".join(zone["strategies"]),
-                "plan_items": ",".join(zone["plan_items"]),
-                "description_en": zone["description_en"],
-                "description_th": zone["description_th"],
-                "area_km2": round(geom.area / 1e6, 4),
-                "method": text,
-                "method_id": method,
-                "parameters": json.dumps(params, ensure_ascii=False, sort_keys=True),
-                "approximate": any(a.approximate for a in anchors),
-                "boundary_status": BOUNDARY_CONSTRUCTED,
-            }
-        )
-    geoms_m = make_disjoint_m(
-        [r["zone_id"] for r in rows], geoms_m, graph, network_dist, spec.get("disjoint", {})
+    return geom, params, text
+
+
+def _moat_enclosure(zone: dict[str, Any], anchors: list[Anchor], z: ZoneInputs) -> MethodResult:
+    """The area enclosed by the old city moat."""
+    close_m = float(zone["close_gaps_m"])
+    parts = gpd.GeoSeries(
+        [
+            *to_metric(z.layers["old_city_moat"]).geometry,
+            *to_metric(z.layers["old_city_walls"]).geometry,
+        ],
+        crs=settings.METRIC_CRS,
     )
+    geom = moat_enclosure_m(parts, close_gaps_m=close_m)
+    text = (
+        "Area enclosed by the moat: the 19 OSM moat polygons and the wall/bastion "
+        f"polygons joined into one ring by closing gaps up to {close_m:.0f} m (road "
+        "crossings, the corner bastions where the water stops); the zone is the "
+        "interior bounded by the ring's inner edge (corners rounded by the closing)."
+    )
+    return geom, {"close_gaps_m": close_m}, text
+
+
+def _canal_corridor(zone: dict[str, Any], anchors: list[Anchor], z: ZoneInputs) -> MethodResult:
+    """A corridor either side of the Mae Kha canal, clipped to the municipal tambons."""
+    buffer_m = float(zone["buffer_m"])
+    coverage = list(zone["clip_to_coverage"])
+    tambons_m = z.tambons_m
+    city_m = shapely.union_all(
+        tambons_m[tambons_m["municipality_coverage"].isin(coverage)].geometry.values
+    )
+    canal_m = shapely.union_all(to_metric(z.layers["mae_kha_canal"]).geometry.values)
+    geom = canal_m.buffer(buffer_m, cap_style="flat").intersection(city_m)
+    text = (
+        f"Corridor {buffer_m:.0f} m either side of the Mae Kha canal line (OSM), "
+        "clipped to the tambons the city municipality covers "
+        f"({' or '.join(coverage)}); not the municipal boundary, which is not in "
+        "the data."
+    )
+    return geom, {"buffer_m": buffer_m, "clip_to_coverage": coverage}, text
+
+
+#: The zone methods by the ``method`` name in zones.toml. A new method is a function
+#: ``(zone spec, anchors, ZoneInputs) -> (geometry in metres, parameters, text)`` added here.
+ZONE_METHODS: dict[str, ZoneMethod] = {
+    "network_catchment": _network_catchment,
+    "moat_enclosure": _moat_enclosure,
+    "canal_corridor": _canal_corridor,
+}
+#: Methods whose result keeps its holes (a corridor is a band, not an area).
+_KEEP_HOLES = frozenset({"canal_corridor"})
+
+
+def _zone_inputs(
+    layers: dict[str, gpd.GeoDataFrame], graph: RoadGraph, spec: dict[str, Any]
+) -> ZoneInputs:
+    extract = gpd.GeoSeries([box(*OSM_EXTRACT_BOUNDS_LONLAT)], crs=settings.STORE_CRS)
+    return ZoneInputs(
+        layers=layers,
+        graph=graph,
+        walking=spec.get("walking", {}),
+        tambons_m=to_metric(layers["tambons"], name="tambons"),
+        extract_m=to_metric(extract).iloc[0],
+        network_dist={},
+    )
+
+
+def _zone_row(
+    zone: dict[str, Any], method: str, geom: BaseGeometry, params: dict[str, Any], text: str,
+    anchors: list[Anchor],
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "zone_id": zone["id"],
+        "name_en": zone["name_en"],
+        "name_th": zone["name_th"],
+        "theme_en": zone["theme_en"],
+        "theme_th": zone["theme_th"],
+        "programme": zone.get("programme", ""),
+        "strategies": ",".join(zone["strategies"]),
+        "plan_items": ",".join(zone["plan_items"]),
+        "description_en": zone["description_en"],
+        "description_th": zone["description_th"],
+        "area_km2": round(geom.area / 1e6, 4),
+        "method": text,
+        "method_id": method,
+        "parameters": json.dumps(params, ensure_ascii=False, sort_keys=True),
+        "approximate": any(a.approximate for a in anchors),
+        "boundary_status": BOUNDARY_CONSTRUCTED,
+    }
+
+
+def _add_boundary_notes(
+    rows: list[dict[str, Any]], geoms_m: list[BaseGeometry], spec: dict[str, Any],
+    tambons_m: gpd.GeoDataFrame,
+) -> None:  # fmt: skip
+    """Areas after the disjoint step, the disjoint rule and the spec's boundary notes."""
     partly_m = shapely.union_all(
         tambons_m[tambons_m["municipality_coverage"] != "whole"].geometry.values
     )
@@ -308,15 +281,10 @@ def build_zones(
         row["boundary_note_en"] = z.get("boundary_note_en", "")
         row["boundary_note_th"] = z.get("boundary_note_th", "")
         row["boundary_confidence"] = z.get("boundary_confidence", "")
-    zones = gpd.GeoDataFrame(rows, geometry=geoms_m, crs=settings.METRIC_CRS).to_crs(
-        settings.STORE_CRS
-    )
-    # Where two districts meet, reprojection can leave a sub-millimetre self-intersection.
-    zones = zones.set_geometry(
-        [_polygonal(shapely.make_valid(g), 1e-10) for g in zones.geometry.values],
-        crs=zones.crs,
-    )
-    anchors_gdf = gpd.GeoDataFrame(
+
+
+def _anchors_frame(anchors: list[Anchor]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
         [
             {
                 "zone_id": a.zone_id,
@@ -326,12 +294,85 @@ def build_zones(
                 "source": a.source,
                 "approximate": a.approximate,
             }
-            for a in all_anchors
+            for a in anchors
         ],
-        geometry=[Point(a.lon, a.lat) for a in all_anchors],
+        geometry=[Point(a.lon, a.lat) for a in anchors],
         crs=settings.STORE_CRS,
     )
-    return zones, anchors_gdf
+
+
+def build_zones(
+    layers: dict[str, gpd.GeoDataFrame],
+    graph: RoadGraph,
+    *,
+    spec: dict[str, Any] | None = None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Build the zones and their anchors, each zone by its method in `ZONE_METHODS`.
+
+    Parameters
+    ----------
+    layers
+        Built base layers by id (EPSG:4326): needs ``pois``, ``landmarks``, ``tambons``,
+        ``old_city_moat`` and ``mae_kha_canal``.
+    graph
+        The road graph (for walking catchments).
+    spec
+        The zone spec; read from ``data/spec/zones.toml`` if omitted.
+
+    Returns
+    -------
+    zones, anchors
+        Both in EPSG:4326; ``zones`` has one row per zone in `ZONE_IDS` order.
+    """
+    spec = spec or load_zone_spec()
+    inputs = _zone_inputs(layers, graph, spec)
+    rows: list[dict[str, Any]] = []
+    geoms_m: list[BaseGeometry] = []
+    all_anchors: list[Anchor] = []
+    for zone in sorted(spec["zone"], key=lambda z: ZONE_IDS.index(z["id"])):
+        anchors = find_anchors(zone, layers)
+        all_anchors.extend(anchors)
+        method = zone["method"]
+        if method not in ZONE_METHODS:
+            raise InputError(
+                f"zone {zone['id']}: unknown method {method!r}; expected one of "
+                f"{', '.join(ZONE_METHODS)}"
+            )
+        geom, params, text = ZONE_METHODS[method](zone, anchors, inputs)
+        if method not in _KEEP_HOLES:
+            geom = fill_holes(shapely.make_valid(geom))
+        geoms_m.append(geom)
+        rows.append(_zone_row(zone, method, geom, params, text, anchors))
+    geoms_m = make_disjoint_m(
+        [r["zone_id"] for r in rows], geoms_m, graph, inputs.network_dist, spec.get("disjoint", {})
+    )
+    _add_boundary_notes(rows, geoms_m, spec, inputs.tambons_m)
+    zones = gpd.GeoDataFrame(rows, geometry=geoms_m, crs=settings.METRIC_CRS).to_crs(
+        settings.STORE_CRS
+    )
+    # Where two districts meet, reprojection can leave a sub-millimetre self-intersection.
+    zones = zones.set_geometry(
+        [_polygonal(shapely.make_valid(g), 1e-10) for g in zones.geometry.values],
+        crs=zones.crs,
+    )
+    return zones, _anchors_frame(all_anchors)
+
+
+def _zones_and_anchors(ctx: BuildContext) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    built: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] = ctx.memo(
+        "zones", lambda: build_zones(ctx.built, ctx.graph)
+    )
+    return built
+
+
+def build_zones_layer(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``zones`` for the build (`cmgis.data.definitions`)."""
+    return _zones_and_anchors(ctx)[0]
+
+
+def build_zone_anchors_layer(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``zone_anchors`` for the build (`cmgis.data.definitions`)."""
+    return _zones_and_anchors(ctx)[1]
 
 
 def _disjoint_rule(disjoint: dict[str, Any]) -> str:

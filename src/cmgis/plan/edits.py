@@ -24,14 +24,13 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from cmgis import settings
 from cmgis._errors import ConflictError, InputError
 from cmgis.data.layers import load_layer
-from cmgis.geocheck import MAX_LAYER_VERTICES, extent_problem
+from cmgis.geocheck import check_user_shape
 from cmgis.plan.projects import load_projects_layer, zones_touched
 from cmgis.plan.spec import STATUSES, STRATEGY_KEYS, Plan
 from cmgis.store import (
@@ -208,27 +207,19 @@ def check_status(value: str) -> str:
 
 
 def check_geometry(geom: BaseGeometry | None) -> BaseGeometry | None:
-    """Refuse an empty, invalid or out-of-area geometry (EPSG:4326 lon/lat expected)."""
+    """Refuse an unsupported type, then what `cmgis.geocheck.check_user_shape` refuses.
+
+    That is: an empty or invalid shape, more than `cmgis.geocheck.MAX_SHAPE_VERTICES`
+    vertices, or a place outside the area or not finite (EPSG:4326
+    lon/lat expected). Project edits and project imports both check here.
+    """
     if geom is None:
         return None
     if geom.geom_type not in GEOMETRY_TYPES:
         raise InputError(
             f"geometry type {geom.geom_type} is not supported; expected {', '.join(GEOMETRY_TYPES)}"
         )
-    if geom.is_empty:
-        raise InputError("the geometry is empty; draw a point, line or polygon, or pick zones")
-    if not geom.is_valid:
-        reason = shapely.is_valid_reason(geom)
-        raise InputError(f"the geometry is not valid ({reason}); redraw it without self-crossings")
-    if shapely.get_num_coordinates(geom) > MAX_LAYER_VERTICES:
-        raise InputError(
-            f"the geometry has {shapely.get_num_coordinates(geom)} vertices; at most "
-            f"{MAX_LAYER_VERTICES} are allowed"
-        )
-    problem = extent_problem(geom.bounds)
-    if problem:
-        raise InputError(f"the geometry lies outside the area cmgis covers: {problem}")
-    return geom
+    return check_user_shape(geom, hint="redraw it without self-crossings")
 
 
 def validate_draft(
@@ -305,12 +296,6 @@ def records(store: Store) -> list[ProjectRecord]:
     """Every stored record, additions first in code order, then annotations."""
     rows = store.query("SELECT * FROM projects_records ORDER BY origin, code")
     return [_record(r) for r in rows]
-
-
-def current_version(store: Store, code: str) -> int:
-    """The version a change to ``code`` must be based on (0 if never stored)."""
-    rec = get_record(store, code)
-    return rec.version if rec else 0
 
 
 def history(store: Store, code: str | None = None) -> list[Change]:
@@ -719,11 +704,6 @@ def apply_records(
     added["zones_touched"] = [",".join(z) for z in zones_touched(added.geometry, zones)]
     merged = pd.concat([out, added[out.columns]], ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=settings.STORE_CRS)
-
-
-def plan_annotations(recs: Sequence[ProjectRecord]) -> dict[str, ProjectRecord]:
-    """Annotation records of the report's items, by code."""
-    return {r.code: r for r in recs if r.origin == "report"}
 
 
 def current_projects(

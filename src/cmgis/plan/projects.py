@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -35,12 +36,16 @@ from shapely.geometry.base import BaseGeometry
 
 from cmgis import settings
 from cmgis._errors import DataMissingError, InputError
-from cmgis.data import catalog as cat
 from cmgis.data import network as network
+from cmgis.data.catalog import LayerEntry, vector_entry
+from cmgis.data.definitions import PROJECT_COLUMNS, PROJECT_GEOMETRY_TYPES, layer_def
 from cmgis.data.layers import load_layer
 from cmgis.data.network import RoadGraph
 from cmgis.plan.spec import PlaceProject, Plan, load_plan
 from cmgis.projection import require_crs, to_metric, to_store
+
+if TYPE_CHECKING:
+    from cmgis.data.build import BuildContext
 
 LAYER_ID = "projects"
 
@@ -62,30 +67,10 @@ GEOMETRY_METHODS: tuple[str, ...] = (
     "none",
 )
 
-#: Geometry types of the projects layer; rows without a place have no geometry (null).
-GEOMETRY_TYPES: tuple[str, ...] = ("Point", "MultiPoint", "LineString", "Polygon", "MultiPolygon")
-
-#: Columns of the projects layer, in order (plus ``geometry``).
-COLUMNS: tuple[str, ...] = (
-    "code",
-    "origin",
-    "title_en",
-    "title_th",
-    "place_th",
-    "strategy",
-    "related",
-    "status",
-    "lead",
-    "partners",
-    "partners_named_en",
-    "activities_en",
-    "note_en",
-    "zones_touched",
-    "geometry_method",
-    "approximate",
-    "length_m",
-    "source",
-)
+#: Geometry types and columns (in order, plus ``geometry``) of the projects layer: its
+#: definition's schema (`cmgis.data.definitions`).
+GEOMETRY_TYPES: tuple[str, ...] = PROJECT_GEOMETRY_TYPES
+COLUMNS: tuple[str, ...] = PROJECT_COLUMNS
 
 #: A router: lon/lat waypoints in, a LineString (EPSG:4326) along the road graph out.
 Router = Callable[[Sequence[tuple[float, float]]], LineString]
@@ -337,35 +322,10 @@ def filing_text(project: PlaceProject) -> str:
     return "; ".join(parts)
 
 
-def listing_rows(
-    plan: Plan,
-    projects: gpd.GeoDataFrame,
-    *,
-    strategy: str | None = None,
-    zone_id: str | None = None,
-    annotations: Mapping[str, Mapping[str, str]] | None = None,
+def _plan_project_rows(
+    plan: Plan, projects: gpd.GeoDataFrame, annotations: Mapping[str, Mapping[str, str]]
 ) -> list[dict[str, str]]:
-    """Plan projects and place-bound projects as rows for listings (CLI, tables).
-
-    A plan project's ``zones_touched`` is the union of the zones its place-bound projects
-    touch (``via`` names them); a plan project with none touches no zone.
-
-    Parameters
-    ----------
-    plan
-        The plan (`cmgis.plan.spec.load_plan`).
-    projects
-        The projects layer (`build_projects_layer`), possibly with officials' additions.
-    strategy
-        Keep only this 3Ds key.
-    zone_id
-        Keep only rows touching this zone.
-    annotations
-        Officials' annotations of plan projects by code (``status``, ``notes``).
-    """
-    annotations = annotations or {}
-    if strategy is not None:
-        plan.strategy(strategy)  # raises a clear error for an unknown key
+    """Listing rows of the plan's projects; zones are those their place-bound projects touch."""
     place_zones: dict[str, list[str]] = {}
     via: dict[str, list[str]] = {}
     for code, related, zones in zip(
@@ -399,6 +359,12 @@ def listing_rows(
                 "source": f"Action plan report (Thai), {p.source}",
             }
         )
+    return rows
+
+
+def _place_project_rows(plan: Plan, projects: gpd.GeoDataFrame) -> list[dict[str, str]]:
+    """Listing rows of the projects layer (the report's place-bound and officials' added)."""
+    rows: list[dict[str, str]] = []
     filings = {pp.code: filing_text(pp) for pp in plan.place_projects}
     for rec in projects.drop(columns="geometry").to_dict("records"):
         rows.append(
@@ -422,6 +388,42 @@ def listing_rows(
                 "source": str(rec["source"]),
             }
         )
+    return rows
+
+
+def listing_rows(
+    plan: Plan,
+    projects: gpd.GeoDataFrame,
+    *,
+    strategy: str | None = None,
+    zone_id: str | None = None,
+    annotations: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[dict[str, str]]:
+    """Plan projects and place-bound projects as rows for listings (CLI, tables).
+
+    A plan project's ``zones_touched`` is the union of the zones its place-bound projects
+    touch (``via`` names them); a plan project with none touches no zone.
+
+    Parameters
+    ----------
+    plan
+        The plan (`cmgis.plan.spec.load_plan`).
+    projects
+        The projects layer (`build_projects_layer`), possibly with officials' additions.
+    strategy
+        Keep only this 3Ds key.
+    zone_id
+        Keep only rows touching this zone.
+    annotations
+        Officials' annotations of plan projects by code (``status``, ``notes``).
+    """
+    annotations = annotations or {}
+    if strategy is not None:
+        plan.strategy(strategy)  # raises a clear error for an unknown key
+    rows = [
+        *_plan_project_rows(plan, projects, annotations),
+        *_place_project_rows(plan, projects),
+    ]
     if strategy:
         rows = [r for r in rows if r["strategy"] == strategy]
     if zone_id:
@@ -458,36 +460,13 @@ def load_projects_layer(path: Path | None = None) -> gpd.GeoDataFrame:
     return build_projects_layer()
 
 
-def projects_catalog_entry(gdf: gpd.GeoDataFrame) -> cat.LayerEntry:
-    """The catalog entry of the projects layer (for `cmgis.data.build` to add to the catalog)."""
-    methods = ", ".join(
-        f"{m} ({int((gdf['geometry_method'] == m).sum())})"
-        for m in dict.fromkeys(gdf["geometry_method"])
+def build_projects_for_catalog(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Layer ``projects`` for the build (`cmgis.data.definitions`): placed on the built layers."""
+    return build_projects_layer(
+        inputs=place_inputs_from_built(ctx.built), router=road_router(ctx.graph)
     )
-    geom_types = sorted({g.geom_type for g in gdf.geometry if g is not None})
-    return cat.LayerEntry(
-        id=LAYER_ID,
-        title_en="Action plan projects (place-bound)",
-        title_th="โครงการตามแผนปฏิบัติการ (ผูกกับพื้นที่)",
-        theme="districts",
-        kind="vector",
-        geometry_type="/".join(geom_types),
-        feature_count=len(gdf),
-        source="Chiang Mai City of Innovation Action Plan, first-month progress report (CMU "
-        "PPSI for NIA and Chiang Mai City Municipality, 2019), via data/spec/plan.toml; "
-        "geometry from the layers zones, landmarks, pois, coworking and the road graph",
-        licence=f"{cat.LICENCE_OSM} (derived database); {cat.LICENCE_ADMIN}",
-        credit=f"{cat.CREDIT_OSM} | {cat.CREDIT_ADMIN}",
-        method="Each proposal the report ties to a place, placed by the method in its "
-        f"geometry_method attribute: {methods}. 'indicative' is a shortest road-graph path "
-        "CMU -> Suan Dok anchors, not a planned route; 'none' rows have no geometry because "
-        "there is no place for it in the bundled data. 'poi-points' are named OSM points "
-        "standing for a faculty. zones_touched is a spatial join with layer zones.",
-        date="report 2019-08-13/2019-09-12; built from the layers above",
-        approximate=True,
-        description_en="The report's place-bound proposals, filed as the report files them "
-        "(goals-and-means table, co-sensing lists): Smart Nimman, Smart Old Town, Smart CMU, "
-        "Medical Hub, CMU purple bus extension, Mae Kha canal, Bio-Food at Mae Hia, air "
-        "purifiers, co-working spaces, and those without a place in the data.",
-        description_th="ข้อเสนอของรายงานที่ผูกกับพื้นที่",
-    )
+
+
+def projects_catalog_entry(gdf: gpd.GeoDataFrame) -> LayerEntry:
+    """The catalog entry of the projects layer, as the build writes it (from its definition)."""
+    return vector_entry(layer_def(LAYER_ID), gdf)

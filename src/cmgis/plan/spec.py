@@ -317,9 +317,8 @@ def _table(raw: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     return value
 
 
-def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
-    """Build a `Plan` from parsed TOML (fields are checked; consistency is not)."""
-    strategies = tuple(
+def _strategies(raw: Mapping[str, Any]) -> tuple[Strategy, ...]:
+    return tuple(
         Strategy(
             code=_str(s, "code", w := f"strategies[{i}]"),
             printed_label=_str(s, "printed_label", w),
@@ -331,7 +330,10 @@ def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
         )
         for i, s in enumerate(_table(raw, "strategies"))
     )
-    substrategies = tuple(
+
+
+def _substrategies(raw: Mapping[str, Any]) -> tuple[SubStrategy, ...]:
+    return tuple(
         SubStrategy(
             code=_str(s, "code", w := f"substrategies[{i}]"),
             strategy=_str(s, "strategy", w),
@@ -342,7 +344,111 @@ def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
         )
         for i, s in enumerate(_table(raw, "substrategies"))
     )
-    sub_strategy = {s.code: s.strategy for s in substrategies}
+
+
+def _place_projects(raw: Mapping[str, Any]) -> tuple[PlaceProject, ...]:
+    return tuple(
+        PlaceProject(
+            code=_str(p, "code", w := f"place_projects[{i}]"),
+            title_en=_str(p, "title_en", w),
+            title_th=_str(p, "title_th", w),
+            place_th=_str(p, "place_th", w),
+            strategy=_str(p, "strategy", w),
+            means=_strs(p, "means", w),
+            cosensing=_strs(p, "cosensing", w),
+            related=_strs(p, "related", w),
+            status=_str(p, "status", w),
+            place=_str(p, "place", w),
+            lead=_strs(p, "lead", w),
+            partners=_strs(p, "partners", w),
+            partners_named_en=_str(p, "partners_named_en", w),
+            activities=_strs(p, "activities", w),
+            note_en=_str(p, "note_en", w),
+            source=_str(p, "source", w),
+        )
+        for i, p in enumerate(_table(raw, "place_projects"))
+    )
+
+
+def _stakeholders(raw: Mapping[str, Any]) -> tuple[Stakeholder, ...]:
+    return tuple(
+        Stakeholder(
+            id=_str(s, "id", w := f"stakeholders[{i}]"),
+            name_en=_str(s, "name_en", w),
+            name_th=_str(s, "name_th", w),
+            aliases=_strs(s, "aliases", w),
+            role_en=_str(s, "role_en", w),
+        )
+        for i, s in enumerate(_table(raw, "stakeholders"))
+    )
+
+
+def _goals(raw: Mapping[str, Any]) -> tuple[Goal, ...]:
+    return tuple(
+        Goal(
+            code=_str(g, "code", w := f"goals[{i}]"),
+            strategy=_str(g, "strategy", w),
+            title_th=_str(g, "title_th", w),
+            title_en=_str(g, "title_en", w),
+            source=_str(g, "source", w),
+            means=tuple(
+                Means(
+                    code=_str(m, "code", mw := f"{w}.means[{j}]"),
+                    title_th=_str(m, "title_th", mw),
+                    title_en=_str(m, "title_en", mw),
+                )
+                for j, m in enumerate(_table(g, "means"))
+            ),
+        )
+        for i, g in enumerate(_table(raw, "goals"))
+    )
+
+
+def _cosensing(raw: Mapping[str, Any]) -> tuple[Cosensing, ...]:
+    return tuple(
+        Cosensing(
+            strategy=_str(c, "strategy", w := f"cosensing[{i}]"),
+            source=_str(c, "source", w),
+            items=tuple(
+                CosensingItem(
+                    kind=_str(it, "kind", iw := f"{w}.items[{j}]"),
+                    text_th=_str(it, "text_th", iw),
+                    text_en=_str(it, "text_en", iw),
+                )
+                for j, it in enumerate(_table(c, "items"))
+            ),
+        )
+        for i, c in enumerate(_table(raw, "cosensing"))
+    )
+
+
+def _workshops(raw: Mapping[str, Any]) -> tuple[Workshop, ...]:
+    return tuple(
+        Workshop(
+            date=_str(x, "date", w := f"workshops[{i}]"),
+            stages=_strs(x, "stages", w),
+            title_th=_str(x, "title_th", w),
+            title_en=_str(x, "title_en", w),
+            venue_th=_str(x, "venue_th", w),
+            venue_en=_str(x, "venue_en", w),
+            hosts=_strs(x, "hosts", w),
+            participants=_strs(x, "participants", w),
+            source=_str(x, "source", w),
+        )
+        for i, x in enumerate(_table(raw, "workshops"))
+    )
+
+
+def _programmes(raw: Mapping[str, Any]) -> tuple[Programme, ...]:
+    return tuple(
+        Programme(
+            name_en=_str(s, "name_en", w := f"programmes[{i}]"), detail_en=_str(s, "detail_en", w)
+        )
+        for i, s in enumerate(_table(raw, "programmes"))
+    )
+
+
+def _projects(raw: Mapping[str, Any], sub_strategy: Mapping[str, str]) -> tuple[PlanProject, ...]:
     projects = []
     for i, p in enumerate(_table(raw, "projects")):
         w = f"projects[{i}]"
@@ -369,105 +475,72 @@ def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
                 activities=activities,
             )
         )
-    place_projects = tuple(
-        PlaceProject(
-            code=_str(p, "code", w := f"place_projects[{i}]"),
-            title_en=_str(p, "title_en", w),
-            title_th=_str(p, "title_th", w),
-            place_th=_str(p, "place_th", w),
-            strategy=_str(p, "strategy", w),
-            means=_strs(p, "means", w),
-            cosensing=_strs(p, "cosensing", w),
-            related=_strs(p, "related", w),
-            status=_str(p, "status", w),
-            place=_str(p, "place", w),
-            lead=_strs(p, "lead", w),
-            partners=_strs(p, "partners", w),
-            partners_named_en=_str(p, "partners_named_en", w),
-            activities=_strs(p, "activities", w),
-            note_en=_str(p, "note_en", w),
-            source=_str(p, "source", w),
-        )
-        for i, p in enumerate(_table(raw, "place_projects"))
-    )
-    stakeholders = tuple(
-        Stakeholder(
-            id=_str(s, "id", w := f"stakeholders[{i}]"),
-            name_en=_str(s, "name_en", w),
-            name_th=_str(s, "name_th", w),
-            aliases=_strs(s, "aliases", w),
-            role_en=_str(s, "role_en", w),
-        )
-        for i, s in enumerate(_table(raw, "stakeholders"))
-    )
-    goals = tuple(
-        Goal(
-            code=_str(g, "code", w := f"goals[{i}]"),
-            strategy=_str(g, "strategy", w),
-            title_th=_str(g, "title_th", w),
-            title_en=_str(g, "title_en", w),
-            source=_str(g, "source", w),
-            means=tuple(
-                Means(
-                    code=_str(m, "code", mw := f"{w}.means[{j}]"),
-                    title_th=_str(m, "title_th", mw),
-                    title_en=_str(m, "title_en", mw),
-                )
-                for j, m in enumerate(_table(g, "means"))
-            ),
-        )
-        for i, g in enumerate(_table(raw, "goals"))
-    )
-    cosensing = tuple(
-        Cosensing(
-            strategy=_str(c, "strategy", w := f"cosensing[{i}]"),
-            source=_str(c, "source", w),
-            items=tuple(
-                CosensingItem(
-                    kind=_str(it, "kind", iw := f"{w}.items[{j}]"),
-                    text_th=_str(it, "text_th", iw),
-                    text_en=_str(it, "text_en", iw),
-                )
-                for j, it in enumerate(_table(c, "items"))
-            ),
-        )
-        for i, c in enumerate(_table(raw, "cosensing"))
-    )
-    workshops = tuple(
-        Workshop(
-            date=_str(x, "date", w := f"workshops[{i}]"),
-            stages=_strs(x, "stages", w),
-            title_th=_str(x, "title_th", w),
-            title_en=_str(x, "title_en", w),
-            venue_th=_str(x, "venue_th", w),
-            venue_en=_str(x, "venue_en", w),
-            hosts=_strs(x, "hosts", w),
-            participants=_strs(x, "participants", w),
-            source=_str(x, "source", w),
-        )
-        for i, x in enumerate(_table(raw, "workshops"))
-    )
-    programmes = tuple(
-        Programme(
-            name_en=_str(s, "name_en", w := f"programmes[{i}]"), detail_en=_str(s, "detail_en", w)
-        )
-        for i, s in enumerate(_table(raw, "programmes"))
-    )
+    return tuple(projects)
+
+
+def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
+    """Build a `Plan` from parsed TOML (fields are checked; consistency is not).
+
+    Each table is read by its own ``_<table>`` function below.
+    """
+    substrategies = _substrategies(raw)
+    sub_strategy = {s.code: s.strategy for s in substrategies}
     meta = raw.get("meta", {})
     if not isinstance(meta, dict):
         raise PlanError("plan: [meta] must be a table")
     return Plan(
         meta=meta,
-        strategies=strategies,
+        strategies=_strategies(raw),
         substrategies=substrategies,
-        projects=tuple(projects),
-        goals=goals,
-        place_projects=place_projects,
-        cosensing=cosensing,
-        workshops=workshops,
-        stakeholders=stakeholders,
-        programmes=programmes,
+        projects=_projects(raw, sub_strategy),
+        goals=_goals(raw),
+        place_projects=_place_projects(raw),
+        cosensing=_cosensing(raw),
+        workshops=_workshops(raw),
+        stakeholders=_stakeholders(raw),
+        programmes=_programmes(raw),
     )
+
+
+def _check_place_project(
+    pp: PlaceProject,
+    by_key: Mapping[str, Strategy],
+    means: Mapping[str, tuple[Goal, Means]],
+    project_strategy: Mapping[str, str],
+    stakeholder_ids: set[str],
+) -> None:
+    """Check one place-bound project against the rest of the plan (`validate_plan`)."""
+    where = f"plan: place-bound project {pp.code}"
+    if pp.strategy not in by_key:
+        raise PlanError(f"{where} has unknown strategy {pp.strategy!r}")
+    if not pp.means and not pp.cosensing:
+        raise PlanError(
+            f"{where} is not filed: give the report's filing (means of the goals-and-means "
+            "table, or a strategy whose co-sensing list names it)"
+        )
+    for code in pp.means:
+        if code not in means:
+            raise PlanError(f"{where} refers to unknown means {code!r}")
+    for key in pp.cosensing:
+        if key not in by_key:
+            raise PlanError(f"{where} has unknown co-sensing strategy {key!r}")
+    filed = means[pp.means[0]][0].strategy if pp.means else pp.cosensing[0]
+    if pp.strategy != filed:
+        raise PlanError(
+            f"{where} has strategy {pp.strategy!r} but the report files it under {filed!r}"
+        )
+    if pp.status not in STATUSES:
+        raise PlanError(f"{where} has unknown status {pp.status!r}")
+    if pp.place_kind not in PLACE_KINDS:
+        raise PlanError(f"{where} has unknown place {pp.place!r}")
+    for code in pp.related:
+        if code not in project_strategy:
+            raise PlanError(f"{where} refers to unknown project {code!r}")
+        if project_strategy[code] != pp.strategy:
+            raise PlanError(f"{where} refers to project {code} of another strategy")
+    for sid in (*pp.lead, *pp.partners):
+        if sid not in stakeholder_ids:
+            raise PlanError(f"{where} names unknown stakeholder {sid!r}")
 
 
 def validate_plan(plan: Plan) -> None:
@@ -521,37 +594,7 @@ def validate_plan(plan: Plan) -> None:
                 raise PlanError(f"plan: means code {m.code} is not under goal {g.code}")
     means = plan.means_by_code()
     for pp in plan.place_projects:
-        where = f"plan: place-bound project {pp.code}"
-        if pp.strategy not in by_key:
-            raise PlanError(f"{where} has unknown strategy {pp.strategy!r}")
-        if not pp.means and not pp.cosensing:
-            raise PlanError(
-                f"{where} is not filed: give the report's filing (means of the goals-and-means "
-                "table, or a strategy whose co-sensing list names it)"
-            )
-        for code in pp.means:
-            if code not in means:
-                raise PlanError(f"{where} refers to unknown means {code!r}")
-        for key in pp.cosensing:
-            if key not in by_key:
-                raise PlanError(f"{where} has unknown co-sensing strategy {key!r}")
-        filed = means[pp.means[0]][0].strategy if pp.means else pp.cosensing[0]
-        if pp.strategy != filed:
-            raise PlanError(
-                f"{where} has strategy {pp.strategy!r} but the report files it under {filed!r}"
-            )
-        if pp.status not in STATUSES:
-            raise PlanError(f"{where} has unknown status {pp.status!r}")
-        if pp.place_kind not in PLACE_KINDS:
-            raise PlanError(f"{where} has unknown place {pp.place!r}")
-        for code in pp.related:
-            if code not in project_strategy:
-                raise PlanError(f"{where} refers to unknown project {code!r}")
-            if project_strategy[code] != pp.strategy:
-                raise PlanError(f"{where} refers to project {code} of another strategy")
-        for sid in (*pp.lead, *pp.partners):
-            if sid not in stakeholder_ids:
-                raise PlanError(f"{where} names unknown stakeholder {sid!r}")
+        _check_place_project(pp, by_key, means, project_strategy, stakeholder_ids)
     for c in plan.cosensing:
         if c.strategy not in by_key:
             raise PlanError(f"plan: co-sensing results under unknown strategy {c.strategy!r}")

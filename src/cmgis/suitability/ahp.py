@@ -27,9 +27,6 @@ RANDOM_INDEX: tuple[float, ...] = (
 #: The largest consistency ratio accepted (Saaty's 10 %).
 MAX_CR = 0.10
 
-#: Saaty's fundamental scale: the values a judgement may take, and their reciprocals.
-SAATY_SCALE: tuple[float, ...] = tuple(float(v) for v in range(1, 10))
-
 
 class InconsistentJudgementsError(InputError):
     """The comparisons contradict each other too much (CR > 0.10)."""

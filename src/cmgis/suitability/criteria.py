@@ -38,7 +38,7 @@ from shapely.geometry import box
 from cmgis import settings
 from cmgis._errors import InputError
 from cmgis.data.raw import OSM_EXTRACT_BOUNDS_LONLAT
-from cmgis.projection import require_crs
+from cmgis.projection import require_crs, to_metric
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -298,20 +298,8 @@ def _bound(value: object, what: str) -> float | str:
     return _number(value, what)
 
 
-def _parse_criterion(c: Mapping[str, object], name: str) -> Criterion:
-    cid = str(c.get("id", ""))
-    where = f"{name}: criterion {cid or '?'}"
-    if not cid.isidentifier():
-        raise InputError(f"{where}: id must be a plain identifier like dist_transit_m")
-    method = c.get("method")
-    direction = c.get("direction")
-    coverage = c.get("coverage", "full")
-    if method not in METHODS:
-        raise InputError(f"{where}: method must be one of {METHODS}, got {method!r}")
-    if direction not in DIRECTIONS:
-        raise InputError(f"{where}: direction must be one of {DIRECTIONS}, got {direction!r}")
-    if coverage not in COVERAGES:
-        raise InputError(f"{where}: coverage must be one of {COVERAGES}, got {coverage!r}")
+def _parse_normalisation(c: Mapping[str, object], where: str) -> Normalisation:
+    """The ``normalisation`` table of criterion ``c``: kind, low and high bounds."""
     norm = c.get("normalisation")
     if not isinstance(norm, Mapping):
         raise InputError(f"{where}: a normalisation table is required")
@@ -322,6 +310,11 @@ def _parse_criterion(c: Mapping[str, object], name: str) -> Criterion:
     high = None if kind == "threshold" else _bound(norm.get("high"), f"{where}: normalisation.high")
     if isinstance(low, float) and isinstance(high, float) and not low < high:
         raise InputError(f"{where}: normalisation needs low < high, got {low} and {high}")
+    return Normalisation(kind, low, high)
+
+
+def _parse_sources(c: Mapping[str, object], where: str) -> tuple[Source, ...]:
+    """The ``sources`` of criterion ``c``: layers, optionally filtered on column values."""
     sources_raw = c.get("sources", [])
     if not isinstance(sources_raw, list):
         raise InputError(f"{where}: sources must be a list of tables")
@@ -338,6 +331,25 @@ def _parse_criterion(c: Mapping[str, object], name: str) -> Criterion:
                 str(s["layer"]), None if column is None else str(column), tuple(map(str, values))
             )
         )
+    return tuple(sources)
+
+
+def _parse_criterion(c: Mapping[str, object], name: str) -> Criterion:
+    cid = str(c.get("id", ""))
+    where = f"{name}: criterion {cid or '?'}"
+    if not cid.isidentifier():
+        raise InputError(f"{where}: id must be a plain identifier like dist_transit_m")
+    method = c.get("method")
+    direction = c.get("direction")
+    coverage = c.get("coverage", "full")
+    if method not in METHODS:
+        raise InputError(f"{where}: method must be one of {METHODS}, got {method!r}")
+    if direction not in DIRECTIONS:
+        raise InputError(f"{where}: direction must be one of {DIRECTIONS}, got {direction!r}")
+    if coverage not in COVERAGES:
+        raise InputError(f"{where}: coverage must be one of {COVERAGES}, got {coverage!r}")
+    normalisation = _parse_normalisation(c, where)
+    sources = _parse_sources(c, where)
     if method in ("distance", "density", "inside") and not sources:
         raise InputError(f"{where}: method {method} needs at least one source layer")
     bandwidth = c.get("bandwidth_m")
@@ -352,9 +364,9 @@ def _parse_criterion(c: Mapping[str, object], name: str) -> Criterion:
         definition_th=str(c.get("definition_th", c.get("definition_en", ""))),
         units=str(c.get("units", "")),
         method=method,
-        sources=tuple(sources),
+        sources=sources,
         direction=direction,
-        normalisation=Normalisation(kind, low, high),
+        normalisation=normalisation,
         coverage=coverage,
         bandwidth_m=bandwidth_m,
     )
@@ -400,7 +412,7 @@ def check_weights(weights: Mapping[str, object], ids: set[str], *, what: str) ->
 def grid_for_extent(extent: gpd.GeoDataFrame, resolution_m: float) -> Grid:
     """Grid in EPSG:32647 covering ``extent`` (any CRS) at ``resolution_m``."""
     require_crs(extent, name="extent layer")
-    metric = extent.to_crs(settings.METRIC_CRS)
+    metric = to_metric(extent, name="extent layer")
     return Grid.from_bounds(tuple(metric.total_bounds), resolution_m, crs=settings.METRIC_CRS)
 
 
@@ -547,7 +559,7 @@ def select_features(
             if s.column not in gdf.columns:
                 raise InputError(f"layer {s.layer!r} has no column {s.column!r}")
             gdf = gdf[gdf[s.column].astype(str).isin(s.values)]
-        parts.append(gdf.geometry.to_crs(settings.METRIC_CRS))
+        parts.append(to_metric(gdf.geometry, name=f"layer {s.layer}"))
     if not parts:
         return gpd.GeoSeries([], crs=settings.METRIC_CRS)
     return gpd.GeoSeries(pd.concat(parts, ignore_index=True), crs=settings.METRIC_CRS)

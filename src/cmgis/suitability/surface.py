@@ -43,7 +43,6 @@ from cmgis.suitability.criteria import (
     Spec,
     build_stack,
     check_weights,
-    normalise_stack,
 )
 
 #: Nodata value of the surface GeoTIFF (float32).
@@ -169,6 +168,32 @@ def top_share_threshold(values: FloatArray, top_share: float) -> float:
     return float(np.partition(finite, finite.size - k)[finite.size - k])
 
 
+def _ranked_polygons(
+    labels: npt.NDArray[np.int32], keep: list[int], grid: Grid
+) -> dict[int, BaseGeometry]:
+    """The polygon of each kept label by its rank (1 = first of ``keep``), in the grid CRS.
+
+    Only the window that holds the kept areas is vectorised (shapes() scans every cell).
+    """
+    n = int(labels.max())
+    rank_of = np.zeros(n + 1, dtype=np.int32)
+    for r, lab in enumerate(keep, start=1):
+        rank_of[lab] = r
+    boxes = ndimage.find_objects(labels)
+    r0 = min(boxes[lab - 1][0].start for lab in keep)
+    r1 = max(boxes[lab - 1][0].stop for lab in keep)
+    c0 = min(boxes[lab - 1][1].start for lab in keep)
+    c1 = max(boxes[lab - 1][1].stop for lab in keep)
+    ranked = rank_of[labels[r0:r1, c0:c1]]
+    window_transform = grid.transform * Affine.translation(c0, r0)
+    polys: dict[int, list[BaseGeometry]] = {}
+    for geom, value in rasterio.features.shapes(
+        ranked, mask=ranked > 0, transform=window_transform, connectivity=4
+    ):
+        polys.setdefault(int(value), []).append(shape(geom))
+    return {r: parts[0] if len(parts) == 1 else unary_union(parts) for r, parts in polys.items()}
+
+
 def candidate_zones(
     surface: Surface,
     params: CandidateParams | None = None,
@@ -217,26 +242,10 @@ def candidate_zones(
     if not keep:
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=grid.crs)
     keep.sort(key=lambda lab: (-sums[lab] / cells[lab], -cells[lab]))
-    rank_of = np.zeros(n + 1, dtype=np.int32)
-    for r, lab in enumerate(keep, start=1):
-        rank_of[lab] = r
-    # Vectorise only the window that holds the kept areas (shapes() scans every cell).
-    boxes = ndimage.find_objects(labels)
-    r0 = min(boxes[lab - 1][0].start for lab in keep)
-    r1 = max(boxes[lab - 1][0].stop for lab in keep)
-    c0 = min(boxes[lab - 1][1].start for lab in keep)
-    c1 = max(boxes[lab - 1][1].stop for lab in keep)
-    ranked = rank_of[labels[r0:r1, c0:c1]]
-    window_transform = grid.transform * Affine.translation(c0, r0)
-    polys: dict[int, list[BaseGeometry]] = {}
-    for geom, value in rasterio.features.shapes(
-        ranked, mask=ranked > 0, transform=window_transform, connectivity=4
-    ):
-        polys.setdefault(int(value), []).append(shape(geom))
+    polys = _ranked_polygons(labels, keep, grid)
     rows = []
     for r, lab in enumerate(keep, start=1):
-        parts = polys[r]
-        geom = parts[0] if len(parts) == 1 else unary_union(parts)
+        geom = polys[r]
         rows.append(
             {
                 "rank": r,
@@ -473,14 +482,6 @@ def stack_for_spec(
     if use_cache:
         save_stack(stack, path)
     return stack
-
-
-def normalised_for_spec(
-    spec: Spec, *, resolution_m: float | None = None, use_cache: bool = True
-) -> NormalisedStack:
-    """`stack_for_spec` then `normalise_stack` with the spec's curves."""
-    stack = stack_for_spec(spec, resolution_m=resolution_m, use_cache=use_cache)
-    return normalise_stack(stack, spec.criteria)
 
 
 def read_weights_file(path: Path, ids: Sequence[str]) -> dict[str, float]:

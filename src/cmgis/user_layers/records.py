@@ -27,8 +27,9 @@ import pyogrio
 import shapely
 import shapely.errors
 
-from cmgis import __version__, settings
+from cmgis import settings
 from cmgis._errors import CmgisError, InputError, StoreError, UnknownLayerError
+from cmgis.data.provenance import Provenance
 from cmgis.geocheck import check_user_layer
 from cmgis.projection import require_crs
 from cmgis.store import (
@@ -78,22 +79,6 @@ MIGRATIONS: Final = (
         """,
     ),
 )
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where a user layer comes from: its input layers, their credits and the method."""
-
-    inputs: tuple[str, ...]
-    credit: str
-    licence: str
-    method: str
-    software: str = f"cmgis {__version__}"
-
-    def text(self) -> str:
-        """One readable line: derived from which layers, by what, with which credits."""
-        inputs = ", ".join(self.inputs) or "no catalog layer"
-        return f"derived from layers {inputs} by {self.method} ({self.software})"
 
 
 @dataclass(frozen=True)
@@ -192,6 +177,53 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
+def _check_layer(layer: gpd.GeoDataFrame, name: str) -> None:
+    """Refuse a layer without CRS, empty, too large, or with invalid geometry."""
+    require_crs(layer, name=f"the layer {name!r}")
+    if len(layer) == 0:
+        raise InputError("the layer has no features; nothing to save")
+    if len(layer) > MAX_FEATURES:
+        raise InputError(f"the layer has {len(layer)} features; at most {MAX_FEATURES}")
+    geoms = layer.geometry.to_numpy()
+    bad = [i for i, g in enumerate(geoms) if g is not None and not shapely.is_valid(g)]
+    if bad:
+        raise InputError(f"feature(s) {bad[:5]} have invalid geometry; repair them first")
+
+
+def _write_layer(
+    store: Store,
+    layer_row: dict[str, Any],
+    features: list[dict[str, Any]],
+    *,
+    replace: bool,
+) -> None:
+    """Insert the layer row and its features in one transaction (replacing a same slug)."""
+    with store.transaction() as tx:
+        old = tx.query(
+            "SELECT id FROM user_layers_layers WHERE slug = :s", {"s": layer_row["slug"]}
+        )
+        if old and not replace:
+            raise InputError(
+                f"a saved layer already has the id user:{layer_row['slug']}; choose another "
+                "name, or replace it"
+            )
+        if old:
+            tx.execute("DELETE FROM user_layers_features WHERE layer_id = :i", {"i": old[0]["id"]})
+            tx.execute("DELETE FROM user_layers_layers WHERE id = :i", {"i": old[0]["id"]})
+        tx.execute(
+            "INSERT INTO user_layers_layers (id, slug, name, kind, created_by, created_at, "
+            "parameters, provenance, columns, feature_count) VALUES (:id, :slug, :name, "
+            ":kind, :by, :at, :params, :prov, :cols, :n)",
+            layer_row,
+        )
+        for row in features:
+            tx.execute(
+                "INSERT INTO user_layers_features (layer_id, ord, properties, geometry) "
+                "VALUES (:layer, :ord, :props, :geom)",
+                row,
+            )
+
+
 def save_user_layer(
     store: Store,
     layer: gpd.GeoDataFrame,
@@ -216,15 +248,7 @@ def save_user_layer(
     who = clean_name(created_by or "not given", what="name of who saves the layer")
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; expected one of {KINDS}")
-    require_crs(layer, name=f"the layer {name!r}")
-    if len(layer) == 0:
-        raise InputError("the layer has no features; nothing to save")
-    if len(layer) > MAX_FEATURES:
-        raise InputError(f"the layer has {len(layer)} features; at most {MAX_FEATURES}")
-    geoms = layer.geometry.to_numpy()
-    bad = [i for i, g in enumerate(geoms) if g is not None and not shapely.is_valid(g)]
-    if bad:
-        raise InputError(f"feature(s) {bad[:5]} have invalid geometry; repair them first")
+    _check_layer(layer, name)
     slug = slug_for(name) or "layer_" + new_id()[:8]
     stored = layer.to_crs(settings.STORE_CRS)
     columns = [str(c) for c in stored.columns if c != stored.geometry.name]
@@ -237,16 +261,7 @@ def save_user_layer(
         "by": who,
         "at": utc_now(),
         "params": json.dumps(dict(parameters), ensure_ascii=False, sort_keys=True, default=str),
-        "prov": json.dumps(
-            {
-                "inputs": list(provenance.inputs),
-                "credit": provenance.credit,
-                "licence": provenance.licence,
-                "method": provenance.method,
-                "software": provenance.software,
-            },
-            ensure_ascii=False,
-        ),
+        "prov": json.dumps(provenance.stored_fields(), ensure_ascii=False),
         "cols": json.dumps(columns, ensure_ascii=False),
         "n": len(stored),
     }
@@ -261,27 +276,7 @@ def save_user_layer(
         }
         for k, (p, g) in enumerate(zip(props, stored.geometry.to_numpy(), strict=True))
     ]
-    with store.transaction() as tx:
-        old = tx.query("SELECT id FROM user_layers_layers WHERE slug = :s", {"s": slug})
-        if old and not replace:
-            raise InputError(
-                f"a saved layer already has the id user:{slug}; choose another name, or replace it"
-            )
-        if old:
-            tx.execute("DELETE FROM user_layers_features WHERE layer_id = :i", {"i": old[0]["id"]})
-            tx.execute("DELETE FROM user_layers_layers WHERE id = :i", {"i": old[0]["id"]})
-        tx.execute(
-            "INSERT INTO user_layers_layers (id, slug, name, kind, created_by, created_at, "
-            "parameters, provenance, columns, feature_count) VALUES (:id, :slug, :name, "
-            ":kind, :by, :at, :params, :prov, :cols, :n)",
-            layer_row,
-        )
-        for row in features:
-            tx.execute(
-                "INSERT INTO user_layers_features (layer_id, ord, properties, geometry) "
-                "VALUES (:layer, :ord, :props, :geom)",
-                row,
-            )
+    _write_layer(store, layer_row, features, replace=replace)
     return get_user_layer(store, slug)
 
 
@@ -307,13 +302,7 @@ def _record(row: Row) -> UserLayer:
             created_by=str(row["created_by"]),
             created_at=str(row["created_at"]),
             parameters_json=str(row["parameters"]),
-            provenance=Provenance(
-                inputs=tuple(str(i) for i in prov.get("inputs", [])),
-                credit=str(prov.get("credit", "")),
-                licence=str(prov.get("licence", "")),
-                method=str(prov.get("method", "")),
-                software=str(prov.get("software", "")),
-            ),
+            provenance=Provenance.from_stored(prov),
             feature_count=int(row["feature_count"]),
             columns=tuple(str(c) for c in json.loads(str(row["columns"]))),
         )
