@@ -48,25 +48,24 @@ from cmgis._errors import InputError, StoreError
 from cmgis.geocheck import check_user_layer
 from cmgis.store import Store, Transaction, geometry_to_text, new_id, utc_now
 from cmgis.textclean import csv_safe
-from cmgis.workshop.core import (
+from cmgis.vocab import parse_strategy, strategy_to_store
+from cmgis.workshop.access import (
+    get_workshop,
+    insert_workshop,
+    verify_pin,
+    workshop_fields,
+)
+from cmgis.workshop.analytics import contributions_frame
+from cmgis.workshop.geometry import ZoneIndex, default_zone_index, geometry_from_input
+from cmgis.workshop.moderation import audit_log
+from cmgis.workshop.records import (
     CATEGORIES,
     MAX_COMMENT_CHARS,
     MAX_GROUP_NAME_CHARS,
     MAX_TITLE_CHARS,
     MAX_VERTICES,
-    STRATEGIES,
     Workshop,
-    ZoneIndex,
-    audit_log,
     clean_text,
-    contributions_frame,
-    default_zone_index,
-    geometry_from_input,
-    get_workshop,
-    insert_workshop,
-    open_workshop_store,
-    verify_pin,
-    workshop_fields,
 )
 
 FORMAT_NAME: Final = "cmgis-workshop"
@@ -471,7 +470,6 @@ def import_workshop(
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise InputError(f"{src.name} was not imported: {shown}{more}")
 
-    open_workshop_store(store)
     created = into_code is None
 
     counts = {"contributions": 0, "comments": 0, "votes": 0, "groups": 0, "skipped": 0}
@@ -529,7 +527,8 @@ def import_workshop(
                 ":strategy, :title, :comment, :geometry, :geom_type, :zone, :created, :updated, "
                 ":hidden, :pinned, :merged, :deleted)",
                 {
-                    **{k: c[k] for k in ("category", "strategy", "title", "comment")},
+                    **{k: c[k] for k in ("category", "title", "comment")},
+                    "strategy": strategy_to_store(c["strategy"]),
                     "id": id_map[c["id"]],
                     "w": target_id,
                     "g": group_map[c["group_id"]],
@@ -708,7 +707,9 @@ def _parse_contributions(
                 problems.append(f"{where}: the geometry is missing")
             if record["category"] not in CATEGORIES:
                 problems.append(f"{where}: unknown category {record['category'][:30]!r}")
-            if record["strategy"] not in STRATEGIES:
+            try:  # either spelling of the 3Ds (files from older versions say driving_spaces)
+                record["strategy"] = parse_strategy(record["strategy"])
+            except InputError:
                 problems.append(f"{where}: unknown strategy {record['strategy'][:30]!r}")
             if record["group_id"] not in groups:
                 problems.append(f"{where}: its group is not in the groups layer")
