@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmgis.store import Store, open_store
-from cmgis.workshop import core as sk
+from cmgis import workshop as sk
+from cmgis.store import Store, open_app_store
 
 PAGE = str(Path(__file__).resolve().parents[2] / "ui" / "pages" / "workshop.py")
 XSS = "<script>alert(1)</script>![x](http://example.com/t.png)"
@@ -25,7 +25,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def code(db: Path) -> str:
-    with open_store(db) as s:
+    with open_app_store(db) as s:
         return sk.create_workshop(s, title="Co-sensing", pin="2468", votes_per_group=2).code
 
 
@@ -44,7 +44,7 @@ def _markdown_text(at: AppTest) -> str:
 
 
 def _store(db: Path) -> Store:
-    return open_store(db)
+    return open_app_store(db)
 
 
 def test_wrong_code_is_a_clear_error_and_joins_nothing(db: Path, code: str) -> None:

@@ -295,7 +295,7 @@ def build_layers(*, raw_dir: Path | None = None, out_dir: Path | None = None) ->
     The output is written to a temporary folder first and moved into place at the end,
     so a failed build leaves the previous layers untouched.
     """
-    out_dir = out_dir or settings.LAYERS_DIR
+    out_dir = out_dir or settings.layers_dir()
     built = build_base_layers(raw_dir)
     graph = graph_from_arrays(raw.graph_from_raw(raw_dir))
     built["zones"], built["zone_anchors"] = zones.build_zones(built, graph)
