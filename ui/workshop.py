@@ -434,8 +434,7 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
         submitted = st.form_submit_button(t("workshop.fac.enter", lang))
     if submitted:
         try:
-            sk.find_workshop(store, code, client=client())  # wrong codes are slowed down
-            ws = sk.verify_pin(store, code, pin)
+            ws = sk.verify_pin(store, code, pin, client=client())  # codes and PINs throttled
         except CmgisError as err:
             st.error(error_text(err, lang))
             return None

@@ -99,7 +99,7 @@ def test_join_then_save_a_drawn_shape_through_the_form(db: Path, code: str) -> N
     at.run()
     assert "Describe the polygon" in at.info[0].value
     at.selectbox(key="workshop.form.category").set_value("opportunity")
-    at.selectbox(key="workshop.form.strategy").set_value("driving_spaces")
+    at.selectbox(key="workshop.form.strategy").set_value("driving-spaces")
     at.text_input(key="workshop.form.title").input(XSS)
     at.text_area(key="workshop.form.comment").input("ย่านสร้างสรรค์ <b>bold</b>")
     at.button(key="FormSubmitter:workshop.contribution_form-Save shape").click().run()

@@ -26,6 +26,7 @@ from cmgis.store import (
     utc_now,
 )
 from cmgis.workshop.records import (
+    CLI_CLIENT,
     DEFAULT_VOTES_PER_GROUP,
     FREE_JOIN_ATTEMPTS,
     FREE_JOIN_ATTEMPTS_ALL_CLIENTS,
@@ -481,20 +482,31 @@ def _require_member(tx: Transaction, who: Participant) -> None:
         raise AuthError("this group has not joined the workshop with that code; join again")
 
 
-def verify_pin(store: Store, code: str, pin: str, *, now: datetime | None = None) -> Workshop:
+def verify_pin(
+    store: Store,
+    code: str,
+    pin: str,
+    *,
+    now: datetime | None = None,
+    client: Client | str = CLI_CLIENT,
+) -> Workshop:
     """Check the facilitator PIN of workshop ``code``; return the workshop when right.
 
-    After `FREE_PIN_ATTEMPTS` wrong PINs within `PIN_WINDOW`, each further attempt must
-    wait 1, 2, 4, ... seconds (at most `MAX_PIN_WAIT_S`) after the last wrong one; an
-    attempt made too early is refused without checking the PIN.
+    The code is looked up with `find_workshop` as ``client`` (the command line unless the
+    UI passes its session), so wrong codes are slowed down on every path that checks a
+    PIN (moderation, publishing, exports and imports of the CLI and the UI). After
+    `FREE_PIN_ATTEMPTS` wrong PINs within `PIN_WINDOW`, each further attempt must wait
+    1, 2, 4, ... seconds (at most `MAX_PIN_WAIT_S`) after the last wrong one; an attempt
+    made too early is refused without checking the PIN.
 
     Raises
     ------
     AuthError
-        Unknown code, wrong PIN, or too many wrong PINs (the message says how long to wait).
+        Unknown code, wrong PIN, or too many wrong PINs or codes (the message says how
+        long to wait; `TooManyAttemptsError` for codes).
     """
-    workshop = get_workshop(store, code)
     now = now or datetime.now(UTC)
+    workshop = find_workshop(store, code, client=client, now=now)
     window_start = (now - PIN_WINDOW).isoformat(timespec="microseconds")
     # check and count in one transaction: the attempt is counted as wrong before the
     # (slow) hash check, so parallel attempts cannot all pass the throttle

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from shapely.geometry.base import BaseGeometry
+
 from cmgis._errors import AuthError, InputError
 from cmgis.store import (
     Row,
@@ -112,21 +114,7 @@ def add_contribution(
     now = datetime.now(UTC)
     at = now.isoformat(timespec="microseconds")
     with store.transaction() as tx:
-        # one statement for the three checks: few statements keep the write lock short
-        check = tx.query_one(
-            "SELECT (SELECT COUNT(*) FROM workshop_groups g JOIN workshop_workshops w "
-            "ON w.id = g.workshop_id WHERE g.id = :g AND w.id = :w AND w.code = :code) AS member, "
-            "(SELECT COUNT(*) FROM workshop_contributions WHERE id = :id) AS saved",
-            {
-                "g": who.group_id,
-                "w": who.workshop_id,
-                "code": normalise_code(who.code),
-                "id": cid,
-            },
-        )
-        if check is None or not check["member"]:
-            raise AuthError("this group has not joined the workshop with that code; join again")
-        if check["saved"]:
+        if _member_and_saved(tx, who, cid):
             return get_contribution(store, cid, _tx=tx)  # already saved: a retry
         _rate_check(
             tx,
@@ -144,28 +132,7 @@ def add_contribution(
             who.workshop_id,
             now,
         )
-        tx.execute(
-            "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, strategy, "
-            "title, comment, geometry, geom_type, zone_id, created_at, updated_at, client, "
-            "address) VALUES (:id, :w, :g, :category, :strategy, :title, :comment, :geometry, "
-            ":geom_type, :zone, :at, :at, :client, :address)",
-            {
-                "client": who.client,
-                "address": who.address,
-                "id": cid,
-                "w": who.workshop_id,
-                "g": who.group_id,
-                "category": fields.category,
-                "strategy": strategy_to_store(fields.strategy),
-                "title": fields.title,
-                "comment": fields.comment,
-                "geometry": geometry_to_text(geom),
-                "geom_type": None if geom is None else geom.geom_type,
-                "zone": zone_id,
-                "at": at,
-            },
-        )
-        _audit(tx, who.workshop_id, f"group:{who.group_id}", "add", cid, {})
+        _insert_contribution(tx, who, cid, fields, geom, zone_id, at)
     return Contribution(
         id=cid,
         workshop_id=who.workshop_id,
@@ -180,6 +147,56 @@ def add_contribution(
         created_at=at,
         updated_at=at,
     )
+
+
+def _member_and_saved(tx: Transaction, who: Participant, cid: str) -> bool:
+    """Whether contribution ``cid`` is saved already; `AuthError` when ``who`` is no member.
+
+    One statement for both checks: few statements keep the write lock short.
+    """
+    check = tx.query_one(
+        "SELECT (SELECT COUNT(*) FROM workshop_groups g JOIN workshop_workshops w "
+        "ON w.id = g.workshop_id WHERE g.id = :g AND w.id = :w AND w.code = :code) AS member, "
+        "(SELECT COUNT(*) FROM workshop_contributions WHERE id = :id) AS saved",
+        {"g": who.group_id, "w": who.workshop_id, "code": normalise_code(who.code), "id": cid},
+    )
+    if check is None or not check["member"]:
+        raise AuthError("this group has not joined the workshop with that code; join again")
+    return bool(check["saved"])
+
+
+def _insert_contribution(
+    tx: Transaction,
+    who: Participant,
+    cid: str,
+    fields: _Fields,
+    geom: BaseGeometry | None,
+    zone_id: str,
+    at: str,
+) -> None:
+    """Insert a checked contribution and its audit row (the strategy in the stored spelling)."""
+    tx.execute(
+        "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, strategy, "
+        "title, comment, geometry, geom_type, zone_id, created_at, updated_at, client, "
+        "address) VALUES (:id, :w, :g, :category, :strategy, :title, :comment, :geometry, "
+        ":geom_type, :zone, :at, :at, :client, :address)",
+        {
+            "client": who.client,
+            "address": who.address,
+            "id": cid,
+            "w": who.workshop_id,
+            "g": who.group_id,
+            "category": fields.category,
+            "strategy": strategy_to_store(fields.strategy),
+            "title": fields.title,
+            "comment": fields.comment,
+            "geometry": geometry_to_text(geom),
+            "geom_type": None if geom is None else geom.geom_type,
+            "zone": zone_id,
+            "at": at,
+        },
+    )
+    _audit(tx, who.workshop_id, f"group:{who.group_id}", "add", cid, {})
 
 
 def get_contribution(
