@@ -64,7 +64,6 @@ from cmgis.workshop.geometry import (
     ZoneIndex,
     default_zone_index,
     geometry_from_input,
-    to_metric_geometry,
 )
 from cmgis.workshop.moderation import (
     audit_log,
@@ -220,7 +219,6 @@ __all__ = [
     "set_pinned",
     "set_published",
     "tallies_by_zone_category",
-    "to_metric_geometry",
     "update_contribution",
     "verify_pin",
     "vote_budget",

@@ -52,12 +52,12 @@ from cmgis.workshop.records import (
     RateLimitError,
     TooManyAttemptsError,
     Workshop,
-    _audit,
-    _choice,
-    _one_line,
-    _workshop_from_row,
     as_client,
+    checked_choice,
     clean_text,
+    one_line,
+    workshop_from_row,
+    write_audit,
 )
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
@@ -164,7 +164,7 @@ def workshop_fields(
     zones_in_focus: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The checked fields of a new workshop (see `create_workshop`); `InputError` if wrong."""
-    clean_title = _one_line(
+    clean_title = one_line(
         clean_text(title, what="the workshop title", max_chars=MAX_WORKSHOP_TITLE_CHARS)
     )
     pin_hash = hash_pin(_check_new_pin(pin))
@@ -172,9 +172,9 @@ def workshop_fields(
         raise InputError("votes per group must be a whole number")
     if not 1 <= votes_per_group <= MAX_VOTES_PER_GROUP:
         raise InputError(f"votes per group must be between 1 and {MAX_VOTES_PER_GROUP}")
-    stage = _choice(stage, STAGES, what="stage")
+    stage = checked_choice(stage, STAGES, what="stage")
     day = _parse_date(workshop_date)
-    focus = tuple(dict.fromkeys(_one_line(str(z)) for z in zones_in_focus if str(z).strip()))
+    focus = tuple(dict.fromkeys(one_line(str(z)) for z in zones_in_focus if str(z).strip()))
     for zone in focus:
         clean_text(zone, what="a zone id", max_chars=64)
     return {
@@ -202,7 +202,7 @@ def insert_workshop(tx: Transaction, fields: Mapping[str, Any]) -> str | None:
         ":title, :day, :stage, :focus, :votes, :pin_hash, :at)",
         {**fields, "id": workshop_id, "code": code, "at": utc_now()},
     )
-    _audit(tx, workshop_id, "facilitator", "create_workshop", workshop_id, {})
+    write_audit(tx, workshop_id, "facilitator", "create_workshop", workshop_id, {})
     return code
 
 
@@ -227,7 +227,7 @@ def get_workshop(store: Store, code: str) -> Workshop:
             f"no workshop has the join code {normalise_code(code)[:12]!r}; "
             "check the code shown by the facilitator"
         )
-    return _workshop_from_row(row)
+    return workshop_from_row(row)
 
 
 def list_workshops(store: Store, *, published_only: bool = False) -> list[Workshop]:
@@ -239,7 +239,7 @@ def list_workshops(store: Store, *, published_only: bool = False) -> list[Worksh
     """
     where = "WHERE published = 1 " if published_only else ""
     rows = store.query(f"SELECT * FROM workshop_workshops {where}ORDER BY created_at DESC")
-    return [_workshop_from_row(r) for r in rows]
+    return [workshop_from_row(r) for r in rows]
 
 
 def set_published(store: Store, code: str, pin: str, *, published: bool) -> Workshop:
@@ -250,7 +250,7 @@ def set_published(store: Store, code: str, pin: str, *, published: bool) -> Work
             "UPDATE workshop_workshops SET published = :p WHERE id = :id",
             {"p": int(published), "id": workshop.id},
         )
-        _audit(tx, workshop.id, "facilitator", "publish" if published else "unpublish",
+        write_audit(tx, workshop.id, "facilitator", "publish" if published else "unpublish",
                workshop.id)  # fmt: skip
     return get_workshop(store, workshop.code)
 
@@ -347,7 +347,7 @@ def find_workshop(
             )
         row = tx.query_one("SELECT * FROM workshop_workshops WHERE code = :c", {"c": wanted})
         if row is not None:
-            return _workshop_from_row(row)
+            return workshop_from_row(row)
         key = _code_key(wanted)
         since = (now - JOIN_WINDOW).isoformat(timespec="microseconds")
         seen = tx.query_one(
@@ -395,7 +395,7 @@ def join_workshop(
     """
     who = as_client(client)
     workshop = find_workshop(store, code, client=who, now=now)
-    name = _one_line(clean_text(group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS))
+    name = one_line(clean_text(group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS))
     key = name.casefold()
     with store.transaction() as tx:
         row = tx.query_one(
@@ -434,13 +434,13 @@ def join_workshop(
                     "a": who.address,
                 },
             )
-            _audit(tx, workshop.id, f"group:{group_id}", "join", group_id, {"name": name})
+            write_audit(tx, workshop.id, f"group:{group_id}", "join", group_id, {"name": name})
         else:
             group_id, name = row["id"], row["name"]
     return Participant(workshop.id, workshop.code, group_id, name, who.session, who.address)
 
 
-def _rate_check(
+def rate_check(
     tx: Transaction,
     table: str,
     checks: Sequence[tuple[str, str, int, str]],
@@ -472,7 +472,8 @@ def _rate_check(
             )
 
 
-def _require_member(tx: Transaction, who: Participant) -> None:
+def require_member(tx: Transaction, who: Participant) -> None:
+    """`AuthError` unless ``who``'s group joined the workshop with that code."""
     row = tx.query_one(
         "SELECT g.id AS id FROM workshop_groups g JOIN workshop_workshops w "
         "ON w.id = g.workshop_id WHERE g.id = :g AND w.id = :w AND w.code = :c",
@@ -536,7 +537,7 @@ def verify_pin(
         )
     if row is None or not isinstance(pin, str) or not pin_matches(pin, row["pin_hash"]):
         with store.transaction() as tx:
-            _audit(tx, workshop.id, "unknown", "wrong_pin", None, {})
+            write_audit(tx, workshop.id, "unknown", "wrong_pin", None, {})
         raise AuthError("wrong facilitator PIN; nothing was changed")
     with store.transaction() as tx:
         tx.execute(

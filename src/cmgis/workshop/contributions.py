@@ -18,11 +18,11 @@ from cmgis.store import (
     utc_now,
 )
 from cmgis.vocab import parse_strategy, strategy_to_store
-from cmgis.workshop.access import _rate_check, _require_member, normalise_code
+from cmgis.workshop.access import normalise_code, rate_check, require_member
 from cmgis.workshop.geometry import ZoneIndex, default_zone_index, geometry_from_input
 from cmgis.workshop.records import (
-    _CONTRIBUTION_SELECT,
     CATEGORIES,
+    CONTRIBUTION_SELECT,
     MAX_COMMENT_CHARS,
     MAX_COMMENTS_PER_ADDRESS_PER_MINUTE,
     MAX_COMMENTS_PER_CLIENT_PER_MINUTE,
@@ -35,12 +35,12 @@ from cmgis.workshop.records import (
     Comment,
     Contribution,
     Participant,
-    _audit,
-    _choice,
-    _comment_from_row,
-    _contribution_from_row,
-    _one_line,
+    checked_choice,
     clean_text,
+    comment_from_row,
+    contribution_from_row,
+    one_line,
+    write_audit,
 )
 
 
@@ -54,9 +54,9 @@ class _Fields:
 
 def _check_fields(category: object, strategy: object, title: object, comment: object) -> _Fields:
     return _Fields(
-        category=_choice(category, CATEGORIES, what="category"),
+        category=checked_choice(category, CATEGORIES, what="category"),
         strategy=parse_strategy(strategy),
-        title=_one_line(clean_text(title, what="the title", max_chars=MAX_TITLE_CHARS)),
+        title=one_line(clean_text(title, what="the title", max_chars=MAX_TITLE_CHARS)),
         comment=clean_text(
             comment, what="the comment", max_chars=MAX_COMMENT_CHARS, required=False
         ),
@@ -116,7 +116,7 @@ def add_contribution(
     with store.transaction() as tx:
         if _member_and_saved(tx, who, cid):
             return get_contribution(store, cid, _tx=tx)  # already saved: a retry
-        _rate_check(
+        rate_check(
             tx,
             "workshop_contributions",
             (
@@ -196,7 +196,7 @@ def _insert_contribution(
             "at": at,
         },
     )
-    _audit(tx, who.workshop_id, f"group:{who.group_id}", "add", cid, {})
+    write_audit(tx, who.workshop_id, f"group:{who.group_id}", "add", cid, {})
 
 
 def get_contribution(
@@ -204,7 +204,7 @@ def get_contribution(
 ) -> Contribution:
     """One contribution (deleted ones too) with its votes and comments."""
     reader: Transaction | Store = _tx if _tx is not None else store
-    row = reader.query_one(_CONTRIBUTION_SELECT + "WHERE c.id = :id", {"id": contribution_id})
+    row = reader.query_one(CONTRIBUTION_SELECT + "WHERE c.id = :id", {"id": contribution_id})
     if row is None:
         raise InputError(f"no contribution has the id {contribution_id[:40]!r}")
     comment_rows = reader.query(
@@ -213,7 +213,7 @@ def get_contribution(
         "ORDER BY m.created_at",
         {"id": contribution_id},
     )
-    return _contribution_from_row(row, tuple(_comment_from_row(r) for r in comment_rows))
+    return contribution_from_row(row, tuple(comment_from_row(r) for r in comment_rows))
 
 
 def list_contributions(
@@ -233,7 +233,7 @@ def list_contributions(
     if not include_merged:
         where.append("c.merged_into IS NULL")
     rows = store.query(
-        _CONTRIBUTION_SELECT + "WHERE " + " AND ".join(where) + " ORDER BY c.created_at, c.id",
+        CONTRIBUTION_SELECT + "WHERE " + " AND ".join(where) + " ORDER BY c.created_at, c.id",
         {"w": workshop_id},
     )
     comments: dict[str, list[Comment]] = {}
@@ -245,8 +245,8 @@ def list_contributions(
         + " ORDER BY m.created_at",
         {"w": workshop_id},
     ):
-        comments.setdefault(r["contribution_id"], []).append(_comment_from_row(r))
-    return [_contribution_from_row(r, tuple(comments.get(r["id"], ()))) for r in rows]
+        comments.setdefault(r["contribution_id"], []).append(comment_from_row(r))
+    return [contribution_from_row(r, tuple(comments.get(r["id"], ()))) for r in rows]
 
 
 def _own_live_contribution(tx: Transaction, who: Participant, contribution_id: str) -> Row:
@@ -278,7 +278,7 @@ def update_contribution(
     Fields left ``None`` keep their value; a new ``geometry`` is placed in a zone again.
     """
     with store.transaction() as tx:
-        _require_member(tx, who)
+        require_member(tx, who)
         row = _own_live_contribution(tx, who, contribution_id)
         fields = _check_fields(
             category if category is not None else row["category"],
@@ -308,20 +308,20 @@ def update_contribution(
                 "id": contribution_id,
             },
         )
-        _audit(tx, who.workshop_id, f"group:{who.group_id}", "edit", contribution_id, old)
+        write_audit(tx, who.workshop_id, f"group:{who.group_id}", "edit", contribution_id, old)
         return get_contribution(store, contribution_id, _tx=tx)
 
 
 def delete_contribution(store: Store, who: Participant, contribution_id: str) -> None:
     """Soft-delete one of the group's own contributions (kept, marked, audited)."""
     with store.transaction() as tx:
-        _require_member(tx, who)
+        require_member(tx, who)
         row = _own_live_contribution(tx, who, contribution_id)
         tx.execute(
             "UPDATE workshop_contributions SET deleted_at = :at WHERE id = :id",
             {"at": utc_now(), "id": contribution_id},
         )
-        _audit(
+        write_audit(
             tx,
             who.workshop_id,
             f"group:{who.group_id}",
@@ -343,9 +343,9 @@ def add_comment(store: Store, who: Participant, contribution_id: str, body: str)
     now = datetime.now(UTC)
     at = now.isoformat(timespec="microseconds")
     with store.transaction() as tx:
-        _require_member(tx, who)
-        _live_visible(tx, who.workshop_id, contribution_id)
-        _rate_check(
+        require_member(tx, who)
+        live_visible(tx, who.workshop_id, contribution_id)
+        rate_check(
             tx,
             "workshop_comments",
             (
@@ -370,11 +370,12 @@ def add_comment(store: Store, who: Participant, contribution_id: str, body: str)
                 "addr": who.address,
             },
         )
-        _audit(tx, who.workshop_id, f"group:{who.group_id}", "comment", comment_id, {})
+        write_audit(tx, who.workshop_id, f"group:{who.group_id}", "comment", comment_id, {})
     return Comment(comment_id, contribution_id, who.group_id, who.group_name, text, at)
 
 
-def _live_visible(tx: Transaction, workshop_id: str, contribution_id: str) -> Row:
+def live_visible(tx: Transaction, workshop_id: str, contribution_id: str) -> Row:
+    """The row of a contribution on the board; `InputError` if deleted, hidden or merged."""
     row = tx.query_one(
         "SELECT * FROM workshop_contributions WHERE id = :id AND workshop_id = :w",
         {"id": contribution_id, "w": workshop_id},

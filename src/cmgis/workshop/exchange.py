@@ -65,8 +65,8 @@ from cmgis.workshop.records import (
     MAX_TITLE_CHARS,
     MAX_VERTICES,
     Workshop,
-    _audit,
     clean_text,
+    write_audit,
 )
 
 FORMAT_NAME: Final = "cmgis-workshop"
@@ -454,7 +454,7 @@ def import_workshop(
         if into_code is not None:
             _check_budget_in_store(tx, target_id, budget)
         detail = {"file": src.name, "source_workshop": meta.get("workshop_id"), **counts}
-        _audit(tx, target_id, "facilitator", "import", None, detail)
+        write_audit(tx, target_id, "facilitator", "import", None, detail)
     target = get_workshop(store, code if code is not None else into_code or "")
     return ImportResult(
         workshop=target,

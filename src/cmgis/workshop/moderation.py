@@ -13,7 +13,7 @@ from cmgis.store import (
 )
 from cmgis.workshop.access import verify_pin
 from cmgis.workshop.contributions import get_contribution
-from cmgis.workshop.records import AuditEntry, Contribution, _audit
+from cmgis.workshop.records import AuditEntry, Contribution, write_audit
 
 
 def _moderated(tx: Transaction, workshop_id: str, contribution_id: str) -> Row:
@@ -35,7 +35,7 @@ def set_hidden(store: Store, code: str, pin: str, contribution_id: str, *, hidde
             "UPDATE workshop_contributions SET hidden = :h WHERE id = :id",
             {"h": int(hidden), "id": contribution_id},
         )
-        _audit(tx, workshop.id, "facilitator", "hide" if hidden else "show", contribution_id)
+        write_audit(tx, workshop.id, "facilitator", "hide" if hidden else "show", contribution_id)
 
 
 def set_pinned(store: Store, code: str, pin: str, contribution_id: str, *, pinned: bool) -> None:
@@ -47,7 +47,7 @@ def set_pinned(store: Store, code: str, pin: str, contribution_id: str, *, pinne
             "UPDATE workshop_contributions SET pinned = :p WHERE id = :id",
             {"p": int(pinned), "id": contribution_id},
         )
-        _audit(tx, workshop.id, "facilitator", "pin" if pinned else "unpin", contribution_id)
+        write_audit(tx, workshop.id, "facilitator", "pin" if pinned else "unpin", contribution_id)
 
 
 def hide_comment(store: Store, code: str, pin: str, comment_id: str) -> None:
@@ -60,7 +60,7 @@ def hide_comment(store: Store, code: str, pin: str, comment_id: str) -> None:
         )
         if changed.rowcount != 1:
             raise InputError("no such comment in this workshop")
-        _audit(tx, workshop.id, "facilitator", "hide_comment", comment_id)
+        write_audit(tx, workshop.id, "facilitator", "hide_comment", comment_id)
 
 
 def merge_duplicates(
@@ -103,7 +103,7 @@ def merge_duplicates(
             "UPDATE workshop_contributions SET merged_into = :k, updated_at = :at WHERE id = :d",
             {**params, "at": utc_now()},
         )
-        _audit(
+        write_audit(
             tx,
             workshop.id,
             "facilitator",

@@ -273,17 +273,20 @@ def clean_text(value: object, *, what: str, max_chars: int, required: bool = Tru
     return clean_typed_text(value, what=what, max_chars=max_chars, required=required)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """``text`` on one line: runs of whitespace (newlines too) become one space."""
     return " ".join(text.split())
 
 
-def _choice(value: object, allowed: Sequence[str], *, what: str) -> str:
+def checked_choice(value: object, allowed: Sequence[str], *, what: str) -> str:
+    """``value`` if it is one of ``allowed``; else `InputError` naming ``what``."""
     if not isinstance(value, str) or value not in allowed:
         raise InputError(f"{what} {value!r} is not known; expected one of {', '.join(allowed)}")
     return value
 
 
-def _workshop_from_row(row: Row) -> Workshop:
+def workshop_from_row(row: Row) -> Workshop:
+    """A `Workshop` from a ``workshop_workshops`` row (the PIN hash is left out)."""
     return Workshop(
         id=row["id"],
         code=row["code"],
@@ -297,14 +300,15 @@ def _workshop_from_row(row: Row) -> Workshop:
     )
 
 
-_CONTRIBUTION_SELECT = (
+CONTRIBUTION_SELECT = (
     "SELECT c.*, g.name AS group_name, "
     "(SELECT COUNT(*) FROM workshop_votes v WHERE v.contribution_id = c.id) AS votes "
     "FROM workshop_contributions c JOIN workshop_groups g ON g.id = c.group_id "
 )
 
 
-def _contribution_from_row(row: Row, comments: tuple[Comment, ...] = ()) -> Contribution:
+def contribution_from_row(row: Row, comments: tuple[Comment, ...] = ()) -> Contribution:
+    """A `Contribution` from a `CONTRIBUTION_SELECT` row (strategy in the code's spelling)."""
     return Contribution(
         id=row["id"],
         workshop_id=row["workshop_id"],
@@ -327,7 +331,8 @@ def _contribution_from_row(row: Row, comments: tuple[Comment, ...] = ()) -> Cont
     )
 
 
-def _comment_from_row(row: Row) -> Comment:
+def comment_from_row(row: Row) -> Comment:
+    """A `Comment` from a ``workshop_comments`` row joined with its group's name."""
     return Comment(
         id=row["id"],
         contribution_id=row["contribution_id"],
@@ -339,7 +344,7 @@ def _comment_from_row(row: Row) -> Comment:
     )
 
 
-def _audit(
+def write_audit(
     tx: Transaction,
     workshop_id: str,
     actor: str,
@@ -347,6 +352,7 @@ def _audit(
     target_id: str | None,
     detail: Mapping[str, Any] | None = None,
 ) -> None:
+    """Record one change (who, what, on which record) in ``workshop_audit`` inside ``tx``."""
     tx.execute(
         "INSERT INTO workshop_audit (id, workshop_id, actor, action, target_id, detail, at) "
         "VALUES (:id, :w, :actor, :action, :target, :detail, :at)",

@@ -9,9 +9,9 @@ from cmgis.store import (
     new_id,
     utc_now,
 )
-from cmgis.workshop.access import _require_member
-from cmgis.workshop.contributions import _live_visible
-from cmgis.workshop.records import Participant, VoteBudget, _audit
+from cmgis.workshop.access import require_member
+from cmgis.workshop.contributions import live_visible
+from cmgis.workshop.records import Participant, VoteBudget, write_audit
 
 
 def _budget(tx: Transaction | Store, who: Participant) -> VoteBudget:
@@ -38,8 +38,8 @@ def cast_vote(store: Store, who: Participant, contribution_id: str) -> VoteBudge
     A group may put several dots on one contribution. `InputError` when no dot is left.
     """
     with store.transaction() as tx:
-        _require_member(tx, who)
-        _live_visible(tx, who.workshop_id, contribution_id)
+        require_member(tx, who)
+        live_visible(tx, who.workshop_id, contribution_id)
         budget = _budget(tx, who)
         if budget.left <= 0:
             raise InputError(
@@ -58,14 +58,14 @@ def cast_vote(store: Store, who: Participant, contribution_id: str) -> VoteBudge
                 "at": utc_now(),
             },
         )
-        _audit(tx, who.workshop_id, f"group:{who.group_id}", "vote", contribution_id, {})
+        write_audit(tx, who.workshop_id, f"group:{who.group_id}", "vote", contribution_id, {})
         return _budget(tx, who)
 
 
 def retract_vote(store: Store, who: Participant, contribution_id: str) -> VoteBudget:
     """Take back one of the group's dots from a contribution."""
     with store.transaction() as tx:
-        _require_member(tx, who)
+        require_member(tx, who)
         row = tx.query_one(
             "SELECT id FROM workshop_votes WHERE group_id = :g AND contribution_id = :c "
             "ORDER BY created_at DESC LIMIT 1",
@@ -74,7 +74,7 @@ def retract_vote(store: Store, who: Participant, contribution_id: str) -> VoteBu
         if row is None:
             raise InputError("this group has no vote on that contribution")
         tx.execute("DELETE FROM workshop_votes WHERE id = :id", {"id": row["id"]})
-        _audit(tx, who.workshop_id, f"group:{who.group_id}", "unvote", contribution_id, {})
+        write_audit(tx, who.workshop_id, f"group:{who.group_id}", "unvote", contribution_id, {})
         return _budget(tx, who)
 
 
