@@ -57,8 +57,10 @@ from cmgis.workshop.contributions import (
     update_contribution,
 )
 from cmgis.workshop.exchange import (
+    ImportResult,
     export_workshop,
     import_workshop,
+    write_csv_summary,
 )
 from cmgis.workshop.geometry import (
     ZoneIndex,
@@ -178,6 +180,7 @@ __all__ = [
     "Comment",
     "Contribution",
     "GroupLimitError",
+    "ImportResult",
     "Participant",
     "RateLimitError",
     "Stage",
@@ -223,4 +226,5 @@ __all__ = [
     "verify_pin",
     "vote_budget",
     "workshop_fields",
+    "write_csv_summary",
 ]
