@@ -25,9 +25,9 @@ def main() -> None:
     """Print the figures and a final ``key=value`` line."""
     from cmgis.data import network as network
     from cmgis.data.layers import load_layer
-    from cmgis.plan.edits import ProjectDraft, add_projects, current_projects, open_project_edits
+    from cmgis.plan.edits import ProjectDraft, add_projects, current_projects
     from cmgis.plan.projects import build_projects_layer, load_projects_layer, save_projects_layer
-    from cmgis.store import open_store
+    from cmgis.store import open_app_store
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_projects_"))
 
@@ -51,20 +51,18 @@ def main() -> None:
         ProjectDraft(title_en=f"P{i}", strategy="drivers", geometry=Point(98.98, 18.79))
         for i in range(200)
     ]
-    with open_store(tmp / "one_by_one.sqlite") as s1:
-        open_project_edits(s1)
+    with open_app_store(tmp / "one_by_one.sqlite") as s1:
         t0 = time.perf_counter()
         for d in drafts:
             add_projects(s1, [d], user="bench", zones=zones)
         one_s = time.perf_counter() - t0
-    with open_store(tmp / "batch.sqlite") as s2:
-        open_project_edits(s2)
+    with open_app_store(tmp / "batch.sqlite") as s2:
         t0 = time.perf_counter()
         add_projects(s2, drafts, user="bench", zones=zones)
         batch_s = time.perf_counter() - t0
         # 3. the current layer with 200 additions vs none (join + merge per rerun)
         merged_s = median_s(lambda _i: current_projects(s2, base=layer, zones=zones), 5)
-    with open_store(tmp / "empty.sqlite") as s3:
+    with open_app_store(tmp / "empty.sqlite") as s3:
         base_s = median_s(lambda _i: current_projects(s3, base=layer, zones=zones), 5)
     print(
         f"200 additions: one by one {one_s:.3f} s, one import {batch_s:.3f} s, "

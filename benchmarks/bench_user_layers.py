@@ -30,7 +30,7 @@ from _timing import median_s  # benchmarks/_timing.py
 
 from cmgis.data.layers import load_layer
 from cmgis.export import writers as export
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.suitability import surface as su
 from cmgis.suitability.criteria import load_spec, normalise_stack
 from cmgis.user_layers import records as ul
@@ -49,8 +49,7 @@ def main() -> None:
     vertices = int(shapely.get_num_coordinates(layer.geometry.to_numpy()).sum())
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["CMGIS_DB"] = str(Path(tmp) / "bench.sqlite")
-        store = open_store()
-        ul.open_user_layers(store)
+        store = open_app_store()
 
         def save(_: int) -> None:
             ul.save_candidate_layer(store, layer, name="bench", created_by="bench",

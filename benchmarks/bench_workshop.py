@@ -3,7 +3,7 @@
 Run ``python benchmarks/bench_workshop.py [--participants 40] [--per-participant 25]``.
 Each participant is a thread with its own group; contributions mix points, lines,
 polygons and free notes with Thai titles and comments. Every write goes through
-`cmgis.workshop.core.add_contribution` (validation, zone join, SQLite WAL store with
+`cmgis.workshop.add_contribution` (validation, zone join, SQLite WAL store with
 ``synchronous=FULL``). Afterwards the store is checked: every acknowledged id is stored
 (``lost``), no id is stored twice and no unacknowledged row appeared (``duplicated``).
 A single writer saving the same number of contributions one after another runs in the
@@ -12,7 +12,7 @@ same process as the baseline.
 Then the deliberation board is rendered (the real `ui.workshop.board_panel` through
 Streamlit's AppTest, as a participant sees it) for a workshop of 50 and of 5,000
 contributions (``--board-sizes``), with their times side by side; a cell shows at most
-`cmgis.workshop.core.MAX_BOARD_CARDS_PER_CELL` cards, so the big board must stay close to the
+`cmgis.workshop.MAX_BOARD_CARDS_PER_CELL` cards, so the big board must stay close to the
 small one (issue 16: 600 flooded contributions made a rerun take 24 s instead of 1.2 s).
 The last lines are::
 
@@ -36,8 +36,8 @@ from shapely.geometry import LineString, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from cmgis._errors import CmgisError
-from cmgis.store import Store, geometry_to_text, new_id, open_store, utc_now
-from cmgis.workshop.core import (
+from cmgis.store import Store, geometry_to_text, new_id, open_app_store, utc_now
+from cmgis.workshop import (
     CATEGORIES,
     NO_PLACE,
     STRATEGIES,
@@ -110,7 +110,7 @@ def run(participants: int, per_participant: int, folder: Path) -> dict[str, floa
     results: dict[str, float] = {}
 
     # parallel: one thread per participant, all started together
-    with open_store(folder / "parallel.sqlite") as store:
+    with open_app_store(folder / "parallel.sqlite") as store:
         code = create_workshop(store, title="bench", pin="123456", votes_per_group=5).code
         groups = [join_workshop(store, code, f"กลุ่ม {k}") for k in range(participants)]
         acked: list[str] = []
@@ -155,7 +155,7 @@ def run(participants: int, per_participant: int, folder: Path) -> dict[str, floa
         print(f"  error: {err!r}")
 
     # baseline: one writer, the same number of writes, one after another
-    with open_store(folder / "single.sqlite") as store:
+    with open_app_store(folder / "single.sqlite") as store:
         code = create_workshop(store, title="bench", pin="123456").code
         single: list[float] = []
         t0 = time.perf_counter()
@@ -206,11 +206,11 @@ def _fill_board(store: Store, n: int, zones: ZoneIndex) -> str:
 def _render_board(db: str, code: str) -> None:  # runs inside AppTest
     import streamlit as st
 
-    from cmgis.store import open_store
-    from cmgis.workshop import core as sk
+    from cmgis import workshop as sk
+    from cmgis.store import open_app_store
     from ui import workshop as w
 
-    store = open_store(st.session_state["bench.db"])
+    store = open_app_store(st.session_state["bench.db"])
     code = st.session_state["bench.code"]
     who = sk.join_workshop(store, code, "กลุ่ม 0")  # as a participant: votes and comments
     w.board_panel(store, sk.get_workshop(store, code), who, "en")
@@ -227,7 +227,7 @@ def board_times(sizes: list[int], folder: Path, repeats: int = 3) -> dict[int, f
     times: dict[int, float] = {}
     for n in sizes:
         db = folder / f"board{n}.sqlite"
-        with open_store(db) as store:
+        with open_app_store(db) as store:
             code = _fill_board(store, n, zones)
 
         def render(_: int, db: Path = db, code: str = code) -> None:

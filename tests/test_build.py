@@ -23,7 +23,7 @@ def test_build_twice_identical_and_equal_to_committed(tmp_path: Path) -> None:
     build_layers(out_dir=b)
     assert _hashes(a) == _hashes(b)
     # the committed data/layers/ is exactly what the build gives
-    assert _hashes(a) == _hashes(settings.LAYERS_DIR)
+    assert _hashes(a) == _hashes(settings.layers_dir())
 
 
 def test_failed_build_leaves_previous_layers(tmp_path: Path) -> None:
@@ -31,7 +31,7 @@ def test_failed_build_leaves_previous_layers(tmp_path: Path) -> None:
     build_layers(out_dir=out)
     before = _hashes(out)
     broken_raw = tmp_path / "raw"
-    shutil.copytree(settings.RAW_DIR, broken_raw)
+    shutil.copytree(settings.raw_dir(), broken_raw)
     (broken_raw / "pois.json").unlink()
     with pytest.raises(DataMissingError, match=r"pois\.json"):
         build_layers(raw_dir=broken_raw, out_dir=out)

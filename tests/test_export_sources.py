@@ -15,9 +15,14 @@ from cmgis._errors import AuthError, UnknownLayerError
 from cmgis.cli.main import main
 from cmgis.export import writers as export
 from cmgis.sources import providers as export_sources
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
-from cmgis.workshop.core import add_contribution, create_workshop, join_workshop, set_hidden
+from cmgis.workshop import (
+    add_contribution,
+    create_workshop,
+    join_workshop,
+    set_hidden,
+)
 from tests.gdal_tools import (
     gdal_info,
     needs_gdal,
@@ -34,7 +39,7 @@ from tests.workshop_support import make_zone_index
 def db(tmp_path, monkeypatch):
     path = tmp_path / "s.sqlite"
     monkeypatch.setenv("CMGIS_DB", str(path))
-    store = open_store(path)
+    store = open_app_store(path)
     yield store
     store.close()
     for layer_id in export.registered_ids(prefix=ul.ID_PREFIX):

@@ -18,7 +18,7 @@ from shapely.geometry import Point, Polygon, box
 
 from cmgis import geocheck
 from cmgis._errors import CRSError, InputError
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 
 # Nimman, Chiang Mai (lon, lat) and the same place in UTM 47N metres
@@ -37,7 +37,7 @@ def points(xy: tuple[float, float], crs: str | None = "EPSG:4326") -> gpd.GeoDat
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("CMGIS_DB", str(tmp_path / "s.sqlite"))
-    s = open_store()
+    s = open_app_store()
     yield s
     s.close()
 
@@ -133,7 +133,7 @@ def test_cli_import_refuses_and_exports_refuse_non_finite(tmp_path: Path) -> Non
     assert out.returncode == 0, out.stderr
 
     # a layer saved before these checks (the store keeps what it was given)
-    with open_store(env["CMGIS_DB"]) as s:
+    with open_app_store(env["CMGIS_DB"]) as s:
         ul.save_user_layer(
             s,
             points(NIMMAN_UTM),

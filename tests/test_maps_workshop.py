@@ -16,8 +16,8 @@ from cmgis.maps.workshop import (
     drawing_map,
     live_map,
 )
-from cmgis.store import Store, open_store
-from cmgis.workshop.core import (
+from cmgis.store import Store, open_app_store
+from cmgis.workshop import (
     add_contribution,
     contributions_frame,
     create_workshop,
@@ -30,7 +30,7 @@ PAYLOAD = "<script>alert(1)</script>`${alert(2)}`\\"
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "m.sqlite")
+    s = open_app_store(tmp_path / "m.sqlite")
     yield s
     s.close()
 

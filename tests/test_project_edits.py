@@ -20,12 +20,11 @@ from cmgis.plan.edits import (
     edit_project,
     get_record,
     history,
-    open_project_edits,
     records,
     undo_last,
 )
 from cmgis.plan.spec import Plan, load_plan
-from cmgis.store import Store, open_store
+from cmgis.store import Store, open_app_store
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def zones() -> gpd.GeoDataFrame:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_project_edits(open_store(tmp_path / "p.sqlite"))
+    s = open_app_store(tmp_path / "p.sqlite")
     yield s
     s.close()
 
@@ -142,8 +141,8 @@ def test_second_writer_gets_a_conflict_and_nothing_is_lost(
     tmp_path: Path, plan: Plan, zones: gpd.GeoDataFrame
 ) -> None:
     path = tmp_path / "shared.sqlite"
-    alice = open_project_edits(open_store(path))
-    bob = open_project_edits(open_store(path))  # a second process / browser session
+    alice = open_app_store(path)
+    bob = open_app_store(path)  # a second process / browser session
     try:
         code = add_project(alice, _draft(), user="alice", zones=zones).code
         # both open version 1

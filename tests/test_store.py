@@ -21,7 +21,9 @@ from cmgis.store import (
     default_store_location,
     geometry_from_text,
     geometry_to_text,
+    migrate_app_store,
     new_id,
+    open_app_store,
     open_store,
 )
 from cmgis.store.base import split_statements
@@ -326,12 +328,10 @@ def test_what_is_not_a_store_is_a_clear_error(tmp_path: Path, kind: str) -> None
 
 
 def _filled_store(path: Path) -> str:
-    from cmgis.user_layers import records as ul
-    from cmgis.workshop import core as sk
+    from cmgis import workshop as sk
 
-    with open_store(path) as store:
+    with open_app_store(path) as store:
         code = sk.create_workshop(store, title="Read me", pin="1357").code
-        ul.open_user_layers(store)
     return code
 
 
@@ -340,14 +340,14 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_read_only_store_lists_and_reads_without_writing(tmp_path: Path) -> None:
+    from cmgis import workshop as sk
     from cmgis.user_layers import records as ul
-    from cmgis.workshop import core as sk
 
     db = tmp_path / "s.sqlite"
     code = _filled_store(db)
     before = _snapshot(tmp_path)
     with open_store(f"sqlite:///{db}?mode=ro") as store:
-        sk.open_workshop_store(store)  # nothing to migrate: no write
+        migrate_app_store(store)  # nothing to migrate: no write
         assert [w.code for w in sk.list_workshops(store)] == [code]
         assert sk.get_workshop(store, code).title == "Read me"
         assert ul.list_user_layers(store) == []
@@ -359,7 +359,7 @@ def test_read_only_store_lists_and_reads_without_writing(tmp_path: Path) -> None
 
 
 def test_nothing_to_migrate_takes_no_write_lock(tmp_path: Path) -> None:
-    from cmgis.workshop import core as sk
+    from cmgis import workshop as sk
 
     db = tmp_path / "s.sqlite"
     _filled_store(db)
@@ -367,7 +367,7 @@ def test_nothing_to_migrate_takes_no_write_lock(tmp_path: Path) -> None:
     holder.execute("BEGIN IMMEDIATE")  # another process's writer holds the write lock
     try:
         with SQLiteStore(db, busy_timeout_ms=200) as other:
-            sk.open_workshop_store(other)  # would wait and fail if it took the lock
+            migrate_app_store(other)  # would wait and fail if it took the lock
             assert len(sk.list_workshops(other)) == 1
     finally:
         holder.execute("ROLLBACK")
@@ -376,7 +376,7 @@ def test_nothing_to_migrate_takes_no_write_lock(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
 def test_a_file_without_write_permission_opens_read_only(tmp_path: Path) -> None:
-    from cmgis.workshop import core as sk
+    from cmgis import workshop as sk
 
     db = tmp_path / "s.sqlite"
     code = _filled_store(db)

@@ -37,4 +37,4 @@ def test_elevation_values_match_samples() -> None:
 def _points() -> list[dict[str, float]]:
     import json
 
-    return json.loads((settings.RAW_DIR / "elevation.json").read_text())["grid"]
+    return json.loads((settings.raw_dir() / "elevation.json").read_text())["grid"]

@@ -13,8 +13,13 @@ from cmgis import textclean
 from cmgis._errors import InputError
 from cmgis.export.writers import vector_to_csv_frame
 from cmgis.printing import render as printing
-from cmgis.store import open_store
-from cmgis.workshop.core import add_contribution, clean_text, create_workshop, join_workshop
+from cmgis.store import open_app_store
+from cmgis.workshop import (
+    add_contribution,
+    clean_text,
+    create_workshop,
+    join_workshop,
+)
 from cmgis.workshop.exchange import write_csv_summary
 
 RLO = "\u202e"
@@ -65,7 +70,7 @@ def test_every_csv_writer_uses_the_guard(tmp_path: Path) -> None:
         {"name": ['\uff1dHYPERLINK("http://x")']}, geometry=[Point(98.97, 18.79)], crs=4326
     )
     assert vector_to_csv_frame(frame, "EPSG:4326")["name"].iloc[0].startswith("'")
-    with open_store(tmp_path / "s.sqlite") as store:
+    with open_app_store(tmp_path / "s.sqlite") as store:
         w = create_workshop(store, title="CSV", pin="1357")
         g = join_workshop(store, w.code, "\uff1dgroup")
         add_contribution(store, g, category="asset", strategy="drivers",

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from cmgis._errors import InputError, StoreError, UnknownLayerError
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 
 
@@ -43,7 +43,7 @@ PARAMS = {
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("CMGIS_DB", str(tmp_path / "s.sqlite"))
-    s = open_store()
+    s = open_app_store()
     yield s
     s.close()
 

@@ -14,8 +14,8 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from cmgis._errors import AuthError, InputError
-from cmgis.store import Store, open_store
-from cmgis.workshop.core import (
+from cmgis.store import Store, open_app_store
+from cmgis.workshop import (
     Participant,
     add_comment,
     add_contribution,
@@ -35,7 +35,7 @@ XSS = '<img src=x onerror=alert(1)>"ตลาด"'
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "ex.sqlite")
+    s = open_app_store(tmp_path / "ex.sqlite")
     yield s
     s.close()
 
@@ -109,7 +109,7 @@ def test_import_as_new_workshop_then_again_adds_nothing(
 ) -> None:
     code, _, ids = filled
     gpkg, _ = export_workshop(store, code, tmp_path / "out.gpkg")
-    with open_store(tmp_path / "other.sqlite") as other:
+    with open_app_store(tmp_path / "other.sqlite") as other:
         result = import_workshop(other, gpkg, pin="2468", zones=make_zone_index())
         assert result.created_workshop
         assert (result.contributions, result.comments, result.votes) == (5, 1, 1)
@@ -270,7 +270,7 @@ def test_wrong_records_refuse_the_whole_file(
 ) -> None:
     gpkg, _ = export_workshop(store, filled[0], tmp_path / "out.gpkg")
     _tamper(gpkg, layer, change)
-    with open_store(tmp_path / "other.sqlite") as other:
+    with open_app_store(tmp_path / "other.sqlite") as other:
         create_workshop(other, title="existing", pin="1111")
         before = _counts(other)
         with pytest.raises(InputError, match=message) as err:
@@ -290,7 +290,7 @@ def test_failure_inside_the_transaction_leaves_no_workshop(
 ) -> None:
     """A record that clashes in the store (not in the file) rolls the new workshop back."""
     gpkg, _ = export_workshop(store, filled[0], tmp_path / "out.gpkg")
-    with open_store(tmp_path / "other.sqlite") as other:
+    with open_app_store(tmp_path / "other.sqlite") as other:
         import_workshop(other, gpkg, pin="2468", zones=make_zone_index())
         before = _counts(other)
         other.execute("CREATE TRIGGER no_votes BEFORE INSERT ON workshop_votes "

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from cmgis import workshop as sk
 from cmgis._errors import AuthError
-from cmgis.store import open_store
-from cmgis.workshop import core as sk
+from cmgis.store import open_app_store
 
 
 def test_published_flag_through_a_new_migration(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite") as store:
+    with open_app_store(tmp_path / "s.sqlite") as store:
         hidden = sk.create_workshop(store, title="Private", pin="1357")
         public = sk.create_workshop(store, title="Public", pin="2468")
         assert not hidden.published

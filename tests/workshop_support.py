@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 from shapely.geometry import box
 
-from cmgis.workshop.core import ZoneIndex
+from cmgis.workshop import ZoneIndex
 
 #: Two test boxes inside the Chiang Mai area (test fixtures, not real zone boundaries).
 ZONE_A = box(98.960, 18.790, 98.970, 18.800)

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from cmgis import workshop as sk
 from cmgis.data.catalog import Catalog, load_catalog
 from cmgis.data.layers import load_layer
 from cmgis.districts.indicators import ISCScore, definition, isc_scores, load_indicators
@@ -19,9 +20,8 @@ from cmgis.i18n import t
 from cmgis.maps import webmap as webmap
 from cmgis.maps.relief import relief_from_tif
 from cmgis.maps.workshop import CATEGORY_COLORS, contributions_layer
-from cmgis.workshop import core as sk
 from ui.display import unit_text
-from ui.workshop import get_store
+from ui.store import get_store
 
 
 @st.cache_resource(show_spinner=False)

@@ -170,7 +170,7 @@ def _workshop_id(lang: str) -> str | None:
     ).strip()
     if not code:
         return None
-    from cmgis.workshop import core as sk
+    from cmgis import workshop as sk
     from ui.workshop import client, error_text
 
     if st.session_state.get("_export_checked_code") != code:

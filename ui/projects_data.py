@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import geopandas as gpd
 import streamlit as st
 
 from cmgis.data.catalog import load_catalog
 from cmgis.data.layers import load_layer
-from cmgis.plan.edits import open_project_edits
 from cmgis.plan.projects import load_projects_layer
 from cmgis.plan.spec import Plan, load_plan
-from cmgis.store import DB_ENV_VAR, Store, open_store
+from cmgis.store import Store
+from ui.store import get_store
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,14 +31,9 @@ def zones() -> gpd.GeoDataFrame:
     return load_layer("zones")
 
 
-@st.cache_resource(show_spinner=False)
-def _store(location: str) -> Store:
-    return open_project_edits(open_store(location or None))
-
-
 def store() -> Store:
-    """The app's store (``CMGIS_DB`` or the user's data directory), migrated for projects."""
-    return _store(os.environ.get(DB_ENV_VAR, ""))
+    """The app's store (`ui.store.get_store`: one cached store for every page)."""
+    return get_store()
 
 
 #: Layers the projects are placed from; their credits are shown on the map.

@@ -29,15 +29,15 @@ from cmgis.store import Store
 from cmgis.suitability.surface import Surface
 from cmgis.user_layers import records as ul
 from ui.display import escape_markdown, show_table
-from ui.workshop import get_store
+from ui.store import get_store
 
 FLASH = "user_layers.flash"
 SELECTED = "user_layers.selected"
 
 
 def store() -> Store:
-    """The app's store (``CMGIS_DB``) with the user-layer tables."""
-    return ul.open_user_layers(get_store())
+    """The app's store (`ui.store.get_store`: one cached store for every page)."""
+    return get_store()
 
 
 def saved_layers() -> list[ul.UserLayer]:

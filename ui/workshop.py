@@ -1,7 +1,7 @@
 """Workshop UI components: joining, drawing + form, board, votes, moderation, live view.
 
 Each component owns its ``st.session_state`` keys (all prefixed ``workshop.``), reads
-widgets, calls `cmgis.workshop.core*` and renders. No geometry is computed here. Participant
+widgets, calls `cmgis.workshop` and renders. No geometry is computed here. Participant
 text is shown only through `ui.display.escape_markdown` (markdown) or widgets that
 render plain text (st.text, st.dataframe, selectbox labels); maps escape it themselves.
 """
@@ -9,7 +9,6 @@ render plain text (st.text, st.dataframe, selectbox labels); maps escape it them
 from __future__ import annotations
 
 import copy
-import os
 import secrets
 import tempfile
 from collections.abc import Callable
@@ -22,11 +21,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from cmgis import workshop as sk
 from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from cmgis.maps.workshop import drawing_map, live_map
-from cmgis.store import Store, open_store
-from cmgis.workshop import core as sk
+from cmgis.store import Store
 from cmgis.workshop.exchange import export_workshop, import_workshop
 from ui.display import escape_markdown
 from ui.state import current_lang
@@ -40,18 +39,6 @@ FACILITATOR = "workshop.facilitator"  # (code, pin) once the PIN was accepted
 CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
 FLASH = "workshop.flash"  # one message shown after the next rerun
 LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
-
-
-@st.cache_resource(show_spinner=False)
-def _store(location: str) -> Store:
-    return open_store(location or None)
-
-
-def get_store() -> Store:
-    """The store named by ``CMGIS_DB`` (or the default), opened once per location."""
-    store = _store(os.environ.get("CMGIS_DB", ""))
-    sk.open_workshop_store(store)
-    return store
 
 
 @st.cache_resource(show_spinner=False)
@@ -447,8 +434,7 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
         submitted = st.form_submit_button(t("workshop.fac.enter", lang))
     if submitted:
         try:
-            sk.find_workshop(store, code, client=client())  # wrong codes are slowed down
-            ws = sk.verify_pin(store, code, pin)
+            ws = sk.verify_pin(store, code, pin, client=client())  # codes and PINs throttled
         except CmgisError as err:
             st.error(error_text(err, lang))
             return None

@@ -80,7 +80,7 @@ class MunicipalityFacts:
 
 def municipality_toml(spec_dir: Path | None = None) -> Path:
     """Path of ``data/spec/municipality.toml``."""
-    return (spec_dir or settings.SPEC_DIR) / MUNICIPALITY_TOML_NAME
+    return (spec_dir or settings.spec_dir()) / MUNICIPALITY_TOML_NAME
 
 
 def _get(item: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:

@@ -5,7 +5,8 @@ Attributes
 REPO_ROOT
     The checkout the package runs from (the package is installed editable).
 DATA_DIR
-    Root of the bundled data; override with the environment variable ``CMGIS_DATA_DIR``.
+    Root of the bundled data as it was when cmgis was imported; code reads `data_dir`,
+    which follows the environment variable ``CMGIS_DATA_DIR`` at call time.
 RAW_DIR
     Raw sources with their NOTICE.md (``data/raw``).
 SPEC_DIR
@@ -18,6 +19,9 @@ METRIC_CRS
     The CRS for lengths, areas and buffers (EPSG:32647, WGS 84 / UTM 47N, metres).
 
 Functions take ``None`` for a path and fall back to these, so tests can pass a temp path.
+
+Environment variables are read here only, at call time: `data_dir` (``CMGIS_DATA_DIR``),
+`store_url` (``CMGIS_DB``) and `cache_dir` (``CMGIS_CACHE_DIR``).
 """
 
 from __future__ import annotations
@@ -27,7 +31,51 @@ from pathlib import Path
 
 PACKAGE_ROOT: Path = Path(__file__).resolve().parent
 REPO_ROOT: Path = PACKAGE_ROOT.parents[1]
-DATA_DIR: Path = Path(os.environ.get("CMGIS_DATA_DIR", str(REPO_ROOT / "data")))
+#: Environment variable naming the data root (``raw``, ``spec``, ``layers`` under it).
+DATA_DIR_ENV_VAR = "CMGIS_DATA_DIR"
+#: Environment variable naming the store: a file path or ``sqlite:///path``.
+DB_ENV_VAR = "CMGIS_DB"
+#: Environment variable naming the folder of caches (criteria stacks of suitability).
+CACHE_DIR_ENV_VAR = "CMGIS_CACHE_DIR"
+
+
+def data_dir() -> Path:
+    """Root of the bundled data: ``CMGIS_DATA_DIR`` when set, else ``data/`` of the checkout."""
+    return Path(os.environ.get(DATA_DIR_ENV_VAR, "") or REPO_ROOT / "data")
+
+
+def store_url() -> str:
+    """The store named by ``CMGIS_DB`` (a path or URL), or ``""`` for the default location."""
+    return os.environ.get(DB_ENV_VAR, "").strip()
+
+
+def cache_dir() -> Path:
+    """Where caches go: ``CMGIS_CACHE_DIR`` when set, else the user's cache directory."""
+    env = os.environ.get(CACHE_DIR_ENV_VAR, "")
+    if env:
+        return Path(env)
+    import platformdirs  # imported here: only the default needs it
+
+    return Path(platformdirs.user_cache_dir("cmgis", appauthor=False))
+
+
+def raw_dir() -> Path:
+    """Raw sources with their NOTICE.md: ``raw/`` under `data_dir`."""
+    return data_dir() / "raw"
+
+
+def spec_dir() -> Path:
+    """Readable specs that drive the build: ``spec/`` under `data_dir`."""
+    return data_dir() / "spec"
+
+
+def layers_dir() -> Path:
+    """Built layers: ``layers/`` under `data_dir`."""
+    return data_dir() / "layers"
+
+
+#: The same folders as constants, fixed when cmgis is imported (code uses the functions).
+DATA_DIR: Path = data_dir()
 RAW_DIR: Path = DATA_DIR / "raw"
 SPEC_DIR: Path = DATA_DIR / "spec"
 LAYERS_DIR: Path = DATA_DIR / "layers"
@@ -45,14 +93,17 @@ AREA_BOUNDS_LONLAT: tuple[float, float, float, float] = (98.80, 18.62, 99.12, 18
 
 def layers_gpkg(layers_dir: Path | None = None) -> Path:
     """Path of the GeoPackage that holds every vector layer."""
-    return (layers_dir or LAYERS_DIR) / LAYERS_GPKG_NAME
+    return (layers_dir or _layers_dir()) / LAYERS_GPKG_NAME
 
 
 def elevation_tif(layers_dir: Path | None = None) -> Path:
     """Path of the elevation GeoTIFF."""
-    return (layers_dir or LAYERS_DIR) / ELEVATION_TIF_NAME
+    return (layers_dir or _layers_dir()) / ELEVATION_TIF_NAME
 
 
 def catalog_json(layers_dir: Path | None = None) -> Path:
     """Path of the layer catalog."""
-    return (layers_dir or LAYERS_DIR) / CATALOG_JSON_NAME
+    return (layers_dir or _layers_dir()) / CATALOG_JSON_NAME
+
+
+_layers_dir = layers_dir  # the functions above take a parameter of the same name

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cmgis.export import writers as export
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 from tests.test_user_layers import candidate_fixture
 
@@ -31,7 +31,7 @@ def unregister():
 def test_zones_page_with_a_candidate_layer_without_names(tmp_path, monkeypatch, unregister):
     db = tmp_path / "store.sqlite"
     monkeypatch.setenv("CMGIS_DB", str(db))
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         ul.save_user_layer(
             store,
             candidate_fixture().drop(columns=["name_en", "name_th"]),

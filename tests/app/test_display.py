@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cmgis.export import writers as export
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 from tests.test_user_layers import PARAMS, candidate_fixture
 from ui.display import escape_markdown
@@ -44,7 +44,7 @@ def payload_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CMGIS_DB", str(db))
     layer = candidate_fixture()
     layer.loc[0, "name_en"] = MARKDOWN_PAYLOAD
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         record = ul.save_candidate_layer(
             store, layer, name="Imported [x](http://evil.example)", created_by="me",
             parameters=PARAMS,
@@ -72,13 +72,13 @@ def test_map_page_workshop_overlay_keeps_payloads_out_of_script(
 ) -> None:
     from shapely.geometry import Point
 
-    from cmgis.workshop import core as sk
+    from cmgis import workshop as sk
     from tests.test_map_text import PAYLOADS
     from tests.workshop_support import make_zone_index
 
     db = tmp_path / "store.sqlite"
     monkeypatch.setenv("CMGIS_DB", str(db))
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         ws = sk.create_workshop(store, title="Workshop " + PAYLOADS[0], pin="8642")
         for i, payload in enumerate(PAYLOADS):
             group = sk.join_workshop(store, ws.code, f"g{i} {payload}"[:60])

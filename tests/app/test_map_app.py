@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from cmgis.store import open_store
-from cmgis.workshop import core as sk
+from cmgis import workshop as sk
+from cmgis.store import open_app_store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -129,8 +129,7 @@ def test_a_data_gap_indicator_is_drawn_as_no_data() -> None:
 
 
 def test_a_workshop_s_contributions_show_on_the_map() -> None:
-    with open_store(os.environ["CMGIS_DB"]) as store:
-        sk.open_workshop_store(store)
+    with open_app_store(os.environ["CMGIS_DB"]) as store:
         ws = sk.create_workshop(store, title="Co-sensing <b>", pin="2468")
         group = sk.join_workshop(store, ws.code, "planners")
         sk.add_contribution(

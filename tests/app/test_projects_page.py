@@ -15,11 +15,10 @@ from cmgis.plan.edits import (
     edit_project,
     get_record,
     history,
-    open_project_edits,
     records,
 )
 from cmgis.plan.spec import load_plan
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from ui.display import escape_markdown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "ui" / "pages" / "projects.py")
@@ -72,8 +71,8 @@ def test_add_form_stores_with_who_and_shows_errors(db: Path) -> None:
     at.run()
     assert not at.exception
     assert "Added A001" in at.success[0].value
-    with open_store(db) as store:
-        rec = get_record(open_project_edits(store), "A001")
+    with open_app_store(db) as store:
+        rec = get_record(store, "A001")
     assert rec is not None
     assert rec.created_by == "Somchai"
     assert rec.fields["geometry_method"] == "zones-picked"
@@ -83,8 +82,8 @@ def test_add_form_stores_with_who_and_shows_errors(db: Path) -> None:
     at.button[1].click()
     at.run()
     assert "a title is missing" in at.error[0].value
-    with open_store(db) as store:
-        assert len(records(open_project_edits(store))) == 1
+    with open_app_store(db) as store:
+        assert len(records(store)) == 1
 
 
 def test_annotating_a_report_item_and_undo(db: Path) -> None:
@@ -97,14 +96,14 @@ def test_annotating_a_report_item_and_undo(db: Path) -> None:
     at.button[0].click()
     at.run()
     assert "Saved P05 (version 1)" in at.success[0].value
-    with open_store(db) as store:
-        changes = history(open_project_edits(store), "P05")
+    with open_app_store(db) as store:
+        changes = history(store, "P05")
     assert [(c.action, c.by_user) for c in changes] == [("annotate", "Nok")]
     at.run()
     at.button(key="projects_undo").click().run()
     assert "Undid the last change of P05" in at.success[0].value
-    with open_store(db) as store:
-        rec = get_record(open_project_edits(store), "P05")
+    with open_app_store(db) as store:
+        rec = get_record(store, "P05")
     assert rec is not None
     assert rec.fields == {}
 
@@ -118,9 +117,9 @@ def test_thai_labels(db: Path) -> None:
 
 
 def _add_direct(db: Path) -> None:
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         add_project(
-            open_project_edits(store),
+            store,
             ProjectDraft(title_en="Data kiosk", strategy="drivers", geometry=Point(98.98, 18.79)),
             user="alice",
             zones=load_layer("zones"),
@@ -133,9 +132,9 @@ def test_second_official_gets_the_conflict_in_the_form(db: Path) -> None:
     at.selectbox(key="projects_pick").set_value("A001").run()  # bob opens version 1
     # alice changes it meanwhile (another browser session)
 
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         edit_project(
-            open_project_edits(store), load_plan(), "A001", {"notes": "alice's note"},
+            store, load_plan(), "A001", {"notes": "alice's note"},
             user="alice", expected_version=1, zones=load_layer("zones"),
         )  # fmt: skip
     at.text_input(key="projects_user_annotate").input("bob")
@@ -144,8 +143,8 @@ def test_second_official_gets_the_conflict_in_the_form(db: Path) -> None:
     assert not at.exception
     assert any("changed by alice" in e.value for e in at.error)
     assert any("Someone changed this project" in w.value for w in at.warning)
-    with open_store(db) as store:
-        rec = get_record(open_project_edits(store), "A001")
+    with open_app_store(db) as store:
+        rec = get_record(store, "A001")
     assert rec is not None
     assert rec.fields["notes"] == "alice's note"  # nothing lost, nothing overwritten
 
@@ -170,8 +169,8 @@ def test_drawn_geometry_is_used_and_outside_area_refused(db: Path) -> None:
     at.run()
     at.button[1].click().run()
     assert not at.exception
-    with open_store(db) as store:
-        rec = get_record(open_project_edits(store), "A001")
+    with open_app_store(db) as store:
+        rec = get_record(store, "A001")
     assert rec is not None
     assert rec.fields["geometry_method"] == "drawn"
     assert rec.geometry is not None
@@ -188,8 +187,8 @@ def test_import_all_or_nothing_with_escaped_error(db: Path) -> None:
     message = at.error[0].value
     assert "line 3" in message
     assert escape_markdown("[click](http://x.test)") in message  # shown as text, not a link
-    with open_store(db) as store:
-        assert records(open_project_edits(store)) == []
+    with open_app_store(db) as store:
+        assert records(store) == []
     good = b"title_en,strategy,zones\nKiosk,drivers,old_town\nSensors,default,mae_kha\n"
     at.file_uploader(key="projects_upload").set_value(("p.csv", good, "text/csv")).run()
     at.button(key="projects_import").click().run()

@@ -113,7 +113,7 @@ def test_ahp_refuses_inconsistent_judgements(page):
 
 
 def test_save_candidates_as_layer(page, tmp_path):
-    from cmgis.store import open_store
+    from cmgis.store import open_app_store
     from cmgis.user_layers import records as ul
 
     page.text_input(key=K + "layer_name").set_value("my zones <script>")
@@ -125,7 +125,7 @@ def test_save_candidates_as_layer(page, tmp_path):
     page.button(key=K + "save").click().run()
     assert not page.exception
     assert "user:my_zones" in page.success[0].value
-    with open_store(tmp_path / "store.sqlite") as store:
+    with open_app_store(tmp_path / "store.sqlite") as store:
         (record,) = ul.list_user_layers(store)
         layer = ul.load_user_layer(store, record.slug)
     assert record.created_by == "ทีม A" and record.parameters["resolution_m"] == 100.0

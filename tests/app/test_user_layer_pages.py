@@ -11,11 +11,11 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
+from cmgis import workshop as sk
 from cmgis.export import writers as export
 from cmgis.maps.user_layers import user_layer_overlay
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
-from cmgis.workshop import core as sk
 from tests.test_user_layers import PARAMS, candidate_fixture
 from ui.map_panel import Clicked, clicked_selection
 
@@ -27,7 +27,7 @@ NAME = "Zones & ย่าน 'A'"  # typed text with HTML-special characters (< 
 def saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     db = tmp_path / "store.sqlite"
     monkeypatch.setenv("CMGIS_DB", str(db))
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         record = ul.save_candidate_layer(
             store, candidate_fixture(), name=NAME, created_by="me", parameters=PARAMS
         )
@@ -124,12 +124,12 @@ def test_zones_page_profiles_a_saved_candidate_zone(saved) -> None:
     at.button(key="user_layers.delete").click().run()
     assert not at.exception
     assert any("Deleted the layer" in s.value for s in at.success)
-    with open_store() as store:
+    with open_app_store() as store:
         assert ul.list_user_layers(store) == []
 
 
 def test_export_page_exports_a_saved_layer_and_a_workshop(saved, tmp_path) -> None:
-    with open_store() as store:
+    with open_app_store() as store:
         ws = sk.create_workshop(store, title="Nimman <b>walk</b>", pin="1357")
         g = sk.join_workshop(store, ws.code, "กลุ่ม A")
         sk.add_contribution(store, g, category="asset", strategy="default", title="ร้าน",
@@ -154,13 +154,13 @@ def test_export_page_exports_a_saved_layer_and_a_workshop(saved, tmp_path) -> No
 def test_export_page_workshop_code_is_slowed_down_like_joining(tmp_path, monkeypatch) -> None:
     db = tmp_path / "store.sqlite"
     monkeypatch.setenv("CMGIS_DB", str(db))
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         ws = sk.create_workshop(store, title="t", pin="1357")
     at = _app("export")
     at.text_input(key="_w_export_workshop").set_value("NOPE99").run()
     assert "no workshop has the join code" in at.error[0].value
     at.run()  # a rerun with the same code in the box does not count it again
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         assert len(store.query("SELECT * FROM workshop_join_failures")) == 1
         now = datetime.now(UTC).isoformat(timespec="microseconds")
         for _ in range(9):  # as if this session had typed 9 more wrong codes just now
@@ -191,7 +191,7 @@ def test_export_page_exports_a_preset_surface_in_utm(tmp_path, monkeypatch) -> N
 
 
 def test_map_page_names_a_damaged_layer_and_draws_the_others(saved) -> None:
-    with open_store() as store:
+    with open_app_store() as store:
         ul.save_candidate_layer(store, candidate_fixture(), name="Broken one", created_by="x",
                                 parameters=PARAMS)  # fmt: skip
         broken = ul.get_user_layer(store, "broken_one")
@@ -218,7 +218,7 @@ def test_zones_page_section_in_thai(saved) -> None:
 def test_deleting_a_layer_names_it_as_text_not_markdown(tmp_path, monkeypatch) -> None:
     db = tmp_path / "store.sqlite"
     monkeypatch.setenv("CMGIS_DB", str(db))
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         ul.save_candidate_layer(
             store, candidate_fixture(), name="[x](http://e.vil) **b**", created_by="me",
             parameters=PARAMS,

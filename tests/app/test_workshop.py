@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmgis.store import Store, open_store
-from cmgis.workshop import core as sk
+from cmgis import workshop as sk
+from cmgis.store import Store, open_app_store
 
 PAGE = str(Path(__file__).resolve().parents[2] / "ui" / "pages" / "workshop.py")
 XSS = "<script>alert(1)</script>![x](http://example.com/t.png)"
@@ -25,7 +25,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def code(db: Path) -> str:
-    with open_store(db) as s:
+    with open_app_store(db) as s:
         return sk.create_workshop(s, title="Co-sensing", pin="2468", votes_per_group=2).code
 
 
@@ -44,7 +44,7 @@ def _markdown_text(at: AppTest) -> str:
 
 
 def _store(db: Path) -> Store:
-    return open_store(db)
+    return open_app_store(db)
 
 
 def test_wrong_code_is_a_clear_error_and_joins_nothing(db: Path, code: str) -> None:
@@ -99,7 +99,7 @@ def test_join_then_save_a_drawn_shape_through_the_form(db: Path, code: str) -> N
     at.run()
     assert "Describe the polygon" in at.info[0].value
     at.selectbox(key="workshop.form.category").set_value("opportunity")
-    at.selectbox(key="workshop.form.strategy").set_value("driving_spaces")
+    at.selectbox(key="workshop.form.strategy").set_value("driving-spaces")
     at.text_input(key="workshop.form.title").input(XSS)
     at.text_area(key="workshop.form.comment").input("ย่านสร้างสรรค์ <b>bold</b>")
     at.button(key="FormSubmitter:workshop.contribution_form-Save shape").click().run()

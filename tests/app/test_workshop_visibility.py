@@ -7,8 +7,8 @@ from pathlib import Path
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from cmgis.store import open_store
-from cmgis.workshop import core as sk
+from cmgis import workshop as sk
+from cmgis.store import open_app_store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -16,7 +16,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def test_map_page_shows_a_workshop_only_once_published(tmp_path, monkeypatch) -> None:
     db = tmp_path / "store.sqlite"
     monkeypatch.setenv("CMGIS_DB", str(db))
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         ws = sk.create_workshop(store, title="Private hall", pin="1357")
         g = sk.join_workshop(store, ws.code, "Secret group")
         sk.add_contribution(store, g, category="asset", strategy="drivers", title="Secret idea",
@@ -28,7 +28,7 @@ def test_map_page_shows_a_workshop_only_once_published(tmp_path, monkeypatch) ->
     picker = at.selectbox(key="_w_map_workshop")
     assert picker.options == [picker.format_func("")] or ws.id not in str(picker.options)
     assert all("Private hall" not in str(o) for o in picker.options)
-    with open_store(db) as store:
+    with open_app_store(db) as store:
         sk.set_published(store, ws.code, "1357", published=True)
     at.run()
     picker = at.selectbox(key="_w_map_workshop")

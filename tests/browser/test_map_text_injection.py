@@ -22,13 +22,12 @@ from cmgis.plan.edits import (
     ProjectDraft,
     add_projects,
     annotate,
-    open_project_edits,
     report_codes,
 )
 from cmgis.plan.imports import drafts_from_csv, drafts_from_geojson
 from cmgis.plan.projects import load_projects_layer
 from cmgis.plan.spec import load_plan
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 from tests.test_user_layers import PARAMS
 
@@ -100,8 +99,8 @@ def _seed_projects(path: Path) -> None:
             for i, v in enumerate(p)
         ],
     }  # fmt: skip
-    with open_store(path) as raw:
-        store = open_project_edits(raw)
+    with open_app_store(path) as raw:
+        store = raw
         for i, draft in enumerate(drafts):
             add_projects(store, [draft], user=p[i][:80], zones=zones)
         add_projects(store, drafts_from_csv(csv_text.encode()), user=p[1], zones=zones)
@@ -125,7 +124,7 @@ def _seed_user_layer(path: Path) -> None:
         geometry=[box(98.955, 18.79, 98.965, 18.8)],
         crs="EPSG:4326",
     )
-    with open_store(path) as store:
+    with open_app_store(path) as store:
         ul.save_candidate_layer(store, layer, name="Layer " + PAYLOADS[0],
                                 created_by=PAYLOADS[1][:80], parameters=PARAMS,
                                 replace=True)  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 from tests.test_user_layers import PARAMS, candidate_fixture
 
@@ -26,7 +26,7 @@ def test_saved_layer_drawn_with_legend_and_popup(
 ) -> None:
     app_page.open("map?lang=en")  # starts the server, which creates its store
     app_page.map_frame().locator(".leaflet-container").wait_for(timeout=30_000)
-    with open_store(_server_store(tmp_path_factory)) as store:
+    with open_app_store(_server_store(tmp_path_factory)) as store:
         # other browser tests of this session may have saved layers that would take the
         # first colour: this test starts from an empty list
         for other in ul.list_user_layers(store):

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from shapely.geometry import Point
 
-from cmgis.store import open_store
-from cmgis.workshop import core as sk
+from cmgis.store import open_app_store
+from cmgis import workshop as sk
 from tests.test_map_text import PAYLOADS
 
 PIN = "8642"
@@ -30,8 +30,7 @@ def _server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _seed(db: Path) -> sk.Workshop:
-    with open_store(db) as store:
-        sk.open_workshop_store(store)
+    with open_app_store(db) as store:
         ws = sk.create_workshop(store, title="Payloads " + PAYLOADS[0], pin=PIN)
         zones = sk.default_zone_index()
         for i, payload in enumerate(PAYLOADS):

@@ -8,11 +8,12 @@ from cmgis.maps.webmap import use_local_assets
 from ui import workshop as w
 from ui.display import escape_markdown
 from ui.errors import guard
+from ui.store import get_store
 
 use_local_assets()  # Leaflet, Leaflet.draw and the heat map from static/, offline
 lang = st.session_state.get("lang", "en")
 try:
-    store = w.get_store()
+    store = get_store()
 except CmgisError as store_err:  # a bad CMGIS_DB: say so, never a traceback
     st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
     st.stop()

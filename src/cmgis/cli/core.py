@@ -143,7 +143,7 @@ def cmd_build_layers(args: argparse.Namespace) -> int:
     catalog = build_layers()
     for e in catalog.layers:
         print(f"{e.id}\t{e.geometry_type}\t{e.feature_count}", file=sys.stderr)
-    print(f"built {len(catalog.layers)} layers into {settings.LAYERS_DIR}")
+    print(f"built {len(catalog.layers)} layers into {settings.layers_dir()}")
     return 0
 
 

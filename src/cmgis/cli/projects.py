@@ -25,17 +25,17 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """List projects; returns the exit code."""
     from cmgis.data.layers import load_layer
-    from cmgis.plan.edits import current_projects, open_project_edits, records
+    from cmgis.plan.edits import current_projects, records
     from cmgis.plan.projects import check_zone_id, listing_rows
     from cmgis.plan.spec import load_plan
-    from cmgis.store import open_store
+    from cmgis.store import open_app_store
 
     plan = load_plan()
     zones = load_layer("zones")
     if args.zone is not None:
         check_zone_id(args.zone, zones)
-    with open_store() as store:
-        recs = records(open_project_edits(store))
+    with open_app_store() as store:
+        recs = records(store)
         projects = current_projects(store, zones=zones)
     annotations = {r.code: r.fields for r in recs if r.origin == "report"}
     rows = listing_rows(

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cmgis.store import open_store
+from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 
 
@@ -38,7 +38,7 @@ def _clean(text: str) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the saved layers, tab-separated, newest first."""
-    with open_store(args.db) as store:
+    with open_app_store(args.db) as store:
         print("id\tname\tkind\tfeatures\tcreated_by\tcreated_at")
         for r in ul.list_user_layers(store):
             cells = [r.layer_id, r.name, r.kind, str(r.feature_count), r.created_by, r.created_at]
@@ -48,7 +48,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     """Delete one saved layer."""
-    with open_store(args.db) as store:
+    with open_app_store(args.db) as store:
         ul.delete_user_layer(store, args.layer_id)
     print(f"deleted {args.layer_id}")
     return 0
@@ -56,7 +56,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a GeoPackage (e.g. candidate zones saved by an older cmgis) as a user layer."""
-    with open_store(args.db) as store:
+    with open_app_store(args.db) as store:
         record = ul.import_layer_file(
             store,
             args.file,

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from cmgis._errors import InputError
-from cmgis.store import Store, open_store
+from cmgis.store import Store, open_app_store
 
 
 def register(sub: Any) -> None:
@@ -58,7 +58,7 @@ def register(sub: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Store:
-    return open_store(args.db)
+    return open_app_store(args.db)
 
 
 def _pin(value: str | None) -> str | None:
@@ -72,7 +72,7 @@ def _pin(value: str | None) -> str | None:
 
 def cmd_create(args: argparse.Namespace) -> int:
     """Create a workshop; print the join code alone on stdout."""
-    from cmgis.workshop.core import create_workshop
+    from cmgis.workshop.access import create_workshop
 
     zones = [z.strip() for z in args.zones.split(",") if z.strip()]
     with _open(args) as store:
@@ -92,7 +92,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """List workshops with their numbers of groups and contributions."""
-    from cmgis.workshop.core import list_workshops
+    from cmgis.workshop.access import list_workshops
 
     with _open(args) as store:
         rows = []
@@ -132,7 +132,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     """Publish or withdraw a workshop; print its code and its visibility."""
-    from cmgis.workshop.core import set_published
+    from cmgis.workshop.access import set_published
 
     with _open(args) as store:
         ws = set_published(store, args.code, _pin(args.pin) or "", published=not args.off)

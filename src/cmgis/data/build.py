@@ -121,7 +121,7 @@ def build_layers(*, raw_dir: Path | None = None, out_dir: Path | None = None) ->
     The output is written to a temporary folder first and moved into place at the end,
     so a failed build leaves the previous layers untouched.
     """
-    out_dir = out_dir or settings.LAYERS_DIR
+    out_dir = out_dir or settings.layers_dir()
     ctx = build_vector_layers(raw_dir)
     built = ctx.built
     grid = raw.elevation_from_raw(raw_dir)

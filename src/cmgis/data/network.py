@@ -86,7 +86,7 @@ def _cached_graph(raw_dir: Path) -> RoadGraph:
 
 def load_road_graph(raw_dir: Path | None = None) -> RoadGraph:
     """The road graph of ``data/raw/network.graph.json`` (cached per directory)."""
-    return _cached_graph((raw_dir or settings.RAW_DIR).resolve())
+    return _cached_graph((raw_dir or settings.raw_dir()).resolve())
 
 
 def lonlat_to_metric(lon: float, lat: float) -> tuple[float, float]:

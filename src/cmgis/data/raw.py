@@ -36,7 +36,7 @@ OSM_EXTRACT_BOUNDS_LONLAT: tuple[float, float, float, float] = (98.936, 18.750, 
 
 
 def _path(name: str, raw_dir: Path | None) -> Path:
-    path = (raw_dir or settings.RAW_DIR) / name
+    path = (raw_dir or settings.raw_dir()) / name
     if not path.exists():
         raise DataMissingError(f"raw source {path} is missing; expected the files of data/raw/")
     return path

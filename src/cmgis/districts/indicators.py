@@ -513,7 +513,7 @@ def load_indicators(kind: str = "zones", *, layers_dir: Path | None = None) -> p
     """A stored indicator table (``"zones"`` or ``"tambons"``), indexed by zone_id/tambon_code."""
     if kind not in TABLE_FILES:
         raise InputError(f"unknown indicator table {kind!r}; expected 'zones' or 'tambons'")
-    path = (layers_dir or settings.LAYERS_DIR) / TABLE_FILES[kind]
+    path = (layers_dir or settings.layers_dir()) / TABLE_FILES[kind]
     if not path.exists():
         raise DataMissingError(f"{path} not found; run `cmgis build-layers` first")
     return pd.read_csv(path, index_col=0, dtype={KEYS[kind]: str})
@@ -532,7 +532,7 @@ class ISCScore:
 
 def isc_scores(path: Path | None = None) -> list[ISCScore]:
     """Chiang Mai's ISC scores (overall and four dimensions) from ``data/spec/isc.toml``."""
-    path = path or settings.SPEC_DIR / "isc.toml"
+    path = path or settings.spec_dir() / "isc.toml"
     with path.open("rb") as f:
         data = tomllib.load(f)
     return [ISCScore(**d) for d in data["dimension"]]

@@ -58,7 +58,7 @@ class Anchor:
 
 def load_zone_spec(path: Path | None = None) -> dict[str, Any]:
     """Read the zone spec (``data/spec/zones.toml``)."""
-    path = path or settings.SPEC_DIR / SPEC_FILE
+    path = path or settings.spec_dir() / SPEC_FILE
     with path.open("rb") as f:
         spec = tomllib.load(f)
     ids = [z["id"] for z in spec.get("zone", [])]

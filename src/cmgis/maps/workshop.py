@@ -1,6 +1,6 @@
 """Folium maps of a workshop: the drawing map for groups and the facilitator's live map.
 
-No streamlit here. Input frames come from `cmgis.workshop.core.contributions_frame` (EPSG:4326).
+No streamlit here. Input frames come from `cmgis.workshop.contributions_frame` (EPSG:4326).
 Every text a participant typed (titles, comments, group names) goes through
 `cmgis.map_text.escape_map_text` before it reaches a tooltip, popup, legend or layer name.
 """
@@ -136,7 +136,7 @@ def contributions_layer(
     """A workshop's contributions as one layer for any folium map (e.g. the Map page).
 
     Styled by category (`CATEGORY_COLORS`), with escaped tooltips and popups; ``frame``
-    comes from `cmgis.workshop.core.contributions_frame` (EPSG:4326).
+    comes from `cmgis.workshop.contributions_frame` (EPSG:4326).
     """
     group = folium.FeatureGroup(name=escape_map_text(name or t("workshop.map.layer", lang)))
     _add_contributions(group, frame, lang)
@@ -173,7 +173,7 @@ def drawing_map(
     Parameters
     ----------
     frame
-        Contributions to show (`cmgis.workshop.core.contributions_frame`), EPSG:4326.
+        Contributions to show (`cmgis.workshop.contributions_frame`), EPSG:4326.
     zones
         Zone polygons (EPSG:4326) drawn as dashed outlines, or ``None``.
     tiles

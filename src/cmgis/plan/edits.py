@@ -40,9 +40,9 @@ from cmgis.store import (
     geometry_from_text,
     geometry_to_text,
     new_id,
-    open_store,
     utc_now,
 )
+from cmgis.store.app import open_app_store
 from cmgis.textclean import strip_unwanted
 
 FEATURE = "projects"
@@ -153,12 +153,6 @@ class Change:
     after: Mapping[str, Any]
     by_user: str
     at: str
-
-
-def open_project_edits(store: Store) -> Store:
-    """Apply this feature's migrations to ``store`` (idempotent) and return it."""
-    store.migrate(MIGRATIONS)
-    return store
 
 
 # --- validation -------------------------------------------------------------------
@@ -717,8 +711,8 @@ def current_projects(
     Parameters
     ----------
     store
-        The app's store; default `cmgis.store.open_store` (``CMGIS_DB`` or the user's
-        data directory).
+        The app's store (`cmgis.store.open_app_store`); default: open it from
+        ``CMGIS_DB`` or the user's data directory.
     base
         The report's projects layer; default `cmgis.plan.projects.load_projects_layer`.
     zones
@@ -729,6 +723,6 @@ def current_projects(
     if zones is None:
         zones = load_layer("zones")
     if store is None:
-        with open_store() as own:
-            return apply_records(base, records(open_project_edits(own)), zones)
-    return apply_records(base, records(open_project_edits(store)), zones)
+        with open_app_store() as own:
+            return apply_records(base, records(own), zones)
+    return apply_records(base, records(store), zones)

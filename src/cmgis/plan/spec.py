@@ -18,20 +18,8 @@ from typing import Any
 
 from cmgis import settings
 from cmgis._errors import InputError
-
-#: The 3Ds, in the report's order: keys used on the command line and in data.
-STRATEGY_KEYS: tuple[str, ...] = ("default", "driving-spaces", "drivers")
-
-#: Statuses a project can have; the report's items start as "proposed" or "existing".
-STATUSES: tuple[str, ...] = (
-    "proposed",
-    "existing",
-    "planned",
-    "in_progress",
-    "completed",
-    "on_hold",
-    "dropped",
-)
+from cmgis.vocab import STATUSES as STATUSES  # the plan's names for the shared vocabularies
+from cmgis.vocab import STRATEGY_KEYS as STRATEGY_KEYS
 
 #: How a place-bound proposal gets its geometry (see `cmgis.plan.projects`).
 PLACE_KINDS: tuple[str, ...] = ("zone", "route", "landmark", "poi", "coworking", "")
@@ -256,7 +244,7 @@ class Plan:
 
 def plan_toml(spec_dir: Path | None = None) -> Path:
     """Path of the plan file (``data/spec/plan.toml``)."""
-    return (spec_dir or settings.SPEC_DIR) / PLAN_TOML_NAME
+    return (spec_dir or settings.spec_dir()) / PLAN_TOML_NAME
 
 
 def load_plan(path: Path | None = None) -> Plan:

@@ -53,7 +53,7 @@ def _vector_loader(layer_id: str) -> Callable[[], LayerData]:
 
 def _raster_loader(file_name: str) -> Callable[[], LayerData]:
     def load() -> LayerData:
-        return RasterSource(settings.LAYERS_DIR / file_name)
+        return RasterSource(settings.layers_dir() / file_name)
 
     return load
 

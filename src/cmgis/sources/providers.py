@@ -4,20 +4,19 @@
   and by ``cmgis layers``; registered again each time the registry is read, so a layer
   saved by another app instance sharing the store appears, and a deleted one goes.
 - ``workshop:<join code>``: the visible contributions of one workshop
-  (`cmgis.workshop.core.contributions_frame`). Not listed (that would show every join code):
+  (`cmgis.workshop.contributions_frame`). Not listed (that would show every join code):
   resolved when asked for by its code, as a participant joins.
 - ``suitability:<preset>[@<resolution m>]`` (raster, the 0–100 surface) and
   ``candidates:<preset>[@<resolution m>]`` (its candidate zones, default share and area):
   computed when asked for (`cmgis.suitability.surface`), e.g. ``suitability:medical_wellness@50``.
 
-The store is the one named by ``CMGIS_DB`` (`cmgis.store.open_store`).
+The store is the app's store named by ``CMGIS_DB`` (`cmgis.store.open_app_store`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
+from cmgis import settings
 from cmgis._errors import CmgisError, InputError
 from cmgis.export.writers import (
     Exportable,
@@ -38,7 +38,7 @@ from cmgis.export.writers import (
     registered_ids,
     unregister_exportable,
 )
-from cmgis.store import Store, open_store
+from cmgis.store import Store, open_app_store
 from cmgis.user_layers.records import ID_PREFIX, UserLayer, list_user_layers, load_user_layer
 
 if TYPE_CHECKING:
@@ -50,12 +50,12 @@ WORKSHOP_PREFIX = "workshop"
 
 @lru_cache(maxsize=4)
 def _store_at(location: str) -> Store:
-    return open_store(location or None)
+    return open_app_store(location or None)
 
 
 def current_store() -> Store:
     """The store named by ``CMGIS_DB`` (opened once per location and process)."""
-    return _store_at(os.environ.get("CMGIS_DB", ""))
+    return _store_at(settings.store_url())
 
 
 # ------------------------------------------------------------------------ user layers
@@ -131,7 +131,8 @@ def workshop_layer(code: str) -> gpd.GeoDataFrame:
     Notes without a geometry are left out (a GIS layer needs one); hidden, merged and
     deleted contributions are not exported here (the facilitator's GeoPackage has them).
     """
-    from cmgis.workshop.core import contributions_frame, get_workshop
+    from cmgis.workshop.access import get_workshop
+    from cmgis.workshop.analytics import contributions_frame
 
     store = current_store()
     workshop = get_workshop(store, code)
@@ -145,10 +146,11 @@ def workshop_layer(code: str) -> gpd.GeoDataFrame:
 def resolve_workshop(code: str, *, client: object = None) -> Exportable:
     """The exportable contributions of workshop ``code`` (`AuthError` for a wrong code).
 
-    The code goes through the join-code throttle (`cmgis.workshop.core.find_workshop`) as
-    ``client`` (a `cmgis.workshop.core.Client`; the command line when ``None``).
+    The code goes through the join-code throttle (`cmgis.workshop.find_workshop`) as
+    ``client`` (a `cmgis.workshop.Client`; the command line when ``None``).
     """
-    from cmgis.workshop.core import CLI_CLIENT, Client, find_workshop
+    from cmgis.workshop.access import find_workshop
+    from cmgis.workshop.records import CLI_CLIENT, Client
 
     who = client if isinstance(client, Client | str) else CLI_CLIENT
     workshop = find_workshop(current_store(), code, client=who)

@@ -1,10 +1,14 @@
-"""Storage of records (workshops, projects): `open_store` picks a backend from a path or URL.
+"""Storage of records (workshops, projects, user layers): the app's store and its backends.
+
+`open_app_store` opens the app's store and runs every feature's migrations once (the one
+owner of the tables, `cmgis.store.app`); `open_store` picks a backend from a path or URL
+and migrates nothing (tests of the store itself, tools that bring their own tables).
 
 Where the data lives, in order of precedence:
 
 1. the ``url_or_path`` argument of `open_store`;
-2. the environment variable ``CMGIS_DB`` (a file path or ``sqlite:///path``; later a
-   ``postgresql://`` URL);
+2. the environment variable ``CMGIS_DB``, read by `cmgis.settings.store_url` (a file path
+   or ``sqlite:///path``; later a ``postgresql://`` URL);
 3. ``cmgis.sqlite`` in the user's data directory (``platformdirs.user_data_dir("cmgis")``,
    e.g. ``~/.local/share/cmgis`` on Linux).
 
@@ -13,12 +17,13 @@ See ``docs/store.md`` for the interface and how a feature adds its tables.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import platformdirs
 
+from cmgis import settings
 from cmgis._errors import StoreError
+from cmgis.store.app import app_migrations, migrate_app_store, open_app_store
 from cmgis.store.base import (
     AppliedMigration,
     Migration,
@@ -45,16 +50,19 @@ __all__ = [
     "Store",
     "Transaction",
     "WriteResult",
+    "app_migrations",
     "default_store_location",
     "geometry_from_text",
     "geometry_to_text",
+    "migrate_app_store",
     "new_id",
+    "open_app_store",
     "open_store",
     "utc_now",
 ]
 
 #: Environment variable naming the store: a file path, ``sqlite:///path``, or (later) a URL.
-DB_ENV_VAR = "CMGIS_DB"
+DB_ENV_VAR = settings.DB_ENV_VAR
 DEFAULT_DB_NAME = "cmgis.sqlite"
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "postgis://")
 
@@ -89,7 +97,7 @@ def open_store(url_or_path: str | Path | None = None) -> Store:
     if url_or_path is not None and str(url_or_path) != "":
         target = url_or_path
     else:
-        target = os.environ.get(DB_ENV_VAR, "") or default_store_location()
+        target = settings.store_url() or default_store_location()
     if isinstance(target, Path):
         return SQLiteStore(target)
     text = target.strip()

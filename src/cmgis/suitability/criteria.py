@@ -66,7 +66,7 @@ SPEC_NAME = "suitability.toml"
 
 def spec_path(spec_dir: Path | None = None) -> Path:
     """Path of the suitability spec (``data/spec/suitability.toml``)."""
-    return (spec_dir or settings.SPEC_DIR) / SPEC_NAME
+    return (spec_dir or settings.spec_dir()) / SPEC_NAME
 
 
 # --------------------------------------------------------------------------- records

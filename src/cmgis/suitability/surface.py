@@ -383,13 +383,8 @@ def write_surface(surface: Surface, path: Path, *, description: str = "") -> Pat
 
 
 def cache_dir() -> Path:
-    """Where built criteria stacks are cached (``CMGIS_CACHE_DIR`` or the user cache)."""
-    env = os.environ.get("CMGIS_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("cmgis")) / "suitability"
+    """Where built criteria stacks are cached: ``suitability/`` in `settings.cache_dir`."""
+    return settings.cache_dir() / "suitability"
 
 
 def _file_digest(path: Path) -> str:
@@ -551,16 +546,6 @@ def surface_table(nstack: NormalisedStack, spec: Spec) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def user_layers_dir() -> Path:
-    """Where the app saves user layers (``CMGIS_USER_LAYERS_DIR`` or the user data dir)."""
-    env = os.environ.get("CMGIS_USER_LAYERS_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("cmgis")) / "layers"
 
 
 def safe_layer_filename(name: str) -> str:

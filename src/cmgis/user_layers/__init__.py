@@ -17,7 +17,6 @@ from cmgis.user_layers.records import (
     import_layer_file,
     list_user_layers,
     load_user_layer,
-    open_user_layers,
     save_candidate_layer,
     save_user_layer,
 )
@@ -33,7 +32,6 @@ __all__ = [
     "import_layer_file",
     "list_user_layers",
     "load_user_layer",
-    "open_user_layers",
     "save_candidate_layer",
     "save_user_layer",
 ]

@@ -108,12 +108,6 @@ class UserLayer:
         return value if isinstance(value, dict) else {}
 
 
-def open_user_layers(store: Store) -> Store:
-    """Apply this feature's migrations to ``store`` (idempotent) and return it."""
-    store.migrate(MIGRATIONS)
-    return store
-
-
 # ----------------------------------------------------------------------------- checks
 
 
@@ -243,7 +237,6 @@ def save_user_layer(
         A bad name, an empty or too large layer, no CRS, invalid geometry, or a name whose
         id is taken (unless ``replace``): nothing is written then.
     """
-    open_user_layers(store)
     name = clean_name(name)
     who = clean_name(created_by or "not given", what="name of who saves the layer")
     if kind not in KINDS:
@@ -313,14 +306,12 @@ def _record(row: Row) -> UserLayer:
 
 def list_user_layers(store: Store) -> list[UserLayer]:
     """Every saved user layer, newest first."""
-    open_user_layers(store)
     rows = store.query("SELECT * FROM user_layers_layers ORDER BY created_at DESC, slug")
     return [_record(r) for r in rows]
 
 
 def get_user_layer(store: Store, slug: str) -> UserLayer:
     """The record of saved layer ``slug`` (or ``user:slug``); `UnknownLayerError` if none."""
-    open_user_layers(store)
     bare = check_slug(slug)
     row = store.query_one("SELECT * FROM user_layers_layers WHERE slug = :s", {"s": bare})
     if row is None:

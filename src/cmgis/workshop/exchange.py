@@ -48,25 +48,25 @@ from cmgis._errors import InputError, StoreError
 from cmgis.geocheck import check_user_layer
 from cmgis.store import Store, Transaction, geometry_to_text, new_id, utc_now
 from cmgis.textclean import csv_safe
-from cmgis.workshop.core import (
+from cmgis.vocab import parse_strategy, strategy_to_store
+from cmgis.workshop.access import (
+    get_workshop,
+    insert_workshop,
+    verify_pin,
+    workshop_fields,
+)
+from cmgis.workshop.analytics import contributions_frame
+from cmgis.workshop.geometry import ZoneIndex, default_zone_index, geometry_from_input
+from cmgis.workshop.moderation import audit_log
+from cmgis.workshop.records import (
     CATEGORIES,
     MAX_COMMENT_CHARS,
     MAX_GROUP_NAME_CHARS,
     MAX_TITLE_CHARS,
     MAX_VERTICES,
-    STRATEGIES,
     Workshop,
-    ZoneIndex,
-    audit_log,
     clean_text,
-    contributions_frame,
-    default_zone_index,
-    geometry_from_input,
-    get_workshop,
-    insert_workshop,
-    open_workshop_store,
-    verify_pin,
-    workshop_fields,
+    write_audit,
 )
 
 FORMAT_NAME: Final = "cmgis-workshop"
@@ -388,6 +388,16 @@ def _check_id(value: str, what: str, problems: list[str]) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class _Package:
+    """The checked records of a workshop file (see `_parse_package`)."""
+
+    groups: dict[str, str]
+    contributions: list[dict[str, Any]]
+    comments: list[dict[str, Any]]
+    votes: list[dict[str, Any]]
+
+
 def import_workshop(
     store: Store,
     path: Path | str,
@@ -398,6 +408,10 @@ def import_workshop(
     zones: ZoneIndex | None = None,
 ) -> ImportResult:
     """Import a workshop GeoPackage: as a new workshop, or merged into an existing one.
+
+    The steps: read and check the file (`_read_package`, `_parse_package`), find the
+    target (`_import_target`), then write everything in one transaction
+    (`_write_package`): the new workshop, its records and the audit row, or nothing.
 
     Parameters
     ----------
@@ -420,6 +434,41 @@ def import_workshop(
         A wrong PIN or join code for ``into_code``.
     """
     src = Path(path)
+    layers, meta = _read_package(src)
+    zone_index = zones or default_zone_index()
+    problems: list[str] = []
+    package = _parse_package(layers, problems)
+    fields, target_id, budget = _import_target(store, src, meta, pin, into_code, into_pin)
+    _check_budget(package.votes, budget, problems)
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise InputError(f"{src.name} was not imported: {shown}{more}")
+    counts = {"contributions": 0, "comments": 0, "votes": 0, "groups": 0, "skipped": 0}
+    # one transaction: the new workshop, its records and the audit row, or nothing at all
+    with store.transaction() as tx:
+        code = None
+        if fields is not None:
+            code, target_id = _insert_new_workshop(tx, fields)
+        _write_package(tx, target_id, package, zone_index, counts)
+        if into_code is not None:
+            _check_budget_in_store(tx, target_id, budget)
+        detail = {"file": src.name, "source_workshop": meta.get("workshop_id"), **counts}
+        write_audit(tx, target_id, "facilitator", "import", None, detail)
+    target = get_workshop(store, code if code is not None else into_code or "")
+    return ImportResult(
+        workshop=target,
+        created_workshop=into_code is None,
+        contributions=counts["contributions"],
+        comments=counts["comments"],
+        votes=counts["votes"],
+        groups=counts["groups"],
+        skipped_existing=counts["skipped"],
+    )
+
+
+def _read_package(src: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """The layers and the metadata of a workshop file; `InputError` for another format."""
     layers = _read_layers(src)
     meta = {str(r["key"]): str(r["value"]) for _, r in layers["workshop_metadata"].iterrows()}
     if meta.get("format") != FORMAT_NAME or meta.get("format_version") != FORMAT_VERSION:
@@ -427,182 +476,208 @@ def import_workshop(
             f"{src.name} has format {meta.get('format')!r} version "
             f"{meta.get('format_version')!r}; expected {FORMAT_NAME} {FORMAT_VERSION}"
         )
-    zone_index = zones or default_zone_index()
-    problems: list[str] = []
+    return layers, meta
+
+
+def _parse_package(layers: dict[str, pd.DataFrame], problems: list[str]) -> _Package:
+    """The checked records of a file's layers; what is wrong is added to ``problems``."""
     for name in GEOMETRY_LAYERS.values():
         if name in layers and len(layers[name]):  # the CRS and extent checks of every import
             _checked(problems, f"layer {name}", check_user_layer, layers[name],
                      what=f"layer {name}", max_vertices=MAX_IMPORT_ROWS * MAX_VERTICES)  # fmt: skip
     groups = _parse_groups(layers.get("groups"), problems)
-    contributions = _parse_contributions(layers, groups, problems)
-    comments = _parse_comments(layers.get("comments"), problems)
-    votes = _parse_votes(layers.get("votes"), problems)
+    package = _Package(
+        groups=groups,
+        contributions=_parse_contributions(layers, groups, problems),
+        comments=_parse_comments(layers.get("comments"), problems),
+        votes=_parse_votes(layers.get("votes"), problems),
+    )
     for what, records in (
-        ("contribution", contributions),
-        ("comment", comments),
-        ("vote", votes),
+        ("contribution", package.contributions),
+        ("comment", package.comments),
+        ("vote", package.votes),
     ):
         _check_unique([r["id"] for r in records], what, problems)
-    fields: dict[str, Any] | None = None
-    target_id, code = "", None
-    if into_code is None:
-        if pin is None:
-            raise InputError("give a facilitator PIN for the imported workshop")
-        try:
-            focus = tuple(json.loads(meta.get("zones_in_focus", "[]")))
-            fields = workshop_fields(
-                title=meta.get("title", src.stem),
-                pin=pin,
-                votes_per_group=int(meta.get("votes_per_group", "5")),
-                workshop_date=meta.get("workshop_date") or None,
-                stage=meta.get("stage", "co_sensing"),
-                zones_in_focus=[str(z) for z in focus],
-            )
-        except (ValueError, TypeError) as err:  # InputError is a ValueError too
-            raise InputError(f"{src.name} has unreadable workshop metadata ({err})") from err
-        budget = int(fields["votes"])
-    else:
+    return package
+
+
+def _import_target(
+    store: Store,
+    src: Path,
+    meta: dict[str, str],
+    pin: str | None,
+    into_code: str | None,
+    into_pin: str | None,
+) -> tuple[dict[str, Any] | None, str, int]:
+    """(fields of the new workshop or ``None``, id of the existing target or "", vote budget).
+
+    A merge checks the target's PIN (`verify_pin`, throttled); a new workshop needs ``pin``.
+    """
+    if into_code is not None:
         target = verify_pin(store, into_code, into_pin or "")
-        target_id = target.id
-        budget = target.votes_per_group
-    _check_budget(votes, budget, problems)
-    if problems:
-        shown = "; ".join(problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise InputError(f"{src.name} was not imported: {shown}{more}")
+        return None, target.id, target.votes_per_group
+    if pin is None:
+        raise InputError("give a facilitator PIN for the imported workshop")
+    try:
+        focus = tuple(json.loads(meta.get("zones_in_focus", "[]")))
+        fields = workshop_fields(
+            title=meta.get("title", src.stem),
+            pin=pin,
+            votes_per_group=int(meta.get("votes_per_group", "5")),
+            workshop_date=meta.get("workshop_date") or None,
+            stage=meta.get("stage", "co_sensing"),
+            zones_in_focus=[str(z) for z in focus],
+        )
+    except (ValueError, TypeError) as err:  # InputError is a ValueError too
+        raise InputError(f"{src.name} has unreadable workshop metadata ({err})") from err
+    return fields, "", int(fields["votes"])
 
-    open_workshop_store(store)
-    created = into_code is None
 
-    counts = {"contributions": 0, "comments": 0, "votes": 0, "groups": 0, "skipped": 0}
-    # one transaction: the new workshop, its records and the audit row, or nothing at all
-    with store.transaction() as tx:
-        if fields is not None:
-            for _ in range(20):  # a clash of random join codes is rare
-                code = insert_workshop(tx, fields)
-                if code is not None:
-                    break
-            else:  # pragma: no cover
-                raise StoreError("could not find a free join code; try again")
-            found = tx.query_one("SELECT id FROM workshop_workshops WHERE code = :c", {"c": code})
-            assert found is not None
-            target_id = str(found["id"])
-        group_map: dict[str, str] = {}
-        for old_id, name in groups.items():
-            row = tx.query_one(
-                "SELECT id FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
-                {"w": target_id, "k": name.casefold()},
-            )
-            if row is None:
-                new_group = new_id()
-                tx.execute(
-                    "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at) "
-                    "VALUES (:id, :w, :n, :k, :at)",
-                    {"id": new_group, "w": target_id, "n": name, "k": name.casefold(),
-                     "at": utc_now()},
-                )  # fmt: skip
-                counts["groups"] += 1
-                group_map[old_id] = new_group
-            else:
-                group_map[old_id] = row["id"]
+def _insert_new_workshop(tx: Transaction, fields: dict[str, Any]) -> tuple[str, str]:
+    """Insert the imported workshop; its (join code, id)."""
+    for _ in range(20):  # a clash of random join codes is rare
+        code = insert_workshop(tx, fields)
+        if code is not None:
+            break
+    else:  # pragma: no cover
+        raise StoreError("could not find a free join code; try again")
+    found = tx.query_one("SELECT id FROM workshop_workshops WHERE code = :c", {"c": code})
+    assert found is not None
+    return code, str(found["id"])
 
-        id_map: dict[str, str] = {}
-        skipped: set[str] = set()
-        for c in contributions:
-            existing = tx.query_one(
-                "SELECT workshop_id FROM workshop_contributions WHERE id = :id", {"id": c["id"]}
-            )
-            if existing is not None and existing["workshop_id"] == target_id:
-                skipped.add(c["id"])
-                id_map[c["id"]] = c["id"]
-                continue
-            id_map[c["id"]] = c["id"] if existing is None else new_id()
-        for c in contributions:
-            if c["id"] in skipped:
-                counts["skipped"] += 1
-                continue
-            merged = c["merged_into"]
+
+def _write_package(
+    tx: Transaction,
+    target_id: str,
+    package: _Package,
+    zone_index: ZoneIndex,
+    counts: dict[str, int],
+) -> None:
+    """Insert the groups, contributions, comments and votes of ``package`` into the target."""
+    group_map = _insert_groups(tx, target_id, package.groups, counts)
+    id_map = _insert_contributions(
+        tx, target_id, package.contributions, group_map, zone_index, counts
+    )
+    _insert_threads(tx, target_id, package, id_map, group_map, counts)
+
+
+def _insert_groups(
+    tx: Transaction, target_id: str, groups: dict[str, str], counts: dict[str, int]
+) -> dict[str, str]:
+    """Groups of the file by name (an existing group of that name is reused): old id -> id."""
+    group_map: dict[str, str] = {}
+    for old_id, name in groups.items():
+        row = tx.query_one(
+            "SELECT id FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
+            {"w": target_id, "k": name.casefold()},
+        )
+        if row is None:
+            new_group = new_id()
             tx.execute(
-                "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, "
-                "strategy, title, comment, geometry, geom_type, zone_id, created_at, updated_at, "
-                "hidden, pinned, merged_into, deleted_at) VALUES (:id, :w, :g, :category, "
-                ":strategy, :title, :comment, :geometry, :geom_type, :zone, :created, :updated, "
-                ":hidden, :pinned, :merged, :deleted)",
-                {
-                    **{k: c[k] for k in ("category", "strategy", "title", "comment")},
-                    "id": id_map[c["id"]],
-                    "w": target_id,
-                    "g": group_map[c["group_id"]],
-                    "geometry": geometry_to_text(c["geometry"]),
-                    "geom_type": None if c["geometry"] is None else c["geometry"].geom_type,
-                    "zone": zone_index.zone_for(c["geometry"]) if c["geometry"] else "no_place",
-                    "created": c["created_at"] or utc_now(),
-                    "updated": c["updated_at"] or utc_now(),
-                    "hidden": c["hidden"],
-                    "pinned": c["pinned"],
-                    "merged": id_map.get(merged) if merged else None,
-                    "deleted": c["deleted_at"] or None,
-                },
-            )
-            counts["contributions"] += 1
-        for kind, records in (("comments", comments), ("votes", votes)):
-            for r in records:
-                if r["contribution_id"] not in id_map or r["group_id"] not in group_map:
-                    continue  # belongs to nothing imported
-                exists = tx.query_one(
-                    f"SELECT workshop_id FROM workshop_{kind} WHERE id = :id", {"id": r["id"]}
-                )
-                if exists is not None and exists["workshop_id"] == target_id:
-                    continue
-                params = {
-                    "id": r["id"] if exists is None else new_id(),
-                    "w": target_id,
-                    "c": id_map[r["contribution_id"]],
-                    "g": group_map[r["group_id"]],
-                    "at": r["created_at"] or utc_now(),
-                }
-                if kind == "comments":
-                    tx.execute(
-                        "INSERT INTO workshop_comments (id, workshop_id, contribution_id, "
-                        "group_id, body, created_at, hidden, deleted_at) VALUES (:id, :w, :c, "
-                        ":g, :body, :at, :hidden, :deleted)",
-                        {**params, "body": r["body"], "hidden": r["hidden"],
-                         "deleted": r["deleted_at"] or None},
-                    )  # fmt: skip
-                else:
-                    tx.execute(
-                        "INSERT INTO workshop_votes (id, workshop_id, contribution_id, group_id, "
-                        "created_at) VALUES (:id, :w, :c, :g, :at)",
-                        params,
-                    )
-                counts[kind] += 1
-        if into_code is not None:
-            _check_budget_in_store(tx, target_id, budget)
+                "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at) "
+                "VALUES (:id, :w, :n, :k, :at)",
+                {"id": new_group, "w": target_id, "n": name, "k": name.casefold(),
+                 "at": utc_now()},
+            )  # fmt: skip
+            counts["groups"] += 1
+            group_map[old_id] = new_group
+        else:
+            group_map[old_id] = row["id"]
+    return group_map
+
+
+def _insert_contributions(
+    tx: Transaction,
+    target_id: str,
+    contributions: list[dict[str, Any]],
+    group_map: dict[str, str],
+    zone_index: ZoneIndex,
+    counts: dict[str, int],
+) -> dict[str, str]:
+    """Insert the contributions not already in the target: file id -> id in the store."""
+    id_map: dict[str, str] = {}
+    skipped: set[str] = set()
+    for c in contributions:
+        existing = tx.query_one(
+            "SELECT workshop_id FROM workshop_contributions WHERE id = :id", {"id": c["id"]}
+        )
+        if existing is not None and existing["workshop_id"] == target_id:
+            skipped.add(c["id"])
+            id_map[c["id"]] = c["id"]
+            continue
+        id_map[c["id"]] = c["id"] if existing is None else new_id()
+    for c in contributions:
+        if c["id"] in skipped:
+            counts["skipped"] += 1
+            continue
+        merged = c["merged_into"]
         tx.execute(
-            "INSERT INTO workshop_audit (id, workshop_id, actor, action, target_id, detail, at) "
-            "VALUES (:id, :w, 'facilitator', 'import', NULL, :detail, :at)",
+            "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, "
+            "strategy, title, comment, geometry, geom_type, zone_id, created_at, updated_at, "
+            "hidden, pinned, merged_into, deleted_at) VALUES (:id, :w, :g, :category, "
+            ":strategy, :title, :comment, :geometry, :geom_type, :zone, :created, :updated, "
+            ":hidden, :pinned, :merged, :deleted)",
             {
-                "id": new_id(),
+                **{k: c[k] for k in ("category", "title", "comment")},
+                "strategy": strategy_to_store(c["strategy"]),
+                "id": id_map[c["id"]],
                 "w": target_id,
-                "detail": json.dumps(
-                    {"file": src.name, "source_workshop": meta.get("workshop_id"), **counts},
-                    ensure_ascii=False,
-                ),
-                "at": utc_now(),
+                "g": group_map[c["group_id"]],
+                "geometry": geometry_to_text(c["geometry"]),
+                "geom_type": None if c["geometry"] is None else c["geometry"].geom_type,
+                "zone": zone_index.zone_for(c["geometry"]) if c["geometry"] else "no_place",
+                "created": c["created_at"] or utc_now(),
+                "updated": c["updated_at"] or utc_now(),
+                "hidden": c["hidden"],
+                "pinned": c["pinned"],
+                "merged": id_map.get(merged) if merged else None,
+                "deleted": c["deleted_at"] or None,
             },
         )
-    if into_code is None:
-        assert code is not None
-        target = get_workshop(store, code)
-    return ImportResult(
-        workshop=target,
-        created_workshop=created,
-        contributions=counts["contributions"],
-        comments=counts["comments"],
-        votes=counts["votes"],
-        groups=counts["groups"],
-        skipped_existing=counts["skipped"],
-    )
+        counts["contributions"] += 1
+    return id_map
+
+
+def _insert_threads(
+    tx: Transaction,
+    target_id: str,
+    package: _Package,
+    id_map: dict[str, str],
+    group_map: dict[str, str],
+    counts: dict[str, int],
+) -> None:
+    """Insert the comments and votes of imported contributions (not those already there)."""
+    for kind, records in (("comments", package.comments), ("votes", package.votes)):
+        for r in records:
+            if r["contribution_id"] not in id_map or r["group_id"] not in group_map:
+                continue  # belongs to nothing imported
+            exists = tx.query_one(
+                f"SELECT workshop_id FROM workshop_{kind} WHERE id = :id", {"id": r["id"]}
+            )
+            if exists is not None and exists["workshop_id"] == target_id:
+                continue
+            params = {
+                "id": r["id"] if exists is None else new_id(),
+                "w": target_id,
+                "c": id_map[r["contribution_id"]],
+                "g": group_map[r["group_id"]],
+                "at": r["created_at"] or utc_now(),
+            }
+            if kind == "comments":
+                tx.execute(
+                    "INSERT INTO workshop_comments (id, workshop_id, contribution_id, "
+                    "group_id, body, created_at, hidden, deleted_at) VALUES (:id, :w, :c, "
+                    ":g, :body, :at, :hidden, :deleted)",
+                    {**params, "body": r["body"], "hidden": r["hidden"],
+                     "deleted": r["deleted_at"] or None},
+                )  # fmt: skip
+            else:
+                tx.execute(
+                    "INSERT INTO workshop_votes (id, workshop_id, contribution_id, group_id, "
+                    "created_at) VALUES (:id, :w, :c, :g, :at)",
+                    params,
+                )
+            counts[kind] += 1
 
 
 def _check_unique(ids: list[str], what: str, problems: list[str]) -> None:
@@ -708,7 +783,9 @@ def _parse_contributions(
                 problems.append(f"{where}: the geometry is missing")
             if record["category"] not in CATEGORIES:
                 problems.append(f"{where}: unknown category {record['category'][:30]!r}")
-            if record["strategy"] not in STRATEGIES:
+            try:  # either spelling of the 3Ds (files from older versions say driving_spaces)
+                record["strategy"] = parse_strategy(record["strategy"])
+            except InputError:
                 problems.append(f"{where}: unknown strategy {record['strategy'][:30]!r}")
             if record["group_id"] not in groups:
                 problems.append(f"{where}: its group is not in the groups layer")

@@ -1,0 +1,144 @@
+"""Tables of the workshop feature: its store migrations (never edit an applied one).
+
+`cmgis.store.open_app_store` runs them with every other feature's; features do not
+migrate at their call sites.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from cmgis.store import (
+    Migration,
+)
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(
+        "workshop",
+        1,
+        "workshops, groups, contributions, comments, votes, audit, PIN failures",
+        """
+        CREATE TABLE workshop_workshops (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            workshop_date TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            zones_in_focus TEXT NOT NULL,
+            votes_per_group INTEGER NOT NULL,
+            pin_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE workshop_groups (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshop_workshops (id),
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (workshop_id, name_key)
+        );
+        CREATE TABLE workshop_contributions (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshop_workshops (id),
+            group_id TEXT NOT NULL REFERENCES workshop_groups (id),
+            category TEXT NOT NULL,
+            strategy TEXT NOT NULL,
+            title TEXT NOT NULL,
+            comment TEXT NOT NULL,
+            geometry TEXT,
+            geom_type TEXT,
+            zone_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            merged_into TEXT,
+            deleted_at TEXT
+        );
+        CREATE INDEX workshop_contributions_ws ON workshop_contributions (workshop_id, created_at);
+        CREATE INDEX workshop_contributions_group ON workshop_contributions (group_id, created_at);
+        CREATE TABLE workshop_comments (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshop_workshops (id),
+            contribution_id TEXT NOT NULL REFERENCES workshop_contributions (id),
+            group_id TEXT NOT NULL REFERENCES workshop_groups (id),
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            deleted_at TEXT
+        );
+        CREATE INDEX workshop_comments_c ON workshop_comments (contribution_id, created_at);
+        CREATE TABLE workshop_votes (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshop_workshops (id),
+            contribution_id TEXT NOT NULL REFERENCES workshop_contributions (id),
+            group_id TEXT NOT NULL REFERENCES workshop_groups (id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX workshop_votes_group ON workshop_votes (group_id);
+        CREATE INDEX workshop_votes_c ON workshop_votes (contribution_id);
+        CREATE TABLE workshop_audit (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target_id TEXT,
+            detail TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX workshop_audit_ws ON workshop_audit (workshop_id, at);
+        CREATE TABLE workshop_pin_failures (
+            workshop_id TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX workshop_pin_failures_ws ON workshop_pin_failures (workshop_id, at);
+        """,
+    ),
+    Migration(
+        "workshop",
+        2,
+        "wrong join codes, to slow down guessing",
+        """
+        CREATE TABLE workshop_join_failures (
+            client TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX workshop_join_failures_at ON workshop_join_failures (at);
+        """,
+    ),
+    Migration(
+        "workshop",
+        3,
+        "client identity for join throttling and flood limits",
+        """
+        ALTER TABLE workshop_join_failures ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_join_failures ADD COLUMN code_key TEXT NOT NULL DEFAULT '';
+        CREATE INDEX workshop_join_failures_client ON workshop_join_failures (client, at);
+        CREATE INDEX workshop_join_failures_address ON workshop_join_failures (address, at);
+        ALTER TABLE workshop_groups ADD COLUMN client TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_groups ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_contributions ADD COLUMN client TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_contributions ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        CREATE INDEX workshop_contributions_client
+            ON workshop_contributions (workshop_id, client, created_at);
+        CREATE INDEX workshop_contributions_address
+            ON workshop_contributions (workshop_id, address, created_at);
+        ALTER TABLE workshop_comments ADD COLUMN client TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_comments ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        CREATE INDEX workshop_comments_group ON workshop_comments (group_id, created_at);
+        CREATE INDEX workshop_comments_client
+            ON workshop_comments (workshop_id, client, created_at);
+        CREATE INDEX workshop_comments_address
+            ON workshop_comments (workshop_id, address, created_at);
+        """,
+    ),
+    # its own feature, so the steps other changes add to "workshop" never clash with it
+    Migration(
+        "workshop_visibility",
+        1,
+        "published flag: a workshop is visible without its code only when published",
+        """
+        ALTER TABLE workshop_workshops ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
+)
