@@ -114,7 +114,7 @@ def png_data_url(rgba: npt.NDArray[np.uint8]) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def legend_html(title: str, note: str = "") -> str:
+def suitability_legend_html(title: str, note: str = "") -> str:
     """A fixed legend box with the colour ramp from 0 to 100 (text is HTML-escaped)."""
     stops = ramp_colours(11)
     gradient = ", ".join(f"rgb({r},{g},{b}) {i * 10}%" for i, (r, g, b, _a) in enumerate(stops))

@@ -16,6 +16,8 @@ import geopandas as gpd
 from cmgis import settings
 from cmgis.i18n import t
 from cmgis.map_text import escape_map_text
+from cmgis.maps.legend import LegendItem, LegendSection, panel_legend_html, swatch_svg
+from cmgis.maps.webmap import Overlay
 
 #: Colour of each contribution category on every workshop map.
 CATEGORY_COLORS: Final[dict[str, str]] = {
@@ -143,15 +145,31 @@ def contributions_layer(
     return group
 
 
-def _legend(fmap: folium.Map, lang: str) -> None:
-    rows = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;'
-        f'background:{color};margin-right:6px"></span>'
-        f"{escape_map_text(t('workshop.category.' + cat, lang))}</div>"
+def category_legend_section(lang: str, *, title: str = "") -> LegendSection:
+    """Legend rows of the contribution categories (`CATEGORY_COLORS`)."""
+    items = tuple(
+        LegendItem(
+            swatch_svg("point", stroke=color, fill=color, fill_opacity=0.8),
+            t(f"workshop.category.{cat}", lang),
+        )
         for cat, color in CATEGORY_COLORS.items()
     )
+    return LegendSection(title, items)
+
+
+def contributions_overlay(frame: gpd.GeoDataFrame, *, lang: str) -> Overlay:
+    """A workshop's contributions as an overlay of the map builder, with its legend."""
+    title = t("workshop.map.layer", lang)
+    return Overlay(
+        contributions_layer(frame, lang=lang, name=title),
+        category_legend_section(lang, title=title),
+    )
+
+
+def _legend(fmap: folium.Map, lang: str) -> None:
+    rows = panel_legend_html(category_legend_section(lang), css_class="cmgis-workshop-legend")
     legend = (
-        '<div class="cmgis-workshop-legend" style="position:absolute;bottom:24px;left:10px;'
+        '<div style="position:absolute;bottom:24px;left:10px;'
         "z-index:1000;background:white;padding:6px 8px;border-radius:4px;font-size:13px;"
         f'box-shadow:0 1px 4px rgba(0,0,0,.3)">{rows}</div>'
     )
