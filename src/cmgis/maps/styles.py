@@ -115,6 +115,8 @@ LAYER_STYLES: dict[str, LayerStyle] = {
     "user_candidates": LayerStyle("polygon", "#d7191c", "#fdae61", 0.18, weight=2.5),
     # the districts as quiet context under other features (Projects page)
     "zones_context": LayerStyle("polygon", "#555555", "#555555", 0.03, weight=1),
+    # the districts as dashed outlines under a workshop's contributions (Workshop page)
+    "workshop_zones": LayerStyle("polygon", "#555555", "#555555", 0.03, weight=2, dash_array="6 4"),
 }
 
 #: Print colours of layers without a style of their own (e.g. an uploaded layer).

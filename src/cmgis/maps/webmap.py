@@ -563,7 +563,8 @@ class Overlay:
     For instance a workshop's contributions (`cmgis.maps.workshop.contributions_layer`),
     the projects (`cmgis.maps.projects.projects_overlay`), a saved user layer
     (`cmgis.maps.user_layers.user_layer_overlay`) or a drawing toolbar. Each escapes its
-    own text. Overlays are drawn above the prepared layers, in the order given.
+    own text. Overlays are drawn above the prepared layers, in the order given; an overlay
+    without an element only adds its legend rows.
     """
 
     element: Any
@@ -613,9 +614,10 @@ def build_map(
     m = _new_map(center=center, zoom=zoom, basemap=basemap, asset_base_url=asset_base_url)
     sections = _add_layers(m, layers, choropleth=choropleth, lang=lang)
     for overlay in overlays:
-        overlay.element.add_to(m)
+        if overlay.element is not None:
+            overlay.element.add_to(m)
         if overlay.legend is not None:
-            sections.insert(-1, overlay.legend)
+            sections.insert(len(sections) - (1 if layers else 0), overlay.legend)
     shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
     note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{shown}', lang)}"
     LegendControl(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)
@@ -681,7 +683,8 @@ def _add_layers(
                 no_data_count=no_data,
             )
         )
-    sections.append(layer_legend_section(visible, lang=lang))
+    if visible:
+        sections.append(layer_legend_section(visible, lang=lang))
     return sections
 
 
