@@ -324,6 +324,25 @@ def _swatch(style: PrintStyle, data: LayerData) -> str:
     return print_swatch(style, "area")
 
 
+def _legend_items(
+    layers: Mapping[str, LayerData],
+    metas: Mapping[str, LayerMeta],
+    styles: Mapping[str, PrintStyle],
+    ranges: Mapping[str, tuple[float, float]],
+    lang: Lang,
+) -> list[LegendItem]:
+    """One legend row per layer (`cmgis.maps.legend`): swatch, title, value range."""
+    items = []
+    for layer_id, data in layers.items():
+        meta = metas.get(layer_id) or LayerMeta(layer_id, layer_id)
+        detail = ""
+        if layer_id in ranges:
+            low, high = ranges[layer_id]
+            detail = f"{low:.0f}–{high:.0f} {t('export.print.m', lang)}"
+        items.append(LegendItem(_swatch(styles[layer_id], data), _layer_title(meta, lang), detail))
+    return items
+
+
 def _layer_title(meta: LayerMeta, lang: Lang) -> str:
     return meta.title_th if lang == "th" and meta.title_th else meta.title
 
@@ -365,7 +384,8 @@ def page_html(
 ) -> str:
     """The page as HTML: map image, title, legend, scale bar, north arrow, credits, date.
 
-    Layers are styled by `style_for` unless ``style_overrides`` has their id.
+    Layers are styled by `style_for` unless ``style_overrides`` has their id. Long because
+    most of it is the page's HTML/CSS template, kept in one piece to be read as a page.
     """
     layout = page_layout(options.paper, options.orientation)
     bounds = _bounds_m(layers)
@@ -376,16 +396,7 @@ def page_html(
     m_per_mm = (extent[2] - extent[0]) / layout.map_w
     scale_denominator = m_per_mm * 1000
     lang = options.lang
-    legend_rows = []
-    for layer_id, data in layers.items():
-        meta = metas.get(layer_id) or LayerMeta(layer_id, layer_id)
-        detail = ""
-        if layer_id in ranges:
-            low, high = ranges[layer_id]
-            detail = f"{low:.0f}–{high:.0f} {t('export.print.m', lang)}"
-        legend_rows.append(
-            LegendItem(_swatch(styles[layer_id], data), _layer_title(meta, lang), detail)
-        )
+    legend_rows = _legend_items(layers, metas, styles, ranges, lang)
     credits = credit_lines(metas[i] for i in layers if i in metas)
     date = format_date(options.date or dt.date.today(), lang=lang, era=options.era)
     svg_b64 = base64.b64encode(svg).decode("ascii")
