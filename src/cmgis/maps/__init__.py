@@ -15,6 +15,7 @@ from cmgis.maps import webmap
 from cmgis.maps.legend import (
     LegendItem,
     LegendSection,
+    html_swatch,
     legend_html,
     panel_legend_html,
     print_legend_html,
@@ -49,6 +50,7 @@ from cmgis.maps.suitability import (
     districts_group,
     png_data_url,
     suitability_legend_html,
+    suitability_map,
     surface_layer,
     surface_rgba,
 )
@@ -111,6 +113,7 @@ __all__ = [
     "format_number",
     "has_style",
     "hillshade",
+    "html_swatch",
     "legend_html",
     "live_map",
     "panel_legend_html",
@@ -133,6 +136,7 @@ __all__ = [
     "style_for",
     "style_swatch",
     "suitability_legend_html",
+    "suitability_map",
     "surface_layer",
     "surface_rgba",
     "swatch_svg",

@@ -145,6 +145,28 @@ def print_swatch(style: PrintStyle, shape: SwatchShape) -> str:
     )
 
 
+def html_swatch(
+    shape: SwatchShape, *, stroke: str, fill: str | None = None, dashed: bool = False
+) -> str:
+    """A swatch drawn with a styled ``<span>``, for pages that strip SVG.
+
+    Streamlit's ``st.html`` sanitises with DOMPurify's HTML profile, which removes
+    ``<svg>``: a legend beside a map (`panel_legend_html`) uses these swatches.
+    """
+    e = escape_map_text
+    if shape == "line":
+        border = "dashed" if dashed else "solid"
+        return (
+            f'<span style="display:inline-block;width:22px;height:0;'
+            f'border-top:3px {border} {e(stroke)}"></span>'
+        )
+    radius = "50%" if shape == "point" else "2px"
+    return (
+        f'<span style="display:inline-block;width:14px;height:14px;background:{e(fill or stroke)};'
+        f'border:1px solid {e(stroke)};border-radius:{radius}"></span>'
+    )
+
+
 def box_swatch(colour: str) -> str:
     """A plain filled box (classes of an indicator, no data)."""
     return swatch_svg("area", stroke="#636363", fill=colour, stroke_width=0.6)
@@ -201,7 +223,10 @@ def legend_html(
 
 
 def panel_legend_html(section: LegendSection, *, css_class: str) -> str:
-    """A legend shown beside a map on a page (rows only; the page sets the title)."""
+    """A legend shown beside a map on a page (rows only; the page sets the title).
+
+    Its rows should carry `html_swatch` swatches (the page may strip SVG).
+    """
     style = (
         f"<style>.{css_class} > div{{display:flex;align-items:center;gap:6px;margin:2px 0}}"
         f".{css_class} svg{{flex:none}}</style>"

@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from cmgis.i18n import normalise_lang, pick, t
 from cmgis.map_text import escape_map_text
 from cmgis.maps import webmap
-from cmgis.maps.legend import LegendItem, LegendSection, panel_legend_html, swatch_svg
+from cmgis.maps.legend import LegendItem, LegendSection, html_swatch, panel_legend_html
 from cmgis.maps.webmap import CreditsAttribution
 from cmgis.plan.spec import STRATEGY_KEYS
 
@@ -181,14 +181,14 @@ def projects_legend_section(
     """Legend rows of the 3Ds colours, in the report's order, and of the dashed line."""
     items = [
         LegendItem(
-            swatch_svg("area", stroke=STRATEGY_STYLES[k].color, fill=STRATEGY_STYLES[k].color),
+            html_swatch("area", stroke=STRATEGY_STYLES[k].color, fill=STRATEGY_STYLES[k].color),
             t(f"projects.strategy.{k}", lang),
         )
         for k in keys
     ]
     items.append(
         LegendItem(
-            swatch_svg("line", stroke="#555555", stroke_width=3, dash_array="4 3"),
+            html_swatch("line", stroke="#555555", dashed=True),
             t("projects.legend.dashed", lang),
         )
     )
