@@ -239,6 +239,7 @@ def projects_map(
         credits=credits,
         overlays=[webmap.Overlay(projects_group(projects, lang=lang)), webmap.Overlay(draw)],
         fit_bounds=projects_bounds(projects),
+        basemap_note=False,
     )
 
 

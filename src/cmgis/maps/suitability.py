@@ -220,6 +220,7 @@ def base_map(
         basemap="osm" if tiles else "relief",
         overlays=overlays,
         fit_bounds=[[s, w], [n, e]],
+        basemap_note=False,
     )
     root = m.get_root()
     assert isinstance(root, Figure)

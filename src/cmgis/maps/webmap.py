@@ -583,6 +583,7 @@ def build_map(
     overlays: Sequence[Overlay] = (),
     asset_base_url: str = DEFAULT_ASSET_BASE_URL,
     fit_bounds: Sequence[Sequence[float]] | None = None,
+    basemap_note: bool = True,
 ) -> folium.Map:
     """The one cmgis web map: layers, overlays, legend, credits, scale, fullscreen, measure.
 
@@ -608,6 +609,9 @@ def build_map(
         Ready folium elements drawn on top (each with its legend section, if any).
     fit_bounds
         ``[[south, west], [north, east]]`` to fit the view to instead of ``zoom``.
+    basemap_note
+        Whether the legend says which basemap is shown (the Map page, where the relief
+        is a layer one can tick); maps without a layer panel leave it out.
     """
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
@@ -620,6 +624,7 @@ def build_map(
             sections.insert(len(sections) - (1 if layers else 0), overlay.legend)
     shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
     note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{shown}', lang)}"
+    note = note if basemap_note else ""
     LegendControl(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)
     _add_controls(m, credits=credits, lang=lang)
     if fit_bounds:

@@ -76,6 +76,7 @@ def _workshop_map(
         basemap="osm" if tiles else "relief",
         overlays=[*overlays, legend],
         fit_bounds=_bounds(zones, frame),
+        basemap_note=False,
     )
 
 
