@@ -48,7 +48,7 @@ from typing import Any
 from cmgis.data.catalog import load_catalog
 from cmgis.districts.indicators import indicator_definitions
 from cmgis.i18n import t
-from cmgis.maps.webmap import DEFAULT_LAYERS, LAYER_STYLES
+from cmgis.maps import DEFAULT_LAYERS, LAYER_STYLES
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_RUNS = 5
@@ -89,7 +89,7 @@ from streamlit_folium import st_folium
 from cmgis.data.catalog import load_catalog
 from cmgis.data.layers import load_layer
 from cmgis.maps.relief import relief_from_tif
-from cmgis.maps.webmap import DEFAULT_LAYERS, LAYER_STYLES, use_local_assets
+from cmgis.maps import DEFAULT_LAYERS, LAYER_STYLES, use_local_assets
 
 st.set_page_config(layout="wide")
 use_local_assets()

@@ -42,7 +42,7 @@ from streamlit_folium import st_folium
 
 from cmgis.data.layers import load_layer
 from cmgis.maps.relief import relief_from_tif
-from cmgis.maps.webmap import DEFAULT_LAYERS, LAYER_STYLES, use_local_assets
+from cmgis.maps import DEFAULT_LAYERS, LAYER_STYLES, use_local_assets
 
 use_local_assets()
 indicator = st.selectbox("indicator", ["", "office_density_per_km2"], key="_w_map_indicator")

@@ -13,7 +13,7 @@ import pytest
 
 from cmgis._errors import InputError
 from cmgis.export.writers import LayerMeta
-from cmgis.maps.webmap import LAYER_STYLES
+from cmgis.maps import LAYER_STYLES
 from cmgis.printing import render as printing
 from cmgis.printing.render import PrintOptions, format_date, print_map
 from tests.test_export import CANAL, GATES, METAS, MOAT, OSM
@@ -165,7 +165,7 @@ def test_scale_and_extent() -> None:
 
 
 def test_style_overrides_reach_the_legend() -> None:
-    style = printing.LayerStyle(stroke="#123456", fill="#654321")
+    style = printing.PrintStyle(stroke="#123456", fill="#654321")
     html = printing.page_html(
         {"gates": GATES}, METAS, PrintOptions("x", date=DATE), {"gates": style}
     )

@@ -9,9 +9,9 @@ from shapely.geometry import LineString, Point
 from cmgis.maps.projects import (
     add_credits,
     add_projects_overlay,
-    legend_html,
     popup_html,
     projects_bounds,
+    projects_legend_html,
 )
 
 
@@ -56,7 +56,7 @@ def test_overlay_draws_only_placed_projects_with_strategy_classes() -> None:
 
 
 def test_legend_bounds_and_credits() -> None:
-    legend = legend_html("en")
+    legend = projects_legend_html("en")
     assert legend.count("<div><span") == 4  # the 3Ds + the dashed line
     bounds = projects_bounds(_projects(), pad_deg=0.0)
     assert bounds == [[18.79, 98.95], [18.80, 98.98]]

@@ -11,9 +11,9 @@ from pyproj import Transformer
 from cmgis.maps.suitability import (
     base_map,
     display_lookup,
-    legend_html,
     png_data_url,
     ramp_colours,
+    suitability_legend_html,
     surface_layer,
     surface_rgba,
 )
@@ -93,7 +93,7 @@ def test_rgba_is_transparent_without_a_score_and_png_round_trips():
 def test_legend_and_map_escape_text_and_carry_credits():
     stack, surface = tiny()
     lk = display_lookup(stack, max_px=40)
-    legend = legend_html("Score <b>", "note <script>alert(1)</script>")
+    legend = suitability_legend_html("Score <b>", "note <script>alert(1)</script>")
     assert "<script>" not in legend
     assert "&lt;script&gt;" in legend
     m = base_map(lk, legend=legend)

@@ -17,9 +17,10 @@ from cmgis.data.layers import load_layer
 from cmgis.districts.indicators import ISCScore, definition, isc_scores, load_indicators
 from cmgis.districts.profiles import ZoneProfile, zone_profile
 from cmgis.i18n import t
+from cmgis.maps import style_for
 from cmgis.maps import webmap as webmap
 from cmgis.maps.relief import relief_from_tif
-from cmgis.maps.workshop import CATEGORY_COLORS, contributions_layer
+from cmgis.maps.workshop import contributions_overlay as workshop_overlay
 from ui.display import unit_text
 from ui.store import get_store
 
@@ -77,7 +78,7 @@ def web_layer(layer_id: str, lang: str, detail: int) -> webmap.WebLayer:
         rgba, bounds = relief_from_tif()
         return webmap.relief_layer(rgba, bounds, title=title)
     gdf = layer(layer_id)
-    if webmap.LAYER_STYLES[layer_id].kind == "cluster":
+    if style_for(layer_id).kind == "cluster":
         rows = webmap.cluster_points(gdf, layer_id=layer_id, lang=lang)
         return webmap.WebLayer(
             layer_id, title, cluster_rows=tuple((r[0], r[1], r[2]) for r in rows)
@@ -142,18 +143,7 @@ def contributions(workshop_id: str) -> gpd.GeoDataFrame:
 
 def contributions_overlay(workshop_id: str, lang: str) -> webmap.Overlay:
     """A workshop's contributions as a map overlay with a legend of their categories."""
-    frame = contributions(workshop_id)
-    title = t("workshop.map.layer", lang)
-    items = tuple(
-        webmap.LegendItem(
-            webmap.LayerStyle("point", color, color, 0.8).swatch_html(),
-            t(f"workshop.category.{cat}", lang),
-        )
-        for cat, color in CATEGORY_COLORS.items()
-    )
-    return webmap.Overlay(
-        contributions_layer(frame, lang=lang, name=title), webmap.LegendSection(title, items)
-    )
+    return workshop_overlay(contributions(workshop_id), lang=lang)
 
 
 def map_object(

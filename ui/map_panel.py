@@ -21,6 +21,7 @@ from cmgis.data.catalog import THEMES
 from cmgis.districts.indicators import indicator_definitions
 from cmgis.districts.zones import ZONE_IDS
 from cmgis.i18n import t
+from cmgis.maps import has_style
 from cmgis.maps import webmap as webmap
 from ui import data, user_layer_views
 from ui.display import escape_markdown
@@ -70,9 +71,7 @@ def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str,
         drop_unknown_choice(key, options)
     chosen = set(state.get("map_layers", webmap.DEFAULT_LAYERS))
     layers = [
-        lid
-        for lid in DRAW_ORDER
-        if state.get(f"_w_layer_{lid}", lid in chosen) and lid in webmap.LAYER_STYLES
+        lid for lid in DRAW_ORDER if state.get(f"_w_layer_{lid}", lid in chosen) and has_style(lid)
     ]
     current = state.get("map_indicator")
     kind = state.get("_w_map_area", current[0] if current else "zones")
@@ -88,7 +87,7 @@ def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str,
 def layer_panel(lang: str) -> list[str]:
     """Checkboxes per layer, grouped by theme; returns the visible layer ids in draw order."""
     chosen = set(st.session_state.get("map_layers", webmap.DEFAULT_LAYERS))
-    entries = [e for e in data.catalog().layers if e.id in webmap.LAYER_STYLES]
+    entries = [e for e in data.catalog().layers if has_style(e.id)]
     visible: set[str] = set()
     st.markdown(f"**{t('map.panel.layers', lang)}**")
     for theme in THEMES:

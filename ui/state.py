@@ -15,11 +15,11 @@ import math
 import streamlit as st
 
 from cmgis import settings
-from cmgis.data.catalog import NO_DATA
+from cmgis.data.catalog import NO_DATA, load_catalog
 from cmgis.districts.indicators import indicator_definitions
 from cmgis.districts.zones import ZONE_IDS
 from cmgis.i18n import normalise_lang
-from cmgis.maps.webmap import DEFAULT_LAYERS, LAYER_STYLES
+from cmgis.maps import DEFAULT_LAYERS
 
 AREA_KINDS: tuple[str, ...] = ("zones", "tambons")
 #: The view a map opens at: the municipality and the five districts.
@@ -39,10 +39,11 @@ def parse_zone(value: str | None) -> str | None:
 
 
 def parse_layers(value: str | None) -> tuple[str, ...] | None:
-    """Known layer ids from ``"a,b,c"`` (unknown ones dropped); ``None`` if absent."""
+    """Catalog layer ids from ``"a,b,c"`` (unknown ones dropped); ``None`` if absent."""
     if value is None:
         return None
-    return tuple(v for v in (p.strip() for p in value.split(",")) if v in LAYER_STYLES)
+    known = {entry.id for entry in load_catalog().layers}
+    return tuple(v for v in (p.strip() for p in value.split(",")) if v in known)
 
 
 def format_layers(layers: tuple[str, ...] | list[str]) -> str:

@@ -8,10 +8,8 @@ import streamlit as st
 
 from cmgis.maps.suitability import (
     DisplayLookup,
-    base_map,
     display_lookup,
-    districts_group,
-    legend_html,
+    suitability_map,
 )
 from cmgis.suitability.criteria import NormalisedStack, Spec, load_spec, normalise_stack
 from cmgis.suitability.surface import stack_for_spec
@@ -62,7 +60,12 @@ def map_for(
     streamlit-folium), so the browser keeps the map and only swaps the surface and
     candidate layers.
     """
-    m = base_map(lookup(resolution_m), legend=legend_html(legend_title, legend_note))
-    districts_group(tambons(), name="tambons", lang=lang, colour="#777", dashed=False).add_to(m)
-    districts_group(districts(), name=districts_name, lang=lang).add_to(m)
-    return m
+    return suitability_map(
+        lookup(resolution_m),
+        tambons=tambons(),
+        districts=districts(),
+        lang=lang,
+        legend_title=legend_title,
+        legend_note=legend_note,
+        districts_name=districts_name,
+    )

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from shapely.geometry import Point
 
-from cmgis.store import open_app_store
 from cmgis import workshop as sk
+from cmgis.store import open_app_store
 from tests.test_map_text import PAYLOADS
 
 PIN = "8642"

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import folium
-import folium.plugins
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from cmgis._errors import CmgisError
 from cmgis.i18n import pick, t
-from cmgis.maps import webmap as webmap
-from cmgis.maps.projects import add_credits, add_projects_overlay, legend_html, projects_bounds
+from cmgis.maps.projects import projects_legend_html, projects_map
 from cmgis.plan.edits import (
     ProjectDraft,
     add_projects,
@@ -103,23 +100,7 @@ if f_status:
 total = len(listing_rows(plan, current, annotations=annotations))  # every item, unfiltered
 mapped = int(shown.geometry.notna().sum())
 
-webmap.use_local_assets()
-fmap = folium.Map(location=CENTER_LATLON, zoom_start=13, tiles=None, control_scale=True)
-folium.GeoJson(
-    zones[["zone_id", "name_en", "name_th", "geometry"]].to_json(),
-    name=t("projects.zone", lang),
-    style_function=lambda _: {"color": "#555", "weight": 1, "fillOpacity": 0.03},
-    tooltip=folium.GeoJsonTooltip(fields=["name_th" if lang == "th" else "name_en"], labels=False),
-).add_to(fmap)
-add_projects_overlay(fmap, shown, lang=lang)
-add_credits(fmap, projects_data.credits())
-bounds = projects_bounds(shown)
-if bounds:
-    fmap.fit_bounds(bounds)
-folium.plugins.Draw(
-    export=False,
-    draw_options={"circle": False, "circlemarker": False, "rectangle": False},
-).add_to(fmap)
+fmap = projects_map(zones, shown, lang=lang, credits=projects_data.credits(), center=CENTER_LATLON)
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:
@@ -132,7 +113,7 @@ with map_col:
     )
 with legend_col:
     st.markdown(f"**{t('projects.legend', lang)}**")
-    st.html(legend_html(lang))
+    st.html(projects_legend_html(lang))
     st.caption(t("projects.count", lang, shown=len(rows), total=total, mapped=mapped))
 if result and result.get("last_active_drawing"):
     st.session_state[DRAWING_KEY] = result["last_active_drawing"]

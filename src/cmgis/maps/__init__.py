@@ -1,1 +1,146 @@
-"""cmgis.maps."""
+"""Web maps of cmgis (folium, no streamlit): one style per layer, one legend, one builder.
+
+- `styles`: the drawing style of every layer (`LAYER_STYLES`, `style_for`), for the web
+  map and, through `LayerStyle.print_style`, for the printed map.
+- `legend`: legend rows and swatches, rendered in a web map, beside it or on paper.
+- `webmap`: offline assets, web simplification, layer GeoJSON, indicator classes and the
+  one map builder `build_map`, to which features pass their `Overlay`s.
+- `projects`, `workshop`, `user_layers`, `suitability`: each feature's overlay (and the
+  Projects page's map, `projects_map`); `relief`: the shaded-relief image.
+
+Map text is escaped with `cmgis.map_text.escape_map_text` everywhere.
+"""
+
+from cmgis.maps import webmap
+from cmgis.maps.legend import (
+    LegendItem,
+    LegendSection,
+    html_swatch,
+    legend_html,
+    panel_legend_html,
+    print_legend_html,
+    print_swatch,
+    ramp_swatch,
+    style_swatch,
+    swatch_svg,
+)
+from cmgis.maps.projects import (
+    add_projects_overlay,
+    popup_html,
+    project_title,
+    projects_bounds,
+    projects_group,
+    projects_legend_html,
+    projects_map,
+)
+from cmgis.maps.relief import hillshade, relief_from_tif, relief_rgba
+from cmgis.maps.styles import (
+    LAYER_STYLES,
+    LayerStyle,
+    PrintStyle,
+    has_style,
+    print_style_for,
+    style_for,
+)
+from cmgis.maps.suitability import (
+    DisplayLookup,
+    base_map,
+    candidates_group,
+    display_lookup,
+    districts_group,
+    png_data_url,
+    suitability_legend_html,
+    suitability_map,
+    surface_layer,
+    surface_rgba,
+)
+from cmgis.maps.user_layers import user_layer_overlay
+from cmgis.maps.webmap import (
+    BASEMAPS,
+    DEFAULT_LAYERS,
+    SCHEMES,
+    ChoroplethSpec,
+    CreditsAttribution,
+    Overlay,
+    WebLayer,
+    build_map,
+    classify,
+    cluster_points,
+    detail_for_zoom,
+    feature_collection,
+    format_number,
+    relief_layer,
+    shown_basemap,
+    simplify_for_web,
+    use_local_assets,
+)
+from cmgis.maps.workshop import (
+    CATEGORY_COLORS,
+    contributions_layer,
+    contributions_overlay,
+    drawing_map,
+    live_map,
+)
+
+__all__ = [
+    "BASEMAPS",
+    "CATEGORY_COLORS",
+    "DEFAULT_LAYERS",
+    "LAYER_STYLES",
+    "SCHEMES",
+    "ChoroplethSpec",
+    "CreditsAttribution",
+    "DisplayLookup",
+    "LayerStyle",
+    "LegendItem",
+    "LegendSection",
+    "Overlay",
+    "PrintStyle",
+    "WebLayer",
+    "add_projects_overlay",
+    "base_map",
+    "build_map",
+    "candidates_group",
+    "classify",
+    "cluster_points",
+    "contributions_layer",
+    "contributions_overlay",
+    "detail_for_zoom",
+    "display_lookup",
+    "districts_group",
+    "drawing_map",
+    "feature_collection",
+    "format_number",
+    "has_style",
+    "hillshade",
+    "html_swatch",
+    "legend_html",
+    "live_map",
+    "panel_legend_html",
+    "png_data_url",
+    "popup_html",
+    "print_legend_html",
+    "print_style_for",
+    "print_swatch",
+    "project_title",
+    "projects_bounds",
+    "projects_group",
+    "projects_legend_html",
+    "projects_map",
+    "ramp_swatch",
+    "relief_from_tif",
+    "relief_layer",
+    "relief_rgba",
+    "shown_basemap",
+    "simplify_for_web",
+    "style_for",
+    "style_swatch",
+    "suitability_legend_html",
+    "suitability_map",
+    "surface_layer",
+    "surface_rgba",
+    "swatch_svg",
+    "use_local_assets",
+    "user_layer_overlay",
+    "webmap",
+]

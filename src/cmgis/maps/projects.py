@@ -4,24 +4,28 @@ Every text (titles, notes, names typed by officials or imported) goes through
 `cmgis.map_text.escape_map_text`: ``html.escape`` alone left backticks and ``${…}`` live
 inside folium's JavaScript template literals.
 
-Builds folium objects only (no streamlit): the Projects page and the Map page add the
-overlay to their maps. Input is a projects layer (`cmgis.plan.projects`) in EPSG:4326.
+Builds folium objects only (no streamlit): `projects_map` is the Projects page's map
+(made by `cmgis.maps.webmap.build_map`), `projects_group` the overlay for other maps.
+Input is a projects layer (`cmgis.plan.projects`) in EPSG:4326.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import folium
+import folium.plugins
 import geopandas as gpd
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from cmgis.i18n import normalise_lang, pick, t
 from cmgis.map_text import escape_map_text
+from cmgis.maps import webmap
+from cmgis.maps.legend import LegendItem, LegendSection, html_swatch, panel_legend_html
 from cmgis.maps.webmap import CreditsAttribution
 from cmgis.plan.spec import STRATEGY_KEYS
 
@@ -107,14 +111,10 @@ def _feature_collection(geom: BaseGeometry) -> dict[str, Any]:
     }
 
 
-def add_projects_overlay(
-    fmap: folium.Map | folium.FeatureGroup,
-    projects: gpd.GeoDataFrame,
-    *,
-    lang: str = "en",
-    name: str | None = None,
+def projects_group(
+    projects: gpd.GeoDataFrame, *, lang: str = "en", name: str | None = None
 ) -> folium.FeatureGroup:
-    """Add one folium layer with every project that has a geometry; returns the layer.
+    """One folium layer with every project that has a geometry.
 
     Lines and polygons are drawn in the strategy's colour (dashed when the geometry is
     approximate: zone-derived, indicative, drawn); points as circle markers. Each feature
@@ -125,60 +125,122 @@ def add_projects_overlay(
         geom = row.get("geometry")
         if geom is None or geom.is_empty:
             continue
-        strategy = _text(row.get("strategy"))
-        style = strategy_style(strategy)
-        dashed = _text(row.get("geometry_method")) in DASHED_METHODS
-        css = f"cmgis-project cmgis-project-{style.key}"
-        popup = folium.Popup(popup_html(row, lang), max_width=360)
-        tooltip = folium.Tooltip(
-            escape_map_text(f"{_text(row.get('code'))} {project_title(row, lang)}")
-        )
+        _project_layer(row, geom, lang).add_to(group)
+    return group
 
-        def _style(_: Any, c: str = style.color, d: bool = dashed, k: str = css) -> dict[str, Any]:
-            return {
-                "color": c,
-                "weight": 4,
-                "opacity": 0.9,
-                "fillColor": c,
-                "fillOpacity": 0.12,
-                "dashArray": "8 6" if d else None,
-                "className": k,
-            }
 
-        layer = folium.GeoJson(
-            _feature_collection(geom),
-            style_function=_style,
-            marker=folium.CircleMarker(
-                radius=6, color=style.color, fill=True, fill_opacity=0.8, className=css
-            ),
-            tooltip=tooltip,
-        )
-        popup.add_to(layer)  # a plain Popup with escaped HTML (GeoJsonPopup would not escape)
-        layer.add_to(group)
+def _project_layer(row: Mapping[str, Any], geom: BaseGeometry, lang: str) -> folium.GeoJson:
+    """One project as a styled GeoJSON layer with its tooltip and escaped popup."""
+    style = strategy_style(_text(row.get("strategy")))
+    dashed = _text(row.get("geometry_method")) in DASHED_METHODS
+    css = f"cmgis-project cmgis-project-{style.key}"
+    tooltip = folium.Tooltip(
+        escape_map_text(f"{_text(row.get('code'))} {project_title(row, lang)}")
+    )
+
+    def _style(_: Any, c: str = style.color, d: bool = dashed, k: str = css) -> dict[str, Any]:
+        return {
+            "color": c,
+            "weight": 4,
+            "opacity": 0.9,
+            "fillColor": c,
+            "fillOpacity": 0.12,
+            "dashArray": "8 6" if d else None,
+            "className": k,
+        }
+
+    layer = folium.GeoJson(
+        _feature_collection(geom),
+        style_function=_style,
+        marker=folium.CircleMarker(
+            radius=6, color=style.color, fill=True, fill_opacity=0.8, className=css
+        ),
+        tooltip=tooltip,
+    )
+    # a plain Popup with escaped HTML (GeoJsonPopup would not escape)
+    folium.Popup(popup_html(row, lang), max_width=360).add_to(layer)
+    return layer
+
+
+def add_projects_overlay(
+    fmap: folium.Map | folium.FeatureGroup,
+    projects: gpd.GeoDataFrame,
+    *,
+    lang: str = "en",
+    name: str | None = None,
+) -> folium.FeatureGroup:
+    """Add `projects_group` to ``fmap`` (e.g. a map made elsewhere); returns the layer."""
+    group = projects_group(projects, lang=lang, name=name)
     group.add_to(fmap)
     return group
 
 
-def legend_items(lang: str) -> list[tuple[str, str]]:
-    """(colour, label) for each of the 3Ds, in the report's order."""
-    return [(STRATEGY_STYLES[k].color, t(f"projects.strategy.{k}", lang)) for k in STRATEGY_KEYS]
-
-
-def legend_html(lang: str, *, keys: tuple[str, ...] = STRATEGY_KEYS) -> str:
-    """An HTML legend of the 3Ds colours (escaped), plus the dashed-line meaning."""
-    e = escape_map_text
-    rows = [
-        f'<div><span style="display:inline-block;width:14px;height:14px;'
-        f'background:{STRATEGY_STYLES[k].color};margin-right:6px;vertical-align:middle"></span>'
-        f"{e(t(f'projects.strategy.{k}', lang))}</div>"
+def projects_legend_section(
+    lang: str, *, keys: tuple[str, ...] = STRATEGY_KEYS, title: str = ""
+) -> LegendSection:
+    """Legend rows of the 3Ds colours, in the report's order, and of the dashed line."""
+    items = [
+        LegendItem(
+            html_swatch("area", stroke=STRATEGY_STYLES[k].color, fill=STRATEGY_STYLES[k].color),
+            t(f"projects.strategy.{k}", lang),
+        )
         for k in keys
     ]
-    dashed = e(t("projects.legend.dashed", lang))
-    rows.append(
-        '<div><span style="display:inline-block;width:22px;border-top:3px dashed #555;'
-        f'margin-right:6px;vertical-align:middle"></span>{dashed}</div>'
+    items.append(
+        LegendItem(
+            html_swatch("line", stroke="#555555", dashed=True),
+            t("projects.legend.dashed", lang),
+        )
     )
-    return '<div class="cmgis-projects-legend">' + "".join(rows) + "</div>"
+    return LegendSection(title, tuple(items))
+
+
+def projects_legend_html(lang: str, *, keys: tuple[str, ...] = STRATEGY_KEYS) -> str:
+    """The legend beside the Projects page's map (`projects_legend_section`, escaped)."""
+    return panel_legend_html(
+        projects_legend_section(lang, keys=keys), css_class="cmgis-projects-legend"
+    )
+
+
+def projects_map(
+    zones: gpd.GeoDataFrame,
+    projects: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    credits: Sequence[str],
+    center: tuple[float, float],
+    zoom: int = 13,
+    detail: int = 2,
+) -> folium.Map:
+    """The Projects page's map, made by the one map builder (`webmap.build_map`).
+
+    The districts (simplified for ``detail`` like every web layer, see
+    `webmap.feature_collection`) are drawn quietly (style ``zones_context``) under the
+    projects overlay and a drawing toolbar (marker, line, polygon) whose last shape the
+    page reads back; the view fits the projects that have a geometry.
+    """
+    districts = webmap.WebLayer(
+        "zones",
+        t("projects.zone", lang),
+        feature_collection=webmap.feature_collection(
+            zones, layer_id="zones", lang=lang, detail=detail
+        ),
+        style_key="zones_context",
+    )
+    draw = folium.plugins.Draw(  # type: ignore[no-untyped-call]
+        export=False,
+        draw_options={"circle": False, "circlemarker": False, "rectangle": False},
+    )
+    return webmap.build_map(
+        [districts],
+        center=center,
+        zoom=zoom,
+        lang=lang,
+        credits=credits,
+        overlays=[webmap.Overlay(projects_group(projects, lang=lang)), webmap.Overlay(draw)],
+        fit_bounds=projects_bounds(projects),
+        basemap_note=False,
+    )
 
 
 def add_credits(fmap: folium.Map, credits: list[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
@@ -24,7 +25,7 @@ from pyproj import Transformer
 from cmgis import settings
 from cmgis.data.catalog import CREDIT_ADMIN, CREDIT_ELEVATION, CREDIT_OSM
 from cmgis.map_text import escape_map_text
-from cmgis.maps.webmap import CreditsAttribution
+from cmgis.maps.webmap import Overlay, build_map
 from cmgis.suitability.criteria import CriteriaStack
 from cmgis.suitability.surface import Surface
 
@@ -114,7 +115,7 @@ def png_data_url(rgba: npt.NDArray[np.uint8]) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def legend_html(title: str, note: str = "") -> str:
+def suitability_legend_html(title: str, note: str = "") -> str:
     """A fixed legend box with the colour ramp from 0 to 100 (text is HTML-escaped)."""
     stops = ramp_colours(11)
     gradient = ", ".join(f"rgb({r},{g},{b}) {i * 10}%" for i, (r, g, b, _a) in enumerate(stops))
@@ -195,19 +196,52 @@ def districts_group(
     return fg
 
 
-def base_map(lookup: DisplayLookup, *, legend: str, tiles: str | None = None) -> folium.Map:
-    """A map fitted to the grid, with the credits and the legend (no network needed)."""
+def base_map(
+    lookup: DisplayLookup,
+    *,
+    legend: str,
+    tiles: str | None = None,
+    lang: str = "en",
+    overlays: Sequence[Overlay] = (),
+) -> folium.Map:
+    """A map fitted to the grid, with the credits and the ramp legend (no network needed).
+
+    Made by the one map builder (`cmgis.maps.webmap.build_map`); ``overlays`` (e.g. the
+    district outlines) are drawn on it. The surface and the candidates are added later
+    (the page swaps them without rebuilding the map). ``tiles`` switches OpenStreetMap on.
+    """
     (s, w), (n, e) = lookup.bounds_latlon
-    m = folium.Map(
-        location=[(s + n) / 2, (w + e) / 2],
-        zoom_start=12,
-        tiles=tiles,
-        attr=CREDITS if tiles else None,
-        control_scale=True,
+    m = build_map(
+        [],
+        center=((s + n) / 2, (w + e) / 2),
+        zoom=12,
+        lang=lang,
+        credits=CREDITS.split(" | "),
+        basemap="osm" if tiles else "relief",
+        overlays=overlays,
+        fit_bounds=[[s, w], [n, e]],
+        basemap_note=False,
     )
     root = m.get_root()
     assert isinstance(root, Figure)
     root.html.add_child(folium.Element(legend))
-    CreditsAttribution(CREDITS.split(" | ")).add_to(m)
-    m.fit_bounds([[s, w], [n, e]])
     return m
+
+
+def suitability_map(
+    lookup: DisplayLookup,
+    *,
+    tambons: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    lang: str,
+    legend_title: str,
+    legend_note: str,
+    districts_name: str,
+) -> folium.Map:
+    """The Suitability page's map: the grid's extent, ramp legend, tambon and district outlines."""
+    overlays = [
+        Overlay(districts_group(tambons, name="tambons", lang=lang, colour="#777", dashed=False)),
+        Overlay(districts_group(districts, name=districts_name, lang=lang)),
+    ]
+    legend = suitability_legend_html(legend_title, legend_note)
+    return base_map(lookup, legend=legend, lang=lang, overlays=overlays)

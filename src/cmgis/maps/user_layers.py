@@ -10,11 +10,13 @@ import geopandas as gpd
 
 from cmgis.i18n import pick, t
 from cmgis.map_text import escape_map_text
-from cmgis.maps.webmap import LAYER_STYLES, LegendItem, LegendSection, Overlay, simplify_for_web
+from cmgis.maps.legend import LegendItem, LegendSection, style_swatch
+from cmgis.maps.styles import style_for
+from cmgis.maps.webmap import Overlay, simplify_for_web
 from cmgis.user_layers.records import UserLayer
 
 #: Candidate zones in red outlines (as on the Suitability page) over a light fill.
-USER_LAYER_STYLE = LAYER_STYLES["user_candidates"]
+USER_LAYER_STYLE = style_for("user_candidates")
 
 
 def _number(value: Any, digits: int) -> str:
@@ -83,6 +85,6 @@ def user_layer_overlay(
     )
     legend = LegendSection(
         t("user_layers.legend_title", lang),
-        (LegendItem(USER_LAYER_STYLE.swatch_html(), record.name),),
+        (LegendItem(style_swatch(USER_LAYER_STYLE), record.name),),
     )
     return Overlay(element, legend)

@@ -11,7 +11,7 @@ import json
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import folium
@@ -28,6 +28,15 @@ from jinja2 import Template
 from cmgis._errors import InputError
 from cmgis.i18n import pick, t
 from cmgis.map_text import escape_map_text
+from cmgis.maps.legend import (
+    LegendControl,
+    LegendItem,
+    LegendSection,
+    box_swatch,
+    layer_legend_section,
+    legend_html,
+)
+from cmgis.maps.styles import LayerStyle, style_for
 from cmgis.projection import to_metric, to_store
 
 #: Where each asset folium's classes load lives under ``static/vendor/`` (see
@@ -205,84 +214,6 @@ def simplify_for_web(gdf: gpd.GeoDataFrame, *, detail: int) -> gpd.GeoDataFrame:
 # ---------------------------------------------------------------------------------------
 # Layers: styles, labels, GeoJSON for the browser
 # ---------------------------------------------------------------------------------------
-
-GeometryKind = Literal["polygon", "line", "point", "cluster", "relief", "mixed"]
-
-
-@dataclass(frozen=True)
-class LayerStyle:
-    """How a layer is drawn: its geometry kind and Leaflet path options."""
-
-    kind: GeometryKind
-    color: str
-    fill_color: str | None = None
-    fill_opacity: float = 0.0
-    weight: float = 1.5
-    dash_array: str | None = None
-    radius_px: float = 5.0
-
-    def leaflet_style(self) -> dict[str, Any]:
-        """Leaflet path options (``color``, ``weight``, ``fillColor`` …) of this style."""
-        style: dict[str, Any] = {"color": self.color, "weight": self.weight, "opacity": 0.9}
-        if self.kind in ("polygon", "point", "mixed"):
-            style["fillColor"] = self.fill_color or self.color
-            style["fillOpacity"] = self.fill_opacity
-        else:
-            style["fill"] = False
-        if self.dash_array:
-            style["dashArray"] = self.dash_array
-        return style
-
-    def swatch_html(self) -> str:
-        """A small inline-SVG legend swatch for this style."""
-        c, f = escape_map_text(self.color), escape_map_text(self.fill_color or self.color)
-        if self.kind in ("point", "cluster"):
-            return (
-                f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="{f}" '
-                f'fill-opacity="0.85" stroke="{c}" stroke-width="1.5"/></svg>'
-            )
-        if self.kind == "line":
-            dash = (
-                f' stroke-dasharray="{escape_map_text(self.dash_array)}"' if self.dash_array else ""
-            )
-            return (
-                f'<svg width="18" height="14"><line x1="1" y1="7" x2="17" y2="7" stroke="{c}" '
-                f'stroke-width="{max(self.weight, 2)}"{dash}/></svg>'
-            )
-        if self.kind == "relief":
-            return (
-                '<svg width="18" height="14"><defs><linearGradient id="rg"><stop offset="0" '
-                'stop-color="#a9c8a0"/><stop offset="1" stop-color="#b79b7a"/></linearGradient>'
-                '</defs><rect x="1" y="1" width="16" height="12" fill="url(#rg)"/></svg>'
-            )
-        dash = f' stroke-dasharray="{escape_map_text(self.dash_array)}"' if self.dash_array else ""
-        return (
-            f'<svg width="18" height="14"><rect x="1.5" y="1.5" width="15" height="11" '
-            f'fill="{f}" fill-opacity="{max(self.fill_opacity, 0.15)}" stroke="{c}" '
-            f'stroke-width="1.5"{dash}/></svg>'
-        )
-
-
-#: Drawing style of each catalog layer id.
-LAYER_STYLES: dict[str, LayerStyle] = {
-    "zones": LayerStyle("polygon", "#6a3d9a", "#cab2d6", 0.25, weight=3),
-    "zone_anchors": LayerStyle("point", "#3f007d", "#6a3d9a", 0.9, radius_px=4),
-    "tambons": LayerStyle("polygon", "#525252", None, 0.0, weight=1.2, dash_array="4 3"),
-    "named_places": LayerStyle("point", "#525252", "#bdbdbd", 0.9, radius_px=3),
-    "old_city_moat": LayerStyle("polygon", "#2171b5", "#6baed6", 0.8, weight=1),
-    "old_city_walls": LayerStyle("polygon", "#7f2704", "#a63603", 0.8, weight=1),
-    "old_city_gates": LayerStyle("point", "#ffffff", "#7f2704", 1.0, radius_px=6, weight=2),
-    "mae_kha_canal": LayerStyle("line", "#08519c", weight=3.5),
-    "pois": LayerStyle("cluster", "#006d2c", "#41ab5d", 0.8, radius_px=4),
-    "coworking": LayerStyle("point", "#a63603", "#fd8d3c", 1.0, radius_px=7, weight=2),
-    "landmarks": LayerStyle("point", "#252525", "#ffffff", 1.0, radius_px=6, weight=2),
-    "roads": LayerStyle("line", "#969696", weight=0.8),
-    "elevation": LayerStyle("relief", "#a9c8a0"),
-    # the action plan's place-bound projects: areas, lines and points (Projects feature)
-    "projects": LayerStyle("mixed", "#b15928", "#ffff99", 0.35, weight=2, dash_array="6 4"),
-    # saved candidate zones (cmgis.user_layers.records): red outlines, as on the Suitability page
-    "user_candidates": LayerStyle("polygon", "#d7191c", "#fdae61", 0.18, weight=2.5),
-}
 
 #: Layers shown when nobody chose otherwise. Off: the 4,557 POIs (clustered when on; they
 #: crowd the district view), the 34k road edges and the small reference points.
@@ -505,32 +436,6 @@ def format_number(value: float) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LegendItem:
-    """One row of the legend: a swatch (trusted HTML made here) and an escaped label."""
-
-    swatch_html: str
-    label: str
-
-
-@dataclass(frozen=True)
-class LegendSection:
-    """A titled group of legend rows."""
-
-    title: str
-    items: tuple[LegendItem, ...] = field(default_factory=tuple)
-
-
-def layer_legend_section(visible: Sequence[tuple[str, str]], *, lang: str) -> LegendSection:
-    """Legend rows for the visible layers, as ``(layer_id, title)`` pairs in draw order."""
-    items = tuple(
-        LegendItem(LAYER_STYLES[lid].swatch_html(), title)
-        for lid, title in visible
-        if lid in LAYER_STYLES
-    )
-    return LegendSection(t("map.legend.layers", lang), items)
-
-
 def choropleth_legend_section(
     classification: Classification, *, title: str, unit: str, lang: str, no_data_count: int
 ) -> LegendSection:
@@ -538,82 +443,11 @@ def choropleth_legend_section(
     items: list[LegendItem] = []
     for (lo, hi), color in zip(classification.ranges(), classification.colors, strict=True):
         label = f"{format_number(lo)} – {format_number(hi)}"
-        items.append(LegendItem(_box(color), f"{label} {unit}".strip()))
+        items.append(LegendItem(box_swatch(color), f"{label} {unit}".strip()))
     if no_data_count or not items:
-        items.append(LegendItem(_box(NO_DATA_COLOR), t("map.no_data", lang)))
+        items.append(LegendItem(box_swatch(NO_DATA_COLOR), t("map.no_data", lang)))
     scheme = t(f"map.scheme.{classification.scheme}", lang)
     return LegendSection(f"{title} ({scheme})", tuple(items))
-
-
-def _box(color: str) -> str:
-    return (
-        f'<svg width="18" height="14"><rect x="1" y="1" width="16" height="12" '
-        f'fill="{escape_map_text(color)}" stroke="#636363" stroke-width="0.6"/></svg>'
-    )
-
-
-def legend_html(
-    sections: Sequence[LegendSection], *, note: str = "", summary: str = "Legend"
-) -> str:
-    """The legend as HTML (a foldable box); every title and label is escaped here."""
-    parts = [
-        '<details class="cmgis-legend" open>'
-        f'<summary class="cmgis-legend-summary">{escape_map_text(summary)}</summary>'
-    ]
-    if note:
-        parts.append(f'<div class="cmgis-legend-note">{escape_map_text(note)}</div>')
-    for section in sections:
-        parts.append(f'<div class="cmgis-legend-title">{escape_map_text(section.title)}</div>')
-        for item in section.items:
-            parts.append(
-                f'<div class="cmgis-legend-row">{item.swatch_html}'
-                f"<span>{escape_map_text(item.label)}</span></div>"
-            )
-    parts.append("</details>")
-    return "".join(parts)
-
-
-_LEGEND_CSS = (
-    ".cmgis-legend{background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;"
-    "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 'Noto Sans Thai','Noto Sans',"
-    "'Helvetica Neue',Arial,sans-serif;max-height:340px;overflow-y:auto;max-width:260px}"
-    ".cmgis-legend-title{font-weight:600;margin:4px 0 2px}"
-    ".cmgis-legend-summary{font-weight:600;cursor:pointer}"
-    ".cmgis-legend-note{color:#444;margin-bottom:2px}"
-    ".cmgis-legend-row{display:flex;align-items:center;gap:6px;line-height:1.25;margin:1px 0}"
-    ".cmgis-legend-row svg{flex:none}"
-    ".leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}"
-    ".leaflet-tooltip{font-family:'Noto Sans Thai','Noto Sans',Arial,sans-serif}"
-)
-
-
-class _Legend(MacroElement):
-    """A Leaflet control holding the legend HTML (works in fullscreen too)."""
-
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomleft"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "cmgis-legend-control");
-                div.innerHTML = {{ this.content|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, content: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "CmgisLegend"
-        self.content = content
-        self.css = _LEGEND_CSS
 
 
 class CreditsAttribution(MacroElement):
@@ -687,6 +521,8 @@ class WebLayer:
 
     A relief is kept as a ready PNG data URL (``relief_url``, already stretched to Web
     Mercator, see `relief_layer`) so rebuilding the map does not re-encode the image.
+    ``style_key`` names its style in `cmgis.maps.styles.LAYER_STYLES` (default: the
+    layer id), e.g. ``zones_context`` for the districts drawn quietly under projects.
     """
 
     layer_id: str
@@ -695,6 +531,12 @@ class WebLayer:
     cluster_rows: tuple[tuple[float, float, str], ...] | None = None
     relief_url: str | None = None
     relief_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+    style_key: str = ""
+
+    @property
+    def style(self) -> LayerStyle:
+        """The layer's drawing style (`InputError` if it has none)."""
+        return style_for(self.style_key or self.layer_id)
 
 
 def relief_layer(
@@ -716,10 +558,13 @@ def relief_layer(
 
 @dataclass(frozen=True)
 class Overlay:
-    """A ready folium layer made by another cmgis module, with its legend rows.
+    """A ready folium element made by a feature's map module, with its legend rows.
 
     For instance a workshop's contributions (`cmgis.maps.workshop.contributions_layer`),
-    which escapes its own text. It is drawn above the prepared layers.
+    the projects (`cmgis.maps.projects.projects_overlay`), a saved user layer
+    (`cmgis.maps.user_layers.user_layer_overlay`) or a drawing toolbar. Each escapes its
+    own text. Overlays are drawn above the prepared layers, in the order given; an overlay
+    without an element only adds its legend rows.
     """
 
     element: Any
@@ -737,14 +582,16 @@ def build_map(
     choropleth: ChoroplethSpec | None = None,
     overlays: Sequence[Overlay] = (),
     asset_base_url: str = DEFAULT_ASSET_BASE_URL,
+    fit_bounds: Sequence[Sequence[float]] | None = None,
+    basemap_note: bool = True,
 ) -> folium.Map:
-    """A folium map of the given layers, with legend, credits, scale, fullscreen, measure.
+    """The one cmgis web map: layers, overlays, legend, credits, scale, fullscreen, measure.
 
     Parameters
     ----------
     layers
-        Prepared layers in draw order (bottom first); each is drawn as its `LAYER_STYLES`
-        entry says. Zones carry ``zone_id`` so a click names the zone.
+        Prepared layers in draw order (bottom first); each is drawn as its style
+        (`WebLayer.style`) says. Zones carry ``zone_id`` so a click names the zone.
     center
         ``(lat, lon)`` of the initial view (EPSG:4326 degrees).
     zoom
@@ -759,10 +606,39 @@ def build_map(
     choropleth
         An indicator to draw as classes, or ``None``.
     overlays
-        Ready folium layers drawn on top (each with its legend section).
+        Ready folium elements drawn on top (each with its legend section, if any).
+    fit_bounds
+        ``[[south, west], [north, east]]`` to fit the view to instead of ``zoom``.
+    basemap_note
+        Whether the legend says which basemap is shown (the Map page, where the relief
+        is a layer one can tick); maps without a layer panel leave it out.
     """
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
+    m = _new_map(center=center, zoom=zoom, basemap=basemap, asset_base_url=asset_base_url)
+    sections = _add_layers(m, layers, choropleth=choropleth, lang=lang)
+    for overlay in overlays:
+        if overlay.element is not None:
+            overlay.element.add_to(m)
+        if overlay.legend is not None:
+            sections.insert(len(sections) - (1 if layers else 0), overlay.legend)
+    shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
+    note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{shown}', lang)}"
+    note = note if basemap_note else ""
+    LegendControl(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)
+    _add_controls(m, credits=credits, lang=lang)
+    if fit_bounds:
+        m.fit_bounds([list(corner) for corner in fit_bounds])
+    if _has_popup(m):
+        # folium.Popup fills its content through jQuery's $ (e.g. workshop contributions)
+        m.default_js = [*m.default_js, *(a for a in folium.Map.default_js if a[0] == "jquery")]
+    return m
+
+
+def _new_map(
+    *, center: tuple[float, float], zoom: int, basemap: str, asset_base_url: str
+) -> folium.Map:
+    """An empty map with local assets, Leaflet only, and the basemap's tiles (if any)."""
     use_local_assets(asset_base_url)
     m = folium.Map(
         location=list(center),
@@ -774,25 +650,32 @@ def build_map(
         minZoom=MIN_ZOOM,
     )
     # this map uses no icon fonts, awesome-markers, jQuery or Bootstrap: load Leaflet only
-    # (the plugins below bring their own files), which paints the map sooner
+    # (the plugins bring their own files), which paints the map sooner
     m.default_js = [a for a in folium.Map.default_js if a[0] in _LEAN_MAP_ASSETS]
     m.default_css = [a for a in folium.Map.default_css if a[0] in _LEAN_MAP_ASSETS]
     if basemap in _TILES:
         url, attr = _TILES[basemap]
         folium.TileLayer(url, attr=escape_map_text(attr), max_zoom=MAX_ZOOM, name=basemap).add_to(m)
+    return m
 
+
+def _add_layers(
+    m: folium.Map, layers: Sequence[WebLayer], *, choropleth: ChoroplethSpec | None, lang: str
+) -> list[LegendSection]:
+    """Draw the layers (relief first, then the indicator classes, then the rest).
+
+    Returns the legend sections: the indicator's classes (if any) and the layers.
+    """
     visible: list[tuple[str, str]] = []
-    # the relief is the ground: always at the bottom, then the indicator classes, then the rest
-    ordered = sorted(layers, key=lambda lyr: _style_kind(lyr.layer_id) != "relief")
+    ordered = sorted(layers, key=lambda lyr: lyr.style.kind != "relief")
     classification = None
     for layer in ordered:
-        if choropleth is not None and classification is None and layer.layer_id != "elevation":
+        if choropleth is not None and classification is None and layer.style.kind != "relief":
             classification = _add_choropleth(m, choropleth, lang=lang)
         _add_layer(m, layer, lang=lang, dim_zones=choropleth is not None)
-        visible.append((layer.layer_id, layer.title))
+        visible.append((layer.style_key or layer.layer_id, layer.title))
     if choropleth is not None and classification is None:
         classification = _add_choropleth(m, choropleth, lang=lang)
-
     sections = []
     if choropleth is not None and classification is not None:
         no_data = sum(1 for c in classification.classes if c is None)
@@ -805,14 +688,13 @@ def build_map(
                 no_data_count=no_data,
             )
         )
-    for overlay in overlays:
-        overlay.element.add_to(m)
-        if overlay.legend is not None:
-            sections.append(overlay.legend)
-    sections.append(layer_legend_section(visible, lang=lang))
-    shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
-    note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{shown}', lang)}"
-    _Legend(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)
+    if visible:
+        sections.append(layer_legend_section(visible, lang=lang))
+    return sections
+
+
+def _add_controls(m: folium.Map, *, credits: Sequence[str], lang: str) -> None:
+    """Credits, fullscreen button and measuring tool."""
     CreditsAttribution(list(credits)).add_to(m)
     folium.plugins.Fullscreen(  # type: ignore[no-untyped-call]
         title=t("map.fullscreen", lang), title_cancel=t("map.fullscreen_exit", lang)
@@ -824,10 +706,6 @@ def build_map(
         primary_area_unit="sqmeters",
         secondary_area_unit="hectares",
     ).add_to(m)
-    if _has_popup(m):
-        # folium.Popup fills its content through jQuery's $ (e.g. workshop contributions)
-        m.default_js = [*m.default_js, *(a for a in folium.Map.default_js if a[0] == "jquery")]
-    return m
 
 
 def _has_popup(element: Any) -> bool:
@@ -848,15 +726,8 @@ def shown_basemap(basemap: str, layer_ids: Sequence[str]) -> str:
     return basemap
 
 
-def _style_kind(layer_id: str) -> str:
-    style = LAYER_STYLES.get(layer_id)
-    return style.kind if style else ""
-
-
 def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) -> None:
-    style = LAYER_STYLES.get(layer.layer_id)
-    if style is None:
-        raise InputError(f"no map style for layer {layer.layer_id!r}")
+    style = layer.style
     if style.kind == "relief":
         if layer.relief_url is not None and layer.relief_bounds is not None:
             folium.raster_layers.ImageOverlay(
@@ -868,25 +739,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
             ).add_to(m)
         return
     if style.kind == "cluster":
-        rows = list(layer.cluster_rows or ())
-        callback = (
-            "function (row) {"
-            "var m = L.circleMarker(new L.LatLng(row[0], row[1]), "
-            f"{json.dumps(_marker_options(style))});"
-            "if (row[2]) { m.bindTooltip(row[2]); }"
-            "return m; }"
-        )
-        folium.plugins.FastMarkerCluster(  # type: ignore[no-untyped-call]
-            rows,
-            callback=callback,
-            name=escape_map_text(layer.title),
-            icon_create_function=_CLUSTER_ICON_JS % (style.color, style.fill_color or style.color),
-            options={
-                "maxClusterRadius": 50,
-                "disableClusteringAtZoom": 17,
-                "showCoverageOnHover": False,
-            },
-        ).add_to(m)
+        _add_cluster(m, layer, style)
         return
     fc = layer.feature_collection or {"type": "FeatureCollection", "features": []}
     options = style.leaflet_style()
@@ -898,7 +751,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
     )
     kwargs: dict[str, Any] = {}
     if style.kind in ("point", "mixed"):
-        kwargs["marker"] = folium.CircleMarker(**_marker_options(style))
+        kwargs["marker"] = folium.CircleMarker(**style.marker_options())
         if has_labels:  # a click keeps the name on screen (labels are escaped already)
             kwargs["popup"] = folium.GeoJsonPopup(fields=["label"], labels=False)
     folium.GeoJson(
@@ -914,6 +767,28 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
     ).add_to(m)
 
 
+def _add_cluster(m: folium.Map, layer: WebLayer, style: LayerStyle) -> None:
+    """Many points as a client-side marker cluster (labels are escaped already)."""
+    callback = (
+        "function (row) {"
+        "var m = L.circleMarker(new L.LatLng(row[0], row[1]), "
+        f"{json.dumps(style.marker_options())});"
+        "if (row[2]) { m.bindTooltip(row[2]); }"
+        "return m; }"
+    )
+    folium.plugins.FastMarkerCluster(  # type: ignore[no-untyped-call]
+        list(layer.cluster_rows or ()),
+        callback=callback,
+        name=escape_map_text(layer.title),
+        icon_create_function=_CLUSTER_ICON_JS % (style.color, style.fill_color or style.color),
+        options={
+            "maxClusterRadius": 50,
+            "disableClusteringAtZoom": 17,
+            "showCoverageOnHover": False,
+        },
+    ).add_to(m)
+
+
 #: Small, quiet cluster badges (the plugin's default ones shout over the districts).
 _CLUSTER_ICON_JS = """function (cluster) {
     var n = cluster.getChildCount();
@@ -925,16 +800,6 @@ _CLUSTER_ICON_JS = """function (cluster) {
         className: 'cmgis-cluster', iconSize: L.point(size, size)
     });
 }"""
-
-
-def _marker_options(style: LayerStyle) -> dict[str, Any]:
-    return {
-        "radius": style.radius_px,
-        "color": style.color,
-        "weight": style.weight,
-        "fillColor": style.fill_color or style.color,
-        "fillOpacity": style.fill_opacity,
-    }
 
 
 def _constant(value: dict[str, Any]) -> Any:

@@ -7,7 +7,7 @@ Every text a participant typed (titles, comments, group names) goes through
 
 from __future__ import annotations
 
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import folium
 import folium.plugins
@@ -16,6 +16,8 @@ import geopandas as gpd
 from cmgis import settings
 from cmgis.i18n import t
 from cmgis.map_text import escape_map_text
+from cmgis.maps.legend import LegendItem, LegendSection, swatch_svg
+from cmgis.maps.webmap import Overlay, WebLayer, build_map, feature_collection
 
 #: Colour of each contribution category on every workshop map.
 CATEGORY_COLORS: Final[dict[str, str]] = {
@@ -33,50 +35,49 @@ CENTER_LATLON: Final = (
 OSM_TILES: Final = "OpenStreetMap"
 
 
-def _base_map(*, tiles: str | None, zoom_start: int) -> folium.Map:
-    fmap = folium.Map(
-        location=list(CENTER_LATLON),
-        zoom_start=zoom_start,
-        tiles=None,
-        control_scale=True,
-        prefer_canvas=False,
-    )
-    if tiles:
-        folium.TileLayer(tiles, name="OpenStreetMap", control=True).add_to(fmap)
-    return fmap
-
-
-def _fit(fmap: folium.Map, zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> None:
-    """Fit the view to the zones and the contributions (lon/lat bounds)."""
+def _bounds(zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of the zones and the contributions, or ``None``."""
     parts = [g for g in (zones, frame) if g is not None and len(g) and g.geometry.notna().any()]
     if not parts:
-        return
+        return None
     bounds = [p.to_crs(settings.STORE_CRS).total_bounds for p in parts]
     min_lon = min(b[0] for b in bounds)
     min_lat = min(b[1] for b in bounds)
     max_lon = max(b[2] for b in bounds)
     max_lat = max(b[3] for b in bounds)
-    fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    return [[min_lat, min_lon], [max_lat, max_lon]]
 
 
-def _zones_layer(fmap: folium.Map, zones: gpd.GeoDataFrame | None, lang: str) -> None:
+def _zones_layers(zones: gpd.GeoDataFrame | None, lang: str) -> list[WebLayer]:
+    """The zones as a web layer (simplified like every web layer), dashed grey outlines."""
     if zones is None or zones.empty:
-        return
-    name_col = "name_th" if lang == "th" and "name_th" in zones.columns else "name_en"
-    group = folium.FeatureGroup(name=escape_map_text(t("workshop.map.zones", lang)), show=True)
-    for _, row in zones.to_crs(settings.STORE_CRS).iterrows():
-        label = row.get(name_col) or row.get("zone_id")
-        folium.GeoJson(
-            row.geometry.__geo_interface__,
-            style_function=lambda _f: {
-                "color": "#555555",
-                "weight": 2,
-                "dashArray": "6 4",
-                "fillOpacity": 0.03,
-            },
-            tooltip=folium.Tooltip(escape_map_text(label)),
-        ).add_to(group)
-    group.add_to(fmap)
+        return []
+    fc = feature_collection(zones.to_crs(settings.STORE_CRS), layer_id="zones", lang=lang, detail=2)
+    return [WebLayer("zones", t("workshop.map.zones", lang), fc, style_key="workshop_zones")]
+
+
+def _workshop_map(
+    zones: gpd.GeoDataFrame | None,
+    frame: gpd.GeoDataFrame,
+    overlays: list[Overlay],
+    *,
+    lang: str,
+    tiles: str | None,
+    zoom_start: int,
+) -> folium.Map:
+    """A workshop map made by the one builder, with the category legend, fitted."""
+    legend = Overlay(None, category_legend_section(lang, title=t("workshop.map.layer", lang)))
+    return build_map(
+        _zones_layers(zones, lang),
+        center=CENTER_LATLON,
+        zoom=zoom_start,
+        lang=lang,
+        credits=[],
+        basemap="osm" if tiles else "relief",
+        overlays=[*overlays, legend],
+        fit_bounds=_bounds(zones, frame),
+        basemap_note=False,
+    )
 
 
 def contribution_popup_html(row: Any, lang: str) -> str:
@@ -143,20 +144,25 @@ def contributions_layer(
     return group
 
 
-def _legend(fmap: folium.Map, lang: str) -> None:
-    rows = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;'
-        f'background:{color};margin-right:6px"></span>'
-        f"{escape_map_text(t('workshop.category.' + cat, lang))}</div>"
+def category_legend_section(lang: str, *, title: str = "") -> LegendSection:
+    """Legend rows of the contribution categories (`CATEGORY_COLORS`)."""
+    items = tuple(
+        LegendItem(
+            swatch_svg("point", stroke=color, fill=color, fill_opacity=0.8),
+            t(f"workshop.category.{cat}", lang),
+        )
         for cat, color in CATEGORY_COLORS.items()
     )
-    legend = (
-        '<div class="cmgis-workshop-legend" style="position:absolute;bottom:24px;left:10px;'
-        "z-index:1000;background:white;padding:6px 8px;border-radius:4px;font-size:13px;"
-        f'box-shadow:0 1px 4px rgba(0,0,0,.3)">{rows}</div>'
+    return LegendSection(title, items)
+
+
+def contributions_overlay(frame: gpd.GeoDataFrame, *, lang: str) -> Overlay:
+    """A workshop's contributions as an overlay of the map builder, with its legend."""
+    title = t("workshop.map.layer", lang)
+    return Overlay(
+        contributions_layer(frame, lang=lang, name=title),
+        category_legend_section(lang, title=title),
     )
-    root = cast(folium.Figure, fmap.get_root())
-    root.html.add_child(folium.Element(legend))
 
 
 def drawing_map(
@@ -179,10 +185,9 @@ def drawing_map(
     tiles
         A basemap (e.g. `OSM_TILES`) when the network is reachable; ``None`` offline.
     """
-    fmap = _base_map(tiles=tiles, zoom_start=zoom_start)
-    _zones_layer(fmap, zones, lang)
-    _add_contributions(fmap, frame, lang)
-    folium.plugins.Draw(  # type: ignore[no-untyped-call]
+    contributions = folium.FeatureGroup(name=escape_map_text(t("workshop.map.layer", lang)))
+    _add_contributions(contributions, frame, lang)
+    draw = folium.plugins.Draw(  # type: ignore[no-untyped-call]
         export=False,
         position="topleft",
         draw_options={
@@ -194,10 +199,9 @@ def drawing_map(
             "circlemarker": False,
         },
         edit_options={"edit": False, "remove": True},
-    ).add_to(fmap)
-    _legend(fmap, lang)
-    _fit(fmap, zones, frame)
-    return fmap
+    )
+    overlays = [Overlay(contributions), Overlay(draw)]
+    return _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
 
 
 def live_map(
@@ -209,8 +213,7 @@ def live_map(
     zoom_start: int = 13,
 ) -> folium.Map:
     """The facilitator's map: contributions by category, a heat map of points, zones."""
-    fmap = _base_map(tiles=tiles, zoom_start=zoom_start)
-    _zones_layer(fmap, zones, lang)
+    overlays = []
     for category, color in CATEGORY_COLORS.items():
         subset = frame[frame["category"] == category] if len(frame) else frame
         label = t("workshop.category." + category, lang)
@@ -218,14 +221,13 @@ def live_map(
             name=f'<span style="color:{color}">■</span> {escape_map_text(label)} ({len(subset)})'
         )
         _add_contributions(group, subset, lang)
-        group.add_to(fmap)
+        overlays.append(Overlay(group))
     points = frame[frame["geom_type"] == "Point"] if len(frame) else frame
     heat = [[float(g.y), float(g.x)] for g in points.geometry]
     if heat:
-        folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
+        heat_map = folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
             heat, name=escape_map_text(t("workshop.map.heat", lang)), radius=25, min_opacity=0.3
-        ).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    _legend(fmap, lang)
-    _fit(fmap, zones, frame)
-    return fmap
+        )
+        overlays.append(Overlay(heat_map))
+    overlays.append(Overlay(folium.LayerControl(collapsed=False)))
+    return _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)

@@ -33,6 +33,8 @@ from cmgis._errors import InputError
 from cmgis.export import writers as export
 from cmgis.export.writers import LayerData, LayerMeta, RasterSource, credit_lines
 from cmgis.i18n import Lang, normalise_lang, t
+from cmgis.maps.legend import LegendItem, print_legend_html, print_swatch, ramp_swatch
+from cmgis.maps.styles import PrintStyle, print_style_for
 from cmgis.projection import require_crs
 from cmgis.textclean import is_blank, strip_unwanted
 
@@ -139,69 +141,9 @@ def format_date(date: dt.date, *, lang: str, era: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LayerStyle:
-    """How a layer is drawn and shown in the legend (colours as CSS hex)."""
-
-    stroke: str = "#333333"
-    fill: str | None = None
-    fill_opacity: float = 0.3
-    width_pt: float = 1.0
-    marker_size_pt: float = 4.0
-    colormap: str = "terrain"
-    colormap_range: tuple[float, float] = (0.25, 1.0)  # skip terrain's sea blues
-    dashed: bool = False
-
-
-#: Styles set by features for their own layers (`register_style`); other layers follow
-#: the on-screen map's `cmgis.maps.webmap.LAYER_STYLES`.
-_STYLES: dict[str, LayerStyle] = {}
-_DEFAULT_COLOURS = ("#e65100", "#00838f", "#6a1b9a", "#2e7d32", "#ad1457", "#283593")
-_PX_TO_PT = 0.75  # a CSS pixel is 0.75 pt
-
-
-def _style_from_screen(layer_id: str) -> LayerStyle | None:
-    """The print style matching the web map's style of ``layer_id`` (None if it has none)."""
-    from cmgis.maps.webmap import LAYER_STYLES
-
-    screen = LAYER_STYLES.get(layer_id)
-    if screen is None:
-        return None
-    if screen.kind == "relief":
-        return LayerStyle(colormap="terrain")
-    if screen.kind in ("point", "cluster"):
-        # clustered layers (thousands of points) print as small dots
-        size_pt = screen.radius_px * 2 * _PX_TO_PT if screen.kind == "point" else 1.6
-        return LayerStyle(
-            stroke=screen.color,
-            fill=screen.fill_color or screen.color,
-            fill_opacity=1.0,
-            marker_size_pt=size_pt,
-            width_pt=screen.weight * _PX_TO_PT,
-        )
-    return LayerStyle(
-        stroke=screen.color,
-        fill=screen.fill_color if screen.kind == "polygon" else None,
-        fill_opacity=screen.fill_opacity,
-        width_pt=screen.weight * _PX_TO_PT,
-        dashed=bool(screen.dash_array),
-    )
-
-
-def register_style(layer_id: str, style: LayerStyle) -> None:
-    """Set the print style of a layer (features that add layers call this)."""
-    _STYLES[layer_id] = style
-
-
-def style_for(layer_id: str, index: int = 0) -> LayerStyle:
-    """The style of ``layer_id`` (as on screen); unknown layers get a distinct colour."""
-    if layer_id in _STYLES:
-        return _STYLES[layer_id]
-    screen = _style_from_screen(layer_id)
-    if screen is not None:
-        return screen
-    colour = _DEFAULT_COLOURS[index % len(_DEFAULT_COLOURS)]
-    return LayerStyle(stroke=colour, fill=colour, fill_opacity=0.25, width_pt=1.2)
+#: Print styles come from the one style record of each layer, `cmgis.maps.styles`
+#: (`print_style_for`): a layer looks the same on screen and on paper.
+style_for = print_style_for
 
 
 # --------------------------------------------------------------------------------------
@@ -273,7 +215,7 @@ def nice_scale_length_m(map_width_m: float) -> float:
 
 def _draw_map_svg(
     layers: Mapping[str, LayerData],
-    styles: Mapping[str, LayerStyle],
+    styles: Mapping[str, PrintStyle],
     extent: tuple[float, float, float, float],
     layout: PageLayout,
 ) -> tuple[bytes, dict[str, tuple[float, float]]]:
@@ -363,36 +305,42 @@ def _draw_map_svg(
 # --------------------------------------------------------------------------------------
 
 
-def _colormap(style: LayerStyle) -> mpl.colors.Colormap:
+def _colormap(style: PrintStyle) -> mpl.colors.Colormap:
     low, high = style.colormap_range
     base = mpl.colormaps[style.colormap]
     return mpl.colors.ListedColormap(base(np.linspace(low, high, 256)))
 
 
-def _swatch(style: LayerStyle, data: LayerData) -> str:
+def _swatch(style: PrintStyle, data: LayerData) -> str:
+    """The legend swatch of a printed layer (`cmgis.maps.legend`), by what it holds."""
     if isinstance(data, RasterSource):
         cmap = _colormap(style)
-        stops = ", ".join(mpl.colors.to_hex(cmap(v)) for v in np.linspace(0, 1, 6))
-        return f'<span class="ramp" style="background: linear-gradient(to right, {stops})"></span>'
+        return ramp_swatch([mpl.colors.to_hex(cmap(v)) for v in np.linspace(0, 1, 6)])
     kinds = set(data.geometry.geom_type.dropna())
-    stroke, fill = style.stroke, style.fill or "none"
     if kinds <= {"Point", "MultiPoint"}:
-        r = max(2.0, min(style.marker_size_pt, 6.0))
-        shape = (
-            f'<circle cx="9" cy="6" r="{r:.1f}" fill="{fill}" stroke="{stroke}" '
-            'stroke-width="0.8"/>'
-        )
-    elif kinds <= {"LineString", "MultiLineString"}:
-        width = max(style.width_pt, 0.8)
-        shape = f'<line x1="1" y1="6" x2="17" y2="6" stroke="{stroke}" stroke-width="{width}"/>'
-    else:
-        opacity = style.fill_opacity if style.fill else 0
-        dash = ' stroke-dasharray="3 2"' if style.dashed else ""
-        shape = (
-            f'<rect x="1" y="1" width="16" height="10" fill="{fill}" fill-opacity="{opacity}" '
-            f'stroke="{stroke}" stroke-width="{max(style.width_pt, 0.8)}"{dash}/>'
-        )
-    return f'<svg class="swatch" width="18" height="12" viewBox="0 0 18 12">{shape}</svg>'
+        return print_swatch(style, "point")
+    if kinds <= {"LineString", "MultiLineString"}:
+        return print_swatch(style, "line")
+    return print_swatch(style, "area")
+
+
+def _legend_items(
+    layers: Mapping[str, LayerData],
+    metas: Mapping[str, LayerMeta],
+    styles: Mapping[str, PrintStyle],
+    ranges: Mapping[str, tuple[float, float]],
+    lang: Lang,
+) -> list[LegendItem]:
+    """One legend row per layer (`cmgis.maps.legend`): swatch, title, value range."""
+    items = []
+    for layer_id, data in layers.items():
+        meta = metas.get(layer_id) or LayerMeta(layer_id, layer_id)
+        detail = ""
+        if layer_id in ranges:
+            low, high = ranges[layer_id]
+            detail = f"{low:.0f}–{high:.0f} {t('export.print.m', lang)}"
+        items.append(LegendItem(_swatch(styles[layer_id], data), _layer_title(meta, lang), detail))
+    return items
 
 
 def _layer_title(meta: LayerMeta, lang: Lang) -> str:
@@ -432,11 +380,12 @@ def page_html(
     layers: Mapping[str, LayerData],
     metas: Mapping[str, LayerMeta],
     options: PrintOptions,
-    style_overrides: Mapping[str, LayerStyle] | None = None,
+    style_overrides: Mapping[str, PrintStyle] | None = None,
 ) -> str:
     """The page as HTML: map image, title, legend, scale bar, north arrow, credits, date.
 
-    Layers are styled by `style_for` unless ``style_overrides`` has their id.
+    Layers are styled by `style_for` unless ``style_overrides`` has their id. Long because
+    most of it is the page's HTML/CSS template, kept in one piece to be read as a page.
     """
     layout = page_layout(options.paper, options.orientation)
     bounds = _bounds_m(layers)
@@ -447,17 +396,7 @@ def page_html(
     m_per_mm = (extent[2] - extent[0]) / layout.map_w
     scale_denominator = m_per_mm * 1000
     lang = options.lang
-    legend_rows = []
-    for layer_id, data in layers.items():
-        meta = metas.get(layer_id) or LayerMeta(layer_id, layer_id)
-        extra = ""
-        if layer_id in ranges:
-            low, high = ranges[layer_id]
-            extra = f' <span class="range">{low:.0f}–{high:.0f} {t("export.print.m", lang)}</span>'
-        legend_rows.append(
-            f"<li>{_swatch(styles[layer_id], data)}"
-            f"<span>{html.escape(_layer_title(meta, lang))}{extra}</span></li>"
-        )
+    legend_rows = _legend_items(layers, metas, styles, ranges, lang)
     credits = credit_lines(metas[i] for i in layers if i in metas)
     date = format_date(options.date or dt.date.today(), lang=lang, era=options.era)
     svg_b64 = base64.b64encode(svg).decode("ascii")
@@ -492,9 +431,9 @@ ul.legend {{ list-style: none; margin: 0 0 4mm 0; padding: 0; }}
 ul.legend li {{ display: flex; align-items: center; gap: 2mm; margin-bottom: 1.2mm;
                break-inside: avoid; }}
 ul.legend li > span:last-child {{ flex: 1; min-width: 0; }}
-.swatch {{ flex: none; }}
-.ramp {{ display: inline-block; width: 18px; height: 10px; flex: none; }}
-.range {{ color: #555; }}
+.cmgis-swatch {{ flex: none; }}
+ul.legend li > span:first-child {{ flex: none; display: flex; }}
+.cmgis-legend-detail {{ color: #555; }}
 .scalebar {{ display: flex; height: 2mm; border: 0.25mm solid #222; margin-top: 2mm; }}
 .scalebar .seg {{ flex: 1; background: #fff; }}
 .scalebar .seg.dark {{ background: #222; }}
@@ -513,7 +452,7 @@ ul.legend li > span:last-child {{ flex: 1; min-width: 0; }}
 <div class="map"><img src="data:image/svg+xml;base64,{svg_b64}" alt=""></div>
 <div class="panel {panel_class}">
 <div class="legendbox"><h2>{html.escape(t("export.print.legend", lang))}</h2>
-<ul class="legend">{"".join(legend_rows)}</ul></div>
+{print_legend_html(legend_rows)}</div>
 <div>{_NORTH_ARROW}
 {_scale_bar_html(nice_scale_length_m(extent[2] - extent[0]), m_per_mm, lang)}
 <div class="scaletext">{html.escape(scale_text)}</div>
@@ -571,7 +510,7 @@ def print_map(
     output: Path | str,
     *,
     png_dpi: int = 150,
-    style_overrides: Mapping[str, LayerStyle] | None = None,
+    style_overrides: Mapping[str, PrintStyle] | None = None,
 ) -> Path:
     """Print ``layers`` (any CRS) to ``output`` (``.pdf`` or ``.png``); returns the path.
 
@@ -595,16 +534,6 @@ def print_map(
     with export.staged_output(output) as staged:
         staged.write_bytes(pdf if suffix == ".pdf" else pdf_to_png(pdf, dpi=png_dpi))
     return output
-
-
-def render_pdf_bytes(
-    layers: Mapping[str, LayerData],
-    metas: Mapping[str, LayerMeta],
-    options: PrintOptions,
-    style_overrides: Mapping[str, LayerStyle] | None = None,
-) -> bytes:
-    """The printed map as PDF bytes."""
-    return html_to_pdf(page_html(layers, metas, options, style_overrides))
 
 
 def html_to_pdf(page: str) -> bytes:

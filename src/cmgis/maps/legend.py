@@ -1,0 +1,283 @@
+"""The one legend of cmgis maps: rows of a swatch and a label, for web and print.
+
+A legend is a list of `LegendSection` (a title and `LegendItem` rows). A row's swatch is
+trusted SVG made here (`swatch_svg`, `style_swatch`, `print_swatch`, `ramp_swatch`) and its
+label is plain text, escaped here with `cmgis.map_text.escape_map_text`. The same rows
+are rendered three ways: `legend_html` (the foldable box inside a web map, added by
+`LegendControl`), `panel_legend_html` (a legend beside a map on a page) and
+`print_legend_html` (the legend of a printed map).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from cmgis.i18n import t
+from cmgis.map_text import escape_map_text
+from cmgis.maps.styles import LAYER_STYLES, LayerStyle, PrintStyle
+
+SwatchShape = Literal["point", "line", "area"]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One row of the legend: a swatch (trusted SVG made here), a label, a detail.
+
+    ``label`` and ``detail`` (e.g. the value range of a raster) are plain text.
+    """
+
+    swatch_html: str
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class LegendSection:
+    """A titled group of legend rows."""
+
+    title: str
+    items: tuple[LegendItem, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------------------
+# Swatches
+# ---------------------------------------------------------------------------------------
+
+
+def swatch_svg(
+    shape: SwatchShape,
+    *,
+    stroke: str,
+    fill: str | None = None,
+    fill_opacity: float = 1.0,
+    stroke_width: float = 1.5,
+    dash_array: str | None = None,
+    radius: float = 5.0,
+) -> str:
+    """A small inline-SVG swatch: a dot, a line or a box (every value escaped)."""
+    e = escape_map_text
+    c, f = e(stroke), e(fill or "none")
+    dash = f' stroke-dasharray="{e(dash_array)}"' if dash_array else ""
+    if shape == "point":
+        body = (
+            f'<circle cx="9" cy="7" r="{radius:g}" fill="{f}" stroke="{c}" '
+            f'fill-opacity="{fill_opacity:g}" stroke-width="{stroke_width:g}"/>'
+        )
+    elif shape == "line":
+        body = (
+            f'<line x1="1" y1="7" x2="17" y2="7" stroke="{c}" '
+            f'stroke-width="{stroke_width:g}"{dash}/>'
+        )
+    else:
+        body = (
+            f'<rect x="1.5" y="1.5" width="15" height="11" fill="{f}" stroke="{c}" '
+            f'fill-opacity="{fill_opacity:g}" stroke-width="{stroke_width:g}"{dash}/>'
+        )
+    return f'<svg class="cmgis-swatch" width="18" height="14" viewBox="0 0 18 14">{body}</svg>'
+
+
+def ramp_swatch(colours: Sequence[str]) -> str:
+    """A colour ramp swatch (left to right) for a raster layer."""
+    stops = ", ".join(escape_map_text(c) for c in colours)
+    return (
+        '<span class="cmgis-swatch cmgis-ramp" style="display:inline-block;width:18px;'
+        f'height:10px;background:linear-gradient(to right, {stops})"></span>'
+    )
+
+
+#: The web relief's swatch: its two end colours (see `cmgis.maps.relief`).
+_RELIEF_COLOURS = ("#a9c8a0", "#b79b7a")
+
+
+def style_swatch(style: LayerStyle) -> str:
+    """The swatch of a layer style on the web map."""
+    if style.kind in ("point", "cluster"):
+        return swatch_svg(
+            "point", stroke=style.color, fill=style.fill_color or style.color, fill_opacity=0.85
+        )
+    if style.kind == "line":
+        return swatch_svg(
+            "line",
+            stroke=style.color,
+            stroke_width=max(style.weight, 2),
+            dash_array=style.dash_array,
+        )
+    if style.kind == "relief":
+        return ramp_swatch(_RELIEF_COLOURS)
+    return swatch_svg(
+        "area",
+        stroke=style.color,
+        fill=style.fill_color or style.color,
+        fill_opacity=max(style.fill_opacity, 0.15),
+        dash_array=style.dash_array,
+    )
+
+
+def print_swatch(style: PrintStyle, shape: SwatchShape) -> str:
+    """The swatch of a printed layer drawn as ``shape``."""
+    if shape == "point":
+        return swatch_svg(
+            "point",
+            stroke=style.stroke,
+            fill=style.fill,
+            stroke_width=0.8,
+            radius=max(2.0, min(style.marker_size_pt, 6.0)),
+        )
+    if shape == "line":
+        return swatch_svg(
+            "line",
+            stroke=style.stroke,
+            stroke_width=max(style.width_pt, 0.8),
+            dash_array="3 2" if style.dashed else None,
+        )
+    return swatch_svg(
+        "area",
+        stroke=style.stroke,
+        fill=style.fill,
+        fill_opacity=style.fill_opacity if style.fill else 0.0,
+        stroke_width=max(style.width_pt, 0.8),
+        dash_array="3 2" if style.dashed else None,
+    )
+
+
+def html_swatch(
+    shape: SwatchShape, *, stroke: str, fill: str | None = None, dashed: bool = False
+) -> str:
+    """A swatch drawn with a styled ``<span>``, for pages that strip SVG.
+
+    Streamlit's ``st.html`` sanitises with DOMPurify's HTML profile, which removes
+    ``<svg>``: a legend beside a map (`panel_legend_html`) uses these swatches.
+    """
+    e = escape_map_text
+    if shape == "line":
+        border = "dashed" if dashed else "solid"
+        return (
+            f'<span style="display:inline-block;width:22px;height:0;'
+            f'border-top:3px {border} {e(stroke)}"></span>'
+        )
+    radius = "50%" if shape == "point" else "2px"
+    return (
+        f'<span style="display:inline-block;width:14px;height:14px;background:{e(fill or stroke)};'
+        f'border:1px solid {e(stroke)};border-radius:{radius}"></span>'
+    )
+
+
+def box_swatch(colour: str) -> str:
+    """A plain filled box (classes of an indicator, no data)."""
+    return swatch_svg("area", stroke="#636363", fill=colour, stroke_width=0.6)
+
+
+# ---------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------
+
+
+def layer_legend_section(visible: Sequence[tuple[str, str]], *, lang: str) -> LegendSection:
+    """Legend rows for the visible layers, as ``(style key, title)`` pairs in draw order."""
+    items = tuple(
+        LegendItem(style_swatch(LAYER_STYLES[key]), title)
+        for key, title in visible
+        if key in LAYER_STYLES
+    )
+    return LegendSection(t("map.legend.layers", lang), items)
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------
+
+
+def _row(item: LegendItem, *, tag: str = "div", css_class: str = "") -> str:
+    attr = f' class="{css_class}"' if css_class else ""
+    detail = (
+        f' <span class="cmgis-legend-detail">{escape_map_text(item.detail)}</span>'
+        if item.detail
+        else ""
+    )
+    return (
+        f"<{tag}{attr}><span>{item.swatch_html}</span>"
+        f"<span>{escape_map_text(item.label)}{detail}</span></{tag}>"
+    )
+
+
+def legend_html(
+    sections: Sequence[LegendSection], *, note: str = "", summary: str = "Legend"
+) -> str:
+    """The web map's legend (a foldable box); every title and label is escaped here."""
+    parts = [
+        '<details class="cmgis-legend" open>'
+        f'<summary class="cmgis-legend-summary">{escape_map_text(summary)}</summary>'
+    ]
+    if note:
+        parts.append(f'<div class="cmgis-legend-note">{escape_map_text(note)}</div>')
+    for section in sections:
+        parts.append(f'<div class="cmgis-legend-title">{escape_map_text(section.title)}</div>')
+        parts.extend(_row(item, css_class="cmgis-legend-row") for item in section.items)
+    parts.append("</details>")
+    return "".join(parts)
+
+
+def panel_legend_html(section: LegendSection, *, css_class: str) -> str:
+    """A legend shown beside a map on a page (rows only; the page sets the title).
+
+    Its rows should carry `html_swatch` swatches (the page may strip SVG).
+    """
+    style = (
+        f"<style>.{css_class} > div{{display:flex;align-items:center;gap:6px;margin:2px 0}}"
+        f".{css_class} svg{{flex:none}}</style>"
+    )
+    rows = "".join(_row(item) for item in section.items)
+    return f'{style}<div class="{css_class}">{rows}</div>'
+
+
+def print_legend_html(items: Sequence[LegendItem]) -> str:
+    """The legend of a printed map: a ``<ul class="legend">`` of rows."""
+    return '<ul class="legend">' + "".join(_row(item, tag="li") for item in items) + "</ul>"
+
+
+LEGEND_CSS = (
+    ".cmgis-legend{background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;"
+    "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 'Noto Sans Thai','Noto Sans',"
+    "'Helvetica Neue',Arial,sans-serif;max-height:340px;overflow-y:auto;max-width:260px}"
+    ".cmgis-legend-title{font-weight:600;margin:4px 0 2px}"
+    ".cmgis-legend-summary{font-weight:600;cursor:pointer}"
+    ".cmgis-legend-note{color:#444;margin-bottom:2px}"
+    ".cmgis-legend-row{display:flex;align-items:center;gap:6px;line-height:1.25;margin:1px 0}"
+    ".cmgis-legend-row > span:first-child{flex:none;display:flex}"
+    ".leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}"
+    ".leaflet-tooltip{font-family:'Noto Sans Thai','Noto Sans',Arial,sans-serif}"
+)
+
+
+class LegendControl(MacroElement):
+    """A Leaflet control holding the legend HTML (works in fullscreen too)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "cmgis-legend-control");
+                div.innerHTML = {{ this.content|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, content: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisLegend"
+        self.content = content
+        self.css = LEGEND_CSS
