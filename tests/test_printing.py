@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.export.writers import LayerMeta
 from cmgis.maps.webmap import LAYER_STYLES
 from cmgis.printing import render as printing

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from cmgis._errors import ConflictError, InputError
+from cmgis import ConflictError, InputError
 from cmgis.plan.edits import (
     ProjectDraft,
     add_project,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cmgis._errors import AuthError
+from cmgis import AuthError
 from cmgis.store import open_store
 from cmgis.workshop import core as sk
 

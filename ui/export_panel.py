@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.export import writers as export
 from cmgis.i18n import t
 from cmgis.printing import render as printing

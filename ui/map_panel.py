@@ -16,7 +16,7 @@ from typing import Any, Literal
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.data.catalog import THEMES
 from cmgis.districts.indicators import indicator_definitions
 from cmgis.districts.zones import ZONE_IDS

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.districts.indicators import (
     RANK_MIN_COVERAGE_PCT,
     definition,

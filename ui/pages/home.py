@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.municipality import isc_overall_note, load_municipality
 from ui import data

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.maps import webmap as webmap
 from cmgis.maps.projects import add_credits, add_projects_overlay, legend_html, projects_bounds
