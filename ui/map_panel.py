@@ -202,7 +202,7 @@ def workshop_picker(lang: str) -> str:
 
 def _build_view() -> tuple[float, float, int]:
     view = st.session_state.get("map_build_view") or st.session_state.get("map_view")
-    return tuple(view) if view else DEFAULT_VIEW  # type: ignore[return-value]
+    return tuple(view) if view else DEFAULT_VIEW
 
 
 def render_map(

@@ -440,7 +440,7 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
     """PIN entry; returns (code, pin) once accepted (wrong PINs are slowed down)."""
     current = st.session_state.get(FACILITATOR)
     if current is not None:
-        return tuple(current)  # type: ignore[return-value]
+        return tuple(current)
     with st.form("workshop.pin_form"):
         code = st.text_input(t("workshop.join.code", lang), key="workshop.fac.code")
         pin = st.text_input(t("workshop.fac.pin", lang), type="password", key="workshop.fac.pin")
