@@ -35,7 +35,7 @@ from _timing import median_s  # benchmarks/_timing.py
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.store import Store, geometry_to_text, new_id, open_app_store, utc_now
 from cmgis.workshop import (
     CATEGORIES,

@@ -30,7 +30,9 @@ PY="${PYTHON:-python3}"
 echo "== ruff"
 .venv/bin/ruff check src tests ui app.py benchmarks
 .venv/bin/ruff format --check src tests ui app.py benchmarks
+echo "== import-linter"
+.venv/bin/lint-imports
 echo "== mypy"
-.venv/bin/mypy src/cmgis
+.venv/bin/mypy
 echo "== pytest"
 .venv/bin/python -m pytest "$@"

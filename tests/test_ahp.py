@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.suitability.ahp import (
     InconsistentJudgementsError,
     ahp_weights,

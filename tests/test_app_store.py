@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cmgis import settings
-from cmgis._errors import AuthError
+from cmgis import AuthError, settings
 from cmgis.sources import providers
 from cmgis.store import app_migrations, open_app_store, open_store
 from cmgis.workshop import (

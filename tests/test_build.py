@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cmgis import settings
-from cmgis._errors import DataMissingError
+from cmgis import DataMissingError, settings
 from cmgis.data.build import build_layers
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmgis._errors import UnknownLayerError
+from cmgis import UnknownLayerError
 from cmgis.data.catalog import CREDIT_ADMIN, CREDIT_ELEVATION, CREDIT_OSM, THEMES, load_catalog
 from tests.thai_support import THAI, same_numbers_and_units
 

@@ -9,7 +9,7 @@ import rasterio
 from affine import Affine
 from shapely.geometry import LineString, Point, box
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.suitability.criteria import (
     Criterion,
     Grid,

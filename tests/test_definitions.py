@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from cmgis._errors import UnknownLayerError
+from cmgis import UnknownLayerError
 from cmgis.data._validate import LAYER_SCHEMAS
 from cmgis.data.catalog import load_catalog
 from cmgis.data.definitions import LAYER_DEFS, LAYER_DEFS_IN_BUILD_ORDER, THEMES, layer_def

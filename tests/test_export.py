@@ -16,7 +16,7 @@ import shapely
 from affine import Affine
 from pyproj.transformer import TransformerGroup
 
-from cmgis._errors import CRSError, InputError, UnknownLayerError
+from cmgis import CRSError, InputError, UnknownLayerError
 from cmgis.export import writers as export
 from cmgis.export.writers import LayerMeta, RasterSource, export_layers
 from tests.gdal_tools import (

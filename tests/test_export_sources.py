@@ -11,7 +11,7 @@ import pyproj
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from cmgis._errors import AuthError, UnknownLayerError
+from cmgis import AuthError, UnknownLayerError
 from cmgis.cli.main import main
 from cmgis.export import writers as export
 from cmgis.sources import providers as export_sources

@@ -16,8 +16,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon, box
 
-from cmgis import geocheck
-from cmgis._errors import CRSError, InputError
+from cmgis import CRSError, InputError, geocheck
 from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 

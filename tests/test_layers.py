@@ -5,8 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from cmgis import settings
-from cmgis._errors import UnknownLayerError
+from cmgis import UnknownLayerError, settings
 from cmgis.data.catalog import load_catalog
 from cmgis.data.layers import MUNICIPALITY_COVERAGE, load_layer
 

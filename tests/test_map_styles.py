@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Polygon
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.data.layers import load_layer
 from cmgis.maps import (
     LAYER_STYLES,

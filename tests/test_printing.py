@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.export.writers import LayerMeta
 from cmgis.maps import LAYER_STYLES
 from cmgis.printing import render as printing
@@ -146,6 +146,14 @@ def test_check_options_normalises() -> None:
         title=" แผนที่ ", lang="TH", paper="a3", orientation="Portrait", era="BE"
     )
     assert options == PrintOptions("แผนที่", "th", "A3", "portrait", "be")
+
+
+def test_check_options_drops_bidi_overrides_and_controls_from_the_title() -> None:
+    """The title follows the one rule of typed text (cmgis.textclean): an RLO would flip it."""
+    options = printing.check_options(title="\u202eแผนที่\u2066 Nimman\x85\x9b\u2069\n")
+    assert options.title == "แผนที่ Nimman"
+    with pytest.raises(InputError, match="needs a title"):
+        printing.check_options(title="\u202e\u2066\x85")
 
 
 def test_format_date() -> None:

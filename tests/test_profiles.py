@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.data.catalog import NoDataEntry
 from cmgis.districts.profiles import indicator_ranks, indicator_rows, tambons_touching, zone_profile
 

@@ -10,7 +10,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from cmgis._errors import ConflictError, InputError
+from cmgis import ConflictError, InputError
+from cmgis.geocheck import MAX_LAYER_VERTICES
 from cmgis.plan.edits import (
     ProjectDraft,
     add_project,
@@ -270,6 +271,30 @@ def test_apply_records_annotates_report_rows_and_appends_additions(
     assert out.loc[0, "version"] == 1
     assert out.loc[1, "zones_touched"] == "old_town"
     assert base.loc[0, "status"] == "proposed"  # input not mutated
+
+
+def test_c1_controls_and_bidi_isolates_are_dropped_like_everywhere_else(
+    store: Store, zones: gpd.GeoDataFrame
+) -> None:
+    """Project edits use the one typed-text rule (cmgis.textclean), C1 controls included."""
+    draft = _draft(title_en="kiosk\x85\x9b[31m\u2066", notes="a\x80b\x9fc\u202ad")
+    (added,) = add_projects(store, [draft], user="Som\x9bchai", zones=zones)
+    record = get_record(store, added.code)
+    assert record is not None
+    assert record.fields["title_en"] == "kiosk[31m"
+    assert record.fields["notes"] == "abcd"
+    assert history(store)[-1].by_user == "Somchai"
+
+
+def test_imported_or_drawn_geometry_over_the_vertex_limit_is_refused(
+    store: Store, zones: gpd.GeoDataFrame
+) -> None:
+    """The vertex limit of user geometry (cmgis.geocheck) holds for projects, store intact."""
+    n = MAX_LAYER_VERTICES + 1
+    line = LineString([(98.981 + 0.01 * i / n, 18.781 + 0.01 * (i % 2) / 1000) for i in range(n)])
+    with pytest.raises(InputError, match="vertices"):
+        add_projects(store, [_draft(), _draft(geometry=line)], user="a", zones=zones)
+    assert records(store) == []
 
 
 def test_control_characters_are_dropped_and_markup_and_thai_kept(

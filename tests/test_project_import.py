@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from shapely.geometry import Point
 
-from cmgis._errors import CRSError, InputError
+from cmgis import CRSError, InputError
 from cmgis.plan.imports import drafts_from_csv, drafts_from_file, drafts_from_geojson
 
 GOOD_CSV = (

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, MultiPoint, Point, box
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.data.layers import load_layer
 from cmgis.plan.projects import (
     COLUMNS,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.maps.relief import hillshade, relief_rgba
 
 

@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
-from cmgis._errors import StoreError
+from cmgis import StoreError
 from cmgis.store import (
     BackendNotAvailableError,
     Migration,

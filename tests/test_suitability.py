@@ -10,7 +10,7 @@ import rasterio
 from affine import Affine
 from shapely.geometry import box
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.suitability.criteria import (
     CriteriaStack,
     Criterion,

@@ -9,8 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from cmgis import textclean
-from cmgis._errors import InputError
+from cmgis import InputError, textclean
 from cmgis.export.writers import vector_to_csv_frame
 from cmgis.printing import render as printing
 from cmgis.store import open_app_store

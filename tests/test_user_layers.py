@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
-from cmgis._errors import InputError, StoreError, UnknownLayerError
+from cmgis import InputError, StoreError, UnknownLayerError
 from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
 
-from cmgis._errors import CRSError, InputError
+from cmgis import CRSError, InputError
 from cmgis.data._validate import validate_layer
 
 

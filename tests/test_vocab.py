@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.i18n import t
 from cmgis.plan.spec import STRATEGY_KEYS as PLAN_KEYS
 from cmgis.plan.spec import load_plan

@@ -15,7 +15,7 @@ import pytest
 import shapely.affinity
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
-from cmgis._errors import InputError
+from cmgis import InputError
 from cmgis.map_text import escape_map_text
 from cmgis.maps import webmap as webmap
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from cmgis._errors import AuthError, InputError
+from cmgis import AuthError, InputError
 from cmgis.store import Store, new_id, open_app_store
 from cmgis.workshop import (
     ELSEWHERE,
@@ -257,7 +257,7 @@ def test_guessing_from_many_addresses_never_blocks_a_right_code(store: Store, ws
 _GUESSER = textwrap.dedent(
     """
     import sys, time
-    from cmgis._errors import AuthError
+    from cmgis import AuthError
     from cmgis.workshop import (
         Client,
         TooManyAttemptsError,

@@ -13,7 +13,7 @@ import pyogrio
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from cmgis._errors import AuthError, InputError
+from cmgis import AuthError, InputError
 from cmgis.store import Store, open_app_store
 from cmgis.workshop import (
     Participant,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cmgis import AuthError
 from cmgis import workshop as sk
-from cmgis._errors import AuthError
 from cmgis.store import open_app_store
 
 

@@ -9,8 +9,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from cmgis import settings
-from cmgis._errors import InputError
+from cmgis import InputError, settings
 from cmgis.data.network import RoadGraph
 from cmgis.data.raw import OSM_EXTRACT_BOUNDS_LONLAT
 from cmgis.districts.zones import ZONE_IDS, build_zones, load_zone_spec

@@ -6,6 +6,8 @@ reruns and sessions and must be treated as read-only.
 
 from __future__ import annotations
 
+from typing import cast
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -110,7 +112,7 @@ def choropleth_spec(
         key = "zone_id" if kind == "zones" else "tambon_code"
         table = indicators(kind)
         values = tuple(
-            float(table.at[f["properties"][key], ind_id])
+            float(cast(float, table.at[f["properties"][key], ind_id]))
             if f["properties"][key] in table.index
             else float("nan")
             for f in fc["features"]

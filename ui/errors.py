@@ -15,7 +15,7 @@ from typing import ParamSpec
 
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import t
 from ui.display import escape_markdown
 from ui.state import current_lang

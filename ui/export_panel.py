@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.export import writers as export
 from cmgis.i18n import t
 from cmgis.printing import render as printing
@@ -259,11 +259,11 @@ def print_form(lang: str) -> None:
             st.error(escape_markdown(err))
         else:
             st.session_state["export_print"] = made
-    made = _download_button(
+    offered = _download_button(
         request, state_key="export_print", widget_key="_w_export_print_download", lang=lang
     )
-    if made is not None and made.preview_png:
-        st.image(made.preview_png, caption=t("export.page.preview", lang))
+    if offered is not None and offered.preview_png:
+        st.image(offered.preview_png, caption=t("export.page.preview", lang))
 
 
 def _make_print(

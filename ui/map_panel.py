@@ -16,7 +16,7 @@ from typing import Any, Literal
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.data.catalog import THEMES
 from cmgis.districts.indicators import indicator_definitions
 from cmgis.districts.zones import ZONE_IDS
@@ -201,7 +201,7 @@ def workshop_picker(lang: str) -> str:
 
 def _build_view() -> tuple[float, float, int]:
     view = st.session_state.get("map_build_view") or st.session_state.get("map_view")
-    return tuple(view) if view else DEFAULT_VIEW  # type: ignore[return-value]
+    return tuple(view) if view else DEFAULT_VIEW
 
 
 def render_map(

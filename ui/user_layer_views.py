@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.districts.indicators import indicator_definitions
 from cmgis.districts.profiles import indicator_rows
 from cmgis.export import writers as export

@@ -21,8 +21,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from cmgis import CmgisError
 from cmgis import workshop as sk
-from cmgis._errors import CmgisError
 from cmgis.i18n import t
 from cmgis.maps.workshop import drawing_map, live_map
 from cmgis.store import Store
@@ -427,7 +427,7 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
     """PIN entry; returns (code, pin) once accepted (wrong PINs are slowed down)."""
     current = st.session_state.get(FACILITATOR)
     if current is not None:
-        return tuple(current)  # type: ignore[return-value]
+        return tuple(current)
     with st.form("workshop.pin_form"):
         code = st.text_input(t("workshop.join.code", lang), key="workshop.fac.code")
         pin = st.text_input(t("workshop.fac.pin", lang), type="password", key="workshop.fac.pin")

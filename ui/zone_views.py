@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+from typing import cast
 
 import pandas as pd
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.districts.indicators import (
     RANK_MIN_COVERAGE_PCT,
     definition,
@@ -247,7 +248,7 @@ def comparison_chart(zone_id: str, lang: str) -> None:
     if missing:
         st.caption(t("map.zones.chart_no_data", lang, zones=", ".join(missing)))
     for z in table.index[table[ind].notna() & values.isna()]:
-        coverage = float(table.at[z, "osm_coverage_pct"])
+        coverage = float(cast(float, table.at[z, "osm_coverage_pct"]))
         st.caption(f"{names.get(z, z)}: {coverage_text(coverage, lang)}")
     if definition(ind).lower_bound:
         st.caption(t("map.zones.lower_bound_note", lang))
@@ -279,14 +280,14 @@ def side_by_side(zone_id: str, lang: str) -> None:
     for d in indicator_definitions():
         row = {t("map.zones.indicator", lang): d.title_th if lang == "th" else d.title_en}
         for z in picked:
-            value = float(table.at[z, d.id]) if d.id in table else math.nan
+            value = float(cast(float, table.at[z, d.id])) if d.id in table else math.nan
             text = value_text(value, d.unit, lang, lower_bound=d.lower_bound)
             if d.id in ranks and math.isfinite(value):
-                rank = ranks.at[z, d.id]
+                rank = float(cast(float, ranks.at[z, d.id]))
                 if math.isfinite(rank):
                     text += f"  (#{int(rank)})"
                 else:
-                    coverage = float(table.at[z, "osm_coverage_pct"])
+                    coverage = float(cast(float, table.at[z, "osm_coverage_pct"]))
                     text += f"  ({coverage_text(coverage, lang)})"
             row[names[z]] = text
         rows.append(row)

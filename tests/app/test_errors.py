@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 def _failing_page(kind: str, lang: str) -> None:
     import streamlit as st
 
-    from cmgis._errors import InputError
+    from cmgis import InputError
     from ui.errors import guard
 
     st.session_state["lang"] = lang

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import t
 from ui import export_panel
 from ui.display import escape_markdown

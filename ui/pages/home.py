@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.municipality import isc_overall_note, load_municipality
 from ui import data
@@ -65,8 +65,8 @@ try:
 
     st.subheader(t("home.isc", lang))
     scores = data.isc()
-    cols = st.columns(5)
-    for col, score in zip(cols, scores, strict=True):
+    score_cols = st.columns(5)
+    for col, score in zip(score_cols, scores, strict=True):
         title = score.title_th if lang == "th" else score.title_en
         col.metric(title.split(" (")[0], f"{score.score_pct:.2f} %", help=score.level)
         col.caption(score.level)

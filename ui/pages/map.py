@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import t
 from ui import map_panel, user_layer_views
 from ui.display import escape_markdown

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.maps.projects import projects_legend_html, projects_map
 from cmgis.plan.edits import (
@@ -40,7 +40,7 @@ except CmgisError as store_err:  # a bad CMGIS_DB: say so, never a traceback
     st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
     st.stop()
 current = current_projects(store, base=projects_data.base_projects(), zones=zones)
-annotations = {r.code: r.fields for r in recs if r.origin == "report"}
+report_fields = {r.code: r.fields for r in recs if r.origin == "report"}
 zone_ids = [str(z) for z in zones["zone_id"]]
 zone_names = {
     str(r["zone_id"]): pick(str(r["name_en"]), str(r["name_th"]), lang)
@@ -94,10 +94,10 @@ f_status = None if status == ALL else status
 f_zone = None if zone == ALL else zone
 
 shown = filter_projects(current, strategy=f_strategy, status=f_status, zone_id=f_zone)
-rows = listing_rows(plan, current, strategy=f_strategy, zone_id=f_zone, annotations=annotations)
+rows = listing_rows(plan, current, strategy=f_strategy, zone_id=f_zone, annotations=report_fields)
 if f_status:
     rows = [r for r in rows if r["status"] == f_status]
-total = len(listing_rows(plan, current, annotations=annotations))  # every item, unfiltered
+total = len(listing_rows(plan, current, annotations=report_fields))  # every item, unfiltered
 mapped = int(shown.geometry.notna().sum())
 
 fmap = projects_map(zones, shown, lang=lang, credits=projects_data.credits(), center=CENTER_LATLON)
@@ -207,7 +207,7 @@ tab_details, tab_add, tab_import, tab_history = st.tabs(
 )
 
 with tab_details:
-    all_rows = listing_rows(plan, current, annotations=annotations)
+    all_rows = listing_rows(plan, current, annotations=report_fields)
     codes = [r["code"] for r in all_rows]
     titles = {r["code"]: pick(r["title_en"], r["title_th"], lang) for r in all_rows}
     code = st.selectbox(
@@ -370,18 +370,18 @@ with tab_import:
             _error(err)
 
 with tab_history:
-    changes = history(store)
-    if not changes:
+    history_changes = history(store)
+    if not history_changes:
         st.caption(t("projects.history_empty", lang))
     else:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("projects.history.when", lang): [c.at[:19] for c in changes],
-                    t("projects.code", lang): [c.code for c in changes],
-                    t("projects.history.who", lang): [c.by_user for c in changes],
+                    t("projects.history.when", lang): [c.at[:19] for c in history_changes],
+                    t("projects.code", lang): [c.code for c in history_changes],
+                    t("projects.history.who", lang): [c.by_user for c in history_changes],
                     t("projects.history.action", lang): [
-                        t(f"projects.action.{c.action}", lang) for c in changes
+                        t(f"projects.action.{c.action}", lang) for c in history_changes
                     ],
                     t("projects.history.what", lang): [
                         ", ".join(
@@ -389,7 +389,7 @@ with tab_history:
                             for k, v in sorted(c.after.get("fields", {}).items())
                             if k in ("title_en", "title_th", "status", "notes", "strategy")
                         )
-                        for c in changes
+                        for c in history_changes
                     ],
                 }
             ),

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.maps.suitability import candidates_group, surface_layer
 from cmgis.maps.webmap import use_local_assets

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import t
 from cmgis.maps.webmap import use_local_assets
 from ui import workshop as w

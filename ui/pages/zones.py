@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cmgis._errors import CmgisError
+from cmgis import CmgisError
 from cmgis.i18n import t
 from ui import user_layer_views, zone_views
 from ui.display import escape_markdown
