@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from cmgis import textclean
 from cmgis._errors import InputError
-from cmgis.export.writers import vector_to_csv_frame
+from cmgis.export import vector_to_csv_frame
 from cmgis.printing import render as printing
 from cmgis.store import open_store
 from cmgis.workshop.core import add_contribution, clean_text, create_workshop, join_workshop

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -13,6 +10,7 @@ from cmgis._errors import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.maps.suitability import candidates_group, surface_layer
 from cmgis.maps.webmap import use_local_assets
+from cmgis.sources import candidates_download, surface_download
 from cmgis.suitability import surface as su
 from cmgis.suitability.ahp import ahp_weights, matrix_from_upper, require_consistent
 from cmgis.user_layers.records import save_candidate_layer
@@ -291,6 +289,15 @@ def _overlap_texts(cands: object) -> list[str]:
     return texts
 
 
+def _model_title() -> tuple[str, str]:
+    """English and Thai title of the chosen preset (or "custom weights")."""
+    preset_id = st.session_state[K + "preset"]
+    if preset_id == CUSTOM:
+        return t("suitability.preset_custom", "en"), t("suitability.preset_custom", "th")
+    preset = spec.preset(preset_id)
+    return preset.title_en, preset.title_th
+
+
 def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> None:
     """Candidate table, criteria table, downloads and saving as a layer."""
     import geopandas as gpd
@@ -331,9 +338,9 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
         )
     tif_key = (resolution_m, tuple(sorted(surface.weights.items())))
     if st.button(t("suitability.prepare_tif", lang), key=K + "prepare_tif"):
-        with tempfile.TemporaryDirectory() as tmp:
-            tif = su.write_surface(surface, Path(tmp) / "suitability.tif")
-            st.session_state[K + "tif"] = (tif_key, tif.read_bytes())
+        # through the export path: the GeoTIFF carries the credits of its inputs
+        made = surface_download(surface, title=_model_title()[0])
+        st.session_state[K + "tif"] = (tif_key, made.data)
     prepared = st.session_state.get(K + "tif")
     if prepared is not None and prepared[0] == tif_key:
         st.download_button(
@@ -346,11 +353,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
     if len(cands) == 0:
         return
     preset_id = st.session_state[K + "preset"]
-    if preset_id == CUSTOM:
-        title_en = t("suitability.preset_custom", "en")
-        title_th = t("suitability.preset_custom", "th")
-    else:
-        title_en, title_th = spec.preset(preset_id).title_en, spec.preset(preset_id).title_th
+    title_en, title_th = _model_title()
     layer = su.candidates_layer(
         cands,
         title_en=title_en,
@@ -403,15 +406,14 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
                   layer_id=f"`{record.layer_id}`")
             )  # fmt: skip
     export_in_crs(surface, layer)
-    with tempfile.TemporaryDirectory() as tmp:
-        gpkg = su.save_candidates(layer, Path(tmp) / "candidate_zones.gpkg")
-        st.download_button(
-            t("suitability.download_gpkg", lang),
-            gpkg.read_bytes(),
-            file_name=su.safe_layer_filename(name),
-            mime="application/geopackage+sqlite3",
-            key=K + "download_gpkg",
-        )
+    gpkg = candidates_download(surface, layer, title=title_en, name="candidate_zones")
+    st.download_button(
+        t("suitability.download_gpkg", lang),
+        gpkg.data,
+        file_name=su.safe_layer_filename(name),
+        mime=gpkg.mime,
+        key=K + "download_gpkg",
+    )
 
 
 workspace()

@@ -19,7 +19,7 @@ import html
 import io
 import math
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -30,8 +30,9 @@ import numpy as np
 
 from cmgis import settings
 from cmgis._errors import InputError
-from cmgis.export import writers as export
-from cmgis.export.writers import LayerData, LayerMeta, RasterSource, credit_lines
+from cmgis.export.meta import LayerData, LayerMeta, RasterSource, credit_lines, layer_kind
+from cmgis.export.raster import read_raster_in
+from cmgis.export.write import staged_output
 from cmgis.i18n import Lang, normalise_lang, t
 from cmgis.projection import require_crs
 from cmgis.textclean import is_blank, strip_unwanted
@@ -139,6 +140,9 @@ def format_date(date: dt.date, *, lang: str, era: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
+# NOTE: the maps helper is merging this print style with the web map's style into one
+# style per layer in `cmgis.maps` (issue 10); until then it stays here. New styles come
+# from `cmgis.maps`' public API, not from a new class here.
 @dataclass(frozen=True)
 class LayerStyle:
     """How a layer is drawn and shown in the legend (colours as CSS hex)."""
@@ -153,9 +157,7 @@ class LayerStyle:
     dashed: bool = False
 
 
-#: Styles set by features for their own layers (`register_style`); other layers follow
-#: the on-screen map's `cmgis.maps.webmap.LAYER_STYLES`.
-_STYLES: dict[str, LayerStyle] = {}
+#: Layers print in the on-screen map's style (`cmgis.maps.webmap.LAYER_STYLES`).
 _DEFAULT_COLOURS = ("#e65100", "#00838f", "#6a1b9a", "#2e7d32", "#ad1457", "#283593")
 _PX_TO_PT = 0.75  # a CSS pixel is 0.75 pt
 
@@ -188,15 +190,8 @@ def _style_from_screen(layer_id: str) -> LayerStyle | None:
     )
 
 
-def register_style(layer_id: str, style: LayerStyle) -> None:
-    """Set the print style of a layer (features that add layers call this)."""
-    _STYLES[layer_id] = style
-
-
 def style_for(layer_id: str, index: int = 0) -> LayerStyle:
     """The style of ``layer_id`` (as on screen); unknown layers get a distinct colour."""
-    if layer_id in _STYLES:
-        return _STYLES[layer_id]
     screen = _style_from_screen(layer_id)
     if screen is not None:
         return screen
@@ -271,6 +266,75 @@ def nice_scale_length_m(map_width_m: float) -> float:
 # --------------------------------------------------------------------------------------
 
 
+def _draw_order(item: tuple[str, LayerData]) -> int:
+    """Rasters first, then polygons, lines and points (points on top)."""
+    data = item[1]
+    if isinstance(data, RasterSource):
+        return 0
+    kinds = set(data.geometry.geom_type.dropna())
+    if kinds <= {"Polygon", "MultiPolygon"}:
+        return 1
+    if kinds <= {"LineString", "MultiLineString"}:
+        return 2
+    return 3
+
+
+def _draw_raster(ax: Any, data: RasterSource, style: LayerStyle) -> tuple[float, float] | None:
+    """Draw a raster on ``ax``; returns its value range (None if it is all nodata)."""
+    array, transform, profile = read_raster_in(data, MAP_CRS)
+    values = np.ma.masked_equal(array, profile["nodata"]).astype(float)
+    height, width = array.shape
+    left, top = transform.c, transform.f
+    right, bottom = left + transform.a * width, top + transform.e * height
+    ax.imshow(
+        values,
+        extent=(left, right, bottom, top),
+        cmap=_colormap(style),
+        interpolation="bilinear",
+        alpha=0.55,
+        zorder=0,
+    )
+    return (float(values.min()), float(values.max())) if np.ma.count(values) else None
+
+
+def _draw_vector(ax: Any, data: gpd.GeoDataFrame, style: LayerStyle) -> None:
+    """Draw points, lines or polygons on ``ax`` in ``style``."""
+    gdf = data.to_crs(MAP_CRS)
+    heavy = len(gdf) > 3000  # rasterise big layers inside the SVG to keep the PDF light
+    kinds = set(gdf.geometry.geom_type.dropna())
+    if kinds <= {"Point", "MultiPoint"}:
+        gdf.plot(
+            ax=ax,
+            color=style.fill or style.stroke,
+            edgecolor=style.stroke,
+            linewidth=min(style.width_pt, 1.0),
+            markersize=style.marker_size_pt**2,
+            zorder=3,
+            rasterized=heavy,
+        )
+        return
+    linestyle = "--" if style.dashed else "-"
+    if kinds <= {"LineString", "MultiLineString"}:
+        gdf.plot(
+            ax=ax,
+            color=style.stroke,
+            linewidth=style.width_pt,
+            linestyle=linestyle,
+            zorder=2,
+            rasterized=heavy,
+        )
+        return
+    gdf.plot(
+        ax=ax,
+        facecolor=mpl.colors.to_rgba(style.fill, style.fill_opacity) if style.fill else "none",
+        edgecolor=style.stroke,
+        linewidth=style.width_pt,
+        linestyle=linestyle,
+        zorder=1,
+        rasterized=heavy,
+    )
+
+
 def _draw_map_svg(
     layers: Mapping[str, LayerData],
     styles: Mapping[str, LayerStyle],
@@ -288,71 +352,13 @@ def _draw_map_svg(
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
     ranges: dict[str, tuple[float, float]] = {}
-
-    def order(item: tuple[str, LayerData]) -> int:
-        data = item[1]
+    for layer_id, data in sorted(layers.items(), key=_draw_order):
         if isinstance(data, RasterSource):
-            return 0
-        kinds = set(data.geometry.geom_type.dropna())
-        if kinds <= {"Polygon", "MultiPolygon"}:
-            return 1
-        if kinds <= {"LineString", "MultiLineString"}:
-            return 2
-        return 3
-
-    for layer_id, data in sorted(layers.items(), key=order):
-        style = styles[layer_id]
-        if isinstance(data, RasterSource):
-            array, transform, profile = export.read_raster_in(data, MAP_CRS)
-            values = np.ma.masked_equal(array, profile["nodata"]).astype(float)
-            if np.ma.count(values):
-                ranges[layer_id] = (float(values.min()), float(values.max()))
-            height, width = array.shape
-            left, top = transform.c, transform.f
-            right, bottom = left + transform.a * width, top + transform.e * height
-            ax.imshow(
-                values,
-                extent=(left, right, bottom, top),
-                cmap=_colormap(style),
-                interpolation="bilinear",
-                alpha=0.55,
-                zorder=0,
-            )
-            continue
-        gdf = data.to_crs(MAP_CRS)
-        heavy = len(gdf) > 3000  # rasterise big layers inside the SVG to keep the PDF light
-        kinds = set(gdf.geometry.geom_type.dropna())
-        if kinds <= {"Point", "MultiPoint"}:
-            gdf.plot(
-                ax=ax,
-                color=style.fill or style.stroke,
-                edgecolor=style.stroke,
-                linewidth=min(style.width_pt, 1.0),
-                markersize=style.marker_size_pt**2,
-                zorder=3,
-                rasterized=heavy,
-            )
-        elif kinds <= {"LineString", "MultiLineString"}:
-            gdf.plot(
-                ax=ax,
-                color=style.stroke,
-                linewidth=style.width_pt,
-                linestyle="--" if style.dashed else "-",
-                zorder=2,
-                rasterized=heavy,
-            )
+            value_range = _draw_raster(ax, data, styles[layer_id])
+            if value_range is not None:
+                ranges[layer_id] = value_range
         else:
-            gdf.plot(
-                ax=ax,
-                facecolor=mpl.colors.to_rgba(style.fill or "none", style.fill_opacity)
-                if style.fill
-                else "none",
-                edgecolor=style.stroke,
-                linewidth=style.width_pt,
-                linestyle="--" if style.dashed else "-",
-                zorder=1,
-                rasterized=heavy,
-            )
+            _draw_vector(ax, data, styles[layer_id])
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", dpi=200, transparent=True)
     return buffer.getvalue(), ranges
@@ -428,49 +434,31 @@ _NORTH_ARROW = (
 )
 
 
-def page_html(
+def _legend_rows(
     layers: Mapping[str, LayerData],
     metas: Mapping[str, LayerMeta],
-    options: PrintOptions,
-    style_overrides: Mapping[str, LayerStyle] | None = None,
-) -> str:
-    """The page as HTML: map image, title, legend, scale bar, north arrow, credits, date.
-
-    Layers are styled by `style_for` unless ``style_overrides`` has their id.
-    """
-    layout = page_layout(options.paper, options.orientation)
-    bounds = _bounds_m(layers)
-    extent = map_extent(bounds, layout.map_w, layout.map_h)
-    styles = {i: style_for(i, n) for n, i in enumerate(layers)}
-    styles.update({i: v for i, v in (style_overrides or {}).items() if i in layers})
-    svg, ranges = _draw_map_svg(layers, styles, extent, layout)
-    m_per_mm = (extent[2] - extent[0]) / layout.map_w
-    scale_denominator = m_per_mm * 1000
-    lang = options.lang
-    legend_rows = []
+    styles: Mapping[str, LayerStyle],
+    ranges: Mapping[str, tuple[float, float]],
+    lang: Lang,
+) -> list[str]:
+    """One ``<li>`` per layer: its swatch, its title and, for rasters, its value range."""
+    rows = []
     for layer_id, data in layers.items():
         meta = metas.get(layer_id) or LayerMeta(layer_id, layer_id)
         extra = ""
         if layer_id in ranges:
             low, high = ranges[layer_id]
             extra = f' <span class="range">{low:.0f}–{high:.0f} {t("export.print.m", lang)}</span>'
-        legend_rows.append(
+        rows.append(
             f"<li>{_swatch(styles[layer_id], data)}"
             f"<span>{html.escape(_layer_title(meta, lang))}{extra}</span></li>"
         )
-    credits = credit_lines(metas[i] for i in layers if i in metas)
-    date = format_date(options.date or dt.date.today(), lang=lang, era=options.era)
-    svg_b64 = base64.b64encode(svg).decode("ascii")
-    subtitle = t("export.print.subtitle", lang)
-    scale_text = (
-        f"{t('export.print.scale', lang)} 1:{_round_scale(scale_denominator):,} ({options.paper})"
-    )
-    width, height = layout.page_w, layout.page_h
-    panel_class = "side" if layout.side_panel else "bottom"
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(options.title)}</title>
-<style>
-@page {{ size: {width}mm {height}mm; margin: {MARGIN_MM}mm; }}
+    return rows
+
+
+def _page_css(layout: PageLayout, legend_count: int) -> str:
+    """The page's style sheet (sizes in mm from ``layout``)."""
+    return f"""@page {{ size: {layout.page_w}mm {layout.page_h}mm; margin: {MARGIN_MM}mm; }}
 * {{ box-sizing: border-box; }}
 body {{ margin: 0; font-family: {FONT_STACK}; color: #1a1a1a; font-size: 9pt; }}
 header {{ height: {HEADER_MM}mm; }}
@@ -485,7 +473,7 @@ h1 {{ font-size: 18pt; margin: 0 0 1mm 0; line-height: 1.25;
 .panel.bottom {{ height: {BOTTOM_MM - 4}mm; margin-top: 4mm; display: flex; gap: 6mm; }}
 .panel.bottom > div {{ flex: 1; overflow: hidden; }}
 .panel.bottom > div.legendbox {{ flex: 1.5; }}
-.panel.bottom ul.legend {{ columns: {2 if len(legend_rows) > 6 else 1}; column-gap: 4mm; }}
+.panel.bottom ul.legend {{ columns: {2 if legend_count > 6 else 1}; column-gap: 4mm; }}
 .panel.side > div.legendbox {{ max-height: {layout.map_h * 0.5:.0f}mm; overflow: hidden; }}
 h2 {{ font-size: 10pt; margin: 0 0 1.5mm 0; }}
 ul.legend {{ list-style: none; margin: 0 0 4mm 0; padding: 0; }}
@@ -505,7 +493,41 @@ ul.legend li > span:last-child {{ flex: 1; min-width: 0; }}
 .credits {{ font-size: 7pt; color: #333; line-height: 1.35; }}
 .credits p {{ margin: 0 0 0.8mm 0; }}
 .small {{ font-size: 7pt; color: #555; }}
-</style></head>
+"""
+
+
+def page_html(
+    layers: Mapping[str, LayerData],
+    metas: Mapping[str, LayerMeta],
+    options: PrintOptions,
+    style_overrides: Mapping[str, LayerStyle] | None = None,
+) -> str:
+    """The page as HTML: map image, title, legend, scale bar, north arrow, credits, date.
+
+    Layers are styled by `style_for` unless ``style_overrides`` has their id.
+    """
+    layout = page_layout(options.paper, options.orientation)
+    bounds = _bounds_m(layers)
+    extent = map_extent(bounds, layout.map_w, layout.map_h)
+    styles = {i: style_for(i, n) for n, i in enumerate(layers)}
+    styles.update({i: v for i, v in (style_overrides or {}).items() if i in layers})
+    svg, ranges = _draw_map_svg(layers, styles, extent, layout)
+    m_per_mm = (extent[2] - extent[0]) / layout.map_w
+    scale_denominator = m_per_mm * 1000
+    lang = options.lang
+    legend_rows = _legend_rows(layers, metas, styles, ranges, lang)
+    credits = credit_lines(metas[i] for i in layers if i in metas)
+    date = format_date(options.date or dt.date.today(), lang=lang, era=options.era)
+    svg_b64 = base64.b64encode(svg).decode("ascii")
+    subtitle = t("export.print.subtitle", lang)
+    scale_text = (
+        f"{t('export.print.scale', lang)} 1:{_round_scale(scale_denominator):,} ({options.paper})"
+    )
+    panel_class = "side" if layout.side_panel else "bottom"
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(options.title)}</title>
+<style>
+{_page_css(layout, len(legend_rows))}</style></head>
 <body>
 <header><h1>{html.escape(options.title)}</h1>
 <div class="sub">{html.escape(date)} · {html.escape(subtitle)}</div></header>
@@ -539,7 +561,7 @@ def _bounds_m(layers: Mapping[str, LayerData]) -> tuple[float, float, float, flo
         if isinstance(data, RasterSource) and has_vectors:
             continue
         if isinstance(data, RasterSource):
-            array, transform, _ = export.read_raster_in(data, MAP_CRS)
+            array, transform, _ = read_raster_in(data, MAP_CRS)
             h, w = array.shape
             xs = (transform.c, transform.c + transform.a * w)
             ys = (transform.f, transform.f + transform.e * h)
@@ -587,24 +609,14 @@ def print_map(
     if suffix not in (".pdf", ".png"):
         raise InputError(f"output {output.name!r} should end in .pdf or .png")
     for layer_id, data in layers.items():
-        export.layer_kind(data)
+        layer_kind(data)
         if isinstance(data, gpd.GeoDataFrame):
             require_crs(data, name=layer_id)
     metas = dict(metas or {})
     pdf = html_to_pdf(page_html(layers, metas, options, style_overrides))
-    with export.staged_output(output) as staged:
+    with staged_output(output) as staged:
         staged.write_bytes(pdf if suffix == ".pdf" else pdf_to_png(pdf, dpi=png_dpi))
     return output
-
-
-def render_pdf_bytes(
-    layers: Mapping[str, LayerData],
-    metas: Mapping[str, LayerMeta],
-    options: PrintOptions,
-    style_overrides: Mapping[str, LayerStyle] | None = None,
-) -> bytes:
-    """The printed map as PDF bytes."""
-    return html_to_pdf(page_html(layers, metas, options, style_overrides))
 
 
 def html_to_pdf(page: str) -> bytes:
@@ -701,22 +713,3 @@ def pdf_to_png(pdf: bytes, *, dpi: int = 150) -> bytes:
         return buffer.getvalue()
     finally:
         document.close()
-
-
-def print_selection(
-    selection: str | Sequence[str], options: PrintOptions, output: Path | str
-) -> Path:
-    """Print registered layers by id (see `cmgis.export.writers.register_exportable`)."""
-    ids = export.split_ids(selection)
-    if ids == ["all"]:
-        raise InputError("printing 'all' layers makes an unreadable map; list the layer ids")
-    if not ids:
-        raise InputError("no layers chosen; give layer ids separated by commas")
-    registry = {i: export.lookup_exportable(i) for i in dict.fromkeys(ids)}
-    ids = list(registry)
-    layers = {i: registry[i].load() for i in ids}
-    metas = {i: registry[i].meta() for i in ids}
-    # a derived layer (zones with indicators) prints like the layer it derives from
-    like = {i: registry[i].style_like for i in ids if registry[i].style_like}
-    styles = {i: style_for(other) for i, other in like.items() if other}
-    return print_map(layers, metas, options, output, style_overrides=styles)
