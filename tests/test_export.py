@@ -515,3 +515,16 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula() -> None:
     quoted = ['\'=HYPERLINK("http://x","y")', "'@SUM(A1)", "ทดสอบ -1", "'+1"]
     assert list(frame["title"]) == quoted
     assert list(frame["n"]) == [1, -2, 3, 4]
+
+
+def test_csv_export_uses_the_one_formula_guard() -> None:
+    """Fullwidth and lookalike signs are caught in exports as in every CSV (`csv_safe`)."""
+    from cmgis.textclean import csv_safe
+
+    typed = ['\uff1dHYPERLINK("http://x")', " \u2212 1", "\uff20SUM(A1)", "plain"]
+    gdf = gpd.GeoDataFrame(
+        {"title": typed}, geometry=[shapely.Point(98.99, 18.79)] * 4, crs="EPSG:4326"
+    )
+    frame = export.vector_to_csv_frame(gdf, "EPSG:4326")
+    assert list(frame["title"]) == [csv_safe(v) for v in typed]
+    assert [v.startswith("'") for v in frame["title"]] == [True, True, True, False]
