@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,17 +57,25 @@ def _download_button(
     return made
 
 
-def layer_titles(lang: str) -> dict[str, str]:
-    """Registered exportable layer ids → title in ``lang`` (with the kind for rasters)."""
-    return _titles(lang, tuple(sources.registry.layers()))
+def layer_titles(
+    lang: str, listed: Mapping[str, sources.Exportable] | None = None
+) -> dict[str, str]:
+    """Listed exportable layer ids → title in ``lang`` (with the kind for rasters).
+
+    ``listed`` is `cmgis.sources.registry.layers()` if the caller has read it already (the
+    saved user layers are listed from the store once per page run, not once per use).
+    """
+    listed = sources.registry.layers() if listed is None else listed
+    return _titles(lang, tuple(listed), listed)
 
 
 @st.cache_data(show_spinner=False)
-def _titles(lang: str, layer_ids: tuple[str, ...]) -> dict[str, str]:
-    registry = sources.registry.layers()
+def _titles(
+    lang: str, layer_ids: tuple[str, ...], _listed: Mapping[str, sources.Exportable]
+) -> dict[str, str]:
     titles = {}
     for layer_id in layer_ids:
-        item = registry[layer_id]
+        item = _listed[layer_id]
         meta = item.meta()
         title = meta.title_th if lang == "th" and meta.title_th else meta.title
         if item.kind == "raster":
@@ -75,14 +84,11 @@ def _titles(lang: str, layer_ids: tuple[str, ...]) -> dict[str, str]:
     return titles
 
 
-def _layer_kinds() -> dict[str, str]:
-    return {i: e.kind for i, e in sources.registry.layers().items()}
-
-
 def export_form(lang: str) -> None:
     """Layers, format and CRS pickers, a button to make the file and its download button."""
-    titles = layer_titles(lang)
-    kinds = _layer_kinds()
+    listed = sources.registry.layers()
+    titles = layer_titles(lang, listed)
+    kinds = {i: item.kind for i, item in listed.items()}
     fmt_key = st.selectbox(
         t("export.page.format", lang),
         list(export.FORMATS),
