@@ -298,6 +298,43 @@ def _model_title() -> tuple[str, str]:
     return preset.title_en, preset.title_th
 
 
+def surface_download_button(surface: su.Surface, tif_key: object) -> None:
+    """A button to make the surface's GeoTIFF, then its download button.
+
+    The file is made through the export path (`cmgis.sources.surface_download`), so it
+    carries the credits of its inputs.
+    """
+    if st.button(t("suitability.prepare_tif", lang), key=K + "prepare_tif"):
+        made = surface_download(surface, title=_model_title()[0])
+        st.session_state[K + "tif"] = (tif_key, made.data)
+    prepared = st.session_state.get(K + "tif")
+    if prepared is not None and prepared[0] == tif_key:
+        st.download_button(
+            t("suitability.download_tif", lang),
+            prepared[1],
+            file_name="suitability.tif",
+            mime="image/tiff",
+            key=K + "download_tif",
+        )
+
+
+def candidates_download_button(
+    surface: su.Surface, layer: object, *, title: str, name: str
+) -> None:
+    """The candidate zones as a GeoPackage with credits (`cmgis.sources.candidates_download`)."""
+    import geopandas as gpd
+
+    assert isinstance(layer, gpd.GeoDataFrame)
+    gpkg = candidates_download(surface, layer, title=title, name="candidate_zones")
+    st.download_button(
+        t("suitability.download_gpkg", lang),
+        gpkg.data,
+        file_name=su.safe_layer_filename(name),
+        mime=gpkg.mime,
+        key=K + "download_gpkg",
+    )
+
+
 def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> None:
     """Candidate table, criteria table, downloads and saving as a layer."""
     import geopandas as gpd
@@ -337,19 +374,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
             hide_index=True,
         )
     tif_key = (resolution_m, tuple(sorted(surface.weights.items())))
-    if st.button(t("suitability.prepare_tif", lang), key=K + "prepare_tif"):
-        # through the export path: the GeoTIFF carries the credits of its inputs
-        made = surface_download(surface, title=_model_title()[0])
-        st.session_state[K + "tif"] = (tif_key, made.data)
-    prepared = st.session_state.get(K + "tif")
-    if prepared is not None and prepared[0] == tif_key:
-        st.download_button(
-            t("suitability.download_tif", lang),
-            prepared[1],
-            file_name="suitability.tif",
-            mime="image/tiff",
-            key=K + "download_tif",
-        )
+    surface_download_button(surface, tif_key)
     if len(cands) == 0:
         return
     preset_id = st.session_state[K + "preset"]
@@ -406,14 +431,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
                   layer_id=f"`{record.layer_id}`")
             )  # fmt: skip
     export_in_crs(surface, layer)
-    gpkg = candidates_download(surface, layer, title=title_en, name="candidate_zones")
-    st.download_button(
-        t("suitability.download_gpkg", lang),
-        gpkg.data,
-        file_name=su.safe_layer_filename(name),
-        mime=gpkg.mime,
-        key=K + "download_gpkg",
-    )
+    candidates_download_button(surface, layer, title=title_en, name=name)
 
 
 workspace()

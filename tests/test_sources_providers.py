@@ -1,4 +1,4 @@
-"""Saved user layers and workshop results through `cmgis export` (read back with GDAL)."""
+"""User, workshop and suitability layers through `cmgis export` (providers of `cmgis.sources`)."""
 
 from __future__ import annotations
 
