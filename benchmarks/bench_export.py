@@ -1,4 +1,4 @@
-"""Benchmark: export every layer to each format (cmgis.export.writers) on the bundled data.
+"""Benchmark: export every layer to each format (cmgis.export) on the bundled data.
 
 Run ``python benchmarks/bench_export.py``. Measured in one process, median of a few runs
 after a warm-up (these machines are shared and noisy):
@@ -25,20 +25,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from _timing import median_s  # benchmarks/_timing.py
 
-from cmgis.export import writers as export
+from cmgis import export, sources
 
 
 def main() -> None:
     """Run the benchmark and print the results."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-export-"))
-    registry = export.exportable_layers()
+    registry = sources.registry.layers()
 
     # warm-up: GDAL drivers, PROJ database, first file reads (reported as "cold")
     start = time.perf_counter()
-    export.export_selection("all", fmt="gpkg", crs="EPSG:4326", output=tmp / "warm.gpkg")
+    sources.export_selection("all", fmt="gpkg", crs="EPSG:4326", output=tmp / "warm.gpkg")
     cold_s = time.perf_counter() - start
     gpkg_all = median_s(
-        lambda i: export.export_selection(
+        lambda i: sources.export_selection(
             "all", fmt="gpkg", crs="EPSG:4326", output=tmp / f"all{i}.gpkg"
         ),
         3,

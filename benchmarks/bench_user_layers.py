@@ -8,7 +8,7 @@ share, 0.05 km²), then, median of 5 runs each, side by side in one process:
   `load_user_layer` on a SQLite store (GeoJSON text geometry, one transaction);
 - ``gpkg_save_s`` / ``gpkg_load_s``: the former way, `cmgis.suitability.surface.save_candidates`
   to a GeoPackage file and ``geopandas.read_file``;
-- ``refresh_ms``: `cmgis.export.writers.exportable_layers` (which re-lists the saved layers) with
+- ``refresh_ms``: `cmgis.sources.registry.layers` (which lists the saved layers) with
   20 saved layers, and ``refresh_empty_ms`` with none.
 
 The last line is ``features=<n> vertices=<v> save_s=<x> load_s=<y> gpkg_save_s=<a>
@@ -29,7 +29,7 @@ import shapely
 from _timing import median_s  # benchmarks/_timing.py
 
 from cmgis.data.layers import load_layer
-from cmgis.export import writers as export
+from cmgis.sources import registry
 from cmgis.store import open_app_store
 from cmgis.suitability import surface as su
 from cmgis.suitability.criteria import load_spec, normalise_stack
@@ -61,12 +61,12 @@ def main() -> None:
         gpkg_save_s = median_s(lambda _: su.save_candidates(layer, gpkg))
         gpkg_load_s = median_s(lambda _: gpd.read_file(gpkg, layer=su.CANDIDATE_LAYER))
         ul.delete_user_layer(store, "bench")
-        export.exportable_layers()  # warm: built-in layers registered once
-        refresh_empty_ms = 1000 * median_s(lambda _: export.exportable_layers(), 20)
+        registry.layers()  # warm: built-in layers registered once
+        refresh_empty_ms = 1000 * median_s(lambda _: registry.layers(), 20)
         for k in range(20):
             ul.save_candidate_layer(store, layer.head(3), name=f"bench {k}", created_by="b",
                                     parameters=params)  # fmt: skip
-        refresh_ms = 1000 * median_s(lambda _: export.exportable_layers(), 20)
+        refresh_ms = 1000 * median_s(lambda _: registry.layers(), 20)
         store.close()
     print(f"{len(layer)} candidate zones, {vertices} vertices ({resolution_m:g} m grid)")
     print(f"store: save {save_s:.3f} s, load {load_s:.3f} s")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cmgis import export
 from cmgis.cli.main import main
 from cmgis.data.catalog import load_catalog
-from cmgis.export import writers as export
 from tests.gdal_tools import needs_gdal, ogr_crs, ogr_features, ogr_layers, same_crs
 
 

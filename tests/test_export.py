@@ -16,9 +16,9 @@ import shapely
 from affine import Affine
 from pyproj.transformer import TransformerGroup
 
-from cmgis import CRSError, InputError, UnknownLayerError
-from cmgis.export import writers as export
-from cmgis.export.writers import LayerMeta, RasterSource, export_layers
+from cmgis import CRSError, InputError, UnknownLayerError, export, sources
+from cmgis.export import LayerMeta, RasterSource, export_layers
+from cmgis.sources import registry
 from tests.gdal_tools import (
     gdal_info,
     gdal_value_at,
@@ -371,33 +371,33 @@ def test_check_crs_accepts_plain_codes() -> None:
 @pytest.fixture
 def registered(dem_tif: Path) -> object:
     """Register two tiny layers (and remove them afterwards)."""
-    export.register_exportable(
+    registry.register(
         "test_gates", kind="vector", load=lambda: GATES, meta=lambda: METAS["gates"], group="test"
     )
-    export.register_exportable(
+    registry.register(
         "test_dem", kind="raster", load=lambda: RasterSource(dem_tif), meta=lambda: METAS["dem"]
     )
     yield
-    export.unregister_exportable("test_gates")
-    export.unregister_exportable("test_dem")
+    registry.unregister("test_gates")
+    registry.unregister("test_dem")
 
 
 @pytest.mark.usefixtures("registered")
 def test_registry_resolves_and_refuses() -> None:
     shp = export.check_format("shapefile")
     tif = export.check_format("GeoTIFF")
-    assert export.resolve_selection("test_gates", shp) == ["test_gates"]
-    assert "test_dem" not in export.resolve_selection("all", shp)
-    assert "test_gates" in export.resolve_selection("all", shp)
-    assert "test_dem" in export.resolve_selection("all", tif)
+    assert list(registry.resolve_selection("test_gates", shp)) == ["test_gates"]
+    assert "test_dem" not in registry.resolve_selection("all", shp)
+    assert "test_gates" in registry.resolve_selection("all", shp)
+    assert "test_dem" in registry.resolve_selection("all", tif)
     with pytest.raises(UnknownLayerError, match="unknown layer 'nope'"):
-        export.resolve_selection("test_gates,nope", shp)
+        registry.resolve_selection("test_gates,nope", shp)
     with pytest.raises(InputError, match="raster layer"):
-        export.resolve_selection(["test_dem"], shp)
+        registry.resolve_selection(["test_dem"], shp)
     with pytest.raises(InputError, match="no layers chosen"):
-        export.resolve_selection(" , ", shp)
+        registry.resolve_selection(" , ", shp)
     with pytest.raises(InputError, match="already registered"):
-        export.register_exportable(
+        registry.register(
             "test_gates", kind="vector", load=lambda: GATES, meta=lambda: METAS["gates"]
         )
 
@@ -405,7 +405,7 @@ def test_registry_resolves_and_refuses() -> None:
 @needs_gdal
 @pytest.mark.usefixtures("registered")
 def test_export_bytes_of_registered_layer() -> None:
-    result = export.export_bytes("test_gates", fmt="kmz", crs="EPSG:4326", name="gates")
+    result = sources.export_bytes("test_gates", fmt="kmz", crs="EPSG:4326", name="gates")
     assert result.file_name == "gates.kmz"
     assert result.data[:2] == b"PK"
 
@@ -514,3 +514,16 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula() -> None:
     quoted = ['\'=HYPERLINK("http://x","y")', "'@SUM(A1)", "ทดสอบ -1", "'+1"]
     assert list(frame["title"]) == quoted
     assert list(frame["n"]) == [1, -2, 3, 4]
+
+
+def test_csv_export_uses_the_one_formula_guard() -> None:
+    """Fullwidth and lookalike signs are caught in exports as in every CSV (`csv_safe`)."""
+    from cmgis.textclean import csv_safe
+
+    typed = ['\uff1dHYPERLINK("http://x")', " \u2212 1", "\uff20SUM(A1)", "plain"]
+    gdf = gpd.GeoDataFrame(
+        {"title": typed}, geometry=[shapely.Point(98.99, 18.79)] * 4, crs="EPSG:4326"
+    )
+    frame = export.vector_to_csv_frame(gdf, "EPSG:4326")
+    assert list(frame["title"]) == [csv_safe(v) for v in typed]
+    assert [v.startswith("'") for v in frame["title"]] == [True, True, True, False]

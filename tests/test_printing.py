@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cmgis import InputError
-from cmgis.export.writers import LayerMeta
+from cmgis.export import LayerMeta
 from cmgis.maps import LAYER_STYLES
 from cmgis.printing import render as printing
 from cmgis.printing.render import PrintOptions, format_date, print_map

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from cmgis import InputError, textclean
-from cmgis.export.writers import vector_to_csv_frame
+from cmgis.export import vector_to_csv_frame
 from cmgis.printing import render as printing
 from cmgis.store import open_app_store
 from cmgis.workshop import (

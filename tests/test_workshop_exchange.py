@@ -305,7 +305,7 @@ def test_cdata_end_in_typed_text_keeps_kml_readable(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
     """A comment or title with ``]]>`` must not end LIBKML's CDATA early (issue 16 item 6)."""
-    from cmgis.export import writers as export
+    from cmgis import sources
 
     monkeypatch.setenv("CMGIS_DB", str(tmp_path / "ex.sqlite"))
     code = create_workshop(store, title="KML ]]> title", pin="1357").code
@@ -315,7 +315,7 @@ def test_cdata_end_in_typed_text_keeps_kml_readable(
         comment="x ]]><b>y</b> ]]]]>>", geometry=Point(98.965, 18.795), zones=make_zone_index(),
     )  # fmt: skip
     add_comment(store, g, c.id, "c ]]> d")
-    out = export.export_selection(
+    out = sources.export_selection(
         f"workshop:{code}", fmt=suffix, crs="EPSG:4326", output=tmp_path / f"o.{suffix}"
     )
     read = pyogrio.read_dataframe(out)

@@ -1,7 +1,7 @@
 """Export page components: choose layers, format and CRS, or print options; download.
 
-Files are made by `cmgis.export.writers.export_bytes` and `cmgis.printing.render` only when the user
-presses the button, then offered with ``st.download_button``. Session keys owned here:
+Files are made by `cmgis.sources.export_bytes` and `cmgis.sources.print_selection` only when
+the user presses the button, then offered with ``st.download_button``. Session keys owned here:
 ``export_file`` and ``export_print`` (the last file made and the request it answers), and
 the widget keys ``_w_export_*``.
 """
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from cmgis import CmgisError
-from cmgis.export import writers as export
+from cmgis import CmgisError, export, printing, sources
 from cmgis.i18n import t
-from cmgis.printing import render as printing
 from ui.display import escape_markdown
 
 #: Layers pre-selected for a printed map: the districts in their setting.
@@ -57,17 +56,25 @@ def _download_button(
     return made
 
 
-def layer_titles(lang: str) -> dict[str, str]:
-    """Registered exportable layer ids → title in ``lang`` (with the kind for rasters)."""
-    return _titles(lang, tuple(export.exportable_layers()))
+def layer_titles(
+    lang: str, listed: Mapping[str, sources.Exportable] | None = None
+) -> dict[str, str]:
+    """Listed exportable layer ids → title in ``lang`` (with the kind for rasters).
+
+    ``listed`` is `cmgis.sources.registry.layers()` if the caller has read it already (the
+    saved user layers are listed from the store once per page run, not once per use).
+    """
+    listed = sources.registry.layers() if listed is None else listed
+    return _titles(lang, tuple(listed), listed)
 
 
 @st.cache_data(show_spinner=False)
-def _titles(lang: str, layer_ids: tuple[str, ...]) -> dict[str, str]:
-    registry = export.exportable_layers()
+def _titles(
+    lang: str, layer_ids: tuple[str, ...], _listed: Mapping[str, sources.Exportable]
+) -> dict[str, str]:
     titles = {}
     for layer_id in layer_ids:
-        item = registry[layer_id]
+        item = _listed[layer_id]
         meta = item.meta()
         title = meta.title_th if lang == "th" and meta.title_th else meta.title
         if item.kind == "raster":
@@ -76,14 +83,11 @@ def _titles(lang: str, layer_ids: tuple[str, ...]) -> dict[str, str]:
     return titles
 
 
-def _layer_kinds() -> dict[str, str]:
-    return {i: e.kind for i, e in export.exportable_layers().items()}
-
-
 def export_form(lang: str) -> None:
     """Layers, format and CRS pickers, a button to make the file and its download button."""
-    titles = layer_titles(lang)
-    kinds = _layer_kinds()
+    listed = sources.registry.layers()
+    titles = layer_titles(lang, listed)
+    kinds = {i: item.kind for i, item in listed.items()}
     fmt_key = st.selectbox(
         t("export.page.format", lang),
         list(export.FORMATS),
@@ -124,7 +128,7 @@ def export_form(lang: str) -> None:
     if st.button(t("export.page.make", lang), key="_w_export_go", type="primary"):
         try:
             with st.spinner(t("export.page.making", lang)):
-                result = export.export_bytes(selection, fmt=fmt_key, crs=crs, name="cmgis")
+                result = sources.export_bytes(selection, fmt=fmt_key, crs=crs, name="cmgis")
         except CmgisError as err:
             st.session_state.pop("export_file", None)
             st.error(escape_markdown(err))
@@ -160,8 +164,6 @@ def _suitability_ids(lang: str, kind: str) -> list[str]:
 
 def _workshop_id(lang: str) -> str | None:
     """A workshop chosen by its join code (issue 6: workshop results are exportable)."""
-    from cmgis.sources.providers import WORKSHOP_PREFIX, resolve_workshop
-
     code = st.text_input(
         t("user_layers.export_workshop", lang),
         max_chars=20,
@@ -175,10 +177,8 @@ def _workshop_id(lang: str) -> str | None:
 
     if st.session_state.get("_export_checked_code") != code:
         # a typed code is looked at once (through the join-code throttle), not on every rerun
-        from cmgis.sources.providers import current_store
-
         try:
-            sk.find_workshop(current_store(), code, client=client())
+            sk.find_workshop(sources.current_store(), code, client=client())
         except sk.TooManyAttemptsError as err:  # not looked at: may be tried after the wait
             st.error(error_text(err, lang))
             return None
@@ -191,13 +191,13 @@ def _workshop_id(lang: str) -> str | None:
         st.error(st.session_state["_export_code_error"])
         return None
     try:
-        item = resolve_workshop(code, client=client())
+        item = sources.resolve_workshop(code, client=client())
     except CmgisError as err:
         st.error(error_text(err, lang))
         return None
     title = escape_markdown(item.meta().title)  # typed by the facilitator
     st.caption(t("user_layers.export_workshop_added", lang, title=title))
-    return f"{WORKSHOP_PREFIX}:{code}"
+    return f"{sources.WORKSHOP_PREFIX}:{code}"
 
 
 def _crs_name(code: str, lang: str) -> str:
@@ -274,7 +274,7 @@ def _make_print(
 ) -> _Made:
     name = f"cmgis-map-{dt.date.today():%Y%m%d}.{file_type}"
     with tempfile.TemporaryDirectory(prefix="cmgis-print-") as tmp:
-        pdf_path = printing.print_selection(layer_ids, options, Path(tmp) / "map.pdf")
+        pdf_path = sources.print_selection(layer_ids, options, Path(tmp) / "map.pdf")
         pdf = pdf_path.read_bytes()
     preview = printing.pdf_to_png(pdf, dpi=60)
     if file_type == "png":

@@ -17,14 +17,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from cmgis import CmgisError
+from cmgis import CmgisError, export
 from cmgis.districts.indicators import indicator_definitions
 from cmgis.districts.profiles import indicator_rows
-from cmgis.export import writers as export
 from cmgis.i18n import pick, t
 from cmgis.maps.user_layers import user_layer_overlay
 from cmgis.maps.webmap import Overlay, format_number
-from cmgis.sources.providers import export_suitability
+from cmgis.sources import export_suitability
 from cmgis.store import Store
 from cmgis.suitability.surface import Surface
 from cmgis.user_layers import records as ul

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmgis.export import writers as export
 from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 from tests.test_user_layers import PARAMS, candidate_fixture
@@ -49,9 +48,7 @@ def payload_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             store, layer, name="Imported [x](http://evil.example)", created_by="me",
             parameters=PARAMS,
         )  # fmt: skip
-    yield record
-    for layer_id in export.registered_ids(prefix=ul.ID_PREFIX):
-        export.unregister_exportable(layer_id)
+    return record
 
 
 def test_clicked_candidate_heading_is_escaped_on_the_map_page(payload_layer) -> None:

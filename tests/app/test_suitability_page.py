@@ -173,3 +173,47 @@ def test_candidates_compared_with_the_districts(page):
     assert table.index[0] == "candidate_01"
     assert list(table.index[-5:]) == ["nimman", "old_town", "suan_dok", "mae_kha", "mae_hia"]
     assert "Offices per km²" in table.columns
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Record what the page offers for download (the real `st.download_button` still runs)."""
+    import streamlit
+
+    offered: dict[str, bytes] = {}
+    original = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        offered[kwargs.get("key", label)] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    return offered
+
+
+def test_downloads_carry_the_credits(page, downloads, tmp_path):
+    """The GeoTIFF and GeoPackage downloads go through the export path (issue 10)."""
+    import pyogrio
+    import rasterio
+
+    page.button(key=K + "prepare_tif").click().run()
+    assert not page.exception
+    tif = tmp_path / "suitability.tif"
+    tif.write_bytes(downloads[K + "download_tif"])
+    with rasterio.open(tif) as src:
+        tags = src.tags()
+        assert src.crs.to_epsg() == 32647 and src.nodata is not None
+    assert "OpenStreetMap" in tags["TIFFTAG_COPYRIGHT"] and "OpenStreetMap" in tags["CREDIT"]
+    assert tags["TITLE"].startswith("Suitability 0-100: Medical")
+    gpkg = tmp_path / "candidates.gpkg"
+    gpkg.write_bytes(downloads[K + "download_gpkg"])
+    names = [name for name, _ in pyogrio.list_layers(gpkg)]
+    assert names == ["candidate_zones", "cmgis_sources"]
+    assert (
+        "OpenStreetMap"
+        in pyogrio.read_info(gpkg, layer="cmgis_sources")["dataset_metadata"]["CREDITS"]
+    )
+    layer_meta = pyogrio.read_info(gpkg, layer="candidate_zones")["layer_metadata"]
+    assert "OpenStreetMap" in layer_meta["CREDIT"]
+    zones = pyogrio.read_dataframe(gpkg, layer="candidate_zones")
+    assert zones.crs.to_epsg() == 4326 and zones["zone_id"].iloc[0] == "candidate_01"

@@ -12,7 +12,6 @@ from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from cmgis import workshop as sk
-from cmgis.export import writers as export
 from cmgis.maps.user_layers import user_layer_overlay
 from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
@@ -34,9 +33,7 @@ def saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         # markup is refused when typed, but a store shared with other (older) instances
         # may hold it: it must still be shown as text
         store.execute("UPDATE user_layers_layers SET created_by = '<i>me</i>'")
-    yield record
-    for layer_id in export.registered_ids(prefix=ul.ID_PREFIX):
-        export.unregister_exportable(layer_id)
+    return record
 
 
 def _app(page: str) -> AppTest:

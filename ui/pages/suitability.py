@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -14,6 +11,7 @@ from cmgis import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.maps.suitability import candidates_group, surface_layer
 from cmgis.maps.webmap import use_local_assets
+from cmgis.sources import candidates_download, surface_download
 from cmgis.suitability import surface as su
 from cmgis.suitability.ahp import ahp_weights, matrix_from_upper, require_consistent
 from cmgis.user_layers.records import save_candidate_layer
@@ -290,6 +288,15 @@ def _overlap_texts(cands: object) -> list[str]:
     return texts
 
 
+def _model_title() -> tuple[str, str]:
+    """English and Thai title of the chosen preset (or "custom weights")."""
+    preset_id = st.session_state[K + "preset"]
+    if preset_id == CUSTOM:
+        return t("suitability.preset_custom", "en"), t("suitability.preset_custom", "th")
+    preset = spec.preset(preset_id)
+    return preset.title_en, preset.title_th
+
+
 def _candidates_table(cands: gpd.GeoDataFrame) -> None:
     """The ranked candidates with their overlap of the named districts."""
     if len(cands) == 0:
@@ -334,9 +341,9 @@ def _criteria_table() -> None:
 def _surface_download(surface: su.Surface, tif_key: object) -> None:
     """Prepare the surface GeoTIFF on request, then offer it for download."""
     if st.button(t("suitability.prepare_tif", lang), key=K + "prepare_tif"):
-        with tempfile.TemporaryDirectory() as tmp:
-            tif = su.write_surface(surface, Path(tmp) / "suitability.tif")
-            st.session_state[K + "tif"] = (tif_key, tif.read_bytes())
+        # through the export path (`cmgis.sources.surface_download`): with the credits
+        made = surface_download(surface, title=_model_title()[0])
+        st.session_state[K + "tif"] = (tif_key, made.data)
     prepared = st.session_state.get(K + "tif")
     if prepared is not None and prepared[0] == tif_key:
         st.download_button(
@@ -352,11 +359,7 @@ def _candidate_layer(
     cands: gpd.GeoDataFrame, surface: su.Surface, params: su.CandidateParams, preset_id: str
 ) -> gpd.GeoDataFrame:
     """The candidates as a layer titled by the preset, with the parameters that made it."""
-    if preset_id == CUSTOM:
-        title_en = t("suitability.preset_custom", "en")
-        title_th = t("suitability.preset_custom", "th")
-    else:
-        title_en, title_th = spec.preset(preset_id).title_en, spec.preset(preset_id).title_th
+    title_en, title_th = _model_title()
     return su.candidates_layer(
         cands,
         title_en=title_en,
@@ -420,17 +423,16 @@ def _save_form(
     return name
 
 
-def _gpkg_download(layer: gpd.GeoDataFrame, name: str) -> None:
-    """The candidates as a GeoPackage download."""
-    with tempfile.TemporaryDirectory() as tmp:
-        gpkg = su.save_candidates(layer, Path(tmp) / "candidate_zones.gpkg")
-        st.download_button(
-            t("suitability.download_gpkg", lang),
-            gpkg.read_bytes(),
-            file_name=su.safe_layer_filename(name),
-            mime="application/geopackage+sqlite3",
-            key=K + "download_gpkg",
-        )
+def _gpkg_download(surface: su.Surface, layer: gpd.GeoDataFrame, name: str) -> None:
+    """The candidates as a GeoPackage with credits (`cmgis.sources.candidates_download`)."""
+    gpkg = candidates_download(surface, layer, title=_model_title()[0], name="candidate_zones")
+    st.download_button(
+        t("suitability.download_gpkg", lang),
+        gpkg.data,
+        file_name=su.safe_layer_filename(name),
+        mime=gpkg.mime,
+        key=K + "download_gpkg",
+    )
 
 
 def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> None:
@@ -447,7 +449,7 @@ def results(surface: su.Surface, cands: object, params: su.CandidateParams) -> N
     _compare(layer, (tif_key, params.top_share, params.min_area_km2))
     name = _save_form(layer, surface, params, preset_id)
     export_in_crs(surface, layer)
-    _gpkg_download(layer, name)
+    _gpkg_download(surface, layer, name)
 
 
 workspace()

@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cmgis.export import writers as export
-from cmgis.printing import render as printing
+from cmgis import export, printing, sources
 
 
 def register(sub: Any) -> None:
@@ -40,7 +39,7 @@ def register(sub: Any) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the chosen layers to ``--output``."""
-    path = export.export_selection(args.layers, fmt=args.fmt, crs=args.crs, output=args.output)
+    path = sources.export_selection(args.layers, fmt=args.fmt, crs=args.crs, output=args.output)
     print(path)
     return 0
 
@@ -54,6 +53,6 @@ def cmd_print(args: argparse.Namespace) -> int:
         orientation=args.orientation,
         era=args.era,
     )
-    path = printing.print_selection(args.layers, options, args.output)
+    path = sources.print_selection(args.layers, options, args.output)
     print(path)
     return 0

@@ -19,7 +19,7 @@ import html
 import io
 import math
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -30,8 +30,9 @@ import numpy as np
 
 from cmgis import settings
 from cmgis._errors import InputError
-from cmgis.export import writers as export
-from cmgis.export.writers import LayerData, LayerMeta, RasterSource, credit_lines
+from cmgis.export.meta import LayerData, LayerMeta, RasterSource, credit_lines, layer_kind
+from cmgis.export.raster import read_raster_in
+from cmgis.export.write import staged_output
 from cmgis.i18n import Lang, normalise_lang, t
 from cmgis.maps.legend import LegendItem, print_legend_html, print_swatch, ramp_swatch
 from cmgis.maps.styles import PrintStyle, print_style_for
@@ -245,7 +246,7 @@ def _draw_map_svg(
     for layer_id, data in sorted(layers.items(), key=order):
         style = styles[layer_id]
         if isinstance(data, RasterSource):
-            array, transform, profile = export.read_raster_in(data, MAP_CRS)
+            array, transform, profile = read_raster_in(data, MAP_CRS)
             values = np.ma.masked_equal(array, profile["nodata"]).astype(float)
             if np.ma.count(values):
                 ranges[layer_id] = (float(values.min()), float(values.max()))
@@ -478,7 +479,7 @@ def _bounds_m(layers: Mapping[str, LayerData]) -> tuple[float, float, float, flo
         if isinstance(data, RasterSource) and has_vectors:
             continue
         if isinstance(data, RasterSource):
-            array, transform, _ = export.read_raster_in(data, MAP_CRS)
+            array, transform, _ = read_raster_in(data, MAP_CRS)
             h, w = array.shape
             xs = (transform.c, transform.c + transform.a * w)
             ys = (transform.f, transform.f + transform.e * h)
@@ -526,12 +527,12 @@ def print_map(
     if suffix not in (".pdf", ".png"):
         raise InputError(f"output {output.name!r} should end in .pdf or .png")
     for layer_id, data in layers.items():
-        export.layer_kind(data)
+        layer_kind(data)
         if isinstance(data, gpd.GeoDataFrame):
             require_crs(data, name=layer_id)
     metas = dict(metas or {})
     pdf = html_to_pdf(page_html(layers, metas, options, style_overrides))
-    with export.staged_output(output) as staged:
+    with staged_output(output) as staged:
         staged.write_bytes(pdf if suffix == ".pdf" else pdf_to_png(pdf, dpi=png_dpi))
     return output
 
@@ -630,22 +631,3 @@ def pdf_to_png(pdf: bytes, *, dpi: int = 150) -> bytes:
         return buffer.getvalue()
     finally:
         document.close()
-
-
-def print_selection(
-    selection: str | Sequence[str], options: PrintOptions, output: Path | str
-) -> Path:
-    """Print registered layers by id (see `cmgis.export.writers.register_exportable`)."""
-    ids = export.split_ids(selection)
-    if ids == ["all"]:
-        raise InputError("printing 'all' layers makes an unreadable map; list the layer ids")
-    if not ids:
-        raise InputError("no layers chosen; give layer ids separated by commas")
-    registry = {i: export.lookup_exportable(i) for i in dict.fromkeys(ids)}
-    ids = list(registry)
-    layers = {i: registry[i].load() for i in ids}
-    metas = {i: registry[i].meta() for i in ids}
-    # a derived layer (zones with indicators) prints like the layer it derives from
-    like = {i: registry[i].style_like for i in ids if registry[i].style_like}
-    styles = {i: style_for(other) for i, other in like.items() if other}
-    return print_map(layers, metas, options, output, style_overrides=styles)

@@ -14,14 +14,9 @@ import geopandas as gpd
 
 from cmgis import settings
 from cmgis.data.catalog import Catalog, load_catalog
-from cmgis.export.writers import (
-    LayerData,
-    LayerKind,
-    LayerMeta,
-    RasterSource,
-    meta_from_catalog_entry,
-    register_exportable,
-)
+from cmgis.export.formats import LayerKind
+from cmgis.export.meta import LayerData, LayerMeta, RasterSource, meta_from_catalog_entry
+from cmgis.sources.registry import Registry
 
 #: The indicator layers: id → (geometry layer, indicator table, key, titles).
 INDICATOR_LAYERS: dict[str, tuple[str, str, str, str, str]] = {
@@ -115,8 +110,8 @@ def _indicator_meta(layer_id: str, catalog: Callable[[], Catalog]) -> Callable[[
     return meta
 
 
-def register_builtin_layers() -> None:
-    """Register the catalog's layers and the indicator layers for export."""
+def register_builtin_layers(registry: Registry) -> None:
+    """Register the catalog's layers and the indicator layers in ``registry``."""
     catalog = load_catalog()
     for entry in catalog.layers:
         if entry.kind == "raster":
@@ -124,11 +119,9 @@ def register_builtin_layers() -> None:
         else:
             load = _vector_loader(entry.id)
         kind: LayerKind = "raster" if entry.kind == "raster" else "vector"
-        register_exportable(
-            entry.id, kind=kind, load=load, meta=_meta_loader(entry.id), replace=True
-        )
+        registry.register(entry.id, kind=kind, load=load, meta=_meta_loader(entry.id), replace=True)
     for layer_id in INDICATOR_LAYERS:
-        register_exportable(
+        registry.register(
             layer_id,
             kind="vector",
             load=_indicator_loader(layer_id),

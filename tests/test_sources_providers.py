@@ -1,4 +1,4 @@
-"""Saved user layers and workshop results through `cmgis export` (read back with GDAL)."""
+"""User, workshop and suitability layers through `cmgis export` (providers of `cmgis.sources`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pyproj
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from cmgis import AuthError, UnknownLayerError
+from cmgis import AuthError, UnknownLayerError, export
+from cmgis import sources as cmgis_sources
 from cmgis.cli.main import main
-from cmgis.export import writers as export
 from cmgis.sources import providers as export_sources
+from cmgis.sources import registry as layer_registry
 from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 from cmgis.workshop import (
@@ -42,8 +43,6 @@ def db(tmp_path, monkeypatch):
     store = open_app_store(path)
     yield store
     store.close()
-    for layer_id in export.registered_ids(prefix=ul.ID_PREFIX):
-        export.unregister_exportable(layer_id)
 
 
 @pytest.fixture
@@ -54,20 +53,20 @@ def saved(db):
 
 
 def test_user_layers_are_registered_and_dropped(db, saved):
-    registry = export.exportable_layers()
+    registry = layer_registry.layers()
     assert registry["user:medical_candidates"].group == "user"
     assert registry["user:medical_candidates"].style_like == "user_candidates"
     meta = registry["user:medical_candidates"].meta()
     assert meta.title == "Medical candidates"
     assert "OpenStreetMap" in meta.credit and "derived from layers" in meta.source
     ul.delete_user_layer(db, saved.slug)
-    assert "user:medical_candidates" not in export.exportable_layers()
+    assert "user:medical_candidates" not in layer_registry.layers()
 
 
 @needs_gdal
 @pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:32647", "EPSG:24047"])
 def test_user_layer_gpkg_round_trip(db, saved, tmp_path, crs):
-    out = export.export_selection("user:medical_candidates", fmt="gpkg", crs=crs,
+    out = cmgis_sources.export_selection("user:medical_candidates", fmt="gpkg", crs=crs,
                                   output=tmp_path / "u.gpkg")  # fmt: skip
     assert "user_medical_candidates" in ogr_layers(out)
     assert same_crs(ogr_crs(out, "user_medical_candidates"), crs)
@@ -127,8 +126,8 @@ def workshop(db):
 @needs_gdal
 def test_workshop_by_join_code_in_every_vector_format(db, workshop, tmp_path):
     layer_id = f"workshop:{workshop.code}"
-    assert layer_id not in export.exportable_layers()  # never listed: codes stay private
-    out = export.export_selection(layer_id, fmt="gpkg", crs="EPSG:32647",
+    assert layer_id not in layer_registry.layers()  # never listed: codes stay private
+    out = cmgis_sources.export_selection(layer_id, fmt="gpkg", crs="EPSG:32647",
                                   output=tmp_path / "w.gpkg")  # fmt: skip
     name = f"workshop_{workshop.code.lower()}"
     features = ogr_features(out, name)["features"]
@@ -136,7 +135,7 @@ def test_workshop_by_join_code_in_every_vector_format(db, workshop, tmp_path):
         "ร้าน line", "ร้าน point", "ร้าน polygon",
     ]  # fmt: skip
     assert same_crs(ogr_crs(out, name), "EPSG:32647")
-    kml = export.export_selection(layer_id.lower(), fmt="kml", crs="EPSG:4326",
+    kml = cmgis_sources.export_selection(layer_id.lower(), fmt="kml", crs="EPSG:4326",
                                   output=tmp_path / "w.kml")  # fmt: skip
     kml_ns = "{http://www.opengis.net/kml/2.2}"
     root = ElementTree.fromstring(kml.read_bytes())
@@ -150,10 +149,10 @@ def test_workshop_by_join_code_in_every_vector_format(db, workshop, tmp_path):
 
 def test_workshop_wrong_code(db, workshop, tmp_path):
     with pytest.raises(AuthError, match="no workshop has the join code"):
-        export.export_selection("workshop:NOPE12", fmt="gpkg", crs="EPSG:4326",
+        cmgis_sources.export_selection("workshop:NOPE12", fmt="gpkg", crs="EPSG:4326",
                                 output=tmp_path / "w.gpkg")  # fmt: skip
     with pytest.raises(UnknownLayerError, match="workshop:<key>"):
-        export.export_selection("nothing", fmt="gpkg", crs=4326, output=tmp_path / "w.gpkg")
+        cmgis_sources.export_selection("nothing", fmt="gpkg", crs=4326, output=tmp_path / "w.gpkg")
     assert export_sources.WORKSHOP_PREFIX == "workshop"
 
 
@@ -206,7 +205,9 @@ def test_print_a_saved_layer_beside_the_districts(db, saved, tmp_path):
 
     options = printing.check_options(title="ย่านและพื้นที่ศักยภาพ", lang="th", paper="A4",
                                      orientation="landscape", era="be")  # fmt: skip
-    pdf = printing.print_selection("zones,user:medical_candidates", options, tmp_path / "m.pdf")
+    pdf = cmgis_sources.print_selection(
+        "zones,user:medical_candidates", options, tmp_path / "m.pdf"
+    )
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
     assert "Medical candidates" in text  # its legend row
