@@ -229,12 +229,15 @@ with tab_details:
     all_rows = listing_rows(plan, current, annotations=annotations)
     codes = [r["code"] for r in all_rows]
     titles = {r["code"]: pick(r["title_en"], r["title_th"], lang) for r in all_rows}
+    wanted = st.session_state.get("project")  # e.g. from a shared link
     code = st.selectbox(
         t("projects.pick", lang),
         codes,
+        index=codes.index(wanted) if wanted in codes else 0,
         format_func=lambda c: f"{c} {titles[c]}",
         key="projects_pick",
     )
+    st.session_state["project"] = code  # kept in the URL (ui.state)
     rec = get_record(store, code)
     version = rec.version if rec else 0
     fields = dict(rec.fields) if rec else {}
