@@ -20,7 +20,7 @@ from cmgis.maps import webmap as webmap
 from cmgis.maps.relief import relief_from_tif
 from cmgis.maps.workshop import CATEGORY_COLORS, contributions_layer
 from cmgis.workshop import core as sk
-from ui.display import unit_text
+from ui.display import credit_lines, unit_text
 from ui.workshop import get_store
 
 
@@ -181,7 +181,7 @@ def map_object(
         center=(view[0], view[1]),
         zoom=view[2],
         lang=lang,
-        credits=catalog().credits(),
+        credits=credit_lines(catalog().credits(), lang),
         basemap=basemap,
         choropleth=spec,
         overlays=[
