@@ -35,6 +35,8 @@ _OWN_PARAMS = (
     "page", "lang", "zone", "layers", "indicator", "view",
     "scheme", "k", "workshop", "compare", "project",
 )  # fmt: skip
+#: The Map page's classification and class count when the URL names none (left out of it).
+DEFAULT_SCHEME, DEFAULT_K = "quantiles", 5
 #: Class counts the Map page offers (its colour ramps have 2 to 9 classes).
 CLASS_COUNTS: tuple[int, ...] = tuple(range(2, max(YLORRD) + 1))
 #: A workshop id or project code as the URL may carry it (checked again on its page).
@@ -173,9 +175,9 @@ def write_to_url(page: str) -> None:
         wanted["indicator"] = format_indicator(state["map_indicator"])
     if state.get("map_view"):
         wanted["view"] = format_view(state["map_view"])
-    if parse_scheme(state.get("map_scheme")):
+    if parse_scheme(state.get("map_scheme")) and state["map_scheme"] != DEFAULT_SCHEME:
         wanted["scheme"] = state["map_scheme"]
-    if state.get("map_k") in CLASS_COUNTS:
+    if state.get("map_k") in CLASS_COUNTS and state["map_k"] != DEFAULT_K:
         wanted["k"] = str(state["map_k"])
     if parse_id(state.get("map_workshop")):
         wanted["workshop"] = state["map_workshop"]

@@ -158,6 +158,7 @@ def profile(zone_id: str, lang: str) -> None:
     if p.osm_coverage_pct is not None and p.osm_coverage_pct < RANK_MIN_COVERAGE_PCT:
         st.warning(coverage_text(p.osm_coverage_pct, lang))
     with st.expander(t("map.zones.boundary", lang)):
+        st.caption(t("map.zones.method_record", lang))
         st.write(p.method)
         if p.boundary_status == BOUNDARY_CONSTRUCTED:
             st.caption(t("common.boundary_constructed", lang))
