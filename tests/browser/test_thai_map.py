@@ -21,6 +21,8 @@ def test_measure_control_and_credits_in_thai(app_page: Any) -> None:
     frame.locator(".leaflet-control-measure .js-start").click()
     control.get_by_text("คลิกบนแผนที่เพื่อเพิ่มจุดที่ต้องการวัด").wait_for(timeout=10_000)
     assert "Measure" not in control.inner_text()
+    frame.locator(".leaflet-control-measure .js-cancel").click()
+    app_page.page.mouse.move(0, 0)
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     assert "ผู้ร่วมให้ข้อมูล OpenStreetMap" in attribution
     assert "กรมแผนที่ทหาร" in attribution
