@@ -9,13 +9,14 @@ from cmgis.districts.indicators import indicator_definitions
 from cmgis.i18n import t
 from cmgis.municipality import isc_overall_note
 from ui import data
-from ui.display import show_table, unit_text
+from ui.display import credit_lines, isc_level, show_table, unit_text
 
 
 def credits(lang: str) -> None:
     """The credit lines every map shows."""
     st.subheader(t("map.about.credits", lang))
-    st.markdown("\n".join(f"- {line}" for line in data.catalog().credits()))
+    lines = credit_lines(data.catalog().credits(), lang)
+    st.markdown("\n".join(f"- {line}" for line in lines))
 
 
 def layers_table(lang: str) -> None:
@@ -82,7 +83,7 @@ def isc(lang: str) -> None:
         {
             t("map.about.isc_dimension", lang): [s.title_th if th else s.title_en for s in scores],
             t("map.about.isc_score", lang): [s.score_pct for s in scores],
-            t("map.about.isc_level", lang): [s.level for s in scores],
+            t("map.about.isc_level", lang): [isc_level(s.level, lang) for s in scores],
         }
     )
     show_table(table)

@@ -23,7 +23,7 @@ from cmgis.maps import style_for
 from cmgis.maps import webmap as webmap
 from cmgis.maps.relief import relief_from_tif
 from cmgis.maps.workshop import contributions_overlay as workshop_overlay
-from ui.display import unit_text
+from ui.display import credit_lines, unit_text
 from ui.store import get_store
 
 
@@ -173,7 +173,7 @@ def map_object(
         center=(view[0], view[1]),
         zoom=view[2],
         lang=lang,
-        credits=catalog().credits(),
+        credits=credit_lines(catalog().credits(), lang),
         basemap=basemap,
         choropleth=spec,
         overlays=[

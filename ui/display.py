@@ -17,7 +17,7 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from cmgis.i18n import normalise_lang, strings
+from cmgis.i18n import normalise_lang, strings, t
 
 _ROW_PX = 35
 #: Units shown without a suffix: plain counts and 0-1 indices read best as bare numbers.
@@ -52,3 +52,35 @@ def unit_text(unit: str, lang: str) -> str:
         return ""
     entry = strings().get(f"map.unit.{unit}")
     return unit if entry is None else entry.get(normalise_lang(lang), unit)
+
+
+#: Phrases of the catalog's credit lines (English, from the data build) with their keys;
+#: names of sources, datasets and licences stay as they are.
+_CREDIT_PHRASES: Final = (
+    "credits.osm_contributors",
+    "credits.admin_boundaries",
+    "credits.rtsd",
+    "credits.elevation",
+    "credits.via",
+)
+
+
+def credit_lines(lines: list[str], lang: str) -> list[str]:
+    """The catalog's credit lines with their connecting words in ``lang``."""
+    if normalise_lang(lang) == "en":
+        return list(lines)
+    out = []
+    for line in lines:
+        for key in _CREDIT_PHRASES:
+            line = line.replace(t(key, "en"), t(key, lang))
+        out.append(line)
+    return out
+
+
+def isc_level(level: str, lang: str) -> str:
+    """An ISC level as the report names it (English), with a Thai gloss on Thai pages."""
+    if normalise_lang(lang) == "en":
+        return level
+    keys = [k for k, v in strings().items() if k.startswith("map.isc_level.")]
+    key = next((k for k in keys if strings()[k]["en"] == level), None)
+    return f"{level} ({t(key, lang)})" if key else level

@@ -244,7 +244,10 @@ def print_form(lang: str) -> None:
         key="_w_export_era",
     )
     file_type = col5.selectbox(
-        t("export.page.file_type", lang), ["pdf", "png"], key="_w_export_file_type"
+        t("export.page.file_type", lang),
+        ["pdf", "png"],
+        format_func=str.upper,
+        key="_w_export_file_type",
     )
     request = ("print", tuple(chosen), title, map_lang, paper, orientation, era, file_type)
     if st.button(t("export.page.make_map", lang), key="_w_export_print_go", type="primary"):

@@ -81,7 +81,17 @@ def current_choices() -> tuple[list[str], tuple[str, str] | None, str, int, str,
     k = int(state.get("_w_map_k", state.get("map_k", 5)))
     basemap = str(state.get("_w_map_basemap", state.get("map_basemap", "relief")))
     workshop = str(state.get("_w_map_workshop", state.get("map_workshop", "")) or "")
+    if workshop and workshop not in _shown_workshops():
+        workshop = ""  # e.g. a link's workshop that was deleted or is not published
     return layers, indicator, scheme, k, basemap, workshop
+
+
+def _shown_workshops() -> set[str]:
+    """Ids of the workshops the Map page may show (published ones); none if unreadable."""
+    try:
+        return {w.id for w in data.workshops()}
+    except CmgisError:
+        return set()
 
 
 def layer_panel(lang: str) -> list[str]:

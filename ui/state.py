@@ -1,16 +1,22 @@
 """Shareable state: the URL's query parameters <-> session state.
 
 The URL holds ``page``, ``lang`` (``th``/``en``), ``zone``, ``layers`` (comma-separated
-layer ids), ``indicator`` (``zones:<id>`` or ``tambons:<id>``) and ``view``
-(``lat,lon,zoom``). `load_from_url` reads them once per session, checking every value
-(a bad value is ignored, never trusted); `write_to_url` puts the current state back
-after each run. Session keys owned here: ``lang``, ``zone``, ``map_layers``,
-``map_indicator``, ``map_view`` and the one-shot flag ``_url_loaded``.
+layer ids), ``indicator`` (``zones:<id>`` or ``tambons:<id>``), ``view``
+(``lat,lon,zoom``), the Map page's classification ``scheme`` and class count ``k`` and
+its ``workshop`` overlay (a workshop id), the Zones page's ``compare`` (comma-separated
+zone ids) and the Projects page's ``project`` (a project code). `load_from_url` reads
+them once per session, checking every value (a bad value is ignored, never trusted);
+`write_to_url` puts the current state back after each run. Session keys owned here:
+``lang``, ``zone``, ``map_layers``, ``map_indicator``, ``map_view`` and the one-shot flag
+``_url_loaded``; the URL also fills ``map_scheme``, ``map_k``, ``map_workshop``,
+``zones_compare`` and ``project``, which their pages own (a workshop id and a project
+code are checked again there against what exists and may be shown).
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
@@ -19,13 +25,22 @@ from cmgis.data.catalog import NO_DATA, load_catalog
 from cmgis.districts.indicators import indicator_definitions
 from cmgis.districts.zones import ZONE_IDS
 from cmgis.i18n import normalise_lang
-from cmgis.maps import DEFAULT_LAYERS
+from cmgis.maps import DEFAULT_LAYERS, SCHEMES, YLORRD
 
 AREA_KINDS: tuple[str, ...] = ("zones", "tambons")
 #: The view a map opens at: the municipality and the five districts.
 DEFAULT_VIEW: tuple[float, float, int] = (18.782, 98.962, 13)
 _ZOOM_RANGE = (10, 18)
-_OWN_PARAMS = ("page", "lang", "zone", "layers", "indicator", "view")
+_OWN_PARAMS = (
+    "page", "lang", "zone", "layers", "indicator", "view",
+    "scheme", "k", "workshop", "compare", "project",
+)  # fmt: skip
+#: The Map page's classification and class count when the URL names none (left out of it).
+DEFAULT_SCHEME, DEFAULT_K = "quantiles", 5
+#: Class counts the Map page offers (its colour ramps have 2 to 9 classes).
+CLASS_COUNTS: tuple[int, ...] = tuple(range(2, max(YLORRD) + 1))
+#: A workshop id or project code as the URL may carry it (checked again on its page).
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def parse_lang(value: str | None) -> str:
@@ -87,6 +102,35 @@ def format_view(view: tuple[float, float, int]) -> str:
     return f"{view[0]:.5f},{view[1]:.5f},{int(view[2])}"
 
 
+def parse_scheme(value: str | None) -> str | None:
+    """A known classification method (``quantiles``, ...), or ``None``."""
+    return value if value in SCHEMES else None
+
+
+def parse_k(value: str | None) -> int | None:
+    """A class count the Map page offers, or ``None``."""
+    if not value or not value.isdigit() or len(value) > 2:
+        return None
+    k = int(value)
+    return k if k in CLASS_COUNTS else None
+
+
+def parse_id(value: str | None) -> str | None:
+    """A workshop id or project code: short, letters, digits, ``.``, ``_``, ``-``; else ``None``.
+
+    Only the form is checked here; the page checks that it names something it may show.
+    """
+    return value if value and _ID_RE.fullmatch(value) else None
+
+
+def parse_zones(value: str | None) -> list[str] | None:
+    """Known zone ids from ``"a,b"`` (unknown and repeated ones dropped); ``None`` if absent."""
+    if value is None:
+        return None
+    picked = [v for v in (p.strip() for p in value.split(",")) if v in ZONE_IDS]
+    return list(dict.fromkeys(picked))
+
+
 def load_from_url() -> str | None:
     """Copy the URL's state into the session once per session; return the URL's page id."""
     qp = st.query_params
@@ -102,6 +146,16 @@ def load_from_url() -> str | None:
     st.session_state["map_layers"] = list(DEFAULT_LAYERS if layers is None else layers)
     st.session_state["map_indicator"] = parse_indicator(qp.get("indicator"))
     st.session_state["map_view"] = parse_view(qp.get("view")) or DEFAULT_VIEW
+    optional = {
+        "map_scheme": parse_scheme(qp.get("scheme")),
+        "map_k": parse_k(qp.get("k")),
+        "map_workshop": parse_id(qp.get("workshop")),
+        "zones_compare": parse_zones(qp.get("compare")),
+        "project": parse_id(qp.get("project")),
+    }
+    for key, value in optional.items():
+        if value is not None:
+            st.session_state[key] = value
     return page if page and page.replace("_", "").replace("-", "").isalnum() else None
 
 
@@ -111,7 +165,7 @@ def current_lang() -> str:
 
 
 def write_to_url(page: str) -> None:
-    """Put page, language, zone, layers, indicator and view into the URL."""
+    """Put page, language, zone, layers, indicator, view and the pages' choices into the URL."""
     state = st.session_state
     wanted: dict[str, str] = {"page": page, "lang": current_lang()}
     if state.get("zone") in ZONE_IDS:
@@ -122,6 +176,16 @@ def write_to_url(page: str) -> None:
         wanted["indicator"] = format_indicator(state["map_indicator"])
     if state.get("map_view"):
         wanted["view"] = format_view(state["map_view"])
+    if parse_scheme(state.get("map_scheme")) and state["map_scheme"] != DEFAULT_SCHEME:
+        wanted["scheme"] = state["map_scheme"]
+    if state.get("map_k") in CLASS_COUNTS and state["map_k"] != DEFAULT_K:
+        wanted["k"] = str(state["map_k"])
+    if parse_id(state.get("map_workshop")):
+        wanted["workshop"] = state["map_workshop"]
+    if state.get("zones_compare"):
+        wanted["compare"] = ",".join(state["zones_compare"])
+    if parse_id(state.get("project")):
+        wanted["project"] = state["project"]
     qp = st.query_params
     for key in [k for k in _OWN_PARAMS if k in qp and k not in wanted]:
         del qp[key]  # other pages' own parameters are left alone

@@ -250,7 +250,9 @@ def export_in_crs(surface: Surface, candidates: gpd.GeoDataFrame) -> None:
         crs = col1.selectbox(
             t("user_layers.export_crs", lang),
             list(export.CRS_CHOICES),
-            format_func=lambda c: f"{c} — {export.CRS_CHOICES[c].name_en}",
+            format_func=lambda c: (
+                f"{c} — {pick(export.CRS_CHOICES[c].name_en, export.CRS_CHOICES[c].name_th, lang)}"
+            ),
             key="user_layers.export_crs",
         )
         vector_formats = [k for k, f in export.FORMATS.items() if "vector" in f.kinds]

@@ -525,11 +525,16 @@ def live_view(store: Store, code: str, lang: str) -> None:
     right.markdown(f"**{t('workshop.live.top', lang)}**")
     top = pd.DataFrame(frame[["title", "group_name", "votes"]])
     right.dataframe(
-        top.sort_values("votes", ascending=False).head(10),
+        _labelled(top.sort_values("votes", ascending=False).head(10), lang),
         width="stretch", hide_index=True,
     )  # fmt: skip
     st.markdown(f"**{t('workshop.live.participation', lang)}**")
-    st.dataframe(part, width="stretch", hide_index=True)
+    st.dataframe(_labelled(part, lang), width="stretch", hide_index=True)
+
+
+def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with its column ids (``group_name``, ``votes_used`` ...) as labels in ``lang``."""
+    return frame.rename(columns={c: t(f"workshop.col.{c}", lang) for c in frame.columns})
 
 
 def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:

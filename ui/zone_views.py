@@ -159,6 +159,7 @@ def profile(zone_id: str, lang: str) -> None:
     if p.osm_coverage_pct is not None and p.osm_coverage_pct < RANK_MIN_COVERAGE_PCT:
         st.warning(coverage_text(p.osm_coverage_pct, lang))
     with st.expander(t("map.zones.boundary", lang)):
+        st.caption(t("map.zones.method_record", lang))
         st.write(p.method)
         if p.boundary_status == BOUNDARY_CONSTRUCTED:
             st.caption(t("common.boundary_constructed", lang))
@@ -200,7 +201,8 @@ def profile(zone_id: str, lang: str) -> None:
         if p.landmarks:
             st.markdown(
                 "\n".join(
-                    f"- {escape_markdown(x.name)} ({escape_markdown(x.kind)})" for x in p.landmarks
+                    f"- {escape_markdown(x.name)} ({escape_markdown(_kind(x.kind, lang))})"
+                    for x in p.landmarks
                 )
             )
         else:
@@ -220,6 +222,12 @@ def profile(zone_id: str, lang: str) -> None:
         render_zone_projects(zone_id, lang)
     except CmgisError as err:
         st.caption(escape_markdown(err))
+
+
+def _kind(kind: str, lang: str) -> str:
+    """A landmark's kind (``market``, ``uni`` ...) in ``lang``; unknown kinds as they are."""
+    text = t(f"map.landmark_kind.{kind}", lang)
+    return kind if text.startswith("map.landmark_kind.") else text
 
 
 def comparison_chart(zone_id: str, lang: str) -> None:

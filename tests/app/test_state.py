@@ -44,3 +44,22 @@ def test_parse_view_round_trip_and_bounds() -> None:
     assert state.parse_view("nan,98.99,14") is None
     assert state.parse_view("18.79,98.99") is None
     assert state.parse_view("a,b,c") is None
+
+
+def test_parse_scheme_k_ids_and_zones() -> None:
+    assert state.parse_scheme("natural_breaks") == "natural_breaks"
+    assert state.parse_scheme("jenks") is None
+    assert state.parse_scheme(None) is None
+    assert state.parse_k("7") == 7
+    assert state.parse_k("1") is None  # a choropleth needs two classes or more
+    assert state.parse_k("10") is None
+    assert state.parse_k("-3") is None
+    assert state.parse_k("5.0") is None
+    assert state.parse_id("0f3a9c") == "0f3a9c"
+    assert state.parse_id("1.1.1") == "1.1.1"
+    assert state.parse_id("../etc") is None
+    assert state.parse_id("a b") is None
+    assert state.parse_id("x" * 65) is None
+    assert state.parse_zones("nimman, mae_hia,bogus,nimman") == ["nimman", "mae_hia"]
+    assert state.parse_zones("") == []
+    assert state.parse_zones(None) is None

@@ -7,7 +7,7 @@ from cmgis import CmgisError
 from cmgis.i18n import pick, t
 from cmgis.municipality import isc_overall_note, load_municipality
 from ui import data
-from ui.display import escape_markdown, show_table
+from ui.display import credit_lines, escape_markdown, isc_level, show_table
 from ui.state import current_lang
 
 lang = current_lang()
@@ -37,7 +37,13 @@ try:
             "municipality.as_of",
             lang,
             date=pick(town.as_of, town.as_of_th, lang),
-            source=town.source,
+            source=pick(
+                town.source,
+                town.source.replace(
+                    t("map.report_source", "en"), t("map.report_source", "th")
+                ).replace(", section", " หัวข้อ"),
+                lang,
+            ),
         )
     )
     for claim in town.claims:
@@ -68,8 +74,9 @@ try:
     score_cols = st.columns(5)
     for col, score in zip(score_cols, scores, strict=True):
         title = score.title_th if lang == "th" else score.title_en
-        col.metric(title.split(" (")[0], f"{score.score_pct:.2f} %", help=score.level)
-        col.caption(score.level)
+        level = isc_level(score.level, lang)
+        col.metric(title.split(" (")[0], f"{score.score_pct:.2f} %", help=level)
+        col.caption(level)
     st.info(isc_overall_note({s.id: s.score_pct for s in scores}, lang))
 
     st.subheader(t("home.what", lang))
@@ -85,6 +92,7 @@ try:
         st.page_link(path, label=t(key, lang), icon=icon)
 
     st.subheader(t("home.credits", lang))
-    st.markdown("\n".join(f"- {line}" for line in data.catalog().credits()))
+    _lines = credit_lines(data.catalog().credits(), lang)
+    st.markdown("\n".join(f"- {line}" for line in _lines))
 except CmgisError as err:
     st.error(t("map.data_missing", lang, err=escape_markdown(err)))

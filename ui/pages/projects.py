@@ -24,7 +24,7 @@ from cmgis.plan.imports import MAX_FILE_BYTES, drafts_from_file, geometry_from_d
 from cmgis.plan.projects import filter_projects, listing_rows
 from cmgis.plan.spec import STATUSES, STRATEGY_KEYS
 from ui import projects_data
-from ui.display import escape_markdown
+from ui.display import credit_lines, escape_markdown
 
 DRAWING_KEY = "projects_drawing"
 MAP_KEY = "projects_map"
@@ -49,6 +49,19 @@ zone_names = {
 
 FLASH_KEY = "projects_flash"
 OPENED_KEY = "projects_opened_version"
+
+
+def _source(text: str) -> str:
+    """A source note of the plan spec ("report, lines 44, 54") in ``lang``."""
+    for key in ("projects.source_report_lines", "projects.source_report_line"):
+        text = text.replace(t(key, "en"), t(key, lang))
+    return text
+
+
+def _stage(name: str) -> str:
+    """A workshop stage as the report names it, with its Thai gloss on Thai pages."""
+    key = "workshop.stage." + name.split(" (")[0].lower().replace("-", "_")
+    return t(key, lang) if lang == "th" and t(key, "en") != key else name
 
 
 def _error(err: Exception) -> None:
@@ -100,7 +113,13 @@ if f_status:
 total = len(listing_rows(plan, current, annotations=report_fields))  # every item, unfiltered
 mapped = int(shown.geometry.notna().sum())
 
-fmap = projects_map(zones, shown, lang=lang, credits=projects_data.credits(), center=CENTER_LATLON)
+fmap = projects_map(
+    zones,
+    shown,
+    lang=lang,
+    credits=credit_lines(projects_data.credits(), lang),
+    center=CENTER_LATLON,
+)
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:
@@ -181,7 +200,7 @@ with st.expander(t("projects.cosensing", lang)):
                 for kind, it in zip(_kinds, _c.items, strict=True)
             )
         )
-        st.caption(t("projects.source_lines", lang, source=_c.source))
+        st.caption(t("projects.source_lines", lang, source=_source(_c.source)))
 with st.expander(t("projects.workshops", lang)):
     for _w in plan.workshops:
         st.markdown(
@@ -189,13 +208,13 @@ with st.expander(t("projects.workshops", lang)):
             f"{pick(_w.venue_en, _w.venue_th, lang)}"
         )
         st.markdown(
-            f"- {t('projects.workshop.stages', lang)}: {', '.join(_w.stages)}\n"
+            f"- {t('projects.workshop.stages', lang)}: {', '.join(map(_stage, _w.stages))}\n"
             f"- {t('projects.workshop.hosts', lang)}: "
             f"{', '.join(plan.stakeholder_names(_w.hosts, lang))}\n"
             f"- {t('projects.workshop.participants', lang)}: "
             f"{', '.join(plan.stakeholder_names(_w.participants, lang))}"
         )
-        st.caption(t("projects.source_lines", lang, source=_w.source))
+        st.caption(t("projects.source_lines", lang, source=_source(_w.source)))
 
 tab_details, tab_add, tab_import, tab_history = st.tabs(
     [
@@ -210,12 +229,15 @@ with tab_details:
     all_rows = listing_rows(plan, current, annotations=report_fields)
     codes = [r["code"] for r in all_rows]
     titles = {r["code"]: pick(r["title_en"], r["title_th"], lang) for r in all_rows}
+    wanted = st.session_state.get("project")  # e.g. from a shared link
     code = st.selectbox(
         t("projects.pick", lang),
         codes,
+        index=codes.index(wanted) if wanted in codes else 0,
         format_func=lambda c: f"{c} {titles[c]}",
         key="projects_pick",
     )
+    st.session_state["project"] = code  # kept in the URL (ui.state)
     rec = get_record(store, code)
     version = rec.version if rec else 0
     fields = dict(rec.fields) if rec else {}

@@ -14,6 +14,7 @@ from cmgis.maps.webmap import use_local_assets
 from cmgis.sources import candidates_download, surface_download
 from cmgis.suitability import surface as su
 from cmgis.suitability.ahp import ahp_weights, matrix_from_upper, require_consistent
+from cmgis.suitability.criteria import Criterion
 from cmgis.user_layers.records import save_candidate_layer
 from ui import suitability_cache as cache
 from ui import user_layer_views
@@ -44,6 +45,22 @@ def _apply_preset() -> None:
 
 def _to_custom() -> None:
     st.session_state[K + "preset"] = CUSTOM
+
+
+def _normalisation(c: Criterion, bounds: tuple[float, float]) -> str:
+    """How a criterion's values become scores (`Criterion.normalisation_text`) in ``lang``."""
+    if lang != "th":
+        return c.normalisation_text(bounds)
+    n = c.normalisation
+    units = t(f"map.unit.{c.units}", lang) if c.units else ""
+    units = c.units if units.startswith("map.unit.") else units
+    low, high = (f"{v:,.4g}" for v in bounds)
+    if n.kind == "threshold":
+        op = "≥" if c.direction == "benefit" else "≤"
+        return t("suitability.norm.threshold", lang, op=op, low=low, units=units)
+    curve = t("suitability.norm.linear" if n.kind == "linear" else "suitability.norm.sigmoid", lang)
+    key = f"suitability.norm.range.{c.direction}"
+    return t(key, lang, curve=curve, low=low, high=high, units=units)
 
 
 def _judgement(value: str) -> float:
@@ -146,7 +163,7 @@ def workspace() -> None:
                 on_change=_to_custom,
                 help=pick(c.definition_en, c.definition_th, lang)
                 + "\n\n"
-                + c.normalisation_text(nstack.bounds[nstack.ids.index(c.id)]),
+                + _normalisation(c, nstack.bounds[nstack.ids.index(c.id)]),
             )
         top_pct = st.slider(t("suitability.top_share", lang), 1, 50, 10, key=K + "top_share_pct")
         min_area = st.number_input(

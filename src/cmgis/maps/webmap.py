@@ -26,7 +26,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from cmgis._errors import InputError
-from cmgis.i18n import pick, t
+from cmgis.i18n import pick, strings, t
 from cmgis.map_text import escape_map_text
 from cmgis.maps.legend import (
     LegendControl,
@@ -262,7 +262,10 @@ def feature_label(layer_id: str, row: Mapping[str, Any], lang: str) -> str:
         return label
     if layer_id == "landmarks":
         kind = _text(row.get("kind"))
-        return f"{name} ({kind})" if name and kind else name or kind
+        kind_text = t(f"map.landmark_kind.{kind}", lang) if kind else ""
+        if kind_text.startswith("map.landmark_kind."):
+            kind_text = kind
+        return f"{name} ({kind_text})" if name and kind_text else name or kind_text
     return name
 
 
@@ -477,6 +480,63 @@ class CreditsAttribution(MacroElement):
         self.lines = [escape_map_text(line) for line in lines]
 
 
+class MeasureLabels(MacroElement):
+    """The measure control's texts in ``lang`` (leaflet-measure bundles no Thai).
+
+    leaflet-measure writes its English texts into the control and its popups as they
+    open; an observer on the map's container puts each ``map.measure.*`` text in ``lang``
+    (longest first, so "Area measurement" is not read as "Area"), inside the control and
+    its result popups only (names and comments on the map are never touched).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var pairs = {{ this.pairs|tojson }};
+          var mine = ".leaflet-control-measure, .leaflet-measure-resultpopup";
+          function fix(node) {
+            var el = node.nodeType === 1 ? node : node.parentElement;
+            if (!el) { return; }
+            if (!el.closest(mine)) {  // only the control and its popups, never map data
+              if (node.nodeType === 1) { node.querySelectorAll(mine).forEach(fix); }
+              return;
+            }
+            if (node.nodeType === 3) {
+              var text = node.nodeValue, out = text;
+              pairs.forEach(function (p) { out = out.split(p[0]).join(p[1]); });
+              if (out !== text) { node.nodeValue = out; }
+              return;
+            }
+            if (node.nodeType !== 1) { return; }
+            ["title", "placeholder"].forEach(function (a) {
+              var v = node.getAttribute(a);
+              if (v) { pairs.forEach(function (p) { v = v.split(p[0]).join(p[1]); });
+                       node.setAttribute(a, v); }
+            });
+            node.childNodes.forEach(fix);
+          }
+          var root = {{ this._parent.get_name() }}.getContainer();
+          fix(root);
+          new MutationObserver(function (changes) {
+            changes.forEach(function (c) {
+              if (c.type === "characterData") { fix(c.target); }
+              c.addedNodes.forEach(fix);
+            });
+          }).observe(root, {childList: true, subtree: true, characterData: true});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisMeasureLabels"
+        keys = [k for k in strings() if k.startswith("map.measure.")]
+        pairs = [(t(k, "en"), t(k, lang)) for k in keys if t(k, "en") != t(k, lang)]
+        self.pairs = sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+
 # ---------------------------------------------------------------------------------------
 # The map
 # ---------------------------------------------------------------------------------------
@@ -629,6 +689,8 @@ def build_map(
     _add_controls(m, credits=credits, lang=lang)
     if fit_bounds:
         m.fit_bounds([list(corner) for corner in fit_bounds])
+    if lang != "en":
+        MeasureLabels(lang).add_to(m)
     if _has_popup(m):
         # folium.Popup fills its content through jQuery's $ (e.g. workshop contributions)
         m.default_js = [*m.default_js, *(a for a in folium.Map.default_js if a[0] == "jquery")]
