@@ -1,4 +1,4 @@
-"""Round trips of cmgis.export.writers: write each format × CRS, read back with GDAL's tools."""
+"""Round trips of cmgis.export: write each format × CRS, read back with GDAL's tools."""
 
 from __future__ import annotations
 

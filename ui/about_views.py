@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cmgis.districts.indicators import indicator_definitions
+from cmgis.districts import indicator_definitions
 from cmgis.i18n import t
 from cmgis.municipality import isc_overall_note
 from ui import data

@@ -13,16 +13,20 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from cmgis import maps as webmap
 from cmgis import workshop as sk
-from cmgis.data.catalog import Catalog, load_catalog
-from cmgis.data.layers import load_layer
-from cmgis.districts.indicators import ISCScore, definition, isc_scores, load_indicators
-from cmgis.districts.profiles import ZoneProfile, zone_profile
+from cmgis.data import Catalog, load_catalog, load_layer
+from cmgis.districts import (
+    ISCScore,
+    ZoneProfile,
+    definition,
+    isc_scores,
+    load_indicators,
+    zone_profile,
+)
 from cmgis.i18n import t
-from cmgis.maps import style_for
-from cmgis.maps import webmap as webmap
-from cmgis.maps.relief import relief_from_tif
-from cmgis.maps.workshop import contributions_overlay as workshop_overlay
+from cmgis.maps import contributions_overlay as workshop_overlay
+from cmgis.maps import relief_from_tif, style_for
 from ui.display import credit_lines, unit_text
 from ui.store import get_store
 

@@ -142,7 +142,7 @@ def export_form(lang: str) -> None:
 def _suitability_ids(lang: str, kind: str) -> list[str]:
     """Surfaces (``suitability:``) or candidates (``candidates:``) of presets, on demand."""
     from cmgis.i18n import pick
-    from cmgis.suitability.criteria import load_spec
+    from cmgis.suitability import load_spec
 
     presets = {p.id: pick(p.title_en, p.title_th, lang) for p in load_spec().presets}
     col1, col2 = st.columns([3, 1])

@@ -17,12 +17,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cmgis import CmgisError
-from cmgis.data.catalog import THEMES
-from cmgis.districts.indicators import indicator_definitions
-from cmgis.districts.zones import ZONE_IDS
+from cmgis import maps as webmap
+from cmgis.data import THEMES
+from cmgis.districts import ZONE_IDS, indicator_definitions
 from cmgis.i18n import t
 from cmgis.maps import has_style
-from cmgis.maps import webmap as webmap
 from ui import data, user_layer_views
 from ui.display import escape_markdown
 from ui.state import AREA_KINDS, DEFAULT_VIEW, drop_unknown_choice

@@ -5,10 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 
-from cmgis.data.catalog import load_catalog
-from cmgis.data.layers import load_layer
-from cmgis.plan.projects import load_projects_layer
-from cmgis.plan.spec import Plan, load_plan
+from cmgis.data import load_catalog, load_layer
+from cmgis.plan import Plan, load_plan, load_projects_layer
 from cmgis.store import Store
 from ui.store import get_store
 

@@ -21,9 +21,8 @@ import re
 import streamlit as st
 
 from cmgis import settings
-from cmgis.data.catalog import NO_DATA, load_catalog
-from cmgis.districts.indicators import indicator_definitions
-from cmgis.districts.zones import ZONE_IDS
+from cmgis.data import NO_DATA, load_catalog
+from cmgis.districts import ZONE_IDS, indicator_definitions
 from cmgis.i18n import normalise_lang
 from cmgis.maps import DEFAULT_LAYERS, SCHEMES, YLORRD
 

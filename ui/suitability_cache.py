@@ -6,13 +6,8 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
-from cmgis.maps.suitability import (
-    DisplayLookup,
-    display_lookup,
-    suitability_map,
-)
-from cmgis.suitability.criteria import NormalisedStack, Spec, load_spec, normalise_stack
-from cmgis.suitability.surface import stack_for_spec
+from cmgis.maps import DisplayLookup, display_lookup, suitability_map
+from cmgis.suitability import NormalisedStack, Spec, load_spec, normalise_stack, stack_for_spec
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,7 +32,7 @@ def lookup(resolution_m: float) -> DisplayLookup:
 @st.cache_resource(show_spinner=False)
 def tambons() -> gpd.GeoDataFrame:
     """The 16 Mueang tambons (EPSG:4326), outlines for the map."""
-    from cmgis.data.layers import load_layer
+    from cmgis.data import load_layer
 
     return load_layer("tambons")
 
@@ -45,7 +40,7 @@ def tambons() -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False)
 def districts() -> gpd.GeoDataFrame:
     """The five named districts (layer ``zones``, EPSG:4326)."""
-    from cmgis.data.layers import load_layer
+    from cmgis.data import load_layer
 
     return load_layer("zones")
 

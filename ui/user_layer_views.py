@@ -18,15 +18,13 @@ import pandas as pd
 import streamlit as st
 
 from cmgis import CmgisError, export
-from cmgis.districts.indicators import indicator_definitions
-from cmgis.districts.profiles import indicator_rows
+from cmgis import user_layers as ul
+from cmgis.districts import indicator_definitions, indicator_rows
 from cmgis.i18n import pick, t
-from cmgis.maps.user_layers import user_layer_overlay
-from cmgis.maps.webmap import Overlay, format_number
+from cmgis.maps import Overlay, format_number, user_layer_overlay
 from cmgis.sources import export_suitability
 from cmgis.store import Store
-from cmgis.suitability.surface import Surface
-from cmgis.user_layers import records as ul
+from cmgis.suitability import Surface
 from ui.display import escape_markdown, show_table
 from ui.store import get_store
 
@@ -136,7 +134,7 @@ def candidate_summary(slug: str, zone_id: str, lang: str) -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _indicators(slug: str, saved_at: str) -> pd.DataFrame:
-    from cmgis.suitability.surface import candidate_indicators
+    from cmgis.suitability import candidate_indicators
 
     return candidate_indicators(ul.load_user_layer(store(), slug))
 

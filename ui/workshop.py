@@ -24,9 +24,9 @@ from streamlit_folium import st_folium
 from cmgis import CmgisError
 from cmgis import workshop as sk
 from cmgis.i18n import t
-from cmgis.maps.workshop import drawing_map, live_map
+from cmgis.maps import drawing_map, live_map
 from cmgis.store import Store
-from cmgis.workshop.exchange import export_workshop, import_workshop
+from cmgis.workshop import export_workshop, import_workshop
 from ui.display import escape_markdown
 from ui.state import current_lang
 
@@ -44,7 +44,7 @@ LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live
 @st.cache_resource(show_spinner=False)
 def _zones() -> tuple[gpd.GeoDataFrame | None, sk.ZoneIndex | None]:
     try:
-        from cmgis.data.layers import load_layer
+        from cmgis.data import load_layer
 
         zones = load_layer("zones")
         return zones, sk.ZoneIndex(zones)

@@ -6,9 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from cmgis.i18n import t
-from cmgis.maps.projects import project_title
-from cmgis.plan.edits import current_projects
-from cmgis.plan.projects import projects_in_zone
+from cmgis.maps import project_title
+from cmgis.plan import current_projects, projects_in_zone
 from ui import projects_data
 
 

@@ -14,16 +14,18 @@ import pandas as pd
 import streamlit as st
 
 from cmgis import CmgisError
-from cmgis.districts.indicators import (
+from cmgis.districts import (
+    BOUNDARY_CONSTRUCTED,
     RANK_MIN_COVERAGE_PCT,
+    IndicatorRow,
+    ZoneProfile,
     definition,
     indicator_definitions,
+    indicator_ranks,
     rankable,
 )
-from cmgis.districts.profiles import IndicatorRow, ZoneProfile, indicator_ranks
-from cmgis.districts.zones import BOUNDARY_CONSTRUCTED
 from cmgis.i18n import t
-from cmgis.maps.webmap import format_number
+from cmgis.maps import format_number
 from ui import data
 from ui.display import escape_markdown, show_table, unit_text
 from ui.zone_projects import render_zone_projects
@@ -119,7 +121,10 @@ def indicator_table(p: ZoneProfile, lang: str) -> pd.DataFrame:
 
 
 def profile(zone_id: str, lang: str) -> None:
-    """The full profile of one zone."""
+    """The full profile of one zone.
+
+    Long because it lays the profile out section by section, in the order a planner reads it.
+    """
     p = data.profile(zone_id)
     th = lang == "th"
     st.header(p.name_th if th else p.name_en)

@@ -21,9 +21,9 @@ import pytest
 from shapely.geometry import Polygon
 from streamlit.testing.v1 import AppTest
 
+from cmgis import workshop as sk
 from cmgis.data.layers import load_layer
-from cmgis.store import open_store
-from cmgis.workshop import core as sk
+from cmgis.store import open_app_store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -148,6 +148,8 @@ def _texts(at: AppTest) -> Iterator[tuple[str, str]]:
         for field in ("label", "help", "placeholder", "body"):
             value = getattr(proto, field, None)
             if isinstance(value, str) and value:
+                if kind == "Html":  # what a reader sees: no style sheet, no tags
+                    value = re.sub(r"<style>.*?</style>|<[^>]+>", " ", value, flags=re.S)
                 yield f"{kind}.{field}", value
         if kind in ("Markdown", "Caption", "Title", "Header", "Subheader", "Divider", "Info",
                     "Warning", "Error", "Success", "Toast"):  # fmt: skip
@@ -188,7 +190,7 @@ def workshop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> sk.Workshop:
     """A published workshop with one group's polygon (voted on) and a comment."""
     db = tmp_path / "store.sqlite"
     monkeypatch.setenv("CMGIS_DB", str(db))
-    with open_store(db) as s:
+    with open_app_store(db) as s:
         ws = sk.create_workshop(
             s, title="ย่านสร้างสรรค์", pin=PIN, votes_per_group=3,
             zones_in_focus=["nimman", "suan_dok"],

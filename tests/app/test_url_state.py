@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmgis.store import open_store
-from cmgis.workshop import core as sk
+from cmgis import workshop as sk
+from cmgis.store import open_app_store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -59,7 +59,7 @@ def test_bad_classification_in_the_url_is_ignored(db: Path, scheme: str, k: str)
 
 
 def _workshop(db: Path, *, published: bool) -> str:
-    with open_store(db) as s:
+    with open_app_store(db) as s:
         ws = sk.create_workshop(s, title="ย่านนิมมาน", pin="2468")
         if published:
             sk.set_published(s, ws.code, "2468", published=True)

@@ -8,21 +8,25 @@ from streamlit_folium import st_folium
 
 from cmgis import CmgisError
 from cmgis.i18n import pick, t
-from cmgis.maps.projects import projects_legend_html, projects_map
-from cmgis.plan.edits import (
+from cmgis.maps import projects_legend_html, projects_map
+from cmgis.plan import (
+    MAX_FILE_BYTES,
+    STATUSES,
+    STRATEGY_KEYS,
     ProjectDraft,
     add_projects,
     current_projects,
+    drafts_from_file,
     edit_project,
+    filter_projects,
+    geometry_from_drawing,
     get_record,
     history,
+    listing_rows,
     records,
     report_codes,
     undo_last,
 )
-from cmgis.plan.imports import MAX_FILE_BYTES, drafts_from_file, geometry_from_drawing
-from cmgis.plan.projects import filter_projects, listing_rows
-from cmgis.plan.spec import STATUSES, STRATEGY_KEYS
 from ui import projects_data
 from ui.display import credit_lines, escape_markdown
 

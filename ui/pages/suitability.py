@@ -8,14 +8,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cmgis import CmgisError
+from cmgis import suitability as su
 from cmgis.i18n import pick, t
-from cmgis.maps.suitability import candidates_group, surface_layer
-from cmgis.maps.webmap import use_local_assets
+from cmgis.maps import candidates_group, surface_layer, use_local_assets
 from cmgis.sources import candidates_download, surface_download
-from cmgis.suitability import surface as su
-from cmgis.suitability.ahp import ahp_weights, matrix_from_upper, require_consistent
-from cmgis.suitability.criteria import Criterion
-from cmgis.user_layers.records import save_candidate_layer
+from cmgis.suitability import Criterion, ahp_weights, matrix_from_upper, require_consistent
+from cmgis.user_layers import save_candidate_layer
 from ui import suitability_cache as cache
 from ui import user_layer_views
 from ui.display import escape_markdown
@@ -132,7 +130,10 @@ except CmgisError as err:
 @st.fragment
 @guard
 def workspace() -> None:
-    """Weights, map and candidates: a slider move reruns only this fragment."""
+    """Weights, map and candidates: a slider move reruns only this fragment.
+
+    Long because a Streamlit fragment is one function: what reruns together stands together.
+    """
     controls, mapcol = st.columns([1, 2])
     with controls:
         preset_ids = [p.id for p in spec.presets] + [CUSTOM]
@@ -394,7 +395,7 @@ def _compare(layer: gpd.GeoDataFrame, layer_key: object) -> None:
             st.error(escape_markdown(err))
     compared = st.session_state.get(K + "indicators")
     if compared is not None and compared[0] == layer_key:
-        from cmgis.districts.indicators import indicator_definitions
+        from cmgis.districts import indicator_definitions
 
         names = {d.id: pick(d.title_en, d.title_th, lang) for d in indicator_definitions()}
         st.caption(t("suitability.compare_note", lang))

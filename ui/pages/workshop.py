@@ -4,7 +4,7 @@ import streamlit as st
 
 from cmgis import CmgisError
 from cmgis.i18n import t
-from cmgis.maps.webmap import use_local_assets
+from cmgis.maps import use_local_assets
 from ui import workshop as w
 from ui.display import escape_markdown
 from ui.errors import guard

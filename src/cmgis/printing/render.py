@@ -214,6 +214,75 @@ def nice_scale_length_m(map_width_m: float) -> float:
 # --------------------------------------------------------------------------------------
 
 
+def _draw_order(item: tuple[str, LayerData]) -> int:
+    """Rasters first, then polygons, lines and points (points on top)."""
+    data = item[1]
+    if isinstance(data, RasterSource):
+        return 0
+    kinds = set(data.geometry.geom_type.dropna())
+    if kinds <= {"Polygon", "MultiPolygon"}:
+        return 1
+    if kinds <= {"LineString", "MultiLineString"}:
+        return 2
+    return 3
+
+
+def _draw_raster(ax: Any, data: RasterSource, style: PrintStyle) -> tuple[float, float] | None:
+    """Draw a raster on ``ax``; returns its value range (None if it is all nodata)."""
+    array, transform, profile = read_raster_in(data, MAP_CRS)
+    values = np.ma.masked_equal(array, profile["nodata"]).astype(float)
+    height, width = array.shape
+    left, top = transform.c, transform.f
+    right, bottom = left + transform.a * width, top + transform.e * height
+    ax.imshow(
+        values,
+        extent=(left, right, bottom, top),
+        cmap=_colormap(style),
+        interpolation="bilinear",
+        alpha=0.55,
+        zorder=0,
+    )
+    return (float(values.min()), float(values.max())) if np.ma.count(values) else None
+
+
+def _draw_vector(ax: Any, data: gpd.GeoDataFrame, style: PrintStyle) -> None:
+    """Draw points, lines or polygons on ``ax`` in ``style``."""
+    gdf = data.to_crs(MAP_CRS)
+    heavy = len(gdf) > 3000  # rasterise big layers inside the SVG to keep the PDF light
+    kinds = set(gdf.geometry.geom_type.dropna())
+    if kinds <= {"Point", "MultiPoint"}:
+        gdf.plot(
+            ax=ax,
+            color=style.fill or style.stroke,
+            edgecolor=style.stroke,
+            linewidth=min(style.width_pt, 1.0),
+            markersize=style.marker_size_pt**2,
+            zorder=3,
+            rasterized=heavy,
+        )
+        return
+    linestyle = "--" if style.dashed else "-"
+    if kinds <= {"LineString", "MultiLineString"}:
+        gdf.plot(
+            ax=ax,
+            color=style.stroke,
+            linewidth=style.width_pt,
+            linestyle=linestyle,
+            zorder=2,
+            rasterized=heavy,
+        )
+        return
+    gdf.plot(
+        ax=ax,
+        facecolor=mpl.colors.to_rgba(style.fill, style.fill_opacity) if style.fill else "none",
+        edgecolor=style.stroke,
+        linewidth=style.width_pt,
+        linestyle=linestyle,
+        zorder=1,
+        rasterized=heavy,
+    )
+
+
 def _draw_map_svg(
     layers: Mapping[str, LayerData],
     styles: Mapping[str, PrintStyle],
@@ -231,71 +300,13 @@ def _draw_map_svg(
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
     ranges: dict[str, tuple[float, float]] = {}
-
-    def order(item: tuple[str, LayerData]) -> int:
-        data = item[1]
+    for layer_id, data in sorted(layers.items(), key=_draw_order):
         if isinstance(data, RasterSource):
-            return 0
-        kinds = set(data.geometry.geom_type.dropna())
-        if kinds <= {"Polygon", "MultiPolygon"}:
-            return 1
-        if kinds <= {"LineString", "MultiLineString"}:
-            return 2
-        return 3
-
-    for layer_id, data in sorted(layers.items(), key=order):
-        style = styles[layer_id]
-        if isinstance(data, RasterSource):
-            array, transform, profile = read_raster_in(data, MAP_CRS)
-            values = np.ma.masked_equal(array, profile["nodata"]).astype(float)
-            if np.ma.count(values):
-                ranges[layer_id] = (float(values.min()), float(values.max()))
-            height, width = array.shape
-            left, top = transform.c, transform.f
-            right, bottom = left + transform.a * width, top + transform.e * height
-            ax.imshow(
-                values,
-                extent=(left, right, bottom, top),
-                cmap=_colormap(style),
-                interpolation="bilinear",
-                alpha=0.55,
-                zorder=0,
-            )
-            continue
-        gdf = data.to_crs(MAP_CRS)
-        heavy = len(gdf) > 3000  # rasterise big layers inside the SVG to keep the PDF light
-        kinds = set(gdf.geometry.geom_type.dropna())
-        if kinds <= {"Point", "MultiPoint"}:
-            gdf.plot(
-                ax=ax,
-                color=style.fill or style.stroke,
-                edgecolor=style.stroke,
-                linewidth=min(style.width_pt, 1.0),
-                markersize=style.marker_size_pt**2,
-                zorder=3,
-                rasterized=heavy,
-            )
-        elif kinds <= {"LineString", "MultiLineString"}:
-            gdf.plot(
-                ax=ax,
-                color=style.stroke,
-                linewidth=style.width_pt,
-                linestyle="--" if style.dashed else "-",
-                zorder=2,
-                rasterized=heavy,
-            )
+            value_range = _draw_raster(ax, data, styles[layer_id])
+            if value_range is not None:
+                ranges[layer_id] = value_range
         else:
-            gdf.plot(
-                ax=ax,
-                facecolor=mpl.colors.to_rgba(style.fill or "none", style.fill_opacity)
-                if style.fill
-                else "none",
-                edgecolor=style.stroke,
-                linewidth=style.width_pt,
-                linestyle="--" if style.dashed else "-",
-                zorder=1,
-                rasterized=heavy,
-            )
+            _draw_vector(ax, data, styles[layer_id])
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", dpi=200, transparent=True)
     return buffer.getvalue(), ranges
@@ -385,8 +396,9 @@ def page_html(
 ) -> str:
     """The page as HTML: map image, title, legend, scale bar, north arrow, credits, date.
 
-    Layers are styled by `style_for` unless ``style_overrides`` has their id. Long because
-    most of it is the page's HTML/CSS template, kept in one piece to be read as a page.
+    Layers are styled by `style_for` unless ``style_overrides`` has their id.
+    Long because most of it is the page's HTML/CSS template, kept in one piece to be
+    read as a page.
     """
     layout = page_layout(options.paper, options.orientation)
     bounds = _bounds_m(layers)

