@@ -480,6 +480,22 @@ class CreditsAttribution(MacroElement):
         self.lines = [escape_map_text(line) for line in lines]
 
 
+class MetricScale(MacroElement):
+    """A metric-only scale bar (Leaflet's default shows miles as well)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisMetricScale"
+
+
 class MeasureLabels(MacroElement):
     """The measure control's texts in ``lang`` (leaflet-measure bundles no Thai).
 
@@ -706,7 +722,7 @@ def _new_map(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # `MetricScale` below: kilometres only, no miles
         prefer_canvas=False,  # SVG: few shapes, and each zone stays a clickable DOM path
         maxZoom=MAX_ZOOM,
         minZoom=MIN_ZOOM,
@@ -715,6 +731,7 @@ def _new_map(
     # (the plugins bring their own files), which paints the map sooner
     m.default_js = [a for a in folium.Map.default_js if a[0] in _LEAN_MAP_ASSETS]
     m.default_css = [a for a in folium.Map.default_css if a[0] in _LEAN_MAP_ASSETS]
+    MetricScale().add_to(m)
     if basemap in _TILES:
         url, attr = _TILES[basemap]
         folium.TileLayer(url, attr=escape_map_text(attr), max_zoom=MAX_ZOOM, name=basemap).add_to(m)
