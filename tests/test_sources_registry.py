@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -20,15 +21,25 @@ def _item(layer_id: str) -> Exportable:
     return Exportable(layer_id, "vector", lambda: POINTS, lambda: LayerMeta(layer_id, layer_id))
 
 
-def test_export_and_printing_do_not_import_the_registry_or_features() -> None:
+def _imported(module: str, families: tuple[str, ...]) -> list[str]:
+    """The ``cmgis.<family>`` modules that importing ``module`` pulls in (fresh process)."""
     code = (
-        "import sys, cmgis.export, cmgis.printing; "
-        "print(sorted(m for m in sys.modules if m.split('.')[:2] in ("
-        "['cmgis', 'sources'], ['cmgis', 'store'], ['cmgis', 'workshop'], "
-        "['cmgis', 'suitability'], ['cmgis', 'user_layers'], ['cmgis', 'plan'])))"
+        f"import json, sys, {module}; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[:2] in "
+        f"{[['cmgis', f] for f in families]!r})))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    return list(json.loads(out.stdout))
+
+
+def test_export_imports_neither_the_registry_nor_a_feature() -> None:
+    families = ("sources", "store", "workshop", "suitability", "user_layers", "plan")
+    assert _imported("cmgis.export", families) == []
+
+
+def test_printing_does_not_import_the_registry() -> None:
+    # printing takes loaded layers; its styles and legend come from cmgis.maps
+    assert _imported("cmgis.printing", ("sources",)) == []
 
 
 def test_providers_are_loaded_once_on_first_use() -> None:

@@ -93,7 +93,7 @@ def streamlit_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ).rstrip(os.pathsep)
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     # records written through the app (workshops) go to a throw-away store, not the user's
-    env["CMGIS_DB"] = str(tmp_path_factory.mktemp("store") / "cmgis.sqlite")
+    env["CMGIS_DB"] = str(tmp_path_factory.mktemp("browser_server_store") / "cmgis.sqlite")
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     cmd = [
         sys.executable,

@@ -68,7 +68,7 @@ _MAP_TEXTS_JS = """() => {
 
 def _server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store of the session's Streamlit server (``conftest.streamlit_url``)."""
-    found = sorted(tmp_path_factory.getbasetemp().glob("store*"))
+    found = sorted(tmp_path_factory.getbasetemp().glob("browser_server_store*"))
     assert found, "the Streamlit server's store folder was not found"
     return found[0] / "cmgis.sqlite"
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 def _server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store the session's Streamlit server uses (``conftest.streamlit_url``)."""
-    found = sorted(tmp_path_factory.getbasetemp().glob("store*/cmgis.sqlite"))
+    found = sorted(tmp_path_factory.getbasetemp().glob("browser_server_store*/cmgis.sqlite"))
     assert found, "the Streamlit server's store was not found"
     return found[0]
 

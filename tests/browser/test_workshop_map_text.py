@@ -24,7 +24,7 @@ PIN = "8642"
 
 def _server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store the session's Streamlit server uses (``conftest.streamlit_url``)."""
-    found = sorted(tmp_path_factory.getbasetemp().glob("store*/cmgis.sqlite"))
+    found = sorted(tmp_path_factory.getbasetemp().glob("browser_server_store*/cmgis.sqlite"))
     assert found, "the Streamlit server's store was not found"
     return found[0]
 
@@ -96,10 +96,17 @@ def test_workshop_overlay_and_live_map_show_payloads_as_text(
     page.locator("label").filter(has_text="Facilitator").first.click()
     app_page.wait_idle()
     code_box = page.get_by_label("Join code")
-    code_box.fill(ws.code)
-    code_box.press("Tab")  # commit the text before the next field
-    app_page.wait_idle()
-    page.get_by_label("Facilitator PIN", exact=True).fill(PIN)
+    pin_box = page.get_by_label("Facilitator PIN", exact=True)
+    for _attempt in range(5):  # a rerun of the page may clear a field typed just before it
+        if code_box.input_value() != ws.code:
+            code_box.fill(ws.code)
+            code_box.press("Tab")  # commit the text before the next field
+        if pin_box.input_value() != PIN:
+            pin_box.fill(PIN)
+            pin_box.press("Tab")
+        app_page.wait_idle()
+        if code_box.input_value() == ws.code and pin_box.input_value() == PIN:
+            break
     page.get_by_role("button", name="Open the facilitator view").click()
     app_page.wait_idle()
     live = app_page.map_frame()
