@@ -11,7 +11,7 @@ from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 from tests.test_user_layers import PARAMS, candidate_fixture
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_server]
 
 
 def _server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:

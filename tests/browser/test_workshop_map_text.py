@@ -9,15 +9,18 @@ draws, and a popup shows the text as typed.
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from shapely.geometry import Point
 
-from cmgis import workshop as sk
-from cmgis.store import open_app_store
 from tests.test_map_text import PAYLOADS
+
+pytestmark = pytest.mark.own_server
 
 PIN = "8642"
 
@@ -29,18 +32,37 @@ def _server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return found[0]
 
 
-def _seed(db: Path) -> sk.Workshop:
-    with open_app_store(db) as store:
-        ws = sk.create_workshop(store, title="Payloads " + PAYLOADS[0], pin=PIN)
-        zones = sk.default_zone_index()
-        for i, payload in enumerate(PAYLOADS):
-            group = sk.join_workshop(store, ws.code, f"g{i} {payload}"[:60])
-            sk.add_contribution(
-                store, group, category="asset", strategy="default", title=payload,
-                comment=payload, geometry=Point(98.955 + i / 500, 18.79), zones=zones,
-            )  # fmt: skip
-        sk.set_published(store, ws.code, PIN, published=True)
-        return ws
+_SEED = """
+import json, sys
+from shapely.geometry import Point
+from cmgis import workshop as sk
+from cmgis.store import open_app_store
+from tests.test_map_text import PAYLOADS
+with open_app_store(sys.argv[1]) as store:
+    ws = sk.create_workshop(store, title="Payloads " + PAYLOADS[0], pin=sys.argv[2])
+    zones = sk.default_zone_index()
+    for i, payload in enumerate(PAYLOADS):
+        group = sk.join_workshop(store, ws.code, f"g{i} {payload}"[:60])
+        sk.add_contribution(
+            store, group, category="asset", strategy="default", title=payload,
+            comment=payload, geometry=Point(98.955 + i / 500, 18.79), zones=zones,
+        )
+    sk.set_published(store, ws.code, sys.argv[2], published=True)
+print(json.dumps({"code": ws.code, "title": ws.title}))
+"""
+
+
+def _seed(db: Path) -> dict[str, str]:
+    """Seed the server's store from a separate process, as another app instance would."""
+    out = subprocess.run(
+        [sys.executable, "-c", _SEED, str(db), PIN],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    seeded: dict[str, str] = json.loads(out.stdout)
+    with sqlite3.connect(db) as conn:  # it is in the file the server reads
+        titles = [r[0] for r in conn.execute("SELECT title FROM workshop_workshops")]
+    assert seeded["title"] in titles
+    return seeded
 
 
 def _assert_inert(app_page: Any, dialogs: list[str]) -> None:
@@ -98,14 +120,14 @@ def test_workshop_overlay_and_live_map_show_payloads_as_text(
     code_box = page.get_by_label("Join code")
     pin_box = page.get_by_label("Facilitator PIN", exact=True)
     for _attempt in range(5):  # a rerun of the page may clear a field typed just before it
-        if code_box.input_value() != ws.code:
-            code_box.fill(ws.code)
+        if code_box.input_value() != ws["code"]:
+            code_box.fill(ws["code"])
             code_box.press("Tab")  # commit the text before the next field
         if pin_box.input_value() != PIN:
             pin_box.fill(PIN)
             pin_box.press("Tab")
         app_page.wait_idle()
-        if code_box.input_value() == ws.code and pin_box.input_value() == PIN:
+        if code_box.input_value() == ws["code"] and pin_box.input_value() == PIN:
             break
     page.get_by_role("button", name="Open the facilitator view").click()
     app_page.wait_idle()
