@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from cmgis import settings
+from cmgis.projection import to_metric
 from cmgis.store import (
     Store,
 )
@@ -188,7 +189,7 @@ def participation(store: Store, workshop_id: str) -> pd.DataFrame:
             {"w": workshop_id},
         )
     }
-    metric = frame.to_crs(settings.METRIC_CRS) if len(frame) else frame
+    metric = to_metric(frame) if len(frame) else frame
     rows = []
     for g in groups:
         mine = metric[metric["group_id"] == g["id"]] if len(metric) else metric

@@ -7,15 +7,13 @@ from functools import cache
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from cmgis import settings
 from cmgis._errors import InputError
 from cmgis.geocheck import extent_problem
+from cmgis.projection import to_metric, to_metric_geometry
 from cmgis.workshop.records import ELSEWHERE, MAX_VERTICES, NO_PLACE
 
 
@@ -91,7 +89,7 @@ class ZoneIndex:
         if "zone_id" not in zones.columns:
             raise InputError("the zones layer has no zone_id column")
         self.zone_ids: tuple[str, ...] = tuple(str(z) for z in zones["zone_id"])
-        metric = zones.to_crs(settings.METRIC_CRS)
+        metric = to_metric(zones)
         self._metric = list(zip(self.zone_ids, metric.geometry, strict=True))
         self._tree = shapely.STRtree([g for _, g in self._metric])
 
@@ -110,23 +108,6 @@ class ZoneIndex:
             if overlap > best_overlap:
                 best, best_overlap = zone_id, overlap
         return best
-
-
-@cache
-def _metric_transformer() -> Transformer:
-    return Transformer.from_crs(settings.STORE_CRS, settings.METRIC_CRS, always_xy=True)
-
-
-def to_metric_geometry(geom: BaseGeometry) -> BaseGeometry:
-    """One geometry from EPSG:4326 (lon/lat) to EPSG:32647 (metres), without a GeoSeries."""
-    transformer = _metric_transformer()
-
-    def project(xy: np.ndarray[Any, np.dtype[np.float64]]) -> np.ndarray[Any, Any]:
-        x, y = transformer.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    metric: BaseGeometry = shapely.transform(geom, project)
-    return metric
 
 
 @cache
