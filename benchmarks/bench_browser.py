@@ -33,7 +33,6 @@ import argparse
 import importlib.util
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -297,13 +296,7 @@ def streamlit_server(
             time.sleep(0.2)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+        HARNESS.stop_server(proc)
 
 
 # ----------------------------------------------------------------------------- browser
