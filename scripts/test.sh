@@ -2,11 +2,13 @@
 # Set up and run the whole test suite: lint, types, tests (incl. real-browser tests).
 # Debian packages the tests need: chromium (browser tests), gdal-bin (independent reader
 # for exports), poppler-utils (pdftotext/pdftoppm), fonts-thai-tlwg + fonts-noto-core (Thai
-# in printed maps). As root they are installed with apt-get; otherwise install them first.
+# in printed maps), postgresql-15 + postgresql-15-postgis-3 (a throwaway PostGIS cluster for
+# the store tests, started by tests/pg_support.py). As root they are installed with apt-get;
+# otherwise install them first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES="chromium gdal-bin poppler-utils fonts-thai-tlwg fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+DEB_PACKAGES="chromium gdal-bin poppler-utils fonts-thai-tlwg fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql-15 postgresql-15-postgis-3"
 missing=""
 for p in $DEB_PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

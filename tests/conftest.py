@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -10,6 +12,10 @@ import pytest
 from cmgis.data import raw as raw
 from cmgis.data.layers import list_built_layers, load_layer
 from cmgis.data.network import RoadGraph, graph_from_arrays
+from tests.pg_support import PgCluster, PgClusterError
+
+#: The store backends that the store tests and the feature tests using a store run against.
+BACKENDS = ("sqlite", "postgresql")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,3 +36,38 @@ def built_layers() -> dict[str, gpd.GeoDataFrame]:
 def road_graph() -> RoadGraph:
     """The road graph of data/raw/."""
     return graph_from_arrays(raw.graph_from_raw())
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A throwaway PostgreSQL 15 + PostGIS cluster for the session (tests/pg_support.py).
+
+    In CI (``CI=true``) a server that cannot start fails the tests; elsewhere they are
+    skipped with the reason (install postgresql-15 postgresql-15-postgis-3).
+    """
+    cluster = PgCluster()
+    try:
+        cluster.start()
+    except PgClusterError as err:
+        cluster.stop()
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"the PostgreSQL test cluster did not start in CI: {err}")
+        pytest.skip(f"no PostgreSQL/PostGIS here: {err}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def backend_url(request: pytest.FixtureRequest, backend: str, folder: Path) -> str:
+    """A new empty store location of ``backend``: a SQLite file or a PostGIS schema."""
+    if backend == "sqlite":
+        return str(folder / "store.sqlite")
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    return cluster.url(schema=cluster.new_schema())
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty store location on each backend: a SQLite file, a PostGIS schema."""
+    return backend_url(request, request.param, tmp_path)

@@ -14,7 +14,6 @@ from shapely.geometry import LineString, Point, Polygon
 
 from cmgis import StoreError
 from cmgis.store import (
-    BackendNotAvailableError,
     Migration,
     SQLiteStore,
     Store,
@@ -39,8 +38,9 @@ NOTES_V2 = Migration("notes", 2, "author column", "ALTER TABLE notes ADD COLUMN 
 
 
 @pytest.fixture
-def notes_store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "db" / "test.sqlite")
+def notes_store(store_url: str) -> Iterator[Store]:
+    """A store with the ``notes`` table, on each backend (``store_url``, tests/conftest.py)."""
+    s = open_store(store_url)
     s.migrate([NOTES_V1, NOTES_V2])
     yield s
     s.close()
@@ -76,19 +76,13 @@ def test_default_location_is_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> N
     assert "cmgis" in location.parent.parts[-1]
 
 
-@pytest.mark.parametrize("url", ["postgresql://u@h/db", "postgres://h/db", "POSTGIS://h/db"])
-def test_postgres_url_is_a_clear_not_available_error(url: str) -> None:
-    with pytest.raises(BackendNotAvailableError, match="not available yet"):
-        open_store(url)
-
-
 def test_unknown_scheme_is_refused() -> None:
     with pytest.raises(StoreError, match="unknown store URL scheme 'mysql'"):
         open_store("mysql://h/db")
 
 
-def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
-    path = tmp_path / "m.sqlite"
+def test_migrations_apply_once_in_order(store_url: str) -> None:
+    path = store_url
     with open_store(path) as s:
         applied = s.migrate([NOTES_V2, NOTES_V1])  # order given does not matter
         assert [(m.feature, m.version) for m in applied] == [("notes", 1), ("notes", 2)]
@@ -111,14 +105,14 @@ def test_migrations_of_two_features_are_independent(notes_store: Store) -> None:
     assert notes_store.schema_version("other") == 1
 
 
-def test_migration_gap_is_refused(tmp_path: Path) -> None:
+def test_migration_gap_is_refused(store_url: str) -> None:
     gap = Migration("notes", 3, "x", "SELECT 1")
-    with open_store(tmp_path / "g.sqlite") as s, pytest.raises(StoreError, match="without gaps"):
+    with open_store(store_url) as s, pytest.raises(StoreError, match="without gaps"):
         s.migrate([NOTES_V1, gap])
 
 
-def test_edited_migration_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "e.sqlite"
+def test_edited_migration_is_refused(store_url: str) -> None:
+    path = store_url
     with open_store(path) as s:
         s.migrate([NOTES_V1])
     edited = Migration("notes", 1, "notes table", NOTES_V1.sql + ";CREATE TABLE x (a TEXT)")
@@ -126,17 +120,17 @@ def test_edited_migration_is_refused(tmp_path: Path) -> None:
         s.migrate([edited])
 
 
-def test_newer_database_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "n.sqlite"
+def test_newer_database_is_refused(store_url: str) -> None:
+    path = store_url
     with open_store(path) as s:
         s.migrate([NOTES_V1, NOTES_V2])
     with open_store(path) as s, pytest.raises(StoreError, match="newer than this cmgis"):
         s.migrate([NOTES_V1])
 
 
-def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
+def test_failed_migration_changes_nothing(store_url: str) -> None:
     broken = Migration("notes", 2, "broken", "ALTER TABLE nope ADD COLUMN a TEXT")
-    with open_store(tmp_path / "f.sqlite") as s:
+    with open_store(store_url) as s:
         s.migrate([NOTES_V1])
         with pytest.raises(StoreError):
             s.migrate([NOTES_V1, broken])
@@ -172,8 +166,8 @@ def test_idempotent_insert_with_caller_id(notes_store: Store) -> None:
     assert (first.rowcount, again.rowcount) == (1, 0)
 
 
-def test_closed_store_refuses_use(tmp_path: Path) -> None:
-    s = open_store(tmp_path / "c.sqlite")
+def test_closed_store_refuses_use(store_url: str) -> None:
+    s = open_store(store_url)
     s.close()
     with pytest.raises(StoreError, match="closed"):
         s.query("SELECT 1")
@@ -386,3 +380,16 @@ def test_a_file_without_write_permission_opens_read_only(tmp_path: Path) -> None
             assert [w.code for w in sk.list_workshops(store)] == [code]
     finally:
         db.chmod(0o644)
+
+
+def test_split_statements_keeps_function_and_trigger_bodies_whole() -> None:
+    pg = "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN x; y; END $$ LANGUAGE plpgsql; SELECT 1"
+    assert list(split_statements(pg)) == [
+        "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN x; y; END $$ LANGUAGE plpgsql",
+        "SELECT 1",
+    ]
+    lite = "CREATE TRIGGER t BEFORE INSERT ON a BEGIN SELECT 1; SELECT 2; END; SELECT 3;"
+    assert list(split_statements(lite)) == [
+        "CREATE TRIGGER t BEFORE INSERT ON a BEGIN SELECT 1; SELECT 2; END",
+        "SELECT 3",
+    ]

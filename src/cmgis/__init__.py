@@ -17,6 +17,7 @@ from cmgis._errors import (
     DataMissingError,
     InputError,
     StoreError,
+    StoreUnavailableError,
     UnknownLayerError,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "DataMissingError",
     "InputError",
     "StoreError",
+    "StoreUnavailableError",
     "UnknownLayerError",
     "__version__",
 ]

@@ -36,5 +36,13 @@ class ConflictError(StoreError):
     """Somebody else changed the record since it was read (optimistic concurrency)."""
 
 
+class StoreUnavailableError(StoreError):
+    """The shared database cannot be reached (down, restarting, network): nothing was saved.
+
+    The app shows a fixed Thai/English message (``store.unreachable``); the message of the
+    error (for logs and the CLI) never contains the database password.
+    """
+
+
 class AuthError(CmgisError, PermissionError):
     """A wrong join code or PIN."""

@@ -41,18 +41,14 @@ from cmgis.store import (
     geometry_to_text,
     new_id,
     utc_now,
+    postgis_geometry_sql,
 )
 from cmgis.store.app import open_app_store
 from cmgis.textclean import strip_unwanted
 
 FEATURE = "projects"
 
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        FEATURE,
-        1,
-        "projects: officials' records (additions, annotations) and their history",
-        """
+_PROJECTS_V1_SQL = """
         CREATE TABLE projects_records (
             code TEXT PRIMARY KEY,
             origin TEXT NOT NULL,
@@ -77,7 +73,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             at TEXT NOT NULL
         );
         CREATE UNIQUE INDEX projects_history_code_version ON projects_history (code, version);
-        """,
+        """
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        FEATURE,
+        1,
+        "projects: officials' records (additions, annotations) and their history",
+        _PROJECTS_V1_SQL,
+        dialect_sql=(("postgresql", _PROJECTS_V1_SQL + postgis_geometry_sql("projects_records")),),
     ),
 )
 

@@ -7,8 +7,9 @@ and migrates nothing (tests of the store itself, tools that bring their own tabl
 Where the data lives, in order of precedence:
 
 1. the ``url_or_path`` argument of `open_store`;
-2. the environment variable ``CMGIS_DB``, read by `cmgis.settings.store_url` (a file path
-   or ``sqlite:///path``; later a ``postgresql://`` URL);
+2. the environment variable ``CMGIS_DB``, read by `cmgis.settings.store_url` (a file path,
+   ``sqlite:///path``, or ``postgresql://user:password@host/db`` for the shared PostGIS
+   store, `PostgresStore`);
 3. ``cmgis.sqlite`` in the user's data directory (``platformdirs.user_data_dir("cmgis")``,
    e.g. ``~/.local/share/cmgis`` on Linux).
 
@@ -22,7 +23,7 @@ from pathlib import Path
 import platformdirs
 
 from cmgis import settings
-from cmgis._errors import StoreError
+from cmgis._errors import StoreError, StoreUnavailableError
 from cmgis.store.app import app_migrations, migrate_app_store, open_app_store
 from cmgis.store.base import (
     AppliedMigration,
@@ -35,8 +36,10 @@ from cmgis.store.base import (
     geometry_from_text,
     geometry_to_text,
     new_id,
+    postgis_geometry_sql,
     utc_now,
 )
+from cmgis.store.postgres import POSTGRES_SCHEMES, PostgresStore, mask_url
 from cmgis.store.sqlite import SQLiteStore, sqlite_path_from_url
 
 __all__ = [
@@ -45,30 +48,33 @@ __all__ = [
     "BackendNotAvailableError",
     "Migration",
     "Params",
+    "PostgresStore",
     "Row",
     "SQLiteStore",
     "Store",
+    "StoreUnavailableError",
     "Transaction",
     "WriteResult",
     "app_migrations",
     "default_store_location",
     "geometry_from_text",
     "geometry_to_text",
+    "mask_url",
     "migrate_app_store",
     "new_id",
     "open_app_store",
     "open_store",
+    "postgis_geometry_sql",
     "utc_now",
 ]
 
-#: Environment variable naming the store: a file path, ``sqlite:///path``, or (later) a URL.
+#: Environment variable naming the store: a file path, ``sqlite:///path`` or ``postgresql://``.
 DB_ENV_VAR = settings.DB_ENV_VAR
 DEFAULT_DB_NAME = "cmgis.sqlite"
-_POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "postgis://")
 
 
 class BackendNotAvailableError(StoreError):
-    """The URL names a backend that this version of cmgis does not have yet."""
+    """The URL names a backend that this version of cmgis does not have."""
 
 
 def default_store_location() -> Path:
@@ -82,16 +88,17 @@ def open_store(url_or_path: str | Path | None = None) -> Store:
     Parameters
     ----------
     url_or_path
-        A file path or ``sqlite:///path`` for SQLite; ``postgresql://...`` is reserved for
-        the PostGIS backend. ``None`` reads ``CMGIS_DB``, then falls back to
-        `default_store_location`.
+        A file path or ``sqlite:///path`` for SQLite; ``postgresql://user:pw@host/db``
+        (also ``postgres://``, ``postgis://``) for the shared PostGIS store. ``None`` reads
+        ``CMGIS_DB``, then falls back to `default_store_location`.
 
     Raises
     ------
-    BackendNotAvailableError
-        For a ``postgresql://`` URL (the PostGIS backend does not exist yet).
+    StoreUnavailableError
+        The PostgreSQL server cannot be reached (the message hides the password).
     StoreError
-        For an unknown URL scheme or a file that cannot be created or opened.
+        For an unknown URL scheme, a file that cannot be created or opened, a refused
+        login or a database without PostGIS.
     """
     target: str | Path
     if url_or_path is not None and str(url_or_path) != "":
@@ -102,11 +109,8 @@ def open_store(url_or_path: str | Path | None = None) -> Store:
         return SQLiteStore(target)
     text = target.strip()
     lowered = text.lower()
-    if lowered.startswith(_POSTGRES_SCHEMES):
-        raise BackendNotAvailableError(
-            "the PostgreSQL/PostGIS store is not available yet in this version of cmgis; "
-            f"set {DB_ENV_VAR} to a file path (SQLite) instead"
-        )
+    if lowered.startswith(POSTGRES_SCHEMES):
+        return PostgresStore(text)
     if lowered.startswith("sqlite://"):
         url, _, query = text.partition("?")
         if query not in ("", "mode=ro"):
@@ -116,6 +120,6 @@ def open_store(url_or_path: str | Path | None = None) -> Store:
         scheme = text.split("://", 1)[0]
         raise StoreError(
             f"unknown store URL scheme {scheme!r}; expected a file path, sqlite:///path "
-            "or (later) postgresql://..."
+            "or postgresql://..."
         )
     return SQLiteStore(Path(text))

@@ -21,24 +21,27 @@ A feature owns its tables through an ordered list of `Migration` steps that it p
 from __future__ import annotations
 
 import hashlib
+import re
+import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from cmgis._errors import StoreError
+from cmgis._errors import ConflictError, StoreError, StoreUnavailableError
 
 #: One row of a query result: column name -> value (str, int, float, bytes or None).
 Row = dict[str, Any]
 #: Named parameters of a statement (``:name`` in the SQL).
 Params = Mapping[str, Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,27 @@ class Store(ABC):
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    def write_retrying(self, body: Callable[[Transaction], T], *, within_s: float = 20.0) -> T:
+        """Run ``body`` in a write transaction; run it again if the database was unreachable
+        or a concurrent change conflicted, until ``within_s`` seconds have passed.
+
+        ``body`` must be idempotent: it makes its ids before the first attempt (the caller
+        holds them, `new_id`) and does nothing when its record is there already, because a
+        commit whose answer was lost may have been saved. Returns what ``body`` returned;
+        raises the last `StoreUnavailableError` / `ConflictError` when time is up.
+        """
+        deadline = time.monotonic() + within_s
+        pause = 0.1
+        while True:
+            try:
+                with self.transaction() as tx:
+                    return body(tx)
+            except (StoreUnavailableError, ConflictError):
+                if time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
+
     def schema_version(self, feature: str) -> int:
         """Highest applied migration version of ``feature`` (0 when none)."""
         versions = [m.version for m in self.applied_migrations() if m.feature == feature]
@@ -206,8 +230,79 @@ def check_migrations(migrations: Sequence[Migration]) -> dict[str, list[Migratio
     return by_feature
 
 
+def apply_migrations(
+    tx: Transaction, by_feature: dict[str, list[Migration]], dialect: str, url: str
+) -> list[Migration]:
+    """Apply the steps not applied yet inside ``tx`` (which holds the migration lock).
+
+    Returns the steps applied now. Raises `StoreError` for a database newer than the code
+    or a step edited after it was applied.
+    """
+    applied_now: list[Migration] = []
+    for feature, steps in by_feature.items():
+        done = {
+            int(r["version"]): str(r["checksum"])
+            for r in tx.query(
+                "SELECT version, checksum FROM schema_version WHERE feature = :f", {"f": feature}
+            )
+        }
+        if done and max(done) > len(steps):
+            raise StoreError(
+                f"the store {url} has {feature!r} schema version {max(done)}, "
+                f"newer than this cmgis knows ({len(steps)}); upgrade cmgis"
+            )
+        for step in steps:
+            checksum = step.checksum(dialect)
+            if step.version in done:
+                if done[step.version] != checksum:
+                    raise StoreError(
+                        f"migration {feature!r} {step.version} was edited after it "
+                        "was applied; never edit an applied step, add a new one"
+                    )
+                continue
+            for statement in split_statements(step.sql_for(dialect)):
+                tx.execute(statement)
+            tx.execute(
+                "INSERT INTO schema_version (feature, version, description, checksum, applied_at) "
+                "VALUES (:feature, :version, :description, :checksum, :at)",
+                {
+                    "feature": feature,
+                    "version": step.version,
+                    "description": step.description,
+                    "checksum": checksum,
+                    "at": utc_now(),
+                },
+            )
+            applied_now.append(step)
+    return applied_now
+
+
+def all_applied(store: Store, by_feature: dict[str, list[Migration]], dialect: str) -> bool:
+    """Whether every step is applied with the same checksum (read with queries, no lock)."""
+    for feature, steps in by_feature.items():
+        done = {
+            int(r["version"]): str(r["checksum"])
+            for r in store.query(
+                "SELECT version, checksum FROM schema_version WHERE feature = :f", {"f": feature}
+            )
+        }
+        if done and max(done) > len(steps):
+            return False  # the write path explains it
+        if any(done.get(s.version) != s.checksum(dialect) for s in steps):
+            return False
+    return True
+
+
+_TRIGGER_START = re.compile(r"\s*CREATE\s+(TEMP\w*\s+)?TRIGGER\b", re.IGNORECASE)
+_TRIGGER_END = re.compile(r"\bEND\s*$", re.IGNORECASE)
+
+
 def split_statements(sql: str) -> Iterator[str]:
-    """Split a script into statements at ``;`` outside quotes and comments."""
+    """Split a script into statements at ``;`` outside quotes, comments and bodies.
+
+    A body is PostgreSQL's ``$$ ... $$`` (functions) or SQLite's ``CREATE TRIGGER ...
+    BEGIN ... END`` (its inner statements end with ``;`` too).
+    """
     statement: list[str] = []
     quote: str | None = None
     i = 0
@@ -215,17 +310,26 @@ def split_statements(sql: str) -> Iterator[str]:
         ch = sql[i]
         if quote:
             statement.append(ch)
-            if ch == quote:
+            if sql.startswith(quote, i):
+                statement.append(quote[1:])
+                i += len(quote)
                 quote = None
-        elif ch in ("'", '"'):
-            quote = ch
-            statement.append(ch)
+                continue
+        elif ch in ("'", '"') or sql.startswith("$$", i):
+            quote = "$$" if ch == "$" else ch
+            statement.append(quote)
+            i += len(quote)
+            continue
         elif sql.startswith("--", i):
             end = sql.find("\n", i)
             i = len(sql) if end < 0 else end
             continue
         elif ch == ";":
             text = "".join(statement).strip()
+            if _TRIGGER_START.match(text) and not _TRIGGER_END.search(text):
+                statement.append(ch)  # a statement inside the trigger's BEGIN ... END
+                i += 1
+                continue
             if text:
                 yield text
             statement = []
@@ -245,6 +349,22 @@ def new_id() -> str:
 def utc_now() -> str:
     """The current time as ISO 8601 UTC text with microseconds (sorts as text)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def postgis_geometry_sql(table: str, *, column: str = "geometry", geom_column: str = "geom") -> str:
+    """PostgreSQL statements adding a PostGIS view of a GeoJSON text column to ``table``.
+
+    ``geom_column`` is a ``geometry(Geometry, 4326)`` column generated from ``column``
+    (so feature code keeps writing GeoJSON text, and QGIS, ``ogrinfo PG:...`` and spatial
+    SQL see real geometries), with a GiST index ``<table>_<geom_column>_gist``. For a
+    migration's ``dialect_sql``: ``(("postgresql", SQL + postgis_geometry_sql("t")),)``.
+    """
+    return (
+        f";\nALTER TABLE {table} ADD COLUMN {geom_column} geometry(Geometry, 4326) "
+        f"GENERATED ALWAYS AS (CASE WHEN {column} IS NULL OR {column} = '' THEN NULL "
+        f"ELSE ST_SetSRID(ST_GeomFromGeoJSON({column}), 4326) END) STORED;\n"
+        f"CREATE INDEX {table}_{geom_column}_gist ON {table} USING GIST ({geom_column});\n"
+    )
 
 
 def geometry_to_text(geom: BaseGeometry | None) -> str | None:

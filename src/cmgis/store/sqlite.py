@@ -34,9 +34,9 @@ from cmgis.store.base import (
     Store,
     Transaction,
     WriteResult,
+    all_applied,
+    apply_migrations,
     check_migrations,
-    split_statements,
-    utc_now,
 )
 
 #: Read connections kept open for reuse; more are opened when needed and closed after.
@@ -351,45 +351,8 @@ class SQLiteStore(Store):
         if self._all_applied(by_feature):  # nothing to write: no write lock, works read-only
             self._migrated.update((m.feature, m.version) for m in migrations)
             return []
-        applied_now: list[Migration] = []
         with self.transaction() as tx:
-            for feature, steps in by_feature.items():
-                done = {
-                    int(r["version"]): str(r["checksum"])
-                    for r in tx.query(
-                        "SELECT version, checksum FROM schema_version WHERE feature = :f",
-                        {"f": feature},
-                    )
-                }
-                if done and max(done) > len(steps):
-                    raise StoreError(
-                        f"the store {self.url} has {feature!r} schema version {max(done)}, "
-                        f"newer than this cmgis knows ({len(steps)}); upgrade cmgis"
-                    )
-                for step in steps:
-                    checksum = step.checksum(self.dialect)
-                    if step.version in done:
-                        if done[step.version] != checksum:
-                            raise StoreError(
-                                f"migration {feature!r} {step.version} was edited after it "
-                                "was applied; never edit an applied step, add a new one"
-                            )
-                        continue
-                    for statement in split_statements(step.sql_for(self.dialect)):
-                        tx.execute(statement)
-                    tx.execute(
-                        "INSERT INTO schema_version "
-                        "(feature, version, description, checksum, applied_at) "
-                        "VALUES (:feature, :version, :description, :checksum, :at)",
-                        {
-                            "feature": feature,
-                            "version": step.version,
-                            "description": step.description,
-                            "checksum": checksum,
-                            "at": utc_now(),
-                        },
-                    )
-                    applied_now.append(step)
+            applied_now = apply_migrations(tx, by_feature, self.dialect, self.url)
         self._migrated.update((m.feature, m.version) for m in migrations)
         return applied_now
 
@@ -400,19 +363,7 @@ class SQLiteStore(Store):
         )
         if not has_table:
             return False
-        for feature, steps in by_feature.items():
-            done = {
-                int(r["version"]): str(r["checksum"])
-                for r in self.query(
-                    "SELECT version, checksum FROM schema_version WHERE feature = :f",
-                    {"f": feature},
-                )
-            }
-            if done and max(done) > len(steps):
-                return False  # the write path explains it
-            if any(done.get(s.version) != s.checksum(self.dialect) for s in steps):
-                return False
-        return True
+        return all_applied(self, by_feature, self.dialect)
 
     def integrity_check(self) -> list[str]:
         rows = self.query("PRAGMA integrity_check")

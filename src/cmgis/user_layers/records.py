@@ -40,6 +40,7 @@ from cmgis.store import (
     geometry_to_text,
     new_id,
     utc_now,
+    postgis_geometry_sql,
 )
 from cmgis.textclean import has_unwanted
 
@@ -51,12 +52,7 @@ MAX_IMPORT_BYTES: Final = 50 * 1024 * 1024
 KINDS: Final = ("candidates", "imported")
 _SLUG = re.compile(r"[a-z][a-z0-9_]{0,47}")
 
-MIGRATIONS: Final = (
-    Migration(
-        "user_layers",
-        1,
-        "user layers and their features",
-        """
+_USER_LAYERS_V1_SQL = """
         CREATE TABLE user_layers_layers (
             id TEXT PRIMARY KEY,
             slug TEXT NOT NULL UNIQUE,
@@ -76,7 +72,17 @@ MIGRATIONS: Final = (
             geometry TEXT,
             PRIMARY KEY (layer_id, ord)
         );
-        """,
+        """
+
+MIGRATIONS: Final = (
+    Migration(
+        "user_layers",
+        1,
+        "user layers and their features",
+        _USER_LAYERS_V1_SQL,
+        dialect_sql=(
+            ("postgresql", _USER_LAYERS_V1_SQL + postgis_geometry_sql("user_layers_features")),
+        ),
     ),
 )
 

@@ -528,10 +528,10 @@ def verify_pin(
             raise AuthError(
                 f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again"
             )
-        attempt = tx.execute(
+        tx.execute(
             "INSERT INTO workshop_pin_failures (workshop_id, at) VALUES (:w, :at)",
             {"w": workshop.id, "at": now.isoformat(timespec="microseconds")},
-        ).lastrowid
+        )
         row = tx.query_one(
             "SELECT pin_hash FROM workshop_workshops WHERE id = :w", {"w": workshop.id}
         )
@@ -539,10 +539,9 @@ def verify_pin(
         with store.transaction() as tx:
             write_audit(tx, workshop.id, "unknown", "wrong_pin", None, {})
         raise AuthError("wrong facilitator PIN; nothing was changed")
-    with store.transaction() as tx:
+    with store.transaction() as tx:  # this attempt (at = now) and every earlier one
         tx.execute(
             "DELETE FROM workshop_pin_failures WHERE workshop_id = :w AND at <= :at",
             {"w": workshop.id, "at": now.isoformat(timespec="microseconds")},
         )
-        tx.execute("DELETE FROM workshop_pin_failures WHERE rowid = :id", {"id": attempt})
     return workshop

@@ -10,14 +10,10 @@ from typing import Final
 
 from cmgis.store import (
     Migration,
+    postgis_geometry_sql,
 )
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (
-    Migration(
-        "workshop",
-        1,
-        "workshops, groups, contributions, comments, votes, audit, PIN failures",
-        """
+_WORKSHOP_V1_SQL = """
         CREATE TABLE workshop_workshops (
             id TEXT PRIMARY KEY,
             code TEXT NOT NULL UNIQUE,
@@ -92,7 +88,58 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             at TEXT NOT NULL
         );
         CREATE INDEX workshop_pin_failures_ws ON workshop_pin_failures (workshop_id, at);
-        """,
+        """
+
+#: Marker of the budget error raised by the database (`cmgis.workshop.votes` reads it).
+VOTE_BUDGET_ERROR: Final = "cmgis vote budget"
+
+# SQLite has one writer at a time, so a check before the insert is exact
+_VOTE_BUDGET_SQLITE = f"""
+CREATE TRIGGER workshop_votes_budget BEFORE INSERT ON workshop_votes
+BEGIN
+    SELECT RAISE(ABORT, '{VOTE_BUDGET_ERROR}: the group has used all its votes')
+    WHERE (SELECT COUNT(*) FROM workshop_votes v JOIN workshop_contributions c
+           ON c.id = v.contribution_id
+           WHERE v.group_id = NEW.group_id AND c.deleted_at IS NULL)
+        >= (SELECT w.votes_per_group FROM workshop_groups g
+            JOIN workshop_workshops w ON w.id = g.workshop_id WHERE g.id = NEW.group_id);
+END
+"""
+# PostgreSQL: the group's row is locked first, so concurrent votes of one group queue up;
+# the count (a new snapshot per statement under READ COMMITTED) then sees every vote
+# committed before this one
+_VOTE_BUDGET_POSTGRESQL = f"""
+CREATE FUNCTION workshop_votes_within_budget() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    total integer;
+    used integer;
+BEGIN
+    PERFORM 1 FROM workshop_groups WHERE id = NEW.group_id FOR NO KEY UPDATE;
+    SELECT w.votes_per_group INTO total FROM workshop_groups g
+        JOIN workshop_workshops w ON w.id = g.workshop_id WHERE g.id = NEW.group_id;
+    SELECT COUNT(*) INTO used FROM workshop_votes v
+        JOIN workshop_contributions c ON c.id = v.contribution_id
+        WHERE v.group_id = NEW.group_id AND c.deleted_at IS NULL;
+    IF used >= total THEN
+        RAISE EXCEPTION '{VOTE_BUDGET_ERROR}: the group has used all its % votes', total
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER workshop_votes_budget BEFORE INSERT ON workshop_votes
+    FOR EACH ROW EXECUTE FUNCTION workshop_votes_within_budget();
+"""
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(
+        "workshop",
+        1,
+        "workshops, groups, contributions, comments, votes, audit, PIN failures",
+        _WORKSHOP_V1_SQL,
+        dialect_sql=(
+            ("postgresql", _WORKSHOP_V1_SQL + postgis_geometry_sql("workshop_contributions")),
+        ),
     ),
     Migration(
         "workshop",
@@ -140,5 +187,14 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         """
         ALTER TABLE workshop_workshops ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
         """,
+    ),
+    # its own feature too: the database itself refuses a vote over the group's budget, so
+    # two app processes racing for the last dot cannot both get it
+    Migration(
+        "workshop_vote_budget",
+        1,
+        "the database refuses a vote beyond the group's budget",
+        _VOTE_BUDGET_SQLITE,
+        dialect_sql=(("postgresql", _VOTE_BUDGET_POSTGRESQL),),
     ),
 )

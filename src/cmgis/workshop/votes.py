@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmgis._errors import InputError
+from cmgis._errors import InputError, StoreError
 from cmgis.store import (
     Store,
     Transaction,
@@ -12,6 +12,7 @@ from cmgis.store import (
 from cmgis.workshop.access import require_member
 from cmgis.workshop.contributions import live_visible
 from cmgis.workshop.records import Participant, VoteBudget, write_audit
+from cmgis.workshop.schema import VOTE_BUDGET_ERROR
 
 
 def _budget(tx: Transaction | Store, who: Participant) -> VoteBudget:
@@ -35,8 +36,22 @@ def vote_budget(store: Store, who: Participant) -> VoteBudget:
 def cast_vote(store: Store, who: Participant, contribution_id: str) -> VoteBudget:
     """Place one of the group's dots on a contribution; return the budget after it.
 
-    A group may put several dots on one contribution. `InputError` when no dot is left.
+    A group may put several dots on one contribution. `InputError` when no dot is left;
+    the database refuses a vote over the budget too (two app processes racing for the
+    last dot: one gets it, the other gets the same `InputError`).
     """
+    try:
+        return _cast_vote(store, who, contribution_id)
+    except StoreError as err:
+        if VOTE_BUDGET_ERROR not in str(err):
+            raise
+        total = _budget(store, who).total
+        raise InputError(
+            f"group {who.group_name!r} has used all {total} votes; take a vote back to move it"
+        ) from err
+
+
+def _cast_vote(store: Store, who: Participant, contribution_id: str) -> VoteBudget:
     with store.transaction() as tx:
         require_member(tx, who)
         live_visible(tx, who.workshop_id, contribution_id)
