@@ -39,8 +39,8 @@ def zones() -> gpd.GeoDataFrame:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_app_store(tmp_path / "p.sqlite")
+def store(store_url: str) -> Iterator[Store]:
+    s = open_app_store(store_url)
     yield s
     s.close()
 

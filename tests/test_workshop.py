@@ -79,8 +79,8 @@ def zones() -> ZoneIndex:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_app_store(tmp_path / "store.sqlite")
+def store(store_url: str) -> Iterator[Store]:
+    s = open_app_store(store_url)
     yield s
     s.close()
 
@@ -287,7 +287,7 @@ _GUESSER = textwrap.dedent(
 )
 
 
-def _guess_in_processes(db: Path, code: str, kind: str, processes: int = 8) -> list[str]:
+def _guess_in_processes(db: str, code: str, kind: str, processes: int = 8) -> list[str]:
     """``processes`` real processes guessing together, 6 tries each; their outcomes."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     start = time.time() + 8  # time for every interpreter to import cmgis
@@ -310,9 +310,9 @@ def _guess_in_processes(db: Path, code: str, kind: str, processes: int = 8) -> l
 
 
 def test_parallel_join_guesses_from_processes_share_the_budget(
-    store: Store, ws_code: str, tmp_path: Path
+    store: Store, ws_code: str, store_url: str
 ) -> None:
-    results = _guess_in_processes(tmp_path / "store.sqlite", ws_code, "join")
+    results = _guess_in_processes(store_url, ws_code, "join")
     # the address's free tries plus at most a few backed-off ones within the run
     assert results.count("checked") <= FREE_JOIN_ATTEMPTS_PER_ADDRESS + 3, results
     assert results.count("refused") >= 48 - FREE_JOIN_ATTEMPTS_PER_ADDRESS - 3
@@ -612,10 +612,10 @@ def test_votes_are_not_overspent_by_parallel_clicks(
 
 
 def test_parallel_pin_guesses_get_no_more_checks_than_the_budget(
-    store: Store, ws_code: str, tmp_path: Path
+    store: Store, ws_code: str, store_url: str
 ) -> None:
     """Issue 16.2: 96 parallel sessions got 59 PIN checks in a minute (8 one at a time)."""
-    results = _guess_in_processes(tmp_path / "store.sqlite", ws_code, "pin")
+    results = _guess_in_processes(store_url, ws_code, "pin")
     # FREE_PIN_ATTEMPTS free, then 1, 2, 4 ... s apart: a run of a few seconds allows ~5
     assert results.count("checked") <= FREE_PIN_ATTEMPTS + 4, results
     assert results.count("right") == 0

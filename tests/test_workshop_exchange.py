@@ -34,8 +34,8 @@ XSS = '<img src=x onerror=alert(1)>"ตลาด"'
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_app_store(tmp_path / "ex.sqlite")
+def store(store_url: str) -> Iterator[Store]:
+    s = open_app_store(store_url)
     yield s
     s.close()
 
@@ -302,12 +302,16 @@ def test_failure_inside_the_transaction_leaves_no_workshop(
 
 @pytest.mark.parametrize("suffix", ["kml", "kmz"])
 def test_cdata_end_in_typed_text_keeps_kml_readable(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+    store: Store,
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
 ) -> None:
     """A comment or title with ``]]>`` must not end LIBKML's CDATA early (issue 16 item 6)."""
     from cmgis import sources
 
-    monkeypatch.setenv("CMGIS_DB", str(tmp_path / "ex.sqlite"))
+    monkeypatch.setenv("CMGIS_DB", store_url)
     code = create_workshop(store, title="KML ]]> title", pin="1357").code
     g = join_workshop(store, code, "grp")
     c = add_contribution(

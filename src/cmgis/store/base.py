@@ -113,6 +113,15 @@ class Transaction(ABC):
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    def lock(self, name: str) -> None:
+        """Hold the lock ``name`` until this transaction ends (other processes wait).
+
+        For check-then-write steps (throttles, flood limits) that must not interleave
+        between app processes. SQLite runs one writer at a time, so this is a no-op there;
+        PostgreSQL takes a transaction-level advisory lock.
+        """
+        del name
+
 
 class Store(ABC):
     """A place where features keep records; open one with `cmgis.store.open_store`.

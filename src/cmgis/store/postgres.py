@@ -197,6 +197,9 @@ class _PgTransaction(Transaction):
         except psycopg.Error as err:
             raise self._error(err, "query") from err
 
+    def lock(self, name: str) -> None:
+        self.execute("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))", {"name": name})
+
 
 def _fetch(conn: psycopg.Connection[Row], sql: str, params: Params | None) -> list[Row]:
     with conn.cursor() as cur:

@@ -339,6 +339,7 @@ def find_workshop(
     now = now or datetime.now(UTC)
     wanted = normalise_code(code)
     with store.transaction() as tx:
+        tx.lock("workshop_join_failures")  # app processes count wrong codes one at a time
         remaining = _join_wait_s(tx, who, now)
         if remaining > 0:
             wait_s = math.ceil(remaining)
@@ -454,6 +455,7 @@ def rate_check(
     processes share the count.
     """
     cutoff = (now - timedelta(minutes=1)).isoformat(timespec="microseconds")
+    tx.lock(f"{table}:rate:{workshop_id}")  # app processes count one at a time
     for column, value, limit, who in checks:
         if not value:
             continue
@@ -512,6 +514,7 @@ def verify_pin(
     # check and count in one transaction: the attempt is counted as wrong before the
     # (slow) hash check, so parallel attempts cannot all pass the throttle
     with store.transaction() as tx:
+        tx.lock(f"workshop_pin_failures:{workshop.id}")  # one check at a time, all processes
         failures = tx.query_one(
             "SELECT COUNT(*) AS n, MAX(at) AS last FROM workshop_pin_failures "
             "WHERE workshop_id = :w AND at >= :since",
