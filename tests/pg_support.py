@@ -113,6 +113,13 @@ class PgCluster:
             "--locale=C.UTF-8", "-A", "scram-sha-256", f"--pwfile={pwfile}", "--no-sync",
         )  # fmt: skip
         pwfile.unlink()
+        self.start_server()
+        self.psql(f"CREATE DATABASE {DB_NAME}")
+        self.psql("CREATE EXTENSION postgis", db=DB_NAME)
+        return self
+
+    def start_server(self) -> None:
+        """Start the server of the initialised cluster on its port (waits until it is up)."""
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
             "-c max_connections=300 -c shared_buffers=64MB -c fsync=on "
@@ -120,9 +127,10 @@ class PgCluster:
         )
         self.pg_ctl("-w", "-t", str(int(START_TIMEOUT_S)), "-o", options, "start")
         self.started = True
-        self.psql(f"CREATE DATABASE {DB_NAME}")
-        self.psql("CREATE EXTENSION postgis", db=DB_NAME)
-        return self
+
+    def stop_server(self) -> None:
+        """Stop the server (``-m fast``: sessions are disconnected), keep the cluster."""
+        self.pg_ctl("-w", "-m", "fast", "stop")
 
     def restart(self) -> float:
         """``pg_ctl restart -m fast``; returns how long the command took in seconds."""

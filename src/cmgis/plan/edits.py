@@ -40,8 +40,8 @@ from cmgis.store import (
     geometry_from_text,
     geometry_to_text,
     new_id,
-    utc_now,
     postgis_geometry_sql,
+    utc_now,
 )
 from cmgis.store.app import open_app_store
 from cmgis.textclean import strip_unwanted

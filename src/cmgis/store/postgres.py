@@ -36,6 +36,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool.base import AttemptWithBackoff
 
 from cmgis._errors import ConflictError, StoreError, StoreUnavailableError
 from cmgis.store.base import (
@@ -71,6 +72,8 @@ LOCK_TIMEOUT_MS: int = 10_000
 POOL_MAX: int = 10
 #: How long reads (and `Store.write_retrying`) keep trying while the server is unreachable.
 RETRY_WITHIN_S: float = 20.0
+#: Longest pause between the pool's attempts to reconnect to a server that went away.
+MAX_RECONNECT_DELAY_S: float = 1.0
 #: The message every unreachable-server error starts with (the app shows its own).
 UNREACHABLE = "the shared database is not reachable; nothing was saved"
 
@@ -176,6 +179,20 @@ def _unreachable(err: BaseException) -> bool:
     )
 
 
+class _Pool(ConnectionPool[psycopg.Connection[Row]]):
+    """psycopg's pool, reconnecting at least every `MAX_RECONNECT_DELAY_S` seconds.
+
+    The library doubles the pause after each failed attempt (1, 2, 4, 8 ... s), so after a
+    restart of half a minute a hall would wait another half minute; here the pause stays
+    short, so writes resume about a second after the server is back.
+    """
+
+    def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        if attempt is not None:
+            attempt.delay = min(attempt.delay, MAX_RECONNECT_DELAY_S / attempt.DELAY_BACKOFF)
+        super()._add_connection(attempt, growing)
+
+
 class _PgTransaction(Transaction):
     def __init__(
         self, conn: psycopg.Connection[Row], error: Callable[[BaseException, str], StoreError]
@@ -239,7 +256,7 @@ class PostgresStore(Store):
         self._migrated: set[tuple[str, int]] = set()
         self._closed = False
         self._wait_s = wait_s
-        self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
+        self._pool = _Pool(
             conninfo_from_url(url),
             min_size=1,
             max_size=max(1, pool_max),
@@ -252,7 +269,7 @@ class PostgresStore(Store):
             configure=_configure,
             check=ConnectionPool.check_connection,
             timeout=wait_s,
-            reconnect_timeout=0,  # never give up reconnecting in the background
+            reconnect_timeout=24 * 3600.0,  # keep reconnecting in the background (backoff)
             open=False,
             name="cmgis",
         )
@@ -395,7 +412,7 @@ class PostgresStore(Store):
             {
                 **col,
                 "n": self.query_one(
-                    f'SELECT COUNT(*) AS n FROM "{col["t"]}" '  # noqa: S608  # names from catalog
+                    f'SELECT COUNT(*) AS n FROM "{col["t"]}" '  # names from catalog
                     f'WHERE "{col["c"]}" IS NOT NULL AND NOT ST_IsValid("{col["c"]}")'
                 )["n"],  # type: ignore[index]
             }

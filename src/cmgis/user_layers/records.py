@@ -39,8 +39,8 @@ from cmgis.store import (
     geometry_from_text,
     geometry_to_text,
     new_id,
-    utc_now,
     postgis_geometry_sql,
+    utc_now,
 )
 from cmgis.textclean import has_unwanted
 

@@ -93,12 +93,15 @@ _WORKSHOP_V1_SQL = """
 #: Marker of the budget error raised by the database (`cmgis.workshop.votes` reads it).
 VOTE_BUDGET_ERROR: Final = "cmgis vote budget"
 
-# SQLite has one writer at a time, so a check before the insert is exact
+# SQLite has one writer at a time, so a check before the insert is exact; a vote on a
+# deleted contribution (only ever copied over by `cmgis store copy`) uses no budget
 _VOTE_BUDGET_SQLITE = f"""
 CREATE TRIGGER workshop_votes_budget BEFORE INSERT ON workshop_votes
 BEGIN
     SELECT RAISE(ABORT, '{VOTE_BUDGET_ERROR}: the group has used all its votes')
-    WHERE (SELECT COUNT(*) FROM workshop_votes v JOIN workshop_contributions c
+    WHERE EXISTS (SELECT 1 FROM workshop_contributions
+                  WHERE id = NEW.contribution_id AND deleted_at IS NULL)
+    AND (SELECT COUNT(*) FROM workshop_votes v JOIN workshop_contributions c
            ON c.id = v.contribution_id
            WHERE v.group_id = NEW.group_id AND c.deleted_at IS NULL)
         >= (SELECT w.votes_per_group FROM workshop_groups g
@@ -120,7 +123,8 @@ BEGIN
     SELECT COUNT(*) INTO used FROM workshop_votes v
         JOIN workshop_contributions c ON c.id = v.contribution_id
         WHERE v.group_id = NEW.group_id AND c.deleted_at IS NULL;
-    IF used >= total THEN
+    IF used >= total AND EXISTS (SELECT 1 FROM workshop_contributions
+                                 WHERE id = NEW.contribution_id AND deleted_at IS NULL) THEN
         RAISE EXCEPTION '{VOTE_BUDGET_ERROR}: the group has used all its % votes', total
             USING ERRCODE = 'check_violation';
     END IF;
