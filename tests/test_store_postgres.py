@@ -205,9 +205,11 @@ def test_database_restart_is_reported_then_writes_resume(
     group = join_workshop(pg_store, code, "กลุ่ม 2")
     pg_cluster.stop_server()
     try:
-        with pytest.raises(StoreUnavailableError, match="not reachable; nothing was saved"):
-            with pg_store.transaction() as tx:
-                tx.execute("SELECT 1")
+        with (
+            pytest.raises(StoreUnavailableError, match="not reachable; nothing was saved"),
+            pg_store.transaction() as tx,
+        ):
+            tx.execute("SELECT 1")
     finally:
         pg_cluster.start_server()
     # the pool replaces its dead connections: the next write works
@@ -243,12 +245,10 @@ def test_write_retrying_survives_a_restart(pg_cluster: PgCluster, pg_store: Stor
     assert pg_store.query_one("SELECT COUNT(*) AS n FROM notes") == {"n": written}
 
 
-def test_cli_copies_a_sqlite_store_into_postgis_and_verifies(
-    tmp_path: Path, pg_url: str
-) -> None:
+def test_cli_copies_a_sqlite_store_into_postgis_and_verifies(tmp_path: Path, pg_url: str) -> None:
     sqlite_path = tmp_path / "hall.sqlite"
     with open_app_store(sqlite_path) as lite:
-        code, kept = _filled(lite)
+        _code, kept = _filled(lite)
         geometry = lite.query_one(
             "SELECT geometry FROM workshop_contributions WHERE id = :id", {"id": kept}
         )

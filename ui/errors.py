@@ -15,7 +15,7 @@ from typing import ParamSpec
 
 import streamlit as st
 
-from cmgis import CmgisError
+from cmgis import CmgisError, StoreUnavailableError
 from cmgis.i18n import t
 from ui.display import escape_markdown
 from ui.state import current_lang
@@ -27,7 +27,10 @@ LOG = logging.getLogger("cmgis.app")
 def show_error(err: Exception) -> None:
     """Log ``err`` with its traceback and show the user a short message in their language."""
     lang = current_lang()
-    if isinstance(err, CmgisError):  # a known problem: its message says what was wrong
+    if isinstance(err, StoreUnavailableError):  # the shared database: a fixed message
+        LOG.warning("the shared database is not reachable: %s", err)
+        st.error(t("store.postgis.unreachable", lang))
+    elif isinstance(err, CmgisError):  # a known problem: its message says what was wrong
         LOG.warning("cmgis error shown to the user: %s", err, exc_info=err)
         st.error(t("app.error.known", lang, err=escape_markdown(str(err))))
     else:

@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis import CmgisError
+from cmgis import CmgisError, StoreUnavailableError
 from cmgis import workshop as sk
 from cmgis.i18n import t
 from cmgis.maps import drawing_map, live_map
@@ -110,6 +110,8 @@ def client() -> sk.Client:
 
 def error_text(err: CmgisError, lang: str) -> str:
     """The message to show for ``err``: throttles in the user's language, others escaped."""
+    if isinstance(err, StoreUnavailableError):  # the shared database is down or restarting
+        return t("store.postgis.unreachable", lang)
     if isinstance(err, sk.TooManyAttemptsError):
         return t("workshop.join.too_many", lang, wait_s=err.wait_s)
     if isinstance(err, sk.RateLimitError):

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis import CmgisError
+from cmgis import CmgisError, StoreUnavailableError
 from cmgis.i18n import pick, t
 from cmgis.maps import projects_legend_html, projects_map
 from cmgis.plan import (
@@ -41,7 +41,10 @@ try:
     store = projects_data.store()
     recs = records(store)
 except CmgisError as store_err:  # a bad CMGIS_DB: say so, never a traceback
-    st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
+    if isinstance(store_err, StoreUnavailableError):  # the shared database is down
+        st.error(t("store.postgis.unreachable_open", lang))
+    else:
+        st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
     st.stop()
 current = current_projects(store, base=projects_data.base_projects(), zones=zones)
 report_fields = {r.code: r.fields for r in recs if r.origin == "report"}

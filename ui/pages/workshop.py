@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cmgis import CmgisError
+from cmgis import CmgisError, StoreUnavailableError
 from cmgis.i18n import t
 from cmgis.maps import use_local_assets
 from ui import workshop as w
@@ -15,7 +15,10 @@ lang = st.session_state.get("lang", "en")
 try:
     store = get_store()
 except CmgisError as store_err:  # a bad CMGIS_DB: say so, never a traceback
-    st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
+    if isinstance(store_err, StoreUnavailableError):  # the shared database is down
+        st.error(t("store.postgis.unreachable_open", lang))
+    else:
+        st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
     st.stop()
 
 st.title(t("workshop.page.title", lang))

@@ -43,6 +43,10 @@ from cmgis.workshop.records import (
     write_audit,
 )
 
+#: How long a save keeps trying while the shared database is unreachable (a restart takes
+#: a few seconds); then the user is told that the entry was not saved.
+SAVE_RETRY_S = 8.0
+
 
 @dataclass(frozen=True)
 class _Fields:
@@ -115,7 +119,8 @@ def add_contribution(
         raise InputError("a contribution id must be 32 hex characters (cmgis.store.new_id)")
     now = datetime.now(UTC)
     at = now.isoformat(timespec="microseconds")
-    with store.transaction() as tx:
+
+    def save(tx: Transaction) -> Contribution | None:
         if _member_and_saved(tx, who, cid):
             return get_contribution(store, cid, _tx=tx)  # already saved: a retry
         rate_check(
@@ -135,6 +140,12 @@ def add_contribution(
             now,
         )
         _insert_contribution(tx, who, cid, fields, geom, zone_id, at)
+        return None
+
+    # the id is fixed, so running `save` again after a lost connection stores it once
+    existing = store.write_retrying(save, within_s=SAVE_RETRY_S)
+    if existing is not None:
+        return existing
     return Contribution(
         id=cid,
         workshop_id=who.workshop_id,
