@@ -244,7 +244,8 @@ def main() -> int:
     print(f"{'':28}{'PostGIS':>14}{'SQLite':>14}")
     print(f"{'writer processes':28}{args.writers:>14}{args.sqlite_writers:>14}")
     print(f"{'acknowledged writes':28}{pg['writes']:>14}{lite['writes']:>14}")
-    print(f"{'writes per second':28}{pg['writes'] / pg_wall:>14.0f}{'':>14}")
+    print(f"{'writes per second':28}{pg['writes'] / args.seconds:>14.0f}{'':>14}")
+    print(f"{'wall time of the run, s':28}{pg_wall:>14.0f}{'':>14}")
     print(f"{'median ms':28}{statistics.median(pg_lat):>14.1f}{statistics.median(lite_lat):>14.1f}")
     print(f"{'p95 ms':28}{p95:>14.1f}{lite_p95:>14.1f}")
     pg_ld, lite_ld = f"{pg['lost']} / {pg['duplicated']}", f"{lite['lost']} / {lite['duplicated']}"

@@ -30,6 +30,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,19 @@ def _healthy(url: str) -> bool:
 @pytest.fixture(scope="session")
 def streamlit_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:<port>``) of ``streamlit run app.py`` from the repo root."""
+    # records written through the app (workshops) go to a throw-away store, not the user's
+    db = str(tmp_path_factory.mktemp("browser_server_store") / "cmgis.sqlite")
+    with streamlit_server(db, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@contextmanager
+def streamlit_server(db: str, folder: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free localhost port with ``CMGIS_DB=db``; yields its URL.
+
+    The server's log is ``folder/server.log``; the server is stopped when the block ends.
+    Two of them on one PostGIS database are two app instances (tests/browser/test_instances.py).
+    """
     port = _free_port()
     env = dict(os.environ)
     # this checkout first, so a worktree's code is what the server runs
@@ -92,9 +106,8 @@ def streamlit_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [str(REPO_ROOT / "src"), str(REPO_ROOT), env.get("PYTHONPATH", "")]
     ).rstrip(os.pathsep)
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
-    # records written through the app (workshops) go to a throw-away store, not the user's
-    env["CMGIS_DB"] = str(tmp_path_factory.mktemp("browser_server_store") / "cmgis.sqlite")
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env["CMGIS_DB"] = db
+    log_path = folder / "server.log"
     cmd = [
         sys.executable,
         "-m",

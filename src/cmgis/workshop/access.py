@@ -455,10 +455,12 @@ def rate_check(
     processes share the count.
     """
     cutoff = (now - timedelta(minutes=1)).isoformat(timespec="microseconds")
-    tx.lock(f"{table}:rate:{workshop_id}")  # app processes count one at a time
     for column, value, limit, who in checks:
         if not value:
             continue
+        # app processes count one at a time per group / session / address (always taken in
+        # this order, so two writers never wait on each other crosswise)
+        tx.lock(f"{table}:{column}:{workshop_id}:{value}")
         row = tx.query_one(
             f"SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM {table} "
             f"WHERE workshop_id = :w AND {column} = :v AND created_at >= :cutoff",
