@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))  # tests/pg_support.py starts the throwaway cluste
 
 from shapely.geometry import Point  # noqa: E402
 
-from cmgis import CmgisError, StoreUnavailableError  # noqa: E402
+from cmgis import CmgisError, StoreError, StoreUnavailableError  # noqa: E402
 from cmgis.store import PostgresStore, Store, new_id, open_app_store  # noqa: E402
 from cmgis.workshop import (  # noqa: E402
     Participant,
@@ -79,6 +79,7 @@ def _writer(args: tuple[Any, ...]) -> dict[str, Any]:
     latencies: list[float] = []
     refusals: list[tuple[float, float]] = []  # (first refused, next saved) in wall time
     votes = {"cast": 0, "refused": 0}
+    busy = 0
     mine: list[str] = []
     time.sleep(max(0.0, start_at - time.time()))
     end = time.time() + seconds
@@ -100,6 +101,10 @@ def _writer(args: tuple[Any, ...]) -> dict[str, Any]:
             except StoreUnavailableError:
                 refused_at = refused_at or time.time()
                 time.sleep(0.2)
+            except StoreError as err:  # SQLite: another process held the lock too long
+                if "busy or locked" not in str(err):
+                    raise
+                busy += 1
         latencies.append((time.perf_counter() - started) * 1000)
         if refused_at is not None:
             refusals.append((refused_at, time.time()))
@@ -113,7 +118,13 @@ def _writer(args: tuple[Any, ...]) -> dict[str, Any]:
                 votes["refused"] += 1
         i += 1
     store.close()
-    return {"acked": acked, "latencies": latencies, "refusals": refusals, "votes": votes}
+    return {
+        "acked": acked,
+        "latencies": latencies,
+        "refusals": refusals,
+        "votes": votes,
+        "busy": busy,
+    }
 
 
 def _run(
@@ -248,6 +259,8 @@ def main() -> int:
     print(f"{'wall time of the run, s':28}{pg_wall:>14.0f}{'':>14}")
     print(f"{'median ms':28}{statistics.median(pg_lat):>14.1f}{statistics.median(lite_lat):>14.1f}")
     print(f"{'p95 ms':28}{p95:>14.1f}{lite_p95:>14.1f}")
+    pg_busy, lite_busy = (sum(r["busy"] for r in res) for res in (pg_results, lite_results))
+    print(f"{'busy (retried, same id)':28}{pg_busy:>14}{lite_busy:>14}")
     pg_ld, lite_ld = f"{pg['lost']} / {pg['duplicated']}", f"{lite['lost']} / {lite['duplicated']}"
     print(f"{'lost / duplicated':28}{pg_ld:>14}{lite_ld:>14}")
     print(f"p95 ratio PostGIS/SQLite: {p95 / lite_p95:.2f}")
