@@ -34,6 +34,7 @@ from cmgis.workshop import (
     delete_contribution,
     join_workshop,
     list_contributions,
+    merge_duplicates,
 )
 from tests.pg_support import PASSWORD, PgCluster, free_port
 from tests.workshop_support import make_zone_index
@@ -191,6 +192,48 @@ def test_database_refuses_votes_over_budget_from_racing_writers(pg_store: Store)
     assert outcomes.count("refused") == 29
     n = pg_store.query_one("SELECT COUNT(*) AS n FROM workshop_votes")
     assert n == {"n": 3}
+
+
+def test_crosswise_merges_from_two_instances_leave_no_cycle(pg_store: Store) -> None:
+    """Facilitators on two instances merge A into B and B into A at once: one wins."""
+    ws = create_workshop(pg_store, title="merge race", pin="2468")
+    group = join_workshop(pg_store, ws.code, "g")
+    other = open_app_store(_real_url(pg_store))
+    outcomes: list[str] = []
+    pairs = 12
+
+    def merge(store: Store, keep: str, dup: str, barrier: threading.Barrier) -> None:
+        barrier.wait()
+        try:
+            merge_duplicates(store, ws.code, "2468", keep_id=keep, duplicate_id=dup)
+            outcomes.append("merged")
+        except InputError:
+            outcomes.append("refused")
+
+    for i in range(pairs):
+        a, b = (
+            add_contribution(
+                pg_store, group, category="asset", strategy="drivers", title=f"{i}{x}",
+                rate_limit_per_minute=1000,
+            ).id
+            for x in "ab"
+        )  # fmt: skip
+        barrier = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=merge, args=(pg_store, a, b, barrier)),
+            threading.Thread(target=merge, args=(other, b, a, barrier)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    other.close()
+    assert outcomes.count("merged") == pairs and outcomes.count("refused") == pairs
+    cycles = pg_store.query_one(
+        "SELECT COUNT(*) AS n FROM workshop_contributions a JOIN workshop_contributions b "
+        "ON a.merged_into = b.id AND b.merged_into = a.id"
+    )
+    assert cycles == {"n": 0}
 
 
 def _real_url(store: Store) -> str:

@@ -74,6 +74,8 @@ def merge_duplicates(
         raise InputError("choose two different contributions to merge")
     workshop = verify_pin(store, code, pin)
     with store.transaction() as tx:
+        # two facilitators (maybe on two app processes) merging crosswise would make a cycle
+        tx.lock(f"workshop_merge:{workshop.id}")
         keep = _moderated(tx, workshop.id, keep_id)
         dup = _moderated(tx, workshop.id, duplicate_id)
         if keep["deleted_at"] or keep["merged_into"]:
