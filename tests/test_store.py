@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -393,3 +395,28 @@ def test_split_statements_keeps_function_and_trigger_bodies_whole() -> None:
         "CREATE TRIGGER t BEFORE INSERT ON a BEGIN SELECT 1; SELECT 2; END",
         "SELECT 3",
     ]
+
+
+def test_a_second_store_on_the_file_keeps_other_processes_from_deleting_the_wal(
+    tmp_path: Path,
+) -> None:
+    """The open finding of the browser tests: a store opened and closed in a process that
+    already has the file open must not drop that process's SQLite locks (a plain
+    open()/close() of the file does), else another process's last close takes the file
+    for unused and deletes the WAL under the first store."""
+    db = tmp_path / "shared.sqlite"
+    with open_store(db) as server:
+        server.migrate([NOTES_V1])
+        server.execute("INSERT INTO notes (id, body) VALUES ('s', 'server')")
+        with open_store(db) as again:  # e.g. a page opening the app store once more
+            again.query("SELECT 1 AS x")
+        wal = Path(f"{db}-wal")
+        inode = wal.stat().st_ino
+        writer = (
+            "import sys\nfrom cmgis.store import open_store\n"
+            "with open_store(sys.argv[1]) as s:\n"
+            "    s.execute(\"INSERT INTO notes (id, body) VALUES ('t', 'test')\")\n"
+        )
+        subprocess.run([sys.executable, "-c", writer, str(db)], check=True, timeout=120)
+        assert wal.exists() and wal.stat().st_ino == inode  # the other process left it alone
+        assert {r["id"] for r in server.query("SELECT id FROM notes")} == {"s", "t"}

@@ -185,9 +185,6 @@ def _connect(path: Path, busy_timeout_ms: int, *, read_only: str = "") -> sqlite
     return conn
 
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def _check_store_file(path: Path) -> None:
     """Refuse what cannot be a store: a folder, a device (/dev/null), a non-SQLite file."""
     if not path.exists():
@@ -198,16 +195,26 @@ def _check_store_file(path: Path) -> None:
         raise StoreError(
             f"cannot open the store {path}: it is not a regular file (a device?); {_EXPECTED}"
         )
+    if path.stat().st_size == 0:
+        return  # an empty file: SQLite makes a new database in it
+    # Read the header through SQLite, never with open()/close(): closing any descriptor of
+    # the file drops every POSIX lock this process holds on it, so while another store of
+    # this process has the file open, other processes would take it for unused, checkpoint
+    # and delete the WAL under it (sqlite.org/howtocorrupt.html 2.2; this emptied stores
+    # that browser tests seeded from outside the server). SQLite defers such closes.
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(_SQLITE_HEADER))
-    except OSError as err:
-        raise StoreError(f"cannot read the store {path}: {err.strerror or err}") from err
-    if head and head != _SQLITE_HEADER:
-        raise StoreError(
-            f"cannot open the store {path}: file is not a database (damaged, or not a "
-            f"cmgis store); {_EXPECTED}"
-        )
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as err:
+        if "not a database" in str(err):
+            raise StoreError(
+                f"cannot open the store {path}: file is not a database (damaged, or not a "
+                f"cmgis store); {_EXPECTED}"
+            ) from err
+        raise StoreError(f"cannot read the store {path}: {err}") from err
 
 
 _EXPECTED = "set CMGIS_DB to a cmgis store file (SQLite), or to a new file name to start one"
