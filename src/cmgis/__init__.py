@@ -16,6 +16,7 @@ from cmgis._errors import (
     CRSError,
     DataMissingError,
     InputError,
+    PermissionDeniedError,
     StoreError,
     UnknownLayerError,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "ConflictError",
     "DataMissingError",
     "InputError",
+    "PermissionDeniedError",
     "StoreError",
     "UnknownLayerError",
     "__version__",

@@ -21,7 +21,8 @@ METRIC_CRS
 Functions take ``None`` for a path and fall back to these, so tests can pass a temp path.
 
 Environment variables are read here only, at call time: `data_dir` (``CMGIS_DATA_DIR``),
-`store_url` (``CMGIS_DB``) and `cache_dir` (``CMGIS_CACHE_DIR``).
+`store_url` (``CMGIS_DB``), `cache_dir` (``CMGIS_CACHE_DIR``) and `read_only`
+(``CMGIS_PUBLIC``, set by ``cmgis app --public``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ DATA_DIR_ENV_VAR = "CMGIS_DATA_DIR"
 DB_ENV_VAR = "CMGIS_DB"
 #: Environment variable naming the folder of caches (criteria stacks of suitability).
 CACHE_DIR_ENV_VAR = "CMGIS_CACHE_DIR"
+#: Environment variable that makes the process read-only (``cmgis app --public`` sets it).
+PUBLIC_ENV_VAR = "CMGIS_PUBLIC"
 
 
 def data_dir() -> Path:
@@ -57,6 +60,16 @@ def cache_dir() -> Path:
     import platformdirs  # imported here: only the default needs it
 
     return Path(platformdirs.user_cache_dir("cmgis", appauthor=False))
+
+
+def read_only() -> bool:
+    """Whether this process is the public read-only app: every actor is a viewer.
+
+    True when ``CMGIS_PUBLIC`` is set to anything but ``""``, ``0``, ``false`` or ``no``;
+    `cmgis.accounts` then refuses every write of the library, whatever a page asks.
+    """
+    value = os.environ.get(PUBLIC_ENV_VAR, "").strip().lower()
+    return value not in ("", "0", "false", "no")
 
 
 def raw_dir() -> Path:
