@@ -489,7 +489,7 @@ def verify_pin(
         long to wait; `TooManyAttemptsError` for codes).
     """
     now = now or datetime.now(UTC)
-    if actor is not None and (actor.verified or not pin):
+    if (actor is not None and actor.verified) or not pin:
         authorize(store, actor, Role.FACILITATOR, action="moderate workshops")
         return find_workshop(store, code, client=client, now=now)
     workshop = find_workshop(store, code, client=client, now=now)
