@@ -177,11 +177,16 @@ def has_accounts(store: Store | Transaction) -> bool:
 
 
 def default_actor(store: Store | Transaction) -> Actor:
-    """Who acts when nobody signed in: the local editor if no account is defined, else a
-    viewer (and always a viewer in the public read-only app)."""
+    """Who acts when nobody signed in: the local editor if no account is defined and the
+    app listens on this computer only (`cmgis.settings.bind_address`), else a viewer
+    (always a viewer in the public read-only app)."""
     from cmgis import settings
 
-    if settings.read_only() or has_accounts(store):
+    if (
+        settings.read_only()
+        or not settings.is_loopback(settings.bind_address())
+        or has_accounts(store)
+    ):
         return Actor.viewer()
     return Actor.local_editor()
 
@@ -213,10 +218,12 @@ def authorize(
                 f"บัญชี {who.username!r} ถูกปิดหรือไม่มีแล้ว — ลงชื่อเข้าใช้อีกครั้ง",
             )
         who = Actor(who.username, who.display_name, parse_role(row["role"]), True)
-    elif who.role in (Role.EDITOR, Role.ADMIN) and has_accounts(store):
+    elif who.role in (Role.EDITOR, Role.ADMIN) and default_actor(store) != Actor.local_editor():
         raise PermissionDeniedError(
-            f"accounts are defined in this store, so you must sign in to {action}",
-            "ที่เก็บข้อมูลนี้มีบัญชีผู้ใช้แล้ว — ต้องลงชื่อเข้าใช้ก่อนจึงจะแก้ไขได้",
+            f"accounts are defined in this store or the app is open to the network, so you "
+            f"must sign in to {action}",
+            "ที่เก็บข้อมูลนี้มีบัญชีผู้ใช้แล้วหรือแอปเปิดให้เครือข่ายเข้าถึง — "
+            "ต้องลงชื่อเข้าใช้ก่อนจึงจะแก้ไขได้",
         )
     return require_role(who, role, action=action)
 

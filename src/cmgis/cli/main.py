@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from cmgis._errors import CmgisError
-from cmgis.cli import core, projects, suitability, workshop
+from cmgis.cli import accounts, core, projects, suitability, workshop
 from cmgis.cli import export as export_cli
 from cmgis.cli import user_layers as user_layers_cli
 
 #: Feature modules that add sub-commands; each has ``register(subparsers)``.
-_COMMAND_MODULES = [core, projects, workshop, suitability, export_cli, user_layers_cli]
+_COMMAND_MODULES = [core, projects, workshop, suitability, export_cli, user_layers_cli, accounts]
 
 
 def plain_text(text: str) -> str:
@@ -42,6 +42,14 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
     parser = _Parser(prog="cmgis", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        default=None,
+        help="act as this account (its password is asked); needed for writes once the "
+        "store has accounts",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in _COMMAND_MODULES:
