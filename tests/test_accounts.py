@@ -383,7 +383,7 @@ def test_wrong_passwords_are_slowed_per_account_and_per_client(
     now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
     for i in range(5):  # five free wrong tries, each from another browser
         with pytest.raises(AuthError, match="wrong username or password"):
-            sign_in(store, "ed", "guess-nr-%d" % i, client=f"b{i}", now=now)
+            sign_in(store, "ed", f"guess-nr-{i}", client=f"b{i}", now=now)
     # the sixth must wait, even with the right password and from a fresh browser
     with pytest.raises(TooManyPasswordsError) as err:
         sign_in(store, "ed", PASSWORDS["ed"], client="fresh", now=now)

@@ -25,6 +25,8 @@ from cmgis.maps import Overlay, format_number, user_layer_overlay
 from cmgis.sources import export_suitability
 from cmgis.store import Store
 from cmgis.suitability import Surface
+from cmgis.accounts import Role
+from ui.account import can, current_actor
 from ui.display import escape_markdown, show_table
 from ui.store import get_store
 
@@ -206,9 +208,9 @@ def candidate_profile(lang: str) -> None:
             st.error(escape_markdown(err))
         else:
             _indicator_table(table, zone, lang)
-    if st.button(t("user_layers.delete", lang), key="user_layers.delete"):
+    if can(Role.EDITOR) and st.button(t("user_layers.delete", lang), key="user_layers.delete"):
         try:
-            ul.delete_user_layer(store(), record.slug)
+            ul.delete_user_layer(store(), record.slug, actor=current_actor())
         except CmgisError as err:
             st.error(escape_markdown(err))
         else:

@@ -40,6 +40,7 @@ from cmgis.accounts.roles import (
     refuse_if_read_only,
     require_role,
 )
+from cmgis.throttle import Client
 
 __all__ = [
     "GRANTS",
@@ -47,6 +48,7 @@ __all__ = [
     "SESSION_TTL",
     "Account",
     "Actor",
+    "Client",
     "PermissionDeniedError",
     "Role",
     "Session",

@@ -222,8 +222,7 @@ def authorize(
         raise PermissionDeniedError(
             f"accounts are defined in this store or the app is open to the network, so you "
             f"must sign in to {action}",
-            "ที่เก็บข้อมูลนี้มีบัญชีผู้ใช้แล้วหรือแอปเปิดให้เครือข่ายเข้าถึง — "
-            "ต้องลงชื่อเข้าใช้ก่อนจึงจะแก้ไขได้",
+            "ที่เก็บข้อมูลนี้มีบัญชีผู้ใช้แล้วหรือแอปเปิดให้เครือข่ายเข้าถึง — ต้องลงชื่อเข้าใช้ก่อนจึงจะแก้ไขได้",
         )
     return require_role(who, role, action=action)
 

@@ -112,8 +112,7 @@ def read_only_error() -> PermissionDeniedError:
     return PermissionDeniedError(
         "this is the public read-only app: nothing can be changed here "
         "(officials use the app on their own computer or the city server)",
-        "นี่คือแอปสาธารณะแบบอ่านอย่างเดียว: แก้ไขข้อมูลที่นี่ไม่ได้ "
-        "(เจ้าหน้าที่ใช้แอปบนเครื่องของตนหรือเซิร์ฟเวอร์ของเมือง)",
+        "นี่คือแอปสาธารณะแบบอ่านอย่างเดียว: แก้ไขข้อมูลที่นี่ไม่ได้ (เจ้าหน้าที่ใช้แอปบนเครื่องของตนหรือเซิร์ฟเวอร์ของเมือง)",
     )
 
 

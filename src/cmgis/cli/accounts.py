@@ -127,9 +127,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_disable(args: argparse.Namespace) -> int:
     """Disable (or ``--enable``) an account."""
     with open_app_store(args.db) as store:
-        acc = set_disabled(
-            store, args.name, disabled=not args.enable, actor=cli_actor(store, args)
-        )
+        acc = set_disabled(store, args.name, disabled=not args.enable, actor=cli_actor(store, args))
     print(f"{acc.username}: {'disabled' if acc.disabled else 'enabled'}")
     return 0
 

@@ -2,7 +2,8 @@
 
 This is the one owner of the store's tables. Features define their migrations
 (``MIGRATIONS`` in `cmgis.workshop.schema`, `cmgis.plan.edits`,
-`cmgis.user_layers.records`, `cmgis.accounts.records`) and never migrate at their call sites; the CLI, the UI
+`cmgis.user_layers.records`,
+`cmgis.accounts.records`) and never migrate at their call sites; the CLI, the UI
 (one cached store, ``ui/store.py``) and `cmgis.sources.providers` open the store here.
 A new feature adds its migrations to `app_migrations`.
 """

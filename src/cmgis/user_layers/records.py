@@ -206,8 +206,10 @@ def may_change(actor: Actor, layer: UserLayer) -> bool:
 
     Its owner may, the admin may, and the local editor (no accounts in the store) may.
     """
-    return actor.role is Role.ADMIN or actor.is_local_editor or (
-        actor.username is not None and actor.username == layer.owner
+    return (
+        actor.role is Role.ADMIN
+        or actor.is_local_editor
+        or (actor.username is not None and actor.username == layer.owner)
     )
 
 
@@ -228,9 +230,7 @@ def _write_layer(
     """Insert the layer row and its features in one transaction (replacing a same slug)."""
     refuse_if_read_only()
     with store.transaction() as tx:
-        old = tx.query(
-            "SELECT * FROM user_layers_layers WHERE slug = :s", {"s": layer_row["slug"]}
-        )
+        old = tx.query("SELECT * FROM user_layers_layers WHERE slug = :s", {"s": layer_row["slug"]})
         if old and not replace:
             raise InputError(
                 f"a saved layer already has the id user:{layer_row['slug']}; choose another "

@@ -63,6 +63,7 @@ from cmgis.workshop.records import (
     write_audit,
 )
 
+
 def hash_pin(pin: str) -> str:
     """Salted scrypt hash of a facilitator PIN, as ``scrypt$n$r$p$salt$hash`` (hex)."""
     return encode_secret(pin)

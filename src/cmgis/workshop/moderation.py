@@ -1,4 +1,4 @@
-"""Moderation by the facilitator (the PIN or a facilitator account): hide, pin, merge; the audit log.
+"""Moderation by the facilitator (PIN or facilitator account): hide, pin, merge; the audit log.
 
 Each action takes ``actor``: a signed-in facilitator or admin account needs no PIN
 (`cmgis.workshop.access.verify_pin`); the audit then names the account.
@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 
 from cmgis._errors import InputError
+from cmgis.accounts.roles import Actor
 from cmgis.store import (
     Row,
     Store,
     Transaction,
     utc_now,
 )
-from cmgis.accounts.roles import Actor
 from cmgis.workshop.access import facilitator_label, verify_pin
 from cmgis.workshop.contributions import get_contribution
 from cmgis.workshop.records import AuditEntry, Contribution, write_audit
@@ -48,7 +48,9 @@ def set_hidden(
             "UPDATE workshop_contributions SET hidden = :h WHERE id = :id",
             {"h": int(hidden), "id": contribution_id},
         )
-        write_audit(tx, workshop.id, facilitator_label(actor), "hide" if hidden else "show", contribution_id)
+        write_audit(
+            tx, workshop.id, facilitator_label(actor), "hide" if hidden else "show", contribution_id
+        )
 
 
 def set_pinned(
@@ -68,7 +70,9 @@ def set_pinned(
             "UPDATE workshop_contributions SET pinned = :p WHERE id = :id",
             {"p": int(pinned), "id": contribution_id},
         )
-        write_audit(tx, workshop.id, facilitator_label(actor), "pin" if pinned else "unpin", contribution_id)
+        write_audit(
+            tx, workshop.id, facilitator_label(actor), "pin" if pinned else "unpin", contribution_id
+        )
 
 
 def hide_comment(
