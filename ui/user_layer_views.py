@@ -19,13 +19,13 @@ import streamlit as st
 
 from cmgis import CmgisError, export
 from cmgis import user_layers as ul
+from cmgis.accounts import Role
 from cmgis.districts import indicator_definitions, indicator_rows
 from cmgis.i18n import pick, t
 from cmgis.maps import Overlay, format_number, user_layer_overlay
 from cmgis.sources import export_suitability
 from cmgis.store import Store
 from cmgis.suitability import Surface
-from cmgis.accounts import Role
 from ui.account import can, current_actor
 from ui.display import escape_markdown, show_table
 from ui.store import get_store

@@ -9,15 +9,15 @@ from streamlit_folium import st_folium
 
 from cmgis import CmgisError
 from cmgis import suitability as su
+from cmgis.accounts import Role
 from cmgis.i18n import pick, t
 from cmgis.maps import candidates_group, surface_layer, use_local_assets
 from cmgis.sources import candidates_download, surface_download
 from cmgis.suitability import Criterion, ahp_weights, matrix_from_upper, require_consistent
-from cmgis.accounts import Role
 from cmgis.user_layers import save_candidate_layer
-from ui.account import can, current_actor, public_mode
 from ui import suitability_cache as cache
 from ui import user_layer_views
+from ui.account import can, current_actor, public_mode
 from ui.display import escape_markdown
 from ui.errors import guard
 from ui.user_layer_views import export_in_crs
