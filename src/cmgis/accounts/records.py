@@ -173,7 +173,7 @@ def _account(row: Row) -> Account:
 
 def has_accounts(store: Store | Transaction) -> bool:
     """Whether any account (enabled or not) is defined in the store."""
-    return store.query_one("SELECT 1 AS x FROM accounts_users") is not None
+    return store.query_one("SELECT 1 AS x FROM accounts_users LIMIT 1") is not None
 
 
 def default_actor(store: Store | Transaction) -> Actor:
