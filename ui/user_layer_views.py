@@ -208,9 +208,11 @@ def candidate_profile(lang: str) -> None:
             st.error(escape_markdown(err))
         else:
             _indicator_table(table, zone, lang)
-    if can(Role.EDITOR) and st.button(t("user_layers.delete", lang), key="user_layers.delete"):
+    actor = current_actor()  # the owner or the admin may delete (the library checks again)
+    allowed = can(Role.EDITOR) and ul.may_change(actor, record)
+    if allowed and st.button(t("user_layers.delete", lang), key="user_layers.delete"):
         try:
-            ul.delete_user_layer(store(), record.slug, actor=current_actor())
+            ul.delete_user_layer(store(), record.slug, actor=actor)
         except CmgisError as err:
             st.error(escape_markdown(err))
         else:

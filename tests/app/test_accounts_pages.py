@@ -130,3 +130,35 @@ def test_a_crafted_submit_in_the_public_app_writes_nothing(
     assert not at.exception, at.exception
     with open_app_store(with_editor) as store:
         assert records(store) == [] and history(store) == []
+
+
+def test_saved_layer_delete_shows_for_its_owner_and_the_admin_only(db: Path) -> None:
+    from cmgis.user_layers import records as ul
+    from tests.test_user_layers import PARAMS, candidate_fixture
+
+    with open_app_store(db) as store:
+        add_account(store, "boss", PASSWORD, role="admin")
+        boss = sign_in(store, "boss", PASSWORD).actor
+        for name in ("nok", "dao"):
+            add_account(store, name, PASSWORD, role="editor", actor=boss)
+        nok = sign_in(store, "nok", PASSWORD).actor
+        ul.save_candidate_layer(
+            store, candidate_fixture(), name="Nok's zones", created_by="", parameters=PARAMS,
+            actor=nok,
+        )  # fmt: skip
+        tokens = {n: sign_in(store, n, PASSWORD).token for n in ("boss", "nok", "dao")}
+
+    def delete_shown(token: str | None) -> bool:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["page"] = "zones"
+        if token:
+            at.session_state["account.token"] = token
+        at.run()
+        assert not at.exception, at.exception
+        assert any(s.value == "Saved candidate zones" for s in at.subheader)
+        return any(b.key == "user_layers.delete" for b in at.button)
+
+    assert not delete_shown(None)
+    assert not delete_shown(tokens["dao"])
+    assert delete_shown(tokens["nok"])
+    assert delete_shown(tokens["boss"])
