@@ -414,24 +414,32 @@ def check_password_of(
             },
         )
         row = tx.query_one("SELECT * FROM accounts_users WHERE username = :u", {"u": name})
-    ok = (
-        row is not None
-        and not row["disabled"]
-        and isinstance(password, str)
-        and row["kdf"] == KDF_NAME
-        and digest_matches(
-            password,
-            bytes.fromhex(str(row["salt"])),
-            ScryptParams(int(row["kdf_n"]), int(row["kdf_r"]), int(row["kdf_p"]),
-                         len(str(row["password_hash"])) // 2),
-            bytes.fromhex(str(row["password_hash"])),
-        )
-    )  # fmt: skip
+    ok = _password_matches(row, password)
     if not ok or row is None:
         raise AuthError("wrong username or password (or the account is disabled)")
     with store.transaction() as tx:
         tx.execute("DELETE FROM accounts_login_failures WHERE id = :id", {"id": attempt})
     return Actor(name, str(row["display_name"]), parse_role(row["role"]), True)
+
+
+def _password_matches(row: Row | None, password: object) -> bool:
+    """Whether ``password`` is the one of account ``row`` (enabled); constant-time.
+
+    An unknown account costs one hash too, so the time taken does not tell which
+    usernames exist.
+    """
+    if row is None or not isinstance(password, str):
+        derive(str(password), b"\0" * 16, DEFAULT_PARAMS)
+        return False
+    if row["disabled"] or row["kdf"] != KDF_NAME:
+        return False
+    digest_hex = str(row["password_hash"])
+    params = ScryptParams(
+        int(row["kdf_n"]), int(row["kdf_r"]), int(row["kdf_p"]), len(digest_hex) // 2
+    )
+    return digest_matches(
+        password, bytes.fromhex(str(row["salt"])), params, bytes.fromhex(digest_hex)
+    )
 
 
 def _token_hash(token: str) -> str:
