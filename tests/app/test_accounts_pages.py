@@ -51,6 +51,18 @@ def test_no_accounts_on_localhost_is_the_local_editor(db: Path) -> None:
     assert _has_edit_form(at)
 
 
+def test_no_accounts_but_open_to_a_network_is_view_only(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CMGIS_BIND_ADDRESS", "0.0.0.0")  # as `cmgis app --address 0.0.0.0`
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception, at.exception
+    network = "Viewing only: the app is open to the network and no accounts are defined"
+    assert network in _captions(at)
+    at.switch_page("ui/pages/projects.py").run()
+    assert not _has_edit_form(at)
+
+
 def test_sign_in_edit_sign_out(with_editor: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
     assert "Not signed in: viewing only" in _captions(at)

@@ -33,7 +33,8 @@ if actor.verified:
     )
     st.stop()
 if not has_accounts(store):
-    st.info(t("accounts.sign_in.no_accounts", lang))
+    local = actor.is_local_editor  # else the app is open to a network: nobody edits
+    st.info(t("accounts.sign_in.no_accounts" if local else "accounts.sidebar.network", lang))
     st.stop()
 st.caption(t("accounts.sign_in.caption", lang))
 with st.form("account.sign_in_form"):
