@@ -54,6 +54,7 @@ from cmgis.workshop import (
     add_comment,
     add_contribution,
     audit_log,
+    cast_vote,
     create_workshop,
     get_workshop,
     hide_comment,
@@ -443,14 +444,30 @@ def test_public_mode_refuses_every_write_even_for_the_admin(
 ) -> None:
     calls = _calls(store, actors, zones, plan, tmp_path)
     ws_code = create_workshop(store, title="Open day", pin=PIN).code
+    group = join_workshop(store, ws_code, "group 1")
+    item = add_contribution(
+        store, group, category="asset", strategy="default", title="market",
+        geometry=Point(98.965, 18.795), zones=make_zone_index(),
+    )  # fmt: skip
     monkeypatch.setenv("CMGIS_PUBLIC", "1")
     before = snapshot(db)
     for name, (_role, call) in calls.items():
         with pytest.raises(PermissionDeniedError, match="read-only"):
             call(actors["admin"])
         assert snapshot(db) == before, name
-    with pytest.raises(PermissionDeniedError, match="read-only"):
-        join_workshop(store, ws_code, "group 9")
+    participant_writes: list[Call] = [
+        lambda _a: join_workshop(store, ws_code, "group 9"),
+        lambda _a: add_contribution(
+            store, group, category="asset", strategy="default", title="again",
+            geometry=Point(98.965, 18.795), zones=make_zone_index(),
+        ),
+        lambda _a: add_comment(store, group, item.id, "yes"),
+        lambda _a: cast_vote(store, group, item.id),
+        lambda _a: create_workshop(store, title="Another", pin=PIN),
+    ]  # fmt: skip
+    for write in participant_writes:
+        with pytest.raises(PermissionDeniedError, match="read-only"):
+            write(Actor.participant())
     with pytest.raises(PermissionDeniedError, match="read-only"):
         sign_in(store, "admin", PASSWORDS["admin"])
     assert default_actor(store) == Actor.viewer()
