@@ -376,8 +376,14 @@ def cmd_app(args: argparse.Namespace) -> int:
     from cmgis.accounts.records import has_accounts
     from cmgis.store import open_app_store
 
-    with open_app_store() as store:
-        warning = network_warning(address, public=public, accounts_defined=has_accounts(store))
+    warning = None
+    if not settings.is_loopback(address):
+        try:
+            with open_app_store() as store:
+                defined = has_accounts(store)
+        except CmgisError:  # the pages will say what is wrong with the store
+            defined = True  # unknown: name every role that may be reachable
+        warning = network_warning(address, public=public, accounts_defined=defined)
     if warning:
         print(warning, file=sys.stderr, flush=True)
     mode = " (public, read-only)" if public else ""
