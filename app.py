@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from cmgis.i18n import t
+from ui.account import public_mode, render_account_box
 from ui.errors import guard
 from ui.sidebar import render_sidebar
 from ui.state import load_from_url, write_to_url
@@ -65,12 +66,27 @@ PAGES = [
     ),
 ]
 
+#: The sign-in page: not in the public read-only app (nobody signs in there).
+SIGN_IN = st.Page(
+    "ui/pages/sign_in.py",
+    title=t("accounts.nav", lang),
+    icon=":material/login:",
+    url_path="sign-in",
+)
+if public_mode():
+    # read-only: nobody signs in, joins or moderates a workshop (the library refuses too);
+    # published workshops stay on the Map page
+    PAGES = [p for p in PAGES if p.url_path != "workshop"]
+else:
+    PAGES.append(SIGN_IN)
+
 #: ``/home`` as typed (the default page itself lives at ``/``): a hidden alias of Home
 HOME_ALIAS = st.Page(
     "ui/pages/home.py", title=t("map.nav.home", lang), url_path="home", visibility="hidden"
 )
 
 page = st.navigation([*PAGES, HOME_ALIAS])
+guard(render_account_box)(lang, None if public_mode() else SIGN_IN)
 if page.url_path == HOME_ALIAS.url_path:
     st.switch_page(PAGES[0], query_params=st.query_params.to_dict())
 page_id = page.url_path or "home"

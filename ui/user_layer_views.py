@@ -19,12 +19,14 @@ import streamlit as st
 
 from cmgis import CmgisError, export
 from cmgis import user_layers as ul
+from cmgis.accounts import Role
 from cmgis.districts import indicator_definitions, indicator_rows
 from cmgis.i18n import pick, t
 from cmgis.maps import Overlay, format_number, user_layer_overlay
 from cmgis.sources import export_suitability
 from cmgis.store import Store
 from cmgis.suitability import Surface
+from ui.account import can, current_actor
 from ui.display import escape_markdown, show_table
 from ui.store import get_store
 
@@ -206,9 +208,11 @@ def candidate_profile(lang: str) -> None:
             st.error(escape_markdown(err))
         else:
             _indicator_table(table, zone, lang)
-    if st.button(t("user_layers.delete", lang), key="user_layers.delete"):
+    actor = current_actor()  # the owner or the admin may delete (the library checks again)
+    allowed = can(Role.EDITOR) and ul.may_change(actor, record)
+    if allowed and st.button(t("user_layers.delete", lang), key="user_layers.delete"):
         try:
-            ul.delete_user_layer(store(), record.slug)
+            ul.delete_user_layer(store(), record.slug, actor=actor)
         except CmgisError as err:
             st.error(escape_markdown(err))
         else:

@@ -46,3 +46,20 @@ class StoreUnavailableError(StoreError):
 
 class AuthError(CmgisError, PermissionError):
     """A wrong join code or PIN."""
+
+
+class PermissionDeniedError(CmgisError, PermissionError):
+    """The acting account's role may not do this (or the app is read-only).
+
+    Carries the message in English (``str(err)``) and Thai (`message`), since the role
+    check lives in the library and the UI shows it as it is.
+    """
+
+    def __init__(self, message_en: str, message_th: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_th = message_th
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang`` (``"th"`` or ``"en"``)."""
+        return self.message_th if lang == "th" else self.message_en

@@ -21,7 +21,9 @@ METRIC_CRS
 Functions take ``None`` for a path and fall back to these, so tests can pass a temp path.
 
 Environment variables are read here only, at call time: `data_dir` (``CMGIS_DATA_DIR``),
-`store_url` (``CMGIS_DB``) and `cache_dir` (``CMGIS_CACHE_DIR``).
+`store_url` (``CMGIS_DB``), `cache_dir` (``CMGIS_CACHE_DIR``), `read_only`
+(``CMGIS_PUBLIC``, set by ``cmgis app --public``) and `bind_address`
+(``CMGIS_BIND_ADDRESS``, set by ``cmgis app``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ DATA_DIR_ENV_VAR = "CMGIS_DATA_DIR"
 DB_ENV_VAR = "CMGIS_DB"
 #: Environment variable naming the folder of caches (criteria stacks of suitability).
 CACHE_DIR_ENV_VAR = "CMGIS_CACHE_DIR"
+#: Environment variable that makes the process read-only (``cmgis app --public`` sets it).
+PUBLIC_ENV_VAR = "CMGIS_PUBLIC"
+#: Environment variable with the address the app listens on (``cmgis app`` sets it).
+BIND_ADDRESS_ENV_VAR = "CMGIS_BIND_ADDRESS"
+#: The address ``cmgis app`` listens on unless told otherwise: this computer only.
+LOCALHOST: str = "127.0.0.1"
 
 
 def data_dir() -> Path:
@@ -57,6 +65,33 @@ def cache_dir() -> Path:
     import platformdirs  # imported here: only the default needs it
 
     return Path(platformdirs.user_cache_dir("cmgis", appauthor=False))
+
+
+def read_only() -> bool:
+    """Whether this process is the public read-only app: every actor is a viewer.
+
+    True when ``CMGIS_PUBLIC`` is set to anything but ``""``, ``0``, ``false`` or ``no``;
+    `cmgis.accounts` then refuses every write of the library, whatever a page asks.
+    """
+    value = os.environ.get(PUBLIC_ENV_VAR, "").strip().lower()
+    return value not in ("", "0", "false", "no")
+
+
+def bind_address() -> str:
+    """The address the app process listens on (``CMGIS_BIND_ADDRESS``; localhost if unset)."""
+    return os.environ.get(BIND_ADDRESS_ENV_VAR, "").strip() or LOCALHOST
+
+
+def is_loopback(address: str) -> bool:
+    """Whether ``address`` is reachable from this computer only (127.x, ::1, localhost)."""
+    import ipaddress  # imported here: only the app's start needs it
+
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: may be any interface
 
 
 def raw_dir() -> Path:

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cmgis import CmgisError, StoreUnavailableError
+from cmgis import CmgisError, PermissionDeniedError, StoreUnavailableError
+from cmgis.accounts import Role
 from cmgis.i18n import pick, t
 from cmgis.maps import projects_legend_html, projects_map
 from cmgis.plan import (
@@ -28,6 +29,7 @@ from cmgis.plan import (
     undo_last,
 )
 from ui import projects_data
+from ui.account import current_actor, public_mode
 from ui.display import credit_lines, escape_markdown
 
 DRAWING_KEY = "projects_drawing"
@@ -47,6 +49,14 @@ except CmgisError as store_err:  # a bad CMGIS_DB: say so, never a traceback
         st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
     st.stop()
 current = current_projects(store, base=projects_data.base_projects(), zones=zones)
+actor = current_actor(store)
+# the library checks the role again on every write; hiding is for the user's sake
+may_edit = not public_mode() and actor.can(Role.EDITOR)
+name_label = (
+    t("accounts.name_optional", lang, user=actor.username)
+    if actor.verified
+    else t("projects.your_name", lang)
+)
 report_fields = {r.code: r.fields for r in recs if r.origin == "report"}
 zone_ids = [str(z) for z in zones["zone_id"]]
 zone_names = {
@@ -73,7 +83,13 @@ def _stage(name: str) -> str:
 
 def _error(err: Exception) -> None:
     """Show an error; its text may quote user input, so markdown is escaped."""
-    st.error(t("projects.error", lang, message=escape_markdown(err)))
+    text = err.message(lang) if isinstance(err, PermissionDeniedError) else str(err)
+    st.error(t("projects.error", lang, message=escape_markdown(text)))
+
+
+def _no_edit_note() -> None:
+    """Why the edit controls are not shown (read-only app, or not signed in as an editor)."""
+    st.info(t("accounts.edit_read_only" if public_mode() else "accounts.edit_needs_editor", lang))
 
 
 def _done(message: str) -> None:
@@ -223,6 +239,187 @@ with st.expander(t("projects.workshops", lang)):
         )
         st.caption(t("projects.source_lines", lang, source=_source(_w.source)))
 
+
+def _annotate_form(
+    code: str,
+    is_report: bool,
+    fields: dict[str, str],
+    row: dict[str, str] | None,
+    expected: int,
+    stored: bool,
+) -> None:
+    """The edit form of one project (annotations of a report item) and its undo button."""
+    with st.form("projects_annotate"):
+        user = st.text_input(name_label, key="projects_user_annotate")
+
+        changes: dict[str, object] = {}
+        if not is_report:
+            changes["title_en"] = st.text_input(
+                t("projects.title_en", lang), value=fields.get("title_en", "")
+            )
+            changes["title_th"] = st.text_input(
+                t("projects.title_th", lang), value=fields.get("title_th", "")
+            )
+            cur_strategy = fields.get("strategy", STRATEGY_KEYS[0])
+            changes["strategy"] = st.selectbox(
+                t("projects.strategy", lang),
+                STRATEGY_KEYS,
+                index=STRATEGY_KEYS.index(cur_strategy) if cur_strategy in STRATEGY_KEYS else 0,
+                format_func=lambda k: t(f"projects.strategy.{k}", lang),
+            )
+        cur_status = (row or {}).get("status") or "proposed"
+        changes["status"] = st.selectbox(
+            t("projects.status", lang),
+            STATUSES,
+            index=STATUSES.index(cur_status) if cur_status in STATUSES else 0,
+            format_func=lambda k: t(f"projects.status.{k}", lang),
+        )
+        changes["notes"] = st.text_area(t("projects.notes", lang), value=fields.get("notes", ""))
+        if st.form_submit_button(t("projects.save", lang)):
+            try:
+                saved = edit_project(
+                    store, plan, code, changes, user=user, expected_version=expected,
+                    zones=zones, actor=actor,
+                )  # fmt: skip
+                st.session_state[OPENED_KEY] = (code, saved.version)
+                _done(t("projects.saved", lang, code=code, version=saved.version))
+            except CmgisError as err:
+                _error(err)
+    if stored and st.button(t("projects.undo", lang), key="projects_undo"):
+        try:
+            undone = undo_last(
+                store,
+                code,
+                user=st.session_state.get("projects_user_annotate", ""),
+                expected_version=expected,
+                actor=actor,
+            )
+            st.session_state[OPENED_KEY] = (code, undone.version)
+            _done(t("projects.undone", lang, code=code))
+        except CmgisError as err:
+            _error(err)
+
+
+def _add_form() -> None:
+    """The form that adds a project (drawn on the map, or picked zones)."""
+    drawing = st.session_state.get(DRAWING_KEY)
+    if drawing:
+        kind = str((drawing.get("geometry") or {}).get("type", ""))
+        st.caption(t("projects.drawing_ready", lang, kind=escape_markdown(kind)))
+    else:
+        st.caption(t("projects.drawing_none", lang))
+    with st.form("projects_add", clear_on_submit=False):
+        user = st.text_input(name_label, key="projects_user_add")
+        title_en = st.text_input(t("projects.title_en", lang), key="projects_add_title_en")
+        title_th = st.text_input(t("projects.title_th", lang), key="projects_add_title_th")
+        a_strategy = st.selectbox(
+            t("projects.strategy", lang),
+            STRATEGY_KEYS,
+            format_func=lambda k: t(f"projects.strategy.{k}", lang),
+            key="projects_add_strategy",
+        )
+        a_status = st.selectbox(
+            t("projects.status", lang),
+            STATUSES,
+            format_func=lambda k: t(f"projects.status.{k}", lang),
+            key="projects_add_status",
+        )
+        a_zones = st.multiselect(
+            t("projects.pick_zones", lang),
+            zone_ids,
+            format_func=lambda k: zone_names[k],
+            key="projects_add_zones",
+            placeholder=t("common.choose", lang),
+        )
+        use_drawing = st.checkbox(
+            t("projects.use_drawing", lang), value=bool(drawing), key="projects_add_use_drawing"
+        )
+        a_activities = st.text_area(t("projects.activities", lang), key="projects_add_activities")
+        a_notes = st.text_area(t("projects.notes", lang), key="projects_add_notes")
+        if st.form_submit_button(t("projects.add", lang)):
+            try:
+                geom = geometry_from_drawing(drawing) if use_drawing else None
+                added = add_projects(
+                    store,
+                    [
+                        ProjectDraft(
+                            title_en=title_en,
+                            title_th=title_th,
+                            strategy=a_strategy,
+                            status=a_status,
+                            zone_ids=tuple(a_zones),
+                            geometry=geom,
+                            geometry_method="drawn",
+                            activities_en=a_activities,
+                            notes=a_notes,
+                        )
+                    ],
+                    user=user,
+                    zones=zones,
+                    actor=actor,
+                )
+                _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
+            except CmgisError as err:
+                _error(err)
+
+
+def _import_form() -> None:
+    """The upload of a CSV or GeoJSON file of projects."""
+    st.caption(t("projects.upload_help", lang))
+    upload = st.file_uploader(
+        t("projects.upload", lang),
+        type=["csv", "geojson", "json"],
+        key="projects_upload",
+        help=t("common.upload_limit", lang, mb=MAX_FILE_BYTES // 1_000_000),
+        max_upload_size=MAX_FILE_BYTES // 1_000_000,
+    )
+    i_user = st.text_input(name_label, key="projects_user_import")
+    if st.button(t("projects.import", lang), key="projects_import", disabled=upload is None):
+        try:
+            assert upload is not None
+            drafts = drafts_from_file(upload.name, upload.getvalue())
+            added = add_projects(store, drafts, user=i_user, zones=zones, actor=actor)
+            _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
+        except CmgisError as err:
+            _error(err)
+
+
+def _history_table() -> None:
+    """Every change, newest first, with the account that made it."""
+    history_changes = history(store)
+    if not history_changes:
+        st.caption(t("projects.history_empty", lang))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("projects.history.when", lang): [c.at[:19] for c in history_changes],
+                    t("projects.code", lang): [c.code for c in history_changes],
+                    t("projects.history.who", lang): [c.by_user for c in history_changes],
+                    t("accounts.history.account", lang): [
+                        c.account
+                        if c.verified and c.account
+                        else t("accounts.history.unverified", lang)
+                        for c in history_changes
+                    ],
+                    t("projects.history.action", lang): [
+                        t(f"projects.action.{c.action}", lang) for c in history_changes
+                    ],
+                    t("projects.history.what", lang): [
+                        ", ".join(
+                            f"{k}={v}"
+                            for k, v in sorted(c.after.get("fields", {}).items())
+                            if k in ("title_en", "title_th", "status", "notes", "strategy")
+                        )
+                        for c in history_changes
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
 tab_details, tab_add, tab_import, tab_history = st.tabs(
     [
         t("projects.tab.details", lang),
@@ -272,156 +469,22 @@ with tab_details:
         if st.button(t("projects.reload", lang), key="projects_reload"):
             st.session_state[OPENED_KEY] = (code, version)
             st.rerun()
-    with st.form("projects_annotate"):
-        user = st.text_input(t("projects.your_name", lang), key="projects_user_annotate")
-        changes: dict[str, object] = {}
-        if not is_report:
-            changes["title_en"] = st.text_input(
-                t("projects.title_en", lang), value=fields.get("title_en", "")
-            )
-            changes["title_th"] = st.text_input(
-                t("projects.title_th", lang), value=fields.get("title_th", "")
-            )
-            cur_strategy = fields.get("strategy", STRATEGY_KEYS[0])
-            changes["strategy"] = st.selectbox(
-                t("projects.strategy", lang),
-                STRATEGY_KEYS,
-                index=STRATEGY_KEYS.index(cur_strategy) if cur_strategy in STRATEGY_KEYS else 0,
-                format_func=lambda k: t(f"projects.strategy.{k}", lang),
-            )
-        cur_status = (row or {}).get("status") or "proposed"
-        changes["status"] = st.selectbox(
-            t("projects.status", lang),
-            STATUSES,
-            index=STATUSES.index(cur_status) if cur_status in STATUSES else 0,
-            format_func=lambda k: t(f"projects.status.{k}", lang),
-        )
-        changes["notes"] = st.text_area(t("projects.notes", lang), value=fields.get("notes", ""))
-        if st.form_submit_button(t("projects.save", lang)):
-            try:
-                saved = edit_project(
-                    store, plan, code, changes, user=user, expected_version=expected, zones=zones
-                )
-                st.session_state[OPENED_KEY] = (code, saved.version)
-                _done(t("projects.saved", lang, code=code, version=saved.version))
-            except CmgisError as err:
-                _error(err)
-    if rec and st.button(t("projects.undo", lang), key="projects_undo"):
-        try:
-            undone = undo_last(
-                store,
-                code,
-                user=st.session_state.get("projects_user_annotate", ""),
-                expected_version=expected,
-            )
-            st.session_state[OPENED_KEY] = (code, undone.version)
-            _done(t("projects.undone", lang, code=code))
-        except CmgisError as err:
-            _error(err)
+    if not may_edit:
+        _no_edit_note()
+    else:
+        _annotate_form(code, is_report, fields, row, expected, rec is not None)
 
 with tab_add:
-    drawing = st.session_state.get(DRAWING_KEY)
-    if drawing:
-        kind = str((drawing.get("geometry") or {}).get("type", ""))
-        st.caption(t("projects.drawing_ready", lang, kind=escape_markdown(kind)))
+    if may_edit:
+        _add_form()
     else:
-        st.caption(t("projects.drawing_none", lang))
-    with st.form("projects_add", clear_on_submit=False):
-        user = st.text_input(t("projects.your_name", lang), key="projects_user_add")
-        title_en = st.text_input(t("projects.title_en", lang), key="projects_add_title_en")
-        title_th = st.text_input(t("projects.title_th", lang), key="projects_add_title_th")
-        a_strategy = st.selectbox(
-            t("projects.strategy", lang),
-            STRATEGY_KEYS,
-            format_func=lambda k: t(f"projects.strategy.{k}", lang),
-            key="projects_add_strategy",
-        )
-        a_status = st.selectbox(
-            t("projects.status", lang),
-            STATUSES,
-            format_func=lambda k: t(f"projects.status.{k}", lang),
-            key="projects_add_status",
-        )
-        a_zones = st.multiselect(
-            t("projects.pick_zones", lang),
-            zone_ids,
-            format_func=lambda k: zone_names[k],
-            key="projects_add_zones",
-            placeholder=t("common.choose", lang),
-        )
-        use_drawing = st.checkbox(
-            t("projects.use_drawing", lang), value=bool(drawing), key="projects_add_use_drawing"
-        )
-        a_activities = st.text_area(t("projects.activities", lang), key="projects_add_activities")
-        a_notes = st.text_area(t("projects.notes", lang), key="projects_add_notes")
-        if st.form_submit_button(t("projects.add", lang)):
-            try:
-                geom = geometry_from_drawing(drawing) if use_drawing else None
-                added = add_projects(
-                    store,
-                    [
-                        ProjectDraft(
-                            title_en=title_en,
-                            title_th=title_th,
-                            strategy=a_strategy,
-                            status=a_status,
-                            zone_ids=tuple(a_zones),
-                            geometry=geom,
-                            geometry_method="drawn",
-                            activities_en=a_activities,
-                            notes=a_notes,
-                        )
-                    ],
-                    user=user,
-                    zones=zones,
-                )
-                _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
-            except CmgisError as err:
-                _error(err)
+        _no_edit_note()
 
 with tab_import:
-    st.caption(t("projects.upload_help", lang))
-    upload = st.file_uploader(
-        t("projects.upload", lang),
-        type=["csv", "geojson", "json"],
-        key="projects_upload",
-        help=t("common.upload_limit", lang, mb=MAX_FILE_BYTES // 1_000_000),
-        max_upload_size=MAX_FILE_BYTES // 1_000_000,
-    )
-    i_user = st.text_input(t("projects.your_name", lang), key="projects_user_import")
-    if st.button(t("projects.import", lang), key="projects_import", disabled=upload is None):
-        try:
-            assert upload is not None
-            drafts = drafts_from_file(upload.name, upload.getvalue())
-            added = add_projects(store, drafts, user=i_user, zones=zones)
-            _done(t("projects.added", lang, codes=", ".join(r.code for r in added)))
-        except CmgisError as err:
-            _error(err)
+    if may_edit:
+        _import_form()
+    else:
+        _no_edit_note()
 
 with tab_history:
-    history_changes = history(store)
-    if not history_changes:
-        st.caption(t("projects.history_empty", lang))
-    else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("projects.history.when", lang): [c.at[:19] for c in history_changes],
-                    t("projects.code", lang): [c.code for c in history_changes],
-                    t("projects.history.who", lang): [c.by_user for c in history_changes],
-                    t("projects.history.action", lang): [
-                        t(f"projects.action.{c.action}", lang) for c in history_changes
-                    ],
-                    t("projects.history.what", lang): [
-                        ", ".join(
-                            f"{k}={v}"
-                            for k, v in sorted(c.after.get("fields", {}).items())
-                            if k in ("title_en", "title_th", "status", "notes", "strategy")
-                        )
-                        for c in history_changes
-                    ],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+    _history_table()

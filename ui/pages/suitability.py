@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 
 from cmgis import CmgisError
 from cmgis import suitability as su
+from cmgis.accounts import Role
 from cmgis.i18n import pick, t
 from cmgis.maps import candidates_group, surface_layer, use_local_assets
 from cmgis.sources import candidates_download, surface_download
@@ -16,6 +17,7 @@ from cmgis.suitability import Criterion, ahp_weights, matrix_from_upper, require
 from cmgis.user_layers import save_candidate_layer
 from ui import suitability_cache as cache
 from ui import user_layer_views
+from ui.account import can, current_actor, public_mode
 from ui.display import escape_markdown
 from ui.errors import guard
 from ui.user_layer_views import export_in_crs
@@ -412,6 +414,11 @@ def _save_form(
         max_chars=80,
         key=K + "layer_name",
     )
+    if not can(Role.EDITOR):  # the library refuses too; hidden for the user's sake
+        st.info(
+            t("accounts.edit_read_only" if public_mode() else "accounts.save_needs_editor", lang)
+        )
+        return name
     who = st.text_input(t("user_layers.save_who", lang), max_chars=80, key=K + "layer_who")
     replace = st.checkbox(t("user_layers.save_replace", lang), key=K + "layer_replace")
     if st.button(t("user_layers.save_button", lang), key=K + "save"):
@@ -429,6 +436,7 @@ def _save_form(
                     "resolution_m": surface.grid.resolution_m,
                 },
                 replace=replace,
+                actor=current_actor(),
             )
         except CmgisError as err:
             st.error(escape_markdown(err))

@@ -40,8 +40,22 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_isc)
 
-    p = sub.add_parser("app", help="start the Streamlit app on the bundled data")
+    p = sub.add_parser(
+        "app",
+        help="start the Streamlit app on the bundled data (on this computer only by default)",
+    )
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument(
+        "--address",
+        default=None,
+        metavar="ADDR",
+        help="listen on ADDR (e.g. 0.0.0.0) instead of 127.0.0.1: opens the app to a network",
+    )
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="serve a read-only app: no sign-in, no edit controls, every write refused",
+    )
     p.set_defaults(func=cmd_app)
 
 
@@ -283,16 +297,63 @@ def cmd_isc(args: argparse.Namespace) -> int:
 APP_STOP_TIMEOUT_S = 10.0
 
 
-def app_command(port: int) -> list[str]:
-    """The ``streamlit run`` command line of ``cmgis app`` on ``port``.
+def app_address(args: argparse.Namespace) -> str:
+    """The address ``cmgis app`` listens on: ``--address``, else 127.0.0.1 (this computer).
+
+    The one place that decides it (a ``--lan`` option plugs in here).
+    """
+    address = getattr(args, "address", None)
+    return str(address).strip() if address else settings.LOCALHOST
+
+
+def app_env(address: str, *, public: bool) -> dict[str, str]:
+    """The environment of the Streamlit child: the bind address and the read-only flag."""
+    env = dict(os.environ)
+    env[settings.BIND_ADDRESS_ENV_VAR] = address
+    if public:
+        env[settings.PUBLIC_ENV_VAR] = "1"
+    else:
+        env.pop(settings.PUBLIC_ENV_VAR, None)
+    return env
+
+
+def network_warning(address: str, *, public: bool, accounts_defined: bool) -> str | None:
+    """What ``cmgis app`` prints when it listens beyond this computer (``None``: it does not).
+
+    It names the roles a person on that network can reach.
+    """
+    if settings.is_loopback(address):
+        return None
+    head = f"cmgis: WARNING: the app listens on {address}, so it is reachable from the network"
+    if public:
+        return f"{head}; read-only (--public): visitors can only view, nobody can change anything."
+    if accounts_defined:
+        roles = (
+            "viewer (anyone, no account); participant (anyone with a workshop join code); "
+            "facilitator (the workshop PIN or a facilitator account); editor and admin "
+            "(whoever signs in with such an account — use strong passwords)"
+        )
+    else:
+        roles = (
+            "viewer (anyone); participant (anyone with a workshop join code); facilitator "
+            "(anyone with the workshop PIN). No accounts are defined, so nobody can edit "
+            "projects or layers from the network: add one with "
+            "`cmgis users add NAME --role editor`"
+        )
+    return f"{head}. Roles reachable from the network: {roles}."
+
+
+def app_command(port: int, address: str = settings.LOCALHOST) -> list[str]:
+    """The ``streamlit run`` command line of ``cmgis app`` on ``address``:``port``.
 
     Users never see Python tracebacks (``client.showErrorDetails=none`` also hides the
     "Ask Google / Ask ChatGPT" links): the pages show a short message, details go to the
-    server log.
+    server log. The app listens on ``address`` only (127.0.0.1 unless asked).
     """
     app = settings.REPO_ROOT / "app.py"
     return [
         sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", address,
         "--server.port", str(port),
         "--server.headless", "true",
         "--client.showErrorDetails", "none",
@@ -308,9 +369,31 @@ def cmd_app(args: argparse.Namespace) -> int:
     app = settings.REPO_ROOT / "app.py"
     if not app.exists():
         raise CmgisError(f"{app} not found; run `cmgis app` from a checkout of cmgis")
-    url = f"http://localhost:{args.port}"
-    print(f"cmgis: starting the app — open {url} in your browser (Ctrl+C to stop)", flush=True)
-    child = subprocess.Popen(app_command(args.port), cwd=settings.REPO_ROOT, env=dict(os.environ))
+    address = app_address(args)
+    public = bool(getattr(args, "public", False))
+    host = "localhost" if settings.is_loopback(address) else address
+    url = f"http://{host}:{args.port}"
+    from cmgis.accounts.records import has_accounts
+    from cmgis.store import open_app_store
+
+    warning = None
+    if not settings.is_loopback(address):
+        try:
+            with open_app_store() as store:
+                defined = has_accounts(store)
+        except CmgisError:  # the pages will say what is wrong with the store
+            defined = True  # unknown: name every role that may be reachable
+        warning = network_warning(address, public=public, accounts_defined=defined)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    mode = " (public, read-only)" if public else ""
+    print(f"cmgis: starting the app{mode} — open {url} in your browser (Ctrl+C to stop)",
+          flush=True)  # fmt: skip
+    child = subprocess.Popen(
+        app_command(args.port, address),
+        cwd=settings.REPO_ROOT,
+        env=app_env(address, public=public),
+    )
     stopping: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:

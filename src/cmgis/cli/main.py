@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from cmgis._errors import CmgisError
-from cmgis.cli import core, projects, suitability, workshop
+from cmgis.cli import accounts, core, projects, suitability, workshop
 from cmgis.cli import export as export_cli
 from cmgis.cli import store as store_cli
 from cmgis.cli import user_layers as user_layers_cli
@@ -27,6 +27,7 @@ _COMMAND_MODULES = [
     export_cli,
     user_layers_cli,
     store_cli,
+    accounts,
 ]
 
 
@@ -51,6 +52,14 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
     parser = _Parser(prog="cmgis", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        default=None,
+        help="act as this account (its password is asked); needed for writes once the "
+        "store has accounts",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in _COMMAND_MODULES:

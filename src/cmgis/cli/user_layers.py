@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from cmgis.cli.accounts import cli_actor
 from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
 
@@ -49,7 +50,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     """Delete one saved layer."""
     with open_app_store(args.db) as store:
-        ul.delete_user_layer(store, args.layer_id)
+        ul.delete_user_layer(store, args.layer_id, actor=cli_actor(store, args))
     print(f"deleted {args.layer_id}")
     return 0
 
@@ -57,6 +58,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a GeoPackage (e.g. candidate zones saved by an older cmgis) as a user layer."""
     with open_app_store(args.db) as store:
+        actor = cli_actor(store, args)
         record = ul.import_layer_file(
             store,
             args.file,
@@ -64,6 +66,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             created_by=args.by,
             replace=args.replace,
             layer=args.layer,
+            actor=actor,
         )
     print(record.layer_id)
     return 0

@@ -8,6 +8,10 @@ Records live in the app's store (`cmgis.store`), never in the repository's files
   status, and a place: a drawn or imported geometry, picked zones, or none;
 - every change is a row of ``projects_history`` with who, when, and the state before and
   after; `undo_last` reverts the latest change not yet undone (and is itself recorded);
+- every write needs the editor role (`cmgis.accounts.authorize`): ``actor=None`` is the
+  local editor while the store has no accounts. History keeps the account (``account``,
+  ``verified`` 1) and the typed name beside it; rows from before accounts, and the local
+  editor's, keep only the typed name (``verified`` 0);
 - each record has a version number. A write names the version it was based on; if the
   record has moved on since, `cmgis._errors.ConflictError` says who changed it and when,
   and nothing is written (optimistic concurrency: no change is lost silently).
@@ -29,6 +33,8 @@ from shapely.ops import unary_union
 
 from cmgis import settings
 from cmgis._errors import ConflictError, InputError
+from cmgis.accounts.records import authorize, history_fields
+from cmgis.accounts.roles import Actor, Role, refuse_if_read_only
 from cmgis.data.layers import load_layer
 from cmgis.geocheck import check_user_shape
 from cmgis.plan.projects import load_projects_layer, zones_touched
@@ -82,6 +88,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         "projects: officials' records (additions, annotations) and their history",
         _PROJECTS_V1_SQL,
         dialect_sql=(("postgresql", _PROJECTS_V1_SQL + postgis_geometry_sql("projects_records")),),
+    ),
+    Migration(
+        FEATURE,
+        2,
+        "projects: history names the account (verified) beside the typed name",
+        """
+        ALTER TABLE projects_history ADD COLUMN account TEXT;
+        ALTER TABLE projects_history ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+        """,
     ),
 )
 
@@ -157,6 +172,10 @@ class Change:
     after: Mapping[str, Any]
     by_user: str
     at: str
+    #: The signed-in account that made the change; ``None`` for a typed name only.
+    account: str | None = None
+    #: Whether ``account`` was signed in (False: rows from before accounts, local editor).
+    verified: bool = False
 
 
 # --- validation -------------------------------------------------------------------
@@ -173,6 +192,25 @@ def _clean_user(user: str) -> str:
     if len(user) > MAX_USER_CHARS:
         raise InputError(f"the name is too long ({len(user)} characters; at most {MAX_USER_CHARS})")
     return user
+
+
+#: Who made a change, as a history row keeps it: (shown name, account or None, verified).
+Who = tuple[str, str | None, int]
+
+
+def _acting(store: Store, actor: Actor | None, user: str, action: str) -> Who:
+    """Check the editor role (`cmgis.accounts.authorize`) and the name kept in the history.
+
+    The role is checked first, so a viewer hears that it may not, not that a name is
+    missing. An account may leave the typed name empty (its display name is kept).
+    """
+    acting = authorize(store, actor, Role.EDITOR, action=action)
+    name, account, verified = history_fields(acting, user)
+    if account is None:
+        name = _clean_user(name)
+    elif len(name) > MAX_USER_CHARS:
+        raise InputError(f"the name is too long ({len(name)} characters; at most {MAX_USER_CHARS})")
+    return name, account, verified
 
 
 def _clean_text(value: object, name: str, limit: int = MAX_TEXT_CHARS) -> str:
@@ -314,6 +352,8 @@ def history(store: Store, code: str | None = None) -> list[Change]:
             after=json.loads(r["state_after"]),
             by_user=str(r["by_user"]),
             at=str(r["at"]),
+            account=None if r.get("account") is None else str(r["account"]),
+            verified=bool(r.get("verified")),
         )
         for r in rows
     ]
@@ -353,10 +393,12 @@ def _write(
     expected_version: int,
     state: Mapping[str, Any],
     action: str,
-    user: str,
+    who: Who,
     undoes: int | None = None,
 ) -> ProjectRecord:
     """Write ``state`` as the next version of ``code`` if it is still at ``expected_version``."""
+    refuse_if_read_only()
+    user, account, verified = who
     before = get_record(tx, code)
     if (before.version if before else 0) != expected_version:
         raise _conflict(code, expected_version, before)
@@ -393,8 +435,8 @@ def _write(
         raise _conflict(code, expected_version, get_record(tx, code))
     tx.execute(
         "INSERT INTO projects_history (id, code, version, action, undoes, state_before, "
-        "state_after, by_user, at) VALUES (:id, :code, :version, :action, :undoes, :before, "
-        ":after, :user, :now)",
+        "state_after, by_user, at, account, verified) VALUES (:id, :code, :version, :action, "
+        ":undoes, :before, :after, :user, :now, :account, :verified)",
         {
             "id": new_id(),
             "code": code,
@@ -405,6 +447,8 @@ def _write(
             "after": json.dumps(dict(state), ensure_ascii=False),
             "user": user,
             "now": now,
+            "account": account,
+            "verified": verified,
         },
     )
     rec = get_record(tx, code)
@@ -419,16 +463,26 @@ def _next_added_code(tx: Transaction) -> str:
 
 
 def add_projects(
-    store: Store, drafts: Sequence[ProjectDraft], *, user: str, zones: gpd.GeoDataFrame
+    store: Store,
+    drafts: Sequence[ProjectDraft],
+    *,
+    user: str = "",
+    zones: gpd.GeoDataFrame,
+    actor: Actor | None = None,
 ) -> list[ProjectRecord]:
     """Add projects, all or none: every draft is validated before anything is written.
 
+    ``actor`` must be an editor (`cmgis.accounts.authorize`; ``None``: the local editor
+    while the store has no accounts); ``user`` is the name typed into the form.
+
     Raises
     ------
+    PermissionDeniedError
+        The actor may not edit projects (nothing is stored).
     InputError
         If any draft is bad; the message names each bad item (nothing is stored).
     """
-    who = _clean_user(user)
+    who = _acting(store, actor, user, "add projects")
     if not drafts:
         raise InputError("nothing to add: no project was given")
     checked = []
@@ -455,17 +509,22 @@ def add_projects(
                     expected_version=0,
                     state=state,
                     action="add",
-                    user=who,
+                    who=who,
                 )
             )
     return out
 
 
 def add_project(
-    store: Store, draft: ProjectDraft, *, user: str, zones: gpd.GeoDataFrame
+    store: Store,
+    draft: ProjectDraft,
+    *,
+    user: str = "",
+    zones: gpd.GeoDataFrame,
+    actor: Actor | None = None,
 ) -> ProjectRecord:
     """Add one project (see `add_projects`)."""
-    return add_projects(store, [draft], user=user, zones=zones)[0]
+    return add_projects(store, [draft], user=user, zones=zones, actor=actor)[0]
 
 
 def report_codes(plan: Plan) -> set[str]:
@@ -478,21 +537,26 @@ def annotate(
     plan: Plan,
     code: str,
     *,
-    user: str,
+    user: str = "",
     expected_version: int,
     status: str | None = None,
     notes: str | None = None,
+    actor: Actor | None = None,
 ) -> ProjectRecord:
     """Annotate an item of the report (its status and notes); the item itself is unchanged.
 
+    Needs an editor ``actor`` (see `add_projects`).
+
     Raises
     ------
+    PermissionDeniedError
+        The actor may not edit projects.
     InputError
         For a code that is not one of the report's items, or a bad status.
     ConflictError
         If someone else annotated it since ``expected_version``.
     """
-    who = _clean_user(user)
+    who = _acting(store, actor, user, "annotate projects")
     if code not in report_codes(plan):
         raise InputError(f"{code!r} is not an item of the report's plan")
     with store.transaction() as tx:
@@ -510,7 +574,7 @@ def annotate(
             expected_version=expected_version,
             state=state,
             action="annotate",
-            user=who,
+            who=who,
         )
 
 
@@ -520,15 +584,18 @@ def edit_project(
     code: str,
     changes: Mapping[str, object],
     *,
-    user: str,
+    user: str = "",
     expected_version: int,
     zones: gpd.GeoDataFrame,
+    actor: Actor | None = None,
 ) -> ProjectRecord:
     """Change fields (and ``geometry``) of a project an official added.
 
     For the report's own items only ``status`` and ``notes`` may be given (they become
-    annotations): the report's plan cannot be overwritten.
+    annotations): the report's plan cannot be overwritten. Needs an editor ``actor``
+    (see `add_projects`).
     """
+    who = _acting(store, actor, user, "edit projects")
     if code in report_codes(plan):
         extra = sorted(set(changes) - set(ANNOTATION_FIELDS))
         if extra:
@@ -542,13 +609,13 @@ def edit_project(
             code,
             user=user,
             expected_version=expected_version,
+            actor=actor,
             status=None if "status" not in changes else str(changes["status"]),
             notes=None if "notes" not in changes else str(changes["notes"]),
         )
     unknown = sorted(set(changes) - {*ADDED_FIELDS, "geometry"})
     if unknown:
         raise InputError(f"unknown fields {', '.join(unknown)}; expected {', '.join(ADDED_FIELDS)}")
-    who = _clean_user(user)
     with store.transaction() as tx:
         rec = get_record(tx, code)
         if rec is None or rec.origin != "added" or rec.deleted:
@@ -589,16 +656,24 @@ def edit_project(
             expected_version=expected_version,
             state=state,
             action="edit",
-            user=who,
+            who=who,
         )
 
 
-def undo_last(store: Store, code: str, *, user: str, expected_version: int) -> ProjectRecord:
+def undo_last(
+    store: Store,
+    code: str,
+    *,
+    user: str = "",
+    expected_version: int,
+    actor: Actor | None = None,
+) -> ProjectRecord:
     """Revert the latest change of ``code`` that is not yet undone (recorded as a change).
 
     Undoing an addition withdraws the project; undoing the first annotation removes it.
+    Needs an editor ``actor`` (see `add_projects`).
     """
-    who = _clean_user(user)
+    who = _acting(store, actor, user, "undo project changes")
     with store.transaction() as tx:
         rows = tx.query(
             "SELECT version, action, undoes, state_before FROM projects_history "
@@ -628,7 +703,7 @@ def undo_last(store: Store, code: str, *, user: str, expected_version: int) -> P
             expected_version=expected_version,
             state=state,
             action="undo",
-            user=who,
+            who=who,
             undoes=int(target["version"]),
         )
 

@@ -17,6 +17,7 @@ from cmgis.user_layers.records import (
     import_layer_file,
     list_user_layers,
     load_user_layer,
+    may_change,
     save_candidate_layer,
     save_user_layer,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "import_layer_file",
     "list_user_layers",
     "load_user_layer",
+    "may_change",
     "save_candidate_layer",
     "save_user_layer",
 ]

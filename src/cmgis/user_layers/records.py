@@ -5,6 +5,12 @@ shares a store (later a PostGIS database) sees the same layers, and a save is on
 transaction: a layer is there whole or not at all. Geometry is GeoJSON text in EPSG:4326
 (``docs/store.md``); attributes are a JSON object per feature.
 
+Saving, replacing and deleting need the editor role (`cmgis.accounts.authorize`;
+``actor=None`` is the local editor while the store has no accounts). A layer saved by an
+account records it as ``owner``; an editor may replace or delete only their own layers,
+an admin anyone's (layers without an owner, saved before accounts, are the admin's to
+delete once accounts exist).
+
 Each layer has a ``slug`` (lower-case letters, digits, ``_``) made from its name; its id
 for export, print and the CLI is ``user:<slug>``.
 """
@@ -29,6 +35,8 @@ import shapely.errors
 
 from cmgis import settings
 from cmgis._errors import CmgisError, InputError, StoreError, UnknownLayerError
+from cmgis.accounts.records import authorize
+from cmgis.accounts.roles import Actor, Role, refuse_if_read_only
 from cmgis.data.provenance import Provenance
 from cmgis.geocheck import check_user_layer
 from cmgis.projection import require_crs
@@ -36,6 +44,7 @@ from cmgis.store import (
     Migration,
     Row,
     Store,
+    Transaction,
     geometry_from_text,
     geometry_to_text,
     new_id,
@@ -84,6 +93,12 @@ MIGRATIONS: Final = (
             ("postgresql", _USER_LAYERS_V1_SQL + postgis_geometry_sql("user_layers_features")),
         ),
     ),
+    Migration(
+        "user_layers",
+        2,
+        "user layers: the account that saved the layer (owner)",
+        "ALTER TABLE user_layers_layers ADD COLUMN owner TEXT",
+    ),
 )
 
 
@@ -101,6 +116,8 @@ class UserLayer:
     provenance: Provenance
     feature_count: int
     columns: tuple[str, ...] = ()
+    #: The account that saved it (``None``: saved without an account).
+    owner: str | None = None
 
     @property
     def layer_id(self) -> str:
@@ -190,30 +207,49 @@ def _check_layer(layer: gpd.GeoDataFrame, name: str) -> None:
         raise InputError(f"feature(s) {bad[:5]} have invalid geometry; repair them first")
 
 
+def may_change(actor: Actor, layer: UserLayer) -> bool:
+    """Whether ``actor`` (already checked as an editor) may replace or delete ``layer``.
+
+    Its owner may, the admin may, and the local editor (no accounts in the store) may.
+    """
+    return (
+        actor.role is Role.ADMIN
+        or actor.is_local_editor
+        or (actor.username is not None and actor.username == layer.owner)
+    )
+
+
+def _check_owner(store: Store | Transaction, actor: Actor, layer: UserLayer, action: str) -> None:
+    if not may_change(actor, layer):
+        owner = layer.owner or "nobody (saved before accounts)"
+        authorize(store, actor, Role.ADMIN, action=f"{action} a layer saved by {owner}")
+
+
 def _write_layer(
     store: Store,
     layer_row: dict[str, Any],
     features: list[dict[str, Any]],
     *,
     replace: bool,
+    actor: Actor,
 ) -> None:
     """Insert the layer row and its features in one transaction (replacing a same slug)."""
+    refuse_if_read_only()
     with store.transaction() as tx:
-        old = tx.query(
-            "SELECT id FROM user_layers_layers WHERE slug = :s", {"s": layer_row["slug"]}
-        )
+        old = tx.query("SELECT * FROM user_layers_layers WHERE slug = :s", {"s": layer_row["slug"]})
         if old and not replace:
             raise InputError(
                 f"a saved layer already has the id user:{layer_row['slug']}; choose another "
                 "name, or replace it"
             )
         if old:
+            _check_owner(tx, actor, _record(old[0]), "replace")
             tx.execute("DELETE FROM user_layers_features WHERE layer_id = :i", {"i": old[0]["id"]})
             tx.execute("DELETE FROM user_layers_layers WHERE id = :i", {"i": old[0]["id"]})
         tx.execute(
             "INSERT INTO user_layers_layers (id, slug, name, kind, created_by, created_at, "
-            "parameters, provenance, columns, feature_count) VALUES (:id, :slug, :name, "
-            ":kind, :by, :at, :params, :prov, :cols, :n)",
+            "parameters, provenance, columns, feature_count, owner) VALUES (:id, :slug, :name, "
+            ":kind, :by, :at, :params, :prov, :cols, :n, :owner)",
             layer_row,
         )
         for row in features:
@@ -234,17 +270,26 @@ def save_user_layer(
     parameters: Mapping[str, Any],
     provenance: Provenance,
     replace: bool = False,
+    actor: Actor | None = None,
 ) -> UserLayer:
     """Save ``layer`` (any CRS; stored in EPSG:4326) under ``name``; returns its record.
 
+    ``actor`` must be an editor (``None``: the local editor while the store has no
+    accounts); replacing another account's layer needs an admin. ``created_by`` is the
+    typed name (an account's display name when empty).
+
     Raises
     ------
+    PermissionDeniedError
+        The actor may not save (or replace) it: nothing is written then.
     InputError
         A bad name, an empty or too large layer, no CRS, invalid geometry, or a name whose
         id is taken (unless ``replace``): nothing is written then.
     """
+    acting = authorize(store, actor, Role.EDITOR, action="save layers")
     name = clean_name(name)
-    who = clean_name(created_by or "not given", what="name of who saves the layer")
+    typed = created_by or (acting.display_name if acting.verified else "") or "not given"
+    who = clean_name(typed, what="name of who saves the layer")
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; expected one of {KINDS}")
     _check_layer(layer, name)
@@ -263,6 +308,7 @@ def save_user_layer(
         "prov": json.dumps(provenance.stored_fields(), ensure_ascii=False),
         "cols": json.dumps(columns, ensure_ascii=False),
         "n": len(stored),
+        "owner": acting.username if acting.verified else None,
     }
     features = [
         {
@@ -275,13 +321,20 @@ def save_user_layer(
         }
         for k, (p, g) in enumerate(zip(props, stored.geometry.to_numpy(), strict=True))
     ]
-    _write_layer(store, layer_row, features, replace=replace)
+    _write_layer(store, layer_row, features, replace=replace, actor=acting)
     return get_user_layer(store, slug)
 
 
-def delete_user_layer(store: Store, slug: str) -> None:
-    """Delete the saved layer ``slug`` (or ``user:slug``) and its features."""
+def delete_user_layer(store: Store, slug: str, *, actor: Actor | None = None) -> None:
+    """Delete the saved layer ``slug`` (or ``user:slug``) and its features.
+
+    Needs an editor ``actor`` who owns the layer, or an admin (see `may_change`);
+    `PermissionDeniedError` otherwise, and nothing is deleted.
+    """
+    acting = authorize(store, actor, Role.EDITOR, action="delete layers")
     record = get_user_layer(store, slug)
+    _check_owner(store, acting, record, "delete")
+    refuse_if_read_only()
     with store.transaction() as tx:
         tx.execute("DELETE FROM user_layers_features WHERE layer_id = :i", {"i": record.id})
         tx.execute("DELETE FROM user_layers_layers WHERE id = :i", {"i": record.id})
@@ -304,6 +357,7 @@ def _record(row: Row) -> UserLayer:
             provenance=Provenance.from_stored(prov),
             feature_count=int(row["feature_count"]),
             columns=tuple(str(c) for c in json.loads(str(row["columns"]))),
+            owner=None if row.get("owner") is None else str(row["owner"]),
         )
     except (ValueError, TypeError, AttributeError) as err:
         slug = row.get("slug")
@@ -410,6 +464,7 @@ def save_candidate_layer(
     created_by: str,
     parameters: Mapping[str, Any],
     replace: bool = False,
+    actor: Actor | None = None,
 ) -> UserLayer:
     """Save candidate zones (`cmgis.suitability.surface.candidates_layer`) with their provenance.
 
@@ -429,6 +484,7 @@ def save_candidate_layer(
         parameters=parameters,
         provenance=candidate_provenance(used),
         replace=replace,
+        actor=actor,
     )
 
 
@@ -455,14 +511,17 @@ def import_layer_file(
     created_by: str,
     replace: bool = False,
     layer: str | None = None,
+    actor: Actor | None = None,
 ) -> UserLayer:
     """Save one layer of a GeoPackage file (e.g. an older saved candidate file).
 
     ``layer`` names the layer to take; it is required when the file holds several. The
     layer is checked as every import is (`cmgis.geocheck.check_user_layer`: CRS, extent
     in the Chiang Mai area, valid geometry, size). A damaged, foreign or wrong file raises
-    `InputError` naming the file; the store is unchanged.
+    `InputError` naming the file; the store is unchanged. Needs an editor ``actor``
+    (`save_user_layer`), checked before the file is read.
     """
+    authorize(store, actor, Role.EDITOR, action="import layers")
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         raise InputError(f"{path.name!r} is not a GeoPackage (.gpkg)")
@@ -503,4 +562,5 @@ def import_layer_file(
             method=f"imported from the file {path.name}",
         ),
         replace=replace,
+        actor=actor,
     )

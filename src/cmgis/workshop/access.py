@@ -9,7 +9,6 @@ and the UI call these same functions, so both are throttled alike.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import math
 import re
@@ -19,12 +18,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cmgis._errors import AuthError, InputError, StoreError
+from cmgis.accounts.records import authorize
+from cmgis.accounts.roles import Actor, Role
+from cmgis.kdf import encode_secret, encoded_matches
 from cmgis.store import (
     Store,
     Transaction,
     new_id,
     utc_now,
 )
+from cmgis.throttle import backoff_remaining_s
 from cmgis.workshop.records import (
     CLI_CLIENT,
     DEFAULT_VOTES_PER_GROUP,
@@ -60,35 +63,15 @@ from cmgis.workshop.records import (
     write_audit,
 )
 
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-
 
 def hash_pin(pin: str) -> str:
     """Salted scrypt hash of a facilitator PIN, as ``scrypt$n$r$p$salt$hash`` (hex)."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(
-        pin.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
-    )
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+    return encode_secret(pin)
 
 
 def pin_matches(pin: str, stored: str) -> bool:
     """Whether ``pin`` matches a hash made by `hash_pin` (constant-time comparison)."""
-    try:
-        scheme, n, r, p, salt_hex, digest_hex = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        digest = hashlib.scrypt(
-            pin.encode("utf-8"),
-            salt=bytes.fromhex(salt_hex),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(digest_hex) // 2,
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    return encoded_matches(pin, stored)
 
 
 def _check_new_pin(pin: object) -> str:
@@ -242,32 +225,27 @@ def list_workshops(store: Store, *, published_only: bool = False) -> list[Worksh
     return [workshop_from_row(r) for r in rows]
 
 
-def set_published(store: Store, code: str, pin: str, *, published: bool) -> Workshop:
-    """Publish a workshop (visible without its code) or withdraw it; needs the PIN."""
-    workshop = verify_pin(store, code, pin)
+def set_published(
+    store: Store, code: str, pin: str, *, published: bool, actor: Actor | None = None
+) -> Workshop:
+    """Publish a workshop (visible without its code) or withdraw it; needs the PIN
+    (or a facilitator account as ``actor``, see `verify_pin`)."""
+    workshop = verify_pin(store, code, pin, actor=actor)
     with store.transaction() as tx:
         tx.execute(
             "UPDATE workshop_workshops SET published = :p WHERE id = :id",
             {"p": int(published), "id": workshop.id},
         )
-        write_audit(tx, workshop.id, "facilitator", "publish" if published else "unpublish",
-               workshop.id)  # fmt: skip
+        write_audit(tx, workshop.id, facilitator_label(actor),
+                    "publish" if published else "unpublish", workshop.id)  # fmt: skip
     return get_workshop(store, workshop.code)
 
 
-def _backoff_remaining_s(
-    count: int, last_at: str | None, free: int, cap_s: int, now: datetime
-) -> float:
-    """Seconds still to wait after ``count`` failures, the newest at ``last_at``; <= 0: none.
-
-    The first ``free`` failures cost nothing; after them each try must come 1, 2, 4, ...
-    seconds (at most ``cap_s``) after the last failure.
-    """
-    if count < free or last_at is None:
-        return 0.0
-    wait_s = min(2 ** (count - free), cap_s)
-    last = datetime.fromisoformat(last_at)
-    return (last + timedelta(seconds=wait_s) - now).total_seconds()
+def facilitator_label(actor: Actor | None) -> str:
+    """Who moderated, for the audit: ``facilitator`` (PIN) or ``facilitator:<account>``."""
+    if actor is not None and actor.verified and actor.username:
+        return f"facilitator:{actor.username}"
+    return "facilitator"
 
 
 def _code_key(code: str) -> str:
@@ -304,7 +282,7 @@ def _join_wait_s(tx: Transaction, client: Client, now: datetime) -> float:
             continue
         remaining = max(
             remaining,
-            _backoff_remaining_s(
+            backoff_remaining_s(
                 int(mine["n"]), mine["last"], 1 if under_attack else free, MAX_JOIN_WAIT_S, now
             ),
         )
@@ -494,8 +472,13 @@ def verify_pin(
     *,
     now: datetime | None = None,
     client: Client | str = CLI_CLIENT,
+    actor: Actor | None = None,
 ) -> Workshop:
     """Check the facilitator PIN of workshop ``code``; return the workshop when right.
+
+    A signed-in facilitator or admin ``actor`` (`cmgis.accounts`) needs no PIN: the
+    account is checked instead (`authorize`). Another actor without a PIN (a viewer, a
+    participant) gets `PermissionDeniedError`.
 
     The code is looked up with `find_workshop` as ``client`` (the command line unless the
     UI passes its session), so wrong codes are slowed down on every path that checks a
@@ -511,6 +494,9 @@ def verify_pin(
         long to wait; `TooManyAttemptsError` for codes).
     """
     now = now or datetime.now(UTC)
+    if (actor is not None and actor.verified) or not pin:
+        authorize(store, actor, Role.FACILITATOR, action="moderate workshops")
+        return find_workshop(store, code, client=client, now=now)
     workshop = find_workshop(store, code, client=client, now=now)
     window_start = (now - PIN_WINDOW).isoformat(timespec="microseconds")
     # check and count in one transaction: the attempt is counted as wrong before the
@@ -525,7 +511,7 @@ def verify_pin(
         remaining = (
             0.0
             if failures is None
-            else _backoff_remaining_s(
+            else backoff_remaining_s(
                 int(failures["n"]), failures["last"], FREE_PIN_ATTEMPTS, MAX_PIN_WAIT_S, now
             )
         )

@@ -1,17 +1,22 @@
-"""Moderation by the facilitator (needs the PIN): hide, pin, merge duplicates; the audit log."""
+"""Moderation by the facilitator (PIN or facilitator account): hide, pin, merge; the audit log.
+
+Each action takes ``actor``: a signed-in facilitator or admin account needs no PIN
+(`cmgis.workshop.access.verify_pin`); the audit then names the account.
+"""
 
 from __future__ import annotations
 
 import json
 
 from cmgis._errors import InputError
+from cmgis.accounts.roles import Actor
 from cmgis.store import (
     Row,
     Store,
     Transaction,
     utc_now,
 )
-from cmgis.workshop.access import verify_pin
+from cmgis.workshop.access import facilitator_label, verify_pin
 from cmgis.workshop.contributions import get_contribution
 from cmgis.workshop.records import AuditEntry, Contribution, write_audit
 
@@ -26,33 +31,55 @@ def _moderated(tx: Transaction, workshop_id: str, contribution_id: str) -> Row:
     return row
 
 
-def set_hidden(store: Store, code: str, pin: str, contribution_id: str, *, hidden: bool) -> None:
+def set_hidden(
+    store: Store,
+    code: str,
+    pin: str,
+    contribution_id: str,
+    *,
+    hidden: bool,
+    actor: Actor | None = None,
+) -> None:
     """Hide a contribution from the board and maps (or show it again); needs the PIN."""
-    workshop = verify_pin(store, code, pin)
+    workshop = verify_pin(store, code, pin, actor=actor)
     with store.transaction() as tx:
         _moderated(tx, workshop.id, contribution_id)
         tx.execute(
             "UPDATE workshop_contributions SET hidden = :h WHERE id = :id",
             {"h": int(hidden), "id": contribution_id},
         )
-        write_audit(tx, workshop.id, "facilitator", "hide" if hidden else "show", contribution_id)
+        write_audit(
+            tx, workshop.id, facilitator_label(actor), "hide" if hidden else "show", contribution_id
+        )
 
 
-def set_pinned(store: Store, code: str, pin: str, contribution_id: str, *, pinned: bool) -> None:
+def set_pinned(
+    store: Store,
+    code: str,
+    pin: str,
+    contribution_id: str,
+    *,
+    pinned: bool,
+    actor: Actor | None = None,
+) -> None:
     """Pin a contribution to the top of its board cell (or unpin it); needs the PIN."""
-    workshop = verify_pin(store, code, pin)
+    workshop = verify_pin(store, code, pin, actor=actor)
     with store.transaction() as tx:
         _moderated(tx, workshop.id, contribution_id)
         tx.execute(
             "UPDATE workshop_contributions SET pinned = :p WHERE id = :id",
             {"p": int(pinned), "id": contribution_id},
         )
-        write_audit(tx, workshop.id, "facilitator", "pin" if pinned else "unpin", contribution_id)
+        write_audit(
+            tx, workshop.id, facilitator_label(actor), "pin" if pinned else "unpin", contribution_id
+        )
 
 
-def hide_comment(store: Store, code: str, pin: str, comment_id: str) -> None:
+def hide_comment(
+    store: Store, code: str, pin: str, comment_id: str, *, actor: Actor | None = None
+) -> None:
     """Hide one comment of a thread; needs the PIN."""
-    workshop = verify_pin(store, code, pin)
+    workshop = verify_pin(store, code, pin, actor=actor)
     with store.transaction() as tx:
         changed = tx.execute(
             "UPDATE workshop_comments SET hidden = 1 WHERE id = :id AND workshop_id = :w",
@@ -60,11 +87,17 @@ def hide_comment(store: Store, code: str, pin: str, comment_id: str) -> None:
         )
         if changed.rowcount != 1:
             raise InputError("no such comment in this workshop")
-        write_audit(tx, workshop.id, "facilitator", "hide_comment", comment_id)
+        write_audit(tx, workshop.id, facilitator_label(actor), "hide_comment", comment_id)
 
 
 def merge_duplicates(
-    store: Store, code: str, pin: str, *, keep_id: str, duplicate_id: str
+    store: Store,
+    code: str,
+    pin: str,
+    *,
+    keep_id: str,
+    duplicate_id: str,
+    actor: Actor | None = None,
 ) -> Contribution:
     """Merge a duplicate into the one to keep: its votes and comments move over; needs the PIN.
 
@@ -72,7 +105,7 @@ def merge_duplicates(
     """
     if keep_id == duplicate_id:
         raise InputError("choose two different contributions to merge")
-    workshop = verify_pin(store, code, pin)
+    workshop = verify_pin(store, code, pin, actor=actor)
     with store.transaction() as tx:
         # two facilitators (maybe on two app processes) merging crosswise would make a cycle
         tx.lock(f"workshop_merge:{workshop.id}")
@@ -108,7 +141,7 @@ def merge_duplicates(
         write_audit(
             tx,
             workshop.id,
-            "facilitator",
+            facilitator_label(actor),
             "merge",
             duplicate_id,
             {"into": keep_id, "votes": votes, "comments": comments},

@@ -15,6 +15,7 @@ from typing import Any, Final
 from shapely.geometry.base import BaseGeometry
 
 from cmgis._errors import AuthError, InputError
+from cmgis.accounts.roles import refuse_if_read_only
 from cmgis.store import (
     Row,
     Transaction,
@@ -23,6 +24,9 @@ from cmgis.store import (
     utc_now,
 )
 from cmgis.textclean import clean_typed_text
+from cmgis.throttle import CLI_CLIENT as CLI_CLIENT  # kept here for the workshop's users
+from cmgis.throttle import Client as Client
+from cmgis.throttle import as_client as as_client
 from cmgis.vocab import CATEGORIES as CATEGORIES  # the workshop's names for the shared vocabularies
 from cmgis.vocab import STAGES as STAGES
 from cmgis.vocab import STRATEGY_KEYS, strategy_from_store
@@ -113,31 +117,6 @@ class Participant:
     #: Who joined (`Client`): flood limits count per session and per address too.
     client: str = ""
     address: str = ""
-
-
-@dataclass(frozen=True)
-class Client:
-    """Who is typing: a browser session's random key and its network address.
-
-    Either may be empty when unknown (then that dimension is not counted; an empty
-    address is never shared between clients). The UI passes both; the CLI uses
-    ``Client("cli", "local")``.
-    """
-
-    session: str = ""
-    address: str = ""
-
-
-#: The command line's identity for the join-code throttle.
-
-
-#: The command line's identity for the join-code throttle.
-CLI_CLIENT: Final = Client("cli", "local")
-
-
-def as_client(client: Client | str) -> Client:
-    """A `Client` from a `Client` or a bare session key."""
-    return client if isinstance(client, Client) else Client(session=str(client))
 
 
 @dataclass(frozen=True)
@@ -352,7 +331,12 @@ def write_audit(
     target_id: str | None,
     detail: Mapping[str, Any] | None = None,
 ) -> None:
-    """Record one change (who, what, on which record) in ``workshop_audit`` inside ``tx``."""
+    """Record one change (who, what, on which record) in ``workshop_audit`` inside ``tx``.
+
+    Every write of a workshop is audited here, so this is also where the public read-only
+    app refuses them (`cmgis.accounts.refuse_if_read_only`; the transaction rolls back).
+    """
+    refuse_if_read_only()
     tx.execute(
         "INSERT INTO workshop_audit (id, workshop_id, actor, action, target_id, detail, at) "
         "VALUES (:id, :w, :actor, :action, :target, :detail, :at)",
