@@ -38,3 +38,25 @@ class ConflictError(StoreError):
 
 class AuthError(CmgisError, PermissionError):
     """A wrong join code or PIN."""
+
+
+class ImportRefusedError(InputError):
+    """An imported file (layer or indicator table) was refused; nothing was stored.
+
+    ``code`` names the reason (``"zip_traversal"``, ``"crs_missing"``, …); the message is
+    English (``str(err)``) and `message` gives it in Thai too, so the app and the CLI
+    can answer every refusal in both languages. ``candidates`` lists the likely CRSs when
+    the file has none (the user confirms one).
+    """
+
+    def __init__(
+        self, code: str, en: str, th: str, *, candidates: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(en)
+        self.code = code
+        self.th = th
+        self.candidates = candidates
+
+    def message(self, lang: str | None) -> str:
+        """The reason in ``lang`` (``"th"`` Thai, otherwise English)."""
+        return self.th if (lang or "").lower().startswith("th") else str(self)

@@ -15,10 +15,11 @@ from typing import NoReturn
 from cmgis._errors import CmgisError
 from cmgis.cli import core, projects, suitability, workshop
 from cmgis.cli import export as export_cli
+from cmgis.cli import imports as imports_cli
 from cmgis.cli import user_layers as user_layers_cli
 
 #: Feature modules that add sub-commands; each has ``register(subparsers)``.
-_COMMAND_MODULES = [core, projects, workshop, suitability, export_cli, user_layers_cli]
+_COMMAND_MODULES = [core, projects, workshop, suitability, export_cli, user_layers_cli, imports_cli]
 
 
 def plain_text(text: str) -> str:
