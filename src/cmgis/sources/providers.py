@@ -57,6 +57,21 @@ def user_layer_meta(record: UserLayer) -> LayerMeta:
         if record.kind == "candidates"
         else ""
     )
+    if record.kind == "imported":  # an agency's file: its own source and date
+        return LayerMeta(
+            layer_id=record.layer_id,
+            title=record.name,
+            title_th=record.name,
+            description=(
+                f"Imported by {record.created_by} on {record.created_at} "
+                f"{prov.method}. Source: {prov.source or 'not stated'}."
+            ),
+            source=prov.source or prov.credit,
+            licence=prov.licence,
+            credit=prov.credit,
+            method=prov.method,
+            date=prov.date or record.created_at[:10],
+        )
     return LayerMeta(
         layer_id=record.layer_id,
         title=record.name,
