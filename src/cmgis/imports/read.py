@@ -9,7 +9,10 @@ has none (`cmgis.imports.checks` then names the candidates).
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -74,10 +77,25 @@ def _feature_count(path: Path, layer: str | None, *, name: str) -> None:
         raise refuse("too_many_features", name=quote(name), n=count, limit=MAX_FEATURES)
 
 
+@contextlib.contextmanager
+def quiet_gdal() -> Iterator[None]:
+    """GDAL's warnings about a user's file (odd ids, unclosed rings) are not errors here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
 def read_vector(
     path: Path, *, name: str, fmt: str, layer: str | None, encoding: EncodingGuess | None = None
 ) -> RawLayer:
     """A layer of a GDAL vector file (GeoJSON, GeoPackage, KML, FlatGeobuf, Shapefile)."""
+    with quiet_gdal():
+        return _read_vector(path, name=name, fmt=fmt, layer=layer, encoding=encoding)
+
+
+def _read_vector(
+    path: Path, *, name: str, fmt: str, layer: str | None, encoding: EncodingGuess | None
+) -> RawLayer:
     try:
         layers = [str(n) for n, _ in pyogrio.list_layers(path)]
     except Exception as err:  # GDAL raises several types for a damaged file
