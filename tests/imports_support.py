@@ -69,7 +69,9 @@ def geojson(folder: Path, data: dict[str, object], name: str = "layer.geojson") 
     return path
 
 
-def feature_collection(geoms: list[dict[str, object]], names: list[str] | None = None) -> dict[str, object]:
+def feature_collection(
+    geoms: list[dict[str, object]], names: list[str] | None = None
+) -> dict[str, object]:
     """A FeatureCollection of GeoJSON geometries with a ``name`` property each."""
     names = names or [f"f{i}" for i in range(len(geoms))]
     return {

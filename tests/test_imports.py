@@ -75,9 +75,15 @@ def test_every_format_round_trips_with_thai(store, tmp_path: Path, fmt: str) -> 
     prepared = prepare_import(_write(tmp_path, fmt), crs="EPSG:4326" if fmt == "csv_wkt" else None)
     assert prepared.kind == "polygon"
     assert prepared.feature_count == 16
-    record = store_import(store, prepared, imported_by="สมชาย", title=f"Tambons {fmt}",
-                          source="Royal Thai Survey Department via HDX", licence="CC BY-IGO 3.0",
-                          date="2023-06")
+    record = store_import(
+        store,
+        prepared,
+        imported_by="สมชาย",
+        title=f"Tambons {fmt}",
+        source="Royal Thai Survey Department via HDX",
+        licence="CC BY-IGO 3.0",
+        date="2023-06",
+    )
     assert record.kind == "imported" and record.created_by == "สมชาย"
     assert record.provenance.source == "Royal Thai Survey Department via HDX"
     assert record.provenance.date == "2023-06"
@@ -93,8 +99,14 @@ def test_every_format_round_trips_with_thai(store, tmp_path: Path, fmt: str) -> 
 
 def test_csv_points_lonlat_and_cp874(store, tmp_path: Path) -> None:
     pts = sup.points()
-    frame = pd.DataFrame({"ชื่อ": pts["name_th"], "longitude": pts.geometry.x,
-                          "latitude": pts.geometry.y, "name_en": pts["name_en"]})
+    frame = pd.DataFrame(
+        {
+            "ชื่อ": pts["name_th"],
+            "longitude": pts.geometry.x,
+            "latitude": pts.geometry.y,
+            "name_en": pts["name_en"],
+        }
+    )
     path = tmp_path / "coworking.csv"
     frame.to_csv(path, index=False, encoding="cp874")
     prepared = prepare_import(path)
@@ -168,8 +180,17 @@ def test_geotiff_becomes_polygons_of_equal_value(tmp_path: Path) -> None:
     path = tmp_path / "landuse.tif"
     data = np.zeros((20, 20), dtype="uint8")
     data[:, 10:] = 2
-    with rasterio.open(path, "w", driver="GTiff", width=20, height=20, count=1, dtype="uint8",
-                       crs="EPSG:32647", transform=from_origin(497000, 2078000, 100, 100)) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=20,
+        height=20,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:32647",
+        transform=from_origin(497000, 2078000, 100, 100),
+    ) as dst:
         dst.write(data, 1)
     prepared = prepare_import(path)
     assert prepared.kind == "polygon"
@@ -179,8 +200,12 @@ def test_geotiff_becomes_polygons_of_equal_value(tmp_path: Path) -> None:
 
 
 def test_invalid_geometry_repaired_with_a_report(tmp_path: Path) -> None:
-    bowtie = {"type": "Polygon", "coordinates": [[[98.98, 18.78], [99.0, 18.8], [99.0, 18.78],
-                                                  [98.98, 18.8], [98.98, 18.78]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[98.98, 18.78], [99.0, 18.8], [99.0, 18.78], [98.98, 18.8], [98.98, 18.78]]
+        ],
+    }
     square = shapely.geometry.mapping(shapely.box(98.95, 18.75, 98.96, 18.76))
     path = sup.geojson(tmp_path, sup.feature_collection([bowtie, square]))
     prepared = prepare_import(path)
@@ -198,21 +223,30 @@ def test_markup_in_names_is_stored_as_text(store, tmp_path: Path) -> None:
 
 
 def test_delete_and_list(store, tmp_path: Path) -> None:
-    record = store_import(store, prepare_import(_write(tmp_path, "geojson")), imported_by="a",
-                          title="To delete")
+    record = store_import(
+        store, prepare_import(_write(tmp_path, "geojson")), imported_by="a", title="To delete"
+    )
     assert [r.layer_id for r in list_imports(store)] == [record.layer_id]
     delete_import(store, record.layer_id)
     assert list_imports(store) == []
-    rows = sqlite3.connect(store.url.removeprefix("sqlite:///")).execute(
-        "SELECT count(*) FROM user_layers_features").fetchone()
+    rows = (
+        sqlite3.connect(store.url.removeprefix("sqlite:///"))
+        .execute("SELECT count(*) FROM user_layers_features")
+        .fetchone()
+    )
     assert rows == (0,)
 
 
 def test_imported_layer_is_in_the_export_registry(store, tmp_path: Path) -> None:
     from cmgis.sources import registry
 
-    record = store_import(store, prepare_import(_write(tmp_path, "geojson")), imported_by="a",
-                          title="Registry test", source="Test agency")
+    record = store_import(
+        store,
+        prepare_import(_write(tmp_path, "geojson")),
+        imported_by="a",
+        title="Registry test",
+        source="Test agency",
+    )
     item = registry.lookup(record.layer_id)
     meta = item.meta()
     assert meta.title == "Registry test"

@@ -8,6 +8,7 @@ Thai, and leave every table of the store as it was (compared row by row).
 from __future__ import annotations
 
 import json
+import re
 import stat
 import zipfile
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from cmgis.imports import archive, prepare_import, store_import
 from cmgis.store import open_app_store
 from tests import imports_support as sup
 
-THAI = "\u0e01"  # any Thai letter: the Thai message is Thai
+THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 def _zip(path: Path, members: dict[str, bytes], *, compress: int = zipfile.ZIP_DEFLATED) -> Path:
@@ -96,8 +97,10 @@ def not_finite(tmp: Path) -> Path:
 
 def invalid_geometry(tmp: Path) -> Path:
     # a polygon collapsed to a line: no area is left to repair
-    flat = {"type": "Polygon", "coordinates": [[[98.98, 18.78], [98.99, 18.78], [99.0, 18.78],
-                                                [98.98, 18.78]]]}
+    flat = {
+        "type": "Polygon",
+        "coordinates": [[[98.98, 18.78], [98.99, 18.78], [99.0, 18.78], [98.98, 18.78]]],
+    }
     return sup.geojson(tmp, sup.feature_collection([flat]))
 
 
@@ -180,8 +183,16 @@ def choose_layer(tmp: Path) -> Path:
 
 def raster_no_crs(tmp: Path) -> Path:
     path = tmp / "nocrs.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="uint8",
-                       transform=from_origin(498000, 2077000, 10, 10)) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=4,
+        height=4,
+        count=1,
+        dtype="uint8",
+        transform=from_origin(498000, 2077000, 10, 10),
+    ) as dst:
         dst.write(np.ones((4, 4), dtype="uint8"), 1)
     return path
 
@@ -189,11 +200,33 @@ def raster_no_crs(tmp: Path) -> Path:
 MAKERS: dict[str, Callable[[Path], Path]] = {
     f.__name__: f
     for f in (
-        empty_file, unreadable, wrong_extension, unknown_format, no_features, crs_missing,
-        crs_none_fits, outside_swapped, outside_metres, outside_elsewhere, not_finite,
-        invalid_geometry, mixed_types, too_big, too_many_features, zip_traversal,
-        zip_symlink, zip_nested, zip_ratio, zip_no_data, shp_incomplete, zip_damaged,
-        encoding, csv_no_geometry, csv_bad_value, choose_layer, raster_no_crs,
+        empty_file,
+        unreadable,
+        wrong_extension,
+        unknown_format,
+        no_features,
+        crs_missing,
+        crs_none_fits,
+        outside_swapped,
+        outside_metres,
+        outside_elsewhere,
+        not_finite,
+        invalid_geometry,
+        mixed_types,
+        too_big,
+        too_many_features,
+        zip_traversal,
+        zip_symlink,
+        zip_nested,
+        zip_ratio,
+        zip_no_data,
+        shp_incomplete,
+        zip_damaged,
+        encoding,
+        csv_no_geometry,
+        csv_bad_value,
+        choose_layer,
+        raster_no_crs,
     )
 }
 
@@ -203,8 +236,14 @@ def store(tmp_path, monkeypatch):
     monkeypatch.setenv("CMGIS_DB", str(tmp_path / "s.sqlite"))
     s = open_app_store()
     # a layer already there: a refusal must leave it (and everything else) as it was
-    store_import(s, prepare_import(sup.geojson(tmp_path, json.loads(
-        sup.tambons().to_json()), "existing.geojson")), imported_by="a", title="Existing")
+    store_import(
+        s,
+        prepare_import(
+            sup.geojson(tmp_path, json.loads(sup.tambons().to_json()), "existing.geojson")
+        ),
+        imported_by="a",
+        title="Existing",
+    )
     yield s
     s.close()
 
@@ -219,7 +258,7 @@ def test_bad_file_refused_with_its_own_message(store, tmp_path: Path, code: str)
         store_import(store, prepare_import(path), imported_by="tester")
     assert err.value.code == code
     assert path.name[:20] in str(err.value) or code in ("zip_traversal",)
-    assert THAI <= max(err.value.message("th")) and err.value.message("th") != str(err.value)
+    assert THAI.search(err.value.message("th")) and err.value.message("th") != str(err.value)
     assert sup.store_snapshot(store) == before
 
 

@@ -45,13 +45,12 @@ class ImportRefusedError(InputError):
 
     ``code`` names the reason (``"zip_traversal"``, ``"crs_missing"``, …); the message is
     English (``str(err)``) and `message` gives it in Thai too, so the app and the CLI
-    can answer every refusal in both languages. ``candidates`` lists the likely CRSs when
-    the file has none (the user confirms one).
+    can answer every refusal in both languages. ``candidates`` lists what the user may
+    pick to answer it: the likely CRSs of a file without one, or the layers of a file
+    with several.
     """
 
-    def __init__(
-        self, code: str, en: str, th: str, *, candidates: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, code: str, en: str, th: str, *, candidates: tuple[str, ...] = ()) -> None:
         super().__init__(en)
         self.code = code
         self.th = th

@@ -22,17 +22,37 @@ from cmgis.imports.layers import (
     store_import,
 )
 from cmgis.imports.read import MAX_FEATURES, MAX_FILE_BYTES
+from cmgis.imports.tables import (
+    LEVELS,
+    IndicatorTable,
+    PreparedTable,
+    delete_table,
+    imported_indicators,
+    indicator_template_csv,
+    list_tables,
+    prepare_table,
+    store_table,
+)
 
 __all__ = [
     "CANDIDATE_CRS",
     "KIND",
+    "LEVELS",
     "MAX_FEATURES",
     "MAX_FILE_BYTES",
+    "IndicatorTable",
     "PreparedImport",
+    "PreparedTable",
     "crs_candidates",
     "delete_import",
+    "delete_table",
+    "imported_indicators",
+    "indicator_template_csv",
     "list_imports",
+    "list_tables",
     "parse_crs",
     "prepare_import",
+    "prepare_table",
     "store_import",
+    "store_table",
 ]

@@ -63,7 +63,13 @@ def _choose(name: str, layers: list[str], layer: str | None) -> str:
             raise refuse("no_such_layer", name=quote(name), layer=quote(layer), layers=listed)
         return layer
     if len(layers) > 1:
-        raise refuse("choose_layer", name=quote(name), n=len(layers), layers=listed)
+        raise refuse(
+            "choose_layer",
+            name=quote(name),
+            n=len(layers),
+            layers=listed,
+            candidates=tuple(layers),
+        )
     return layers[0]
 
 
