@@ -33,6 +33,7 @@ from cmgis.imports.tables import (
     prepare_table,
     store_table,
 )
+from cmgis.imports.tiles import TILED_MIN_FEATURES, MapTiles, tiles_for_map
 
 __all__ = [
     "CANDIDATE_CRS",
@@ -40,7 +41,9 @@ __all__ = [
     "LEVELS",
     "MAX_FEATURES",
     "MAX_FILE_BYTES",
+    "TILED_MIN_FEATURES",
     "IndicatorTable",
+    "MapTiles",
     "PreparedImport",
     "PreparedTable",
     "crs_candidates",
@@ -55,4 +58,5 @@ __all__ = [
     "prepare_table",
     "store_import",
     "store_table",
+    "tiles_for_map",
 ]

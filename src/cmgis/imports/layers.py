@@ -26,6 +26,7 @@ from cmgis.i18n import t
 from cmgis.imports.checks import Note, checked_layer
 from cmgis.imports.read import MAX_FEATURES, read_file
 from cmgis.imports.refusals import refuse
+from cmgis.imports.tiles import delete_tiles, ensure_tiles, needs_tiles
 from cmgis.store import Store
 from cmgis.user_layers.records import (
     UserLayer,
@@ -184,7 +185,7 @@ def store_import(
         date=" ".join(date.split()),
     )
     try:
-        return save_user_layer(
+        record = save_user_layer(
             store,
             prepared.layer,
             name=text,
@@ -201,6 +202,10 @@ def store_import(
         if isinstance(err, InputError):
             raise refuse("bad_title", detail=str(err)) from err
         raise
+    if needs_tiles(record):  # big layers are drawn from vector tiles: write them now
+        delete_tiles(record.slug)
+        ensure_tiles(store, record, layer=prepared.layer)
+    return record
 
 
 def list_imports(store: Store) -> list[UserLayer]:
@@ -216,3 +221,4 @@ def delete_import(store: Store, layer_id: str) -> None:
 
         raise UnknownLayerError(f"{record.layer_id} is not an imported layer")
     delete_user_layer(store, record.slug)
+    delete_tiles(record.slug)
