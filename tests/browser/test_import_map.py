@@ -103,9 +103,10 @@ def test_big_imported_layer_draws_from_vector_tiles(app_page: Any, tmp_path: Pat
     app_page.page.wait_for_timeout(3000)
     painted = frame.locator("body").evaluate(
         """() => Array.from(document.querySelectorAll('.leaflet-tile-container canvas'))
-              .filter(c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                             for (let k = 3; k < d.length; k += 4) { if (d[k] > 0) return true; }
-                             return false; }).length"""
+              .filter(c => {
+                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  for (let k = 3; k < d.length; k += 4) { if (d[k] > 0) return true; }
+                  return false; }).length"""
     )
     assert painted > 0
     # click on a parcel: its attributes in a popup
