@@ -266,3 +266,37 @@ def tables_list(lang: str) -> None:
                 imp.delete_table(get_store(), record.id)
                 st.session_state[FLASH] = t("imports.deleted", lang, title=record.title)
                 st.rerun()
+
+
+def about_section(lang: str) -> None:
+    """The About page's list of imported layers and tables, with their provenance."""
+    layers = imp.list_imports(get_store())
+    tables = imp.list_tables(get_store())
+    st.subheader(t("imports.about_header", lang))
+    if not layers and not tables:
+        st.caption(t("imports.about_none", lang))
+        return
+    rows = [
+        {
+            t("imports.about_col_id", lang): r.layer_id,
+            t("imports.title_label", lang): r.name,
+            t("imports.source_label", lang): r.provenance.source,
+            t("imports.licence_label", lang): r.provenance.licence,
+            t("imports.date_label", lang): r.provenance.date,
+            t("imports.about_col_by", lang): f"{r.created_by}, {r.created_at[:16]} UTC",
+            t("imports.about_col_n", lang): r.feature_count,
+        }
+        for r in layers
+    ] + [
+        {
+            t("imports.about_col_id", lang): ", ".join(r.indicators),
+            t("imports.title_label", lang): r.title,
+            t("imports.source_label", lang): r.source,
+            t("imports.licence_label", lang): r.licence,
+            t("imports.date_label", lang): r.date,
+            t("imports.about_col_by", lang): f"{r.created_by}, {r.created_at[:16]} UTC",
+            t("imports.about_col_n", lang): None,
+        }
+        for r in tables
+    ]
+    st.dataframe(rows, hide_index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,51 @@ def _bomb(tmp_path: Path) -> bytes:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("layer.dbf", bytes(20 * 1024 * 1024))
     return path.read_bytes()
+
+
+def test_imported_indicator_table_colours_the_map(db: Path, tmp_path: Path) -> None:
+    from cmgis.imports import prepare_table, store_table
+
+    csv = tmp_path / "internet.csv"
+    csv.write_text(
+        "zone_id,internet_speed_mbps\nnimman,312.5\nold_town,95\nsuan_dok,140\n"
+        "mae_kha,88\nmae_hia,41\n",
+        encoding="utf-8",
+    )
+    with open_app_store(db) as store:
+        store_table(store, prepare_table(csv), imported_by="ISP", source="Operator survey")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "map"
+    at.run()
+    box = at.selectbox(key="_w_map_indicator")
+    assert "Internet speed (Mbit/s) (imported table)" in box.options
+    box.set_value("internet_speed_mbps").run()
+    assert not at.exception
+    el = next(e for e in at.main if type(e).__name__ == "UnknownElement")
+    html = re.sub(r"\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)),
+                  str(el.proto.json_args))  # fmt: skip
+    assert "Internet speed (Mbit/s) (imported table)" in html and "312" in html
+
+
+def test_about_page_lists_imports(db: Path, tmp_path: Path) -> None:
+    from cmgis.imports import prepare_import, store_import
+
+    path = tmp_path / "pts.geojson"
+    sup.points().to_file(path, driver="GeoJSON")
+    with open_app_store(db) as store:
+        store_import(
+            store,
+            prepare_import(path),
+            imported_by="me",
+            title="Points about",
+            source="City office",
+            licence="CC BY 4.0",
+            date="2025",
+        )
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "about"
+    at.run()
+    assert not at.exception
+    assert any(h.value == "Imported data" for h in at.subheader)
+    frame = next(d.value for d in at.dataframe if "Points about" in d.value.to_string())
+    assert "City office" in frame.to_string() and "CC BY 4.0" in frame.to_string()
