@@ -74,3 +74,21 @@ def test_bad_crs_option_exits_2(db: Path, tmp_path: Path, capsys) -> None:
     path = sup.shapefile_zip(tmp_path, sup.tambons().to_crs(32647), keep=("shp", "shx", "dbf"))
     assert main(["import", str(path), "--check", "--crs", "EPSG:999999"]) == 2
     assert "not a coordinate reference system" in capsys.readouterr().err
+
+
+def test_import_table_lists_unmatched_rows_and_stores(db: Path, tmp_path: Path, capsys) -> None:
+    from cmgis.imports import list_tables
+
+    path = tmp_path / "pop.csv"
+    path.write_text("ADM3_PCODE,population\nTH500101,8000\nTH599999,1\n", encoding="utf-8")
+    assert main(["import-table", str(path), "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "row 3: 'TH599999' matched no area" in out
+    assert main(["import-table", str(path), "--source", "DOPA"]) == 0
+    with open_app_store(db) as store:
+        assert [t.source for t in list_tables(store)] == ["DOPA"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("value\n1\n", encoding="utf-8")
+    assert main(["import-table", str(bad)]) == 2
+    assert main(["import-table", str(bad), "--template", "zones"]) == 0
+    assert "internet_speed_mbps" in capsys.readouterr().out
