@@ -142,3 +142,21 @@ def test_about_page_lists_imports(db: Path, tmp_path: Path) -> None:
     assert any(h.value == "Imported data" for h in at.subheader)
     frame = next(d.value for d in at.dataframe if "Points about" in d.value.to_string())
     assert "City office" in frame.to_string() and "CC BY 4.0" in frame.to_string()
+
+
+def test_imported_indicator_fills_the_zone_profile_gap(db: Path, tmp_path: Path) -> None:
+    from cmgis.imports import prepare_table, store_table
+
+    csv = tmp_path / "internet.csv"
+    csv.write_text("zone_id,internet_speed_mbps\nnimman,312.5\n", encoding="utf-8")
+    with open_app_store(db) as store:
+        store_table(store, prepare_table(csv), imported_by="ISP", source="Operator survey")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "zones"
+    at.query_params["zone"] = "nimman"
+    at.run()
+    assert not at.exception
+    tables = " ".join(d.value.to_string() for d in at.dataframe) + " ".join(
+        str(tb.value) for tb in at.table
+    )
+    assert "(imported table)" in tables and "312" in tables
