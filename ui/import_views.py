@@ -1,17 +1,18 @@
 """The Import page's parts: upload and check a layer file, store it, list and delete imports.
 
 Owns the session keys ``imports.upload`` (the uploaded file: name and bytes, as the
-uploader gave them), ``imports.crs`` / ``imports.layer`` (the user's answers to a file
-without a CRS or with several layers) and ``imports.flash``. Every message from a file
-(its name, its values, a refusal) is user text: escaped, or shown by widgets that render
-plain text.
+uploader gave them), ``imports.prepared`` (its checked layer, for these answers),
+``imports.crs`` / ``imports.layer`` (the user's answers to a file without a CRS or with
+several layers) and ``imports.flash``. Every message from a file (its name, its values, a
+refusal) is user text: escaped, or shown by widgets that render plain text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -23,6 +24,7 @@ from ui.store import get_store
 
 UPLOAD = "imports.upload"
 FLASH = "imports.flash"
+PREPARED = "imports.prepared"
 ACCEPTED = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "tif", "tiff", "fgb"]
 
 
@@ -44,7 +46,27 @@ def _uploaded(lang: str) -> dict[str, Any] | None:
 
 
 def _prepare(upload: dict[str, Any]) -> imp.PreparedImport:
-    """Check the uploaded file (written to a temporary file under its own name)."""
+    """Check the uploaded file (written to a temporary file under its own name).
+
+    The result is kept in ``imports.prepared`` for this file and these answers, so the
+    reruns of the page (typing, switching tabs) do not check a big file again.
+    """
+    data = bytes(upload["data"])
+    key = (
+        hashlib.sha256(data).hexdigest(),
+        str(upload["name"]),
+        st.session_state.get("imports.layer") or "",
+        st.session_state.get("imports.crs") or "",
+    )
+    kept = st.session_state.get(PREPARED)
+    if isinstance(kept, tuple) and kept[0] == key:
+        return cast(imp.PreparedImport, kept[1])
+    prepared = _check_upload(upload)
+    st.session_state[PREPARED] = (key, prepared)
+    return prepared
+
+
+def _check_upload(upload: dict[str, Any]) -> imp.PreparedImport:
     with tempfile.TemporaryDirectory(prefix="cmgis-upload-") as tmp:
         suffix = Path(str(upload["name"])).suffix.lower()[:8]
         path = Path(tmp) / f"upload{suffix}"
@@ -125,6 +147,7 @@ def layer_form(lang: str, imported_by: str) -> None:
             st.error(t("imports.refused", lang, reason=escape_markdown(err.message(lang))))
             return
         st.session_state.pop(UPLOAD, None)
+        st.session_state.pop(PREPARED, None)
         st.session_state[FLASH] = t(
             "imports.stored",
             lang,
