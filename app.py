@@ -53,6 +53,12 @@ PAGES = [
         url_path="suitability",
     ),
     st.Page(
+        "ui/pages/import.py",
+        title=t("imports.nav", lang),
+        icon=":material/upload_file:",
+        url_path="import",
+    ),
+    st.Page(
         "ui/pages/export.py",
         title=t("export.nav", lang),
         icon=":material/download:",

@@ -128,6 +128,11 @@ put leaflet-mouse-position-1.2.0 MIT-LICENCE.txt MIT-LICENCE.txt
 put leaflet-mouse-position-1.2.0 src/L.Control.MousePosition.js L.Control.MousePosition.js
 put leaflet-mouse-position-1.2.0 src/L.Control.MousePosition.css L.Control.MousePosition.css
 
+# vector tiles (PMTiles) of big imported layers (cmgis.maps.tiled)
+fetch protomaps-leaflet@5.1.0 protomaps-leaflet-5.1.0
+put protomaps-leaflet-5.1.0 LICENSE LICENSE
+put protomaps-leaflet-5.1.0 dist/protomaps-leaflet.js protomaps-leaflet.js
+
 # folium's own copies (HeatMap's leaflet-heat build and the awesome-marker rotate css)
 # are in folium's sdist on PyPI, not on npm.
 mkdir -p "$TMP/folium"

@@ -25,6 +25,7 @@ from cmgis.districts import (
     zone_profile,
 )
 from cmgis.i18n import t
+from cmgis.imports import imported_indicators
 from cmgis.maps import contributions_overlay as workshop_overlay
 from cmgis.maps import relief_from_tif, style_for
 from ui.display import credit_lines, unit_text
@@ -93,27 +94,42 @@ def web_layer(layer_id: str, lang: str, detail: int) -> webmap.WebLayer:
     return webmap.WebLayer(layer_id, title, feature_collection=fc)
 
 
+def imported_values(kind: str) -> pd.DataFrame:
+    """Indicator values imported from tables for ``kind`` (live: another instance may add)."""
+    return imported_indicators(get_store(), kind)
+
+
 def choropleth_spec(
     indicator: tuple[str, str], lang: str, detail: int, scheme: str, k: int
 ) -> webmap.ChoroplethSpec:
     """The areas and values of an indicator, ready for `cmgis.maps.webmap.build_map`.
 
     An indicator of the catalog's data gaps (e.g. internet speed) has no value anywhere:
-    every area is drawn and labelled "no data".
+    every area is drawn and labelled "no data" — unless an imported table gives values
+    (`cmgis.imports.imported_indicators`), which are then drawn, titled as imported.
     """
     kind, ind_id = indicator
     areas = web_layer(kind, lang, detail)
     fc = areas.feature_collection or {"features": []}
     gap = next((g for g in catalog().no_data if g.id == ind_id), None)
-    if gap is not None:
+    key = "zone_id" if kind == "zones" else "tambon_code"
+    imported = imported_values(kind)
+    values: tuple[float, ...]
+    if ind_id in imported.columns:  # from an imported table (perhaps a catalog gap)
+        title = (gap.title_th if lang == "th" else gap.title_en) if gap else ind_id
+        title, unit = f"{title} ({t('imports.map_imported', lang)})", ""
+        column = imported[ind_id]
+        values = tuple(
+            float(column.get(f["properties"][key], float("nan"))) for f in fc["features"]
+        )
+    elif gap is not None:
         title, unit = (gap.title_th if lang == "th" else gap.title_en), ""
-        values: tuple[float, ...] = tuple(float("nan") for _ in fc["features"])
+        values = tuple(float("nan") for _ in fc["features"])
     else:
         d = definition(ind_id)
         title, unit = (d.title_th if lang == "th" else d.title_en), unit_text(d.unit, lang)
         if d.lower_bound:
             title = f"{title} ({t('map.zones.lower_bound_short', lang)})"
-        key = "zone_id" if kind == "zones" else "tambon_code"
         table = indicators(kind)
         values = tuple(
             float(cast(float, table.at[f["properties"][key], ind_id]))

@@ -139,6 +139,13 @@ def indicator_panel(lang: str) -> tuple[tuple[str, str] | None, str, int]:
     titles = {d.id: (d.title_th if lang == "th" else d.title_en) for d in indicator_definitions()}
     no_data = t("map.no_data", lang)
     titles |= {g.id: f"{g.title_th if lang == 'th' else g.title_en} ({no_data})" for g in gaps}
+    imported_label = t("imports.map_imported", lang)
+    for ind_id in data.imported_values(kind).columns:  # values from imported tables
+        gap = next((g for g in gaps if g.id == ind_id), None)
+        name = (gap.title_th if lang == "th" else gap.title_en) if gap else str(ind_id)
+        titles[str(ind_id)] = f"{name} ({imported_label})"
+        if ind_id not in options:
+            options.append(str(ind_id))
     ind = st.selectbox(
         t("map.panel.indicator", lang),
         options,

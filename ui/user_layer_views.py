@@ -22,7 +22,8 @@ from cmgis import user_layers as ul
 from cmgis.accounts import Role
 from cmgis.districts import indicator_definitions, indicator_rows
 from cmgis.i18n import pick, t
-from cmgis.maps import Overlay, format_number, user_layer_overlay
+from cmgis.imports import tiles_for_map
+from cmgis.maps import Overlay, format_number, imported_style, tiled_overlay, user_layer_overlay
 from cmgis.sources import export_suitability
 from cmgis.store import Store
 from cmgis.suitability import Surface
@@ -92,6 +93,13 @@ def overlays(slugs: list[str], lang: str, detail: int) -> list[Overlay]:
     for slug in slugs:
         try:
             record = ul.get_user_layer(store(), slug)
+            tiles = tiles_for_map(store(), record)
+            if tiles is not None:  # a big imported layer: drawn from vector tiles
+                out.append(
+                    tiled_overlay(record, tiles.url, imported_style(record), lang=lang,
+                                  max_zoom=tiles.max_zoom, tile_layer=tiles.tile_layer)
+                )  # fmt: skip
+                continue
             out.append(user_layer_overlay(features(record), record, lang=lang, detail=detail))
         except CmgisError as err:
             st.warning(

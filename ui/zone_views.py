@@ -95,6 +95,17 @@ def indicator_row(r: IndicatorRow, lang: str, coverage: float | None = None) -> 
     }
 
 
+def imported_text(indicator_id: str, zone_id: str, lang: str) -> str | None:
+    """The value of an imported table's indicator for a zone, marked as imported; or None."""
+    table = data.imported_values("zones")
+    if indicator_id not in table.columns or zone_id not in table.index:
+        return None
+    value = float(cast(float, table.at[zone_id, indicator_id]))
+    if not math.isfinite(value):
+        return None
+    return f"{format_number(value)} ({t('imports.map_imported', lang)})"
+
+
 def indicator_table(p: ZoneProfile, lang: str) -> pd.DataFrame:
     """Every indicator of the zone, then the data gaps, as display strings."""
     rows = []
@@ -107,10 +118,11 @@ def indicator_table(p: ZoneProfile, lang: str) -> pd.DataFrame:
             }
         )
     for gap in p.no_data:
+        imported = imported_text(gap.id, p.zone_id, lang)
         rows.append(
             {
                 t("map.zones.indicator", lang): gap.title_th if lang == "th" else gap.title_en,
-                t("map.zones.value", lang): t("map.no_data", lang),
+                t("map.zones.value", lang): imported or t("map.no_data", lang),
                 t("map.zones.rank", lang): t("map.no_data", lang),
                 t("map.zones.definition", lang): gap.why_in(lang),
                 t("map.zones.isc", lang): "",
@@ -306,6 +318,8 @@ def side_by_side(zone_id: str, lang: str) -> None:
         rows.append(row)
     for gap in data.catalog().no_data:
         row = {t("map.zones.indicator", lang): gap.title_th if lang == "th" else gap.title_en}
-        row.update({names[z]: t("map.no_data", lang) for z in picked})
+        row.update(
+            {names[z]: imported_text(gap.id, z, lang) or t("map.no_data", lang) for z in picked}
+        )
         rows.append(row)
     show_table(pd.DataFrame(rows))

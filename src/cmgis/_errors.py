@@ -63,3 +63,24 @@ class PermissionDeniedError(CmgisError, PermissionError):
     def message(self, lang: str) -> str:
         """The message in ``lang`` (``"th"`` or ``"en"``)."""
         return self.message_th if lang == "th" else self.message_en
+
+
+class ImportRefusedError(InputError):
+    """An imported file (layer or indicator table) was refused; nothing was stored.
+
+    ``code`` names the reason (``"zip_traversal"``, ``"crs_missing"``, …); the message is
+    English (``str(err)``) and `message` gives it in Thai too, so the app and the CLI
+    can answer every refusal in both languages. ``candidates`` lists what the user may
+    pick to answer it: the likely CRSs of a file without one, or the layers of a file
+    with several.
+    """
+
+    def __init__(self, code: str, en: str, th: str, *, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(en)
+        self.code = code
+        self.th = th
+        self.candidates = candidates
+
+    def message(self, lang: str | None) -> str:
+        """The reason in ``lang`` (``"th"`` Thai, otherwise English)."""
+        return self.th if (lang or "").lower().startswith("th") else str(self)

@@ -35,35 +35,55 @@ def _inside(bounds: tuple[float, float, float, float]) -> bool:
     return a_x0 <= x0 and a_y0 <= y0 and x1 <= a_x1 and y1 <= a_y1
 
 
+def extent_kind(bounds: tuple[float, float, float, float]) -> str:
+    """Classify lon/lat ``bounds``: ``"inside"`` the area, or why not.
+
+    One of ``"inside"``, ``"not_finite"``, ``"swapped"`` (lat, lon instead of lon, lat),
+    ``"metres_utm"`` (UTM 47N metres labelled as degrees), ``"projected"`` (other numbers
+    that are not degrees) or ``"elsewhere"``. `extent_problem` words the same diagnosis.
+    """
+    x0, y0, x1, y1 = (float(v) for v in bounds)
+    if not all(np.isfinite([x0, y0, x1, y1])):
+        return "not_finite"
+    if _inside((x0, y0, x1, y1)):
+        return "inside"
+    if _inside((y0, x0, y1, x1)):
+        return "swapped"
+    if max(abs(x0), abs(x1)) > 180 or max(abs(y0), abs(y1)) > 90:
+        to_lonlat = lonlat_transformer()
+        lx0, ly0 = to_lonlat.transform(x0, y0)
+        lx1, ly1 = to_lonlat.transform(x1, y1)
+        return "metres_utm" if _inside((lx0, ly0, lx1, ly1)) else "projected"
+    return "elsewhere"
+
+
 def extent_problem(bounds: tuple[float, float, float, float]) -> str | None:
     """Why lon/lat ``bounds`` (min_x, min_y, max_x, max_y) are not in the area; ``None`` if inside.
 
     The message names the likely cause: lon and lat swapped, projected metres
     (EPSG:32647, UTM 47N) labelled as degrees, or a place outside Chiang Mai.
     """
-    x0, y0, x1, y1 = (float(v) for v in bounds)
-    if not all(np.isfinite([x0, y0, x1, y1])):
-        return "the coordinates are not finite numbers (NaN or infinity)"
-    if _inside((x0, y0, x1, y1)):
+    kind = extent_kind(bounds)
+    if kind == "inside":
         return None
+    if kind == "not_finite":
+        return "the coordinates are not finite numbers (NaN or infinity)"
+    x0, y0, x1, y1 = (float(v) for v in bounds)
     a_x0, a_y0, a_x1, a_y1 = settings.AREA_BOUNDS_LONLAT
     expected = f"expected lon/lat degrees within {a_x0}–{a_x1} E, {a_y0}–{a_y1} N (Chiang Mai)"
     where = f"{x0:.4f}–{x1:.4f} E, {y0:.4f}–{y1:.4f} N"
-    if _inside((y0, x0, y1, x1)):
+    if kind == "swapped":
         return (
             f"the coordinates ({where}) look like latitude and longitude swapped "
             f"(lat, lon instead of lon, lat); {expected}"
         )
-    if max(abs(x0), abs(x1)) > 180 or max(abs(y0), abs(y1)) > 90:
-        to_lonlat = lonlat_transformer()
-        lx0, ly0 = to_lonlat.transform(x0, y0)
-        lx1, ly1 = to_lonlat.transform(x1, y1)
-        if _inside((lx0, ly0, lx1, ly1)):
-            return (
-                f"the coordinates ({x0:.0f}–{x1:.0f}, {y0:.0f}–{y1:.0f}) look projected: "
-                f"metres that fit UTM 47N ({settings.METRIC_CRS}) labelled as degrees; "
-                f"give the file its real CRS ({settings.METRIC_CRS}) or reproject it; {expected}"
-            )
+    if kind == "metres_utm":
+        return (
+            f"the coordinates ({x0:.0f}–{x1:.0f}, {y0:.0f}–{y1:.0f}) look projected: "
+            f"metres that fit UTM 47N ({settings.METRIC_CRS}) labelled as degrees; "
+            f"give the file its real CRS ({settings.METRIC_CRS}) or reproject it; {expected}"
+        )
+    if kind == "projected":
         return (
             f"the coordinates ({x0:.0f}–{x1:.0f}, {y0:.0f}–{y1:.0f}) look projected "
             f"(not degrees; a wrong CRS label?); {expected}"

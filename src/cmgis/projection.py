@@ -76,3 +76,21 @@ def require_same_crs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> None:
     require_crs(b, name="right layer")
     if a.crs != b.crs:
         raise CRSError(f"CRS mismatch: {a.crs.to_string()} vs {b.crs.to_string()}")
+
+
+@cache
+def _to_lonlat(crs: str) -> Transformer:
+    return Transformer.from_crs(crs, settings.STORE_CRS, always_xy=True)
+
+
+def bounds_to_lonlat(
+    bounds: tuple[float, float, float, float], crs: str
+) -> tuple[float, float, float, float]:
+    """``bounds`` (min x, min y, max x, max y) in ``crs`` as lon/lat bounds (EPSG:4326).
+
+    The four corners are transformed (enough for the small areas cmgis checks); used to
+    test which CRS a file without one is likely in (`cmgis.imports`).
+    """
+    x0, y0, x1, y1 = bounds
+    xs, ys = _to_lonlat(crs).transform([x0, x0, x1, x1], [y0, y1, y0, y1])
+    return (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))

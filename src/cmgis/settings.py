@@ -142,3 +142,16 @@ def catalog_json(layers_dir: Path | None = None) -> Path:
 
 
 _layers_dir = layers_dir  # the functions above take a parameter of the same name
+
+
+#: Folder of the vector tiles of big imported layers (`cmgis.imports.tiles`): inside the
+#: app's ``static/`` so Streamlit serves it (at `TILES_URL`). The files are a cache made
+#: from the store; a missing one is made again when the layer is drawn.
+TILES_DIR: Path = REPO_ROOT / "static" / "imports"
+#: URL of `TILES_DIR` as the map's page sees it (inside streamlit-folium's iframe).
+TILES_URL: str = "/app/static/imports"
+
+
+def tiles_dir() -> Path:
+    """Where the vector tiles of big imported layers are written (`TILES_DIR`)."""
+    return TILES_DIR

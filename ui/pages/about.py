@@ -4,7 +4,7 @@ import streamlit as st
 
 from cmgis import CmgisError
 from cmgis.i18n import t
-from ui import about_views
+from ui import about_views, import_views
 from ui.display import escape_markdown
 from ui.state import current_lang
 
@@ -14,6 +14,7 @@ st.write(t("map.about.intro", lang))
 try:
     about_views.credits(lang)
     about_views.layers_table(lang)
+    import_views.about_section(lang)
     about_views.gaps(lang)
     about_views.indicator_definitions_table(lang)
     about_views.isc(lang)

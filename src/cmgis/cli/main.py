@@ -15,6 +15,7 @@ from typing import NoReturn
 from cmgis._errors import CmgisError
 from cmgis.cli import accounts, core, projects, suitability, workshop
 from cmgis.cli import export as export_cli
+from cmgis.cli import imports as imports_cli
 from cmgis.cli import store as store_cli
 from cmgis.cli import user_layers as user_layers_cli
 
@@ -26,6 +27,7 @@ _COMMAND_MODULES = [
     suitability,
     export_cli,
     user_layers_cli,
+    imports_cli,
     store_cli,
     accounts,
 ]

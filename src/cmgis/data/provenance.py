@@ -57,14 +57,20 @@ class Provenance:
         return f"derived from layers {inputs} by {self.method} ({self.software})"
 
     def stored_fields(self) -> dict[str, Any]:
-        """The fields a saved user layer keeps in the store (JSON), unchanged since v1."""
-        return {
+        """The fields a saved user layer keeps in the store (JSON), unchanged since v1.
+
+        ``source`` and ``date`` are added only when set (imported layers), so older
+        records read the same.
+        """
+        fields: dict[str, Any] = {
             "inputs": list(self.inputs),
             "credit": self.credit,
             "licence": self.licence,
             "method": self.method,
             "software": self.software,
         }
+        fields.update({k: v for k, v in (("source", self.source), ("date", self.date)) if v})
+        return fields
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> Provenance:
@@ -75,4 +81,6 @@ class Provenance:
             licence=str(data.get("licence", "")),
             method=str(data.get("method", "")),
             software=str(data.get("software", "")),
+            source=str(data.get("source", "")),
+            date=str(data.get("date", "")),
         )

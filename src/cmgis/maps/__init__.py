@@ -54,7 +54,8 @@ from cmgis.maps.suitability import (
     surface_layer,
     surface_rgba,
 )
-from cmgis.maps.user_layers import user_layer_overlay
+from cmgis.maps.tiled import tiled_overlay
+from cmgis.maps.user_layers import imported_style, user_layer_overlay
 from cmgis.maps.webmap import (
     BASEMAPS,
     DEFAULT_LAYERS,
@@ -116,6 +117,7 @@ __all__ = [
     "has_style",
     "hillshade",
     "html_swatch",
+    "imported_style",
     "legend_html",
     "live_map",
     "panel_legend_html",
@@ -142,6 +144,7 @@ __all__ = [
     "surface_layer",
     "surface_rgba",
     "swatch_svg",
+    "tiled_overlay",
     "use_local_assets",
     "user_layer_overlay",
     "webmap",

@@ -113,6 +113,10 @@ LAYER_STYLES: dict[str, LayerStyle] = {
     "projects": LayerStyle("mixed", "#b15928", "#ffff99", 0.35, weight=2, dash_array="6 4"),
     # saved candidate zones (cmgis.user_layers.records): red outlines, as on the Suitability page
     "user_candidates": LayerStyle("polygon", "#d7191c", "#fdae61", 0.18, weight=2.5),
+    # imported agency layers (cmgis.imports), one style per geometry kind
+    "user_imported_polygon": LayerStyle("polygon", "#01665e", "#5ab4ac", 0.35, weight=1.2),
+    "user_imported_line": LayerStyle("line", "#01665e", weight=2.5),
+    "user_imported_point": LayerStyle("point", "#01665e", "#5ab4ac", 0.9, weight=1.5),
     # the districts as quiet context under other features (Projects page)
     "zones_context": LayerStyle("polygon", "#555555", "#555555", 0.03, weight=1),
     # the districts as dashed outlines under a workshop's contributions (Workshop page)

@@ -57,6 +57,21 @@ def user_layer_meta(record: UserLayer) -> LayerMeta:
         if record.kind == "candidates"
         else ""
     )
+    if record.kind == "imported":  # an agency's file: its own source and date
+        return LayerMeta(
+            layer_id=record.layer_id,
+            title=record.name,
+            title_th=record.name,
+            description=(
+                f"Imported by {record.created_by} on {record.created_at} "
+                f"{prov.method}. Source: {prov.source or 'not stated'}."
+            ),
+            source=prov.source or prov.credit,
+            licence=prov.licence,
+            credit=prov.credit,
+            method=prov.method,
+            date=prov.date or record.created_at[:10],
+        )
     return LayerMeta(
         layer_id=record.layer_id,
         title=record.name,
@@ -87,6 +102,16 @@ def _user_meta(record: UserLayer) -> Callable[[], LayerMeta]:
     return meta
 
 
+def _style_like(record: UserLayer) -> str | None:
+    """The map style a print of the layer uses (as on the Map page)."""
+    if record.kind == "candidates":
+        return "user_candidates"
+    if record.kind == "imported":
+        kind = str(record.parameters.get("geometry_kind") or "polygon")
+        return f"user_imported_{kind if kind in ('point', 'line') else 'polygon'}"
+    return None
+
+
 def _user_item(record: UserLayer) -> Exportable:
     return Exportable(
         record.layer_id,
@@ -94,7 +119,7 @@ def _user_item(record: UserLayer) -> Exportable:
         _user_loader(record.slug),
         _user_meta(record),
         group=USER_GROUP,
-        style_like="user_candidates" if record.kind == "candidates" else None,
+        style_like=_style_like(record),
     )
 
 

@@ -2,9 +2,9 @@
 
 This is the one owner of the store's tables. Features define their migrations
 (``MIGRATIONS`` in `cmgis.workshop.schema`, `cmgis.plan.edits`,
-`cmgis.user_layers.records`,
-`cmgis.accounts.records`) and never migrate at their call sites; the CLI, the UI
-(one cached store, ``ui/store.py``) and `cmgis.sources.providers` open the store here.
+`cmgis.user_layers.records`, `cmgis.imports.tables`, `cmgis.accounts.records`) and never
+migrate at their call sites; the CLI, the UI (one cached store, ``ui/store.py``) and
+`cmgis.sources.providers` open the store here.
 A new feature adds its migrations to `app_migrations`.
 """
 
@@ -19,11 +19,12 @@ def app_migrations() -> tuple[Migration, ...]:
     """Every feature's migrations, in the order they are applied (per feature, by version)."""
     # imported here: the features import cmgis.store, so a top-level import would cycle
     from cmgis.accounts.records import MIGRATIONS as ACCOUNTS
+    from cmgis.imports.tables import MIGRATIONS as IMPORTS
     from cmgis.plan.edits import MIGRATIONS as PROJECT_EDITS
     from cmgis.user_layers.records import MIGRATIONS as USER_LAYERS
     from cmgis.workshop.schema import MIGRATIONS as WORKSHOP
 
-    return (*WORKSHOP, *PROJECT_EDITS, *USER_LAYERS, *ACCOUNTS)
+    return (*WORKSHOP, *PROJECT_EDITS, *USER_LAYERS, *ACCOUNTS, *IMPORTS)
 
 
 def migrate_app_store(store: Store) -> Store:

@@ -194,13 +194,13 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def _check_layer(layer: gpd.GeoDataFrame, name: str) -> None:
+def _check_layer(layer: gpd.GeoDataFrame, name: str, max_features: int = MAX_FEATURES) -> None:
     """Refuse a layer without CRS, empty, too large, or with invalid geometry."""
     require_crs(layer, name=f"the layer {name!r}")
     if len(layer) == 0:
         raise InputError("the layer has no features; nothing to save")
-    if len(layer) > MAX_FEATURES:
-        raise InputError(f"the layer has {len(layer)} features; at most {MAX_FEATURES}")
+    if len(layer) > max_features:
+        raise InputError(f"the layer has {len(layer)} features; at most {max_features}")
     geoms = layer.geometry.to_numpy()
     bad = [i for i, g in enumerate(geoms) if g is not None and not shapely.is_valid(g)]
     if bad:
@@ -271,12 +271,15 @@ def save_user_layer(
     provenance: Provenance,
     replace: bool = False,
     actor: Actor | None = None,
+    max_features: int = MAX_FEATURES,
 ) -> UserLayer:
     """Save ``layer`` (any CRS; stored in EPSG:4326) under ``name``; returns its record.
 
     ``actor`` must be an editor (``None``: the local editor while the store has no
     accounts); replacing another account's layer needs an admin. ``created_by`` is the
-    typed name (an account's display name when empty).
+    typed name (an account's display name when empty). ``max_features`` is `MAX_FEATURES`
+    for layers made in the app; imported agency files (`cmgis.imports`) pass their own,
+    larger limit.
 
     Raises
     ------
@@ -292,7 +295,7 @@ def save_user_layer(
     who = clean_name(typed, what="name of who saves the layer")
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; expected one of {KINDS}")
-    _check_layer(layer, name)
+    _check_layer(layer, name, max_features)
     slug = slug_for(name) or "layer_" + new_id()[:8]
     stored = layer.to_crs(settings.STORE_CRS)
     columns = [str(c) for c in stored.columns if c != stored.geometry.name]

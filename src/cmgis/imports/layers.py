@@ -1,0 +1,224 @@
+"""Imported layers: check a file (`prepare_import`), store it (`store_import`), delete it.
+
+An imported layer is a saved user layer of kind ``"imported"`` (`cmgis.user_layers`):
+it lives in the store with its title, source, licence, date and who imported it, and
+so it appears wherever saved layers do — the Map page's layer panel (legend, popups),
+the Export page and prints (`cmgis.sources`, ``user:<slug>``), the About page and
+``cmgis layers``. This package adds what files from outside need: formats, archive
+safety, encodings, CRS detection, repairs and a report in Thai and English.
+
+`store_import` is the ONE write entry point: every import (page, CLI) goes through it,
+with the name of who imports (a role check is added there).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+
+from cmgis._errors import CmgisError, InputError
+from cmgis.data.provenance import Provenance
+from cmgis.i18n import t
+from cmgis.imports.checks import Note, checked_layer
+from cmgis.imports.read import MAX_FEATURES, read_file
+from cmgis.imports.refusals import refuse
+from cmgis.imports.tiles import delete_tiles, ensure_tiles, needs_tiles
+from cmgis.store import Store
+from cmgis.user_layers.records import (
+    UserLayer,
+    delete_user_layer,
+    get_user_layer,
+    list_user_layers,
+    save_user_layer,
+)
+
+KIND: Final = "imported"
+_ENCODING_NOTE: Final = {
+    ("cp874", "cpg"): "encoding_cp874_cpg",
+    ("cp874", "ldid"): "encoding_cp874_ldid",
+    ("cp874", "content"): "encoding_cp874_detected",
+}
+
+
+@dataclass(frozen=True)
+class PreparedImport:
+    """A checked file, ready to store: the layer in EPSG:4326 and the import report."""
+
+    file_name: str
+    format: str
+    layer: gpd.GeoDataFrame
+    kind: str
+    crs: str
+    layer_name: str | None = None
+    encoding: str = ""
+    notes: tuple[Note, ...] = field(default=())
+
+    @property
+    def feature_count(self) -> int:
+        """How many features will be stored."""
+        return len(self.layer)
+
+    @property
+    def suggested_title(self) -> str:
+        """A title made from the file (and layer) name: letters, digits, spaces."""
+        stem = Path(self.layer_name or self.file_name).stem
+        text = re.sub(r"[<>\x00-\x1f]+", " ", stem.replace("_", " ")).strip()
+        return " ".join(text.split())[:80] or "Imported layer"
+
+    def report(self, lang: str) -> list[str]:
+        """The import report, one line each: format, encoding, CRS, repairs, counts."""
+        lines = [
+            t("imports.report.read", lang, name=self.file_name, fmt=self.format),
+            t(
+                "imports.report.features",
+                lang,
+                n=f"{self.feature_count:,}",
+                kind=t(f"imports.kind.{self.kind}", lang),
+            ),
+        ]
+        if self.layer_name:
+            lines.append(t("imports.report.layer", lang, layer=self.layer_name))
+        lines.extend(t(f"imports.report.{key}", lang, **params) for key, params in self.notes)
+        return lines
+
+
+def prepare_import(
+    path: Path, *, name: str | None = None, layer: str | None = None, crs: str | None = None
+) -> PreparedImport:
+    """Read and check the file ``path``; nothing is stored (``cmgis import --check``).
+
+    Parameters
+    ----------
+    path
+        The file on disk.
+    name
+        Its own name (an upload's name); ``path.name`` by default.
+    layer
+        The layer (GeoPackage) or dataset (zip) to take when there are several.
+    crs
+        The CRS to read the coordinates in (``EPSG:n``), replacing the file's own; needed
+        when the file has none.
+
+    Raises
+    ------
+    ImportRefusedError
+        Any reason in ``imports.refuse.*``: the message (Thai and English) says what was
+        wrong and what is expected; ``candidates`` names likely CRSs for a missing one.
+    """
+    from cmgis.imports.crs import parse_crs
+
+    path = Path(path)
+    shown = name or path.name
+    chosen_crs = parse_crs(crs) if crs else None
+    raw = read_file(path, name=shown, layer=layer)
+    stored, kind, crs_text, notes = checked_layer(raw, name=shown, crs=chosen_crs)
+    enc = raw.encoding
+    if enc is not None:
+        key = _ENCODING_NOTE.get((enc.encoding, enc.how), "encoding_other")
+        notes.insert(0, (key, {"encoding": enc.encoding}))
+    return PreparedImport(
+        file_name=shown,
+        format=raw.format,
+        layer=stored,
+        kind=kind,
+        crs=crs_text,
+        layer_name=raw.layer,
+        encoding=enc.encoding if enc else "",
+        notes=tuple(notes),
+    )
+
+
+def store_import(
+    store: Store,
+    prepared: PreparedImport,
+    *,
+    imported_by: str,
+    title: str | None = None,
+    source: str = "",
+    licence: str = "",
+    date: str = "",
+    replace: bool = False,
+) -> UserLayer:
+    """Store a checked import as the user layer ``user:<slug>`` — the one write entry point.
+
+    Parameters
+    ----------
+    store
+        The app's store.
+    prepared
+        What `prepare_import` returned.
+    imported_by
+        Display name of who imports it (kept with the layer and shown in popups).
+    title, source, licence, date
+        The layer's title (default `PreparedImport.suggested_title`), where the data comes
+        from (agency, dataset), its licence and its date (as given by the agency).
+
+    Raises
+    ------
+    ImportRefusedError
+        A title that cannot be used, or one whose id is taken (unless ``replace``); the
+        store is unchanged.
+    """
+    text = (title or "").strip() or prepared.suggested_title
+    parameters: dict[str, Any] = {
+        "imported_from": prepared.file_name,
+        "format": prepared.format,
+        "crs_of_file": prepared.crs,
+        "geometry_kind": prepared.kind,
+        "encoding": prepared.encoding,
+        "report": [[k, p] for k, p in prepared.notes],
+    }
+    if prepared.layer_name:
+        parameters["layer"] = prepared.layer_name
+    provenance = Provenance(
+        credit=" ".join(source.split()) or f"{imported_by} (file {prepared.file_name})",
+        licence=" ".join(licence.split()) or "not stated",
+        method=(
+            f"imported from the file {prepared.file_name} ({prepared.format}, "
+            f"{prepared.crs}) by cmgis, stored in EPSG:4326"
+        ),
+        source=" ".join(source.split()),
+        date=" ".join(date.split()),
+    )
+    try:
+        record = save_user_layer(
+            store,
+            prepared.layer,
+            name=text,
+            created_by=imported_by,
+            kind=KIND,
+            parameters=parameters,
+            provenance=provenance,
+            replace=replace,
+            max_features=MAX_FEATURES,
+        )
+    except CmgisError as err:
+        if "already has the id" in str(err):
+            raise refuse("id_taken", layer_id=str(err).split("id ", 1)[1].split(";")[0]) from err
+        if isinstance(err, InputError):
+            raise refuse("bad_title", detail=str(err)) from err
+        raise
+    if needs_tiles(record):  # big layers are drawn from vector tiles: write them now
+        delete_tiles(record.slug)
+        ensure_tiles(store, record, layer=prepared.layer)
+    return record
+
+
+def list_imports(store: Store) -> list[UserLayer]:
+    """Every imported layer in the store, newest first."""
+    return [r for r in list_user_layers(store) if r.kind == KIND]
+
+
+def delete_import(store: Store, layer_id: str) -> None:
+    """Delete the imported layer ``user:<slug>`` (`UnknownLayerError` if it is not one)."""
+    record = get_user_layer(store, layer_id)
+    if record.kind != KIND:
+        from cmgis._errors import UnknownLayerError
+
+        raise UnknownLayerError(f"{record.layer_id} is not an imported layer")
+    delete_user_layer(store, record.slug)
+    delete_tiles(record.slug)
