@@ -21,7 +21,8 @@ METRIC_CRS
 Functions take ``None`` for a path and fall back to these, so tests can pass a temp path.
 
 Environment variables are read here only, at call time: `data_dir` (``CMGIS_DATA_DIR``),
-`store_url` (``CMGIS_DB``) and `cache_dir` (``CMGIS_CACHE_DIR``).
+`store_url` (``CMGIS_DB``), `cache_dir` (``CMGIS_CACHE_DIR``) and `public_url`
+(``CMGIS_PUBLIC_URL``, set by ``cmgis app --lan``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ DATA_DIR_ENV_VAR = "CMGIS_DATA_DIR"
 DB_ENV_VAR = "CMGIS_DB"
 #: Environment variable naming the folder of caches (criteria stacks of suitability).
 CACHE_DIR_ENV_VAR = "CMGIS_CACHE_DIR"
+#: Environment variable naming the address phones reach the app at (``cmgis app --lan``).
+PUBLIC_URL_ENV_VAR = "CMGIS_PUBLIC_URL"
 
 
 def data_dir() -> Path:
@@ -47,6 +50,15 @@ def data_dir() -> Path:
 def store_url() -> str:
     """The store named by ``CMGIS_DB`` (a path or URL), or ``""`` for the default location."""
     return os.environ.get(DB_ENV_VAR, "").strip()
+
+
+def public_url() -> str:
+    """The app's address on the hall's network (``CMGIS_PUBLIC_URL``), or ``""`` when unset.
+
+    ``cmgis app --lan`` sets it for the app it starts, so join links and QR codes point at
+    the address phones can reach, not at ``localhost``.
+    """
+    return os.environ.get(PUBLIC_URL_ENV_VAR, "").strip().rstrip("/")
 
 
 def cache_dir() -> Path:

@@ -42,6 +42,12 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("app", help="start the Streamlit app on the bundled data")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument(
+        "--lan", action="store_true",
+        help="serve on this machine's address on the hall's network and print the join "
+        "link and its QR code for phones",
+    )  # fmt: skip
+    p.add_argument("--code", help="with --lan: the workshop's join code to put in the link")
     p.set_defaults(func=cmd_app)
 
 
@@ -283,8 +289,8 @@ def cmd_isc(args: argparse.Namespace) -> int:
 APP_STOP_TIMEOUT_S = 10.0
 
 
-def app_command(port: int) -> list[str]:
-    """The ``streamlit run`` command line of ``cmgis app`` on ``port``.
+def app_command(port: int, address: str | None = None) -> list[str]:
+    """The ``streamlit run`` command line of ``cmgis app`` on ``port`` (bound to ``address``).
 
     Users never see Python tracebacks (``client.showErrorDetails=none`` also hides the
     "Ask Google / Ask ChatGPT" links): the pages show a short message, details go to the
@@ -296,6 +302,7 @@ def app_command(port: int) -> list[str]:
         "--server.port", str(port),
         "--server.headless", "true",
         "--client.showErrorDetails", "none",
+        *(["--server.address", address] if address else []),
     ]  # fmt: skip
 
 
@@ -308,9 +315,17 @@ def cmd_app(args: argparse.Namespace) -> int:
     app = settings.REPO_ROOT / "app.py"
     if not app.exists():
         raise CmgisError(f"{app} not found; run `cmgis app` from a checkout of cmgis")
-    url = f"http://localhost:{args.port}"
+    env = dict(os.environ)
+    address = None
+    if getattr(args, "lan", False):
+        from cmgis.cli.lan import lan_address, print_join_banner
+
+        address = lan_address()
+        env[settings.PUBLIC_URL_ENV_VAR] = f"http://{address}:{args.port}"
+        print_join_banner(env[settings.PUBLIC_URL_ENV_VAR], sys.stdout, getattr(args, "code", None))
+    url = f"http://{address or 'localhost'}:{args.port}"
     print(f"cmgis: starting the app — open {url} in your browser (Ctrl+C to stop)", flush=True)
-    child = subprocess.Popen(app_command(args.port), cwd=settings.REPO_ROOT, env=dict(os.environ))
+    child = subprocess.Popen(app_command(args.port, address), cwd=settings.REPO_ROOT, env=env)
     stopping: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:
