@@ -7,6 +7,7 @@ Every text a participant typed (titles, comments, group names) goes through
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Final
 
 import folium
@@ -33,6 +34,18 @@ CENTER_LATLON: Final = (
     (settings.AREA_BOUNDS_LONLAT[0] + settings.AREA_BOUNDS_LONLAT[2]) / 2,
 )
 OSM_TILES: Final = "OpenStreetMap"
+#: The heat map is drawn only from this many points on: below it a few blurred dots would
+#: say nothing, and one point must stay a visible marker.
+MIN_HEAT_POINTS: Final = 5
+#: Map controls big enough for a finger (44 px), inside the map's own page.
+TOUCH_CSS: Final = """<style>
+.leaflet-touch .leaflet-draw-toolbar a, .leaflet-touch .leaflet-control-zoom a,
+.leaflet-touch .leaflet-draw-actions a, .leaflet-touch .leaflet-control-layers-toggle {
+  width: 44px !important; height: 44px !important; line-height: 44px !important;
+  background-size: auto; }
+.leaflet-touch .leaflet-draw-actions a { width: auto !important; padding: 0 12px; }
+.leaflet-touch .leaflet-draw-toolbar a { background-position-y: 12px; }
+</style>"""
 
 
 def _bounds(zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[float]] | None:
@@ -95,7 +108,10 @@ def contribution_popup_html(row: Any, lang: str) -> str:
 
 
 def _add_contributions(
-    fmap: folium.Map | folium.FeatureGroup, frame: gpd.GeoDataFrame, lang: str
+    fmap: folium.Map | folium.FeatureGroup,
+    frame: gpd.GeoDataFrame,
+    lang: str,
+    highlight_ids: Collection[str] = (),
 ) -> None:
     for _, row in frame.iterrows():
         geom = row.geometry
@@ -104,12 +120,13 @@ def _add_contributions(
         color = CATEGORY_COLORS.get(str(row["category"]), "#333333")
         tooltip = folium.Tooltip(escape_map_text(row["title"]))
         popup = folium.Popup(contribution_popup_html(row, lang), max_width=320)
+        new = row["id"] in highlight_ids if "id" in row else False
         if geom.geom_type == "Point":
             folium.CircleMarker(
                 location=[geom.y, geom.x],
-                radius=8,
-                color=color,
-                weight=2,
+                radius=13 if new else 8,
+                color="#111111" if new else color,
+                weight=4 if new else 2,
                 fill=True,
                 fill_color=color,
                 fill_opacity=0.8,
@@ -119,9 +136,9 @@ def _add_contributions(
         else:
             shape = folium.GeoJson(
                 geom.__geo_interface__,
-                style_function=lambda _f, c=color: {
-                    "color": c,
-                    "weight": 4,
+                style_function=lambda _f, c=color, n=new: {
+                    "color": "#111111" if n else c,
+                    "weight": 7 if n else 4,
                     "fillColor": c,
                     "fillOpacity": 0.25,
                 },
@@ -201,7 +218,9 @@ def drawing_map(
         edit_options={"edit": False, "remove": True},
     )
     overlays = [Overlay(contributions), Overlay(draw)]
-    return _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    fmap = _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    fmap.get_root().header.add_child(folium.Element(TOUCH_CSS))  # type: ignore[attr-defined]
+    return fmap
 
 
 def live_map(
@@ -211,23 +230,31 @@ def live_map(
     lang: str = "en",
     tiles: str | None = None,
     zoom_start: int = 13,
+    highlight_ids: Collection[str] = (),
 ) -> folium.Map:
-    """The facilitator's map: contributions by category, a heat map of points, zones."""
+    """The facilitator's map: contributions by category, a heat map of points, zones.
+
+    The heat map (from `MIN_HEAT_POINTS` points on) lies under the markers, so a single
+    point stays visible; the ``highlight_ids`` (the newest) are drawn larger with a dark
+    outline; the layer control is collapsed so it does not cover the map.
+    """
     overlays = []
+    points = frame[frame["geom_type"] == "Point"] if len(frame) else frame
+    heat = [[float(g.y), float(g.x)] for g in points.geometry]
+    if len(heat) >= MIN_HEAT_POINTS:
+        heat_map = folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
+            heat, name=escape_map_text(t("workshop.map.heat", lang)), radius=25, min_opacity=0.3
+        )
+        overlays.append(Overlay(heat_map))
     for category, color in CATEGORY_COLORS.items():
         subset = frame[frame["category"] == category] if len(frame) else frame
         label = t("workshop.category." + category, lang)
         group = folium.FeatureGroup(
             name=f'<span style="color:{color}">■</span> {escape_map_text(label)} ({len(subset)})'
         )
-        _add_contributions(group, subset, lang)
+        _add_contributions(group, subset, lang, highlight_ids)
         overlays.append(Overlay(group))
-    points = frame[frame["geom_type"] == "Point"] if len(frame) else frame
-    heat = [[float(g.y), float(g.x)] for g in points.geometry]
-    if heat:
-        heat_map = folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
-            heat, name=escape_map_text(t("workshop.map.heat", lang)), radius=25, min_opacity=0.3
-        )
-        overlays.append(Overlay(heat_map))
-    overlays.append(Overlay(folium.LayerControl(collapsed=False)))
-    return _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    overlays.append(Overlay(folium.LayerControl(collapsed=True)))
+    fmap = _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    fmap.get_root().header.add_child(folium.Element(TOUCH_CSS))  # type: ignore[attr-defined]
+    return fmap

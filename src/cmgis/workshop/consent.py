@@ -152,6 +152,15 @@ def people_of(store: Store | Transaction, workshop_id: str) -> list[Person]:
     ]  # fmt: skip
 
 
+def list_groups(store: Store, workshop_id: str) -> list[tuple[str, str]]:
+    """``(group id, group name)`` of every group of a workshop, in joining order."""
+    rows = store.query(
+        "SELECT id, name FROM workshop_groups WHERE workshop_id = :w ORDER BY created_at, id",
+        {"w": workshop_id},
+    )
+    return [(str(r["id"]), str(r["name"])) for r in rows]
+
+
 def pseudonyms(store: Store | Transaction, workshop_id: str) -> dict[str, str]:
     """A stable pseudonym per group id (``group 1``, ``group 2`` ... in joining order)."""
     rows = store.query(
