@@ -136,8 +136,9 @@ def join_panel(store: Store, lang: str) -> None:
         code = st.text_input(t("workshop.join.code", lang), max_chars=12, key="workshop.join.code")
         name = st.text_input(
             t("workshop.join.group", lang), max_chars=sk.MAX_GROUP_NAME_CHARS,
-            key="workshop.join.group", help=t("workshop_hall.join.group_help", lang),
+            key="workshop.join.group",
         )  # fmt: skip
+        st.caption(t("workshop_hall.join.group_help", lang))
         submitted = st.form_submit_button(t("workshop.join.button", lang), type="primary")
     if submitted:
         try:
@@ -219,6 +220,9 @@ def active_group_picker(lang: str) -> sk.Participant | None:
     if not joined:
         return None
     ids = list(joined)
+    if len(ids) == 1:  # one group on this device (a phone): nothing to choose
+        st.session_state[ACTIVE_GROUP] = ids[0]
+        return joined[ids[0]]
     current = st.session_state.get(ACTIVE_GROUP)
     index = ids.index(current) if current in ids else 0
     chosen = st.selectbox(

@@ -37,7 +37,8 @@ html, body, [data-testid="stAppViewContainer"] { overflow-x: hidden; }
 [data-testid="stMain"] [data-testid="stRadio"] [role="radiogroup"] { gap: 0 1rem; flex-wrap: wrap; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3rem 0.75rem 2rem 0.75rem; }
-  h1 { font-size: 1.6rem !important; }
+  [data-testid="stHeading"] h1, [data-testid="stHeading"] h1 * {
+    font-size: 1.4rem !important; line-height: 1.3 !important; padding: 0 !important; }
 }
 </style>
 """

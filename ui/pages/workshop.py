@@ -52,7 +52,6 @@ if view == "join":
         with st.expander(t("workshop.create.header", lang)):
             w.create_panel(store, lang)
 elif view in ("map", "board"):
-    st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
     workshop = w.current_workshop(store)
     if workshop is None:
         st.info(t("workshop.page.join_first", lang))
@@ -62,6 +61,7 @@ elif view in ("map", "board"):
             hall.consent_panel(store, workshop, who, lang)
         elif who is not None and view == "map":
             w.draw_panel(store, workshop, who, lang)
+            st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
             w.my_contributions(store, workshop, who, lang)
         elif view == "board":
             w.board_panel(store, workshop, who, lang)
@@ -87,6 +87,7 @@ else:
             _projector()
         else:
             every = _refresh_every()
+            st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
             with st.expander(t("workshop_hall.qr.header", lang), expanded=True):
                 hall.qr_panel(code, lang)
 

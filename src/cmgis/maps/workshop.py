@@ -13,6 +13,8 @@ from typing import Any, Final
 import folium
 import folium.plugins
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from cmgis import settings
 from cmgis.i18n import t
@@ -37,15 +39,68 @@ OSM_TILES: Final = "OpenStreetMap"
 #: The heat map is drawn only from this many points on: below it a few blurred dots would
 #: say nothing, and one point must stay a visible marker.
 MIN_HEAT_POINTS: Final = 5
-#: Map controls big enough for a finger (44 px), inside the map's own page.
+#: Map controls big enough for a finger (30 px buttons drawn 1.5 times: 45 px), inside the
+#: map's own page; zoom keeps the icons' sprite positions right.
 TOUCH_CSS: Final = """<style>
-.leaflet-touch .leaflet-draw-toolbar a, .leaflet-touch .leaflet-control-zoom a,
-.leaflet-touch .leaflet-draw-actions a, .leaflet-touch .leaflet-control-layers-toggle {
-  width: 44px !important; height: 44px !important; line-height: 44px !important;
-  background-size: auto; }
-.leaflet-touch .leaflet-draw-actions a { width: auto !important; padding: 0 12px; }
-.leaflet-touch .leaflet-draw-toolbar a { background-position-y: 12px; }
+.leaflet-touch .leaflet-draw-section, .leaflet-touch .leaflet-control-zoom { zoom: 1.5; }
 </style>"""
+#: Script run with the map (streamlit-folium runs the map's children's scripts only):
+#: on a phone the legend starts folded, so it does not cover the map and its controls;
+#: Leaflet.draw 1.0.4 misreads the mouse events a browser makes from a tap (with Leaflet
+#: 1.9 the second tap of a line or polygon ended the shape): a tap on the map adds the
+#: vertex itself, a tap on the last (line) or first (polygon) vertex finishes the shape.
+TOUCH_JS: Final = """
+setTimeout(function () {
+  if (window.innerWidth < 600) {
+    document.querySelectorAll("details.cmgis-legend").forEach(function (d) { d.open = false; });
+  }
+}, 0);
+if (L.Draw && L.Draw.Polyline && !L.Draw.Polyline.prototype._cmgisTouch) {
+  var addHooks = L.Draw.Polyline.prototype.addHooks;
+  var removeHooks = L.Draw.Polyline.prototype.removeHooks;
+  L.Draw.Polyline.prototype._cmgisTouch = true;
+  L.Draw.Polyline.prototype._onTouch = function () {};  // taps are handled below
+  L.Draw.Polyline.prototype.addHooks = function () {
+    addHooks.call(this);
+    var handler = this, map = this._map, box = map.getContainer(), start = null;
+    this._cmgisStart = function (e) {
+      start = e.touches.length === 1 ? [e.touches[0].clientX, e.touches[0].clientY] : null;
+    };
+    this._cmgisEnd = function (e) {
+      var t = e.changedTouches[0];
+      if (!start || !handler._markers || e.target.closest(".leaflet-control")) { return; }
+      if (Math.abs(t.clientX - start[0]) + Math.abs(t.clientY - start[1]) > 10) { return; }
+      e.preventDefault();  // a tap: no mouse events for Leaflet.draw to misread
+      var latlng = map.mouseEventToLatLng(t), markers = handler._markers;
+      var end = markers.length && (handler.type === L.Draw.Polygon.TYPE ? markers[0]
+        : markers[markers.length - 1]);
+      var near = end && map.latLngToContainerPoint(end.getLatLng())
+        .distanceTo(map.mouseEventToContainerPoint(t)) < 20;
+      if (near && markers.length >= (handler.type === L.Draw.Polygon.TYPE ? 3 : 2)) {
+        handler._finishShape();
+      } else if (!near) {
+        handler.addVertex(latlng);
+      }
+    };
+    box.addEventListener("touchstart", this._cmgisStart, true);
+    box.addEventListener("touchend", this._cmgisEnd, true);
+  };
+  L.Draw.Polyline.prototype.removeHooks = function () {
+    var box = this._map && this._map.getContainer();
+    if (box && this._cmgisEnd) {
+      box.removeEventListener("touchstart", this._cmgisStart, true);
+      box.removeEventListener("touchend", this._cmgisEnd, true);
+    }
+    removeHooks.call(this);
+  };
+}
+"""
+
+
+class _TouchScript(MacroElement):
+    """`TOUCH_JS` as a child of the map, so streamlit-folium runs it too."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + TOUCH_JS + "{% endmacro %}")
 
 
 def _bounds(zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[float]] | None:
@@ -182,6 +237,12 @@ def contributions_overlay(frame: gpd.GeoDataFrame, *, lang: str) -> Overlay:
     )
 
 
+def _for_touch(fmap: folium.Map) -> None:
+    """Finger-sized controls (`TOUCH_CSS`), touch drawing and a folded legend (`TOUCH_JS`)."""
+    fmap.get_root().header.add_child(folium.Element(TOUCH_CSS))  # type: ignore[attr-defined]
+    _TouchScript().add_to(fmap)
+
+
 def drawing_map(
     frame: gpd.GeoDataFrame,
     *,
@@ -219,7 +280,7 @@ def drawing_map(
     )
     overlays = [Overlay(contributions), Overlay(draw)]
     fmap = _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
-    fmap.get_root().header.add_child(folium.Element(TOUCH_CSS))  # type: ignore[attr-defined]
+    _for_touch(fmap)
     return fmap
 
 
@@ -256,5 +317,5 @@ def live_map(
         overlays.append(Overlay(group))
     overlays.append(Overlay(folium.LayerControl(collapsed=True)))
     fmap = _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
-    fmap.get_root().header.add_child(folium.Element(TOUCH_CSS))  # type: ignore[attr-defined]
+    _for_touch(fmap)
     return fmap
