@@ -118,7 +118,8 @@ def _idle(page: Any) -> None:
 
 
 def _tap(page: Any, locator: Any) -> None:
-    locator.scroll_into_view_if_needed()
+    # centred: at the top edge Streamlit's header would take the tap
+    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
     box = locator.bounding_box()
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
@@ -253,7 +254,10 @@ def _lone_p95(db: str) -> float:
 
 
 def main() -> int:
-    """Run the hall and print the figures."""
+    """Run the hall and print the figures.
+
+    Long because it starts, runs and checks every actor of the hall in one place.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=60)
     parser.add_argument("--phones", type=int, default=3)

@@ -70,10 +70,8 @@ def apply_join_link() -> str | None:
         raw = st.query_params.get("code")
         code = sk.normalise_code(raw)[:12] if isinstance(raw, str) and raw.strip() else ""
         st.session_state[LINK_CODE] = code
-        if code:
-            st.session_state["workshop.join.code"] = code
-            if not st.session_state.get("workshop.participants"):
-                st.session_state[GOTO] = "join"
+        if code and not st.session_state.get("workshop.participants"):
+            st.session_state[GOTO] = "join"  # the Join view shows the code filled in
     code = st.session_state[LINK_CODE]
     return str(code) if code else None
 

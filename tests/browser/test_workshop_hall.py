@@ -28,7 +28,8 @@ TOUCH = {"is_mobile": True, "has_touch": True, "locale": "th-TH"}
 
 
 def _tap(page: Any, locator: Any) -> None:
-    locator.scroll_into_view_if_needed()
+    # centred: at the top edge Streamlit's header would take the tap
+    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
     box = locator.bounding_box()
     assert box is not None
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

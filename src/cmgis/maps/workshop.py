@@ -45,13 +45,13 @@ TOUCH_CSS: Final = """<style>
 .leaflet-touch .leaflet-draw-section, .leaflet-touch .leaflet-control-zoom { zoom: 1.5; }
 </style>"""
 #: Script run with the map (streamlit-folium runs the map's children's scripts only):
-#: on a phone the legend starts folded, so it does not cover the map and its controls;
+#: on a phone or tablet the legend starts folded, so it does not cover the map controls;
 #: Leaflet.draw 1.0.4 misreads the mouse events a browser makes from a tap (with Leaflet
 #: 1.9 the second tap of a line or polygon ended the shape): a tap on the map adds the
 #: vertex itself, a tap on the last (line) or first (polygon) vertex finishes the shape.
 TOUCH_JS: Final = """
 setTimeout(function () {
-  if (window.innerWidth < 600) {
+  if (window.innerWidth < 1000) {
     document.querySelectorAll("details.cmgis-legend").forEach(function (d) { d.open = false; });
   }
 }, 0);
