@@ -233,3 +233,50 @@ def test_participant_flow_on_a_touch_device_in_thai(
 
         assert app.external_requests == []
         assert app.page_errors == []
+
+
+def test_projector_view_refreshes_without_flicker_and_shows_one_point(app_page: AppPage) -> None:
+    page = app_page.page
+    link = _facilitator_link(app_page)
+    code = link.split("code=")[1].split("&")[0]
+    # a group on the same laptop draws one point with the mouse
+    page.locator("label").filter(has_text="Join").first.click()
+    page.get_by_role("button", name="Join").wait_for(timeout=30_000)
+    app_page.wait_idle()
+    page.get_by_label("Join code").first.fill(code)
+    page.get_by_label("Group name").fill("Table 1")
+    page.get_by_role("button", name="Join").click()
+    app_page.wait_idle()
+    page.get_by_role("button", name="Take part without giving details").click()
+    app_page.wait_idle()
+    frame = app_page.map_frame()
+    frame.locator(".leaflet-draw-draw-marker").click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text("Describe the point you drew.").wait_for(timeout=30_000)
+    app_page.wait_idle()
+    page.get_by_label("Title", exact=True).first.fill("Market")
+    page.get_by_role("button", name="Save shape").click()
+    page.get_by_text("Saved: Market").first.wait_for(timeout=30_000)
+
+    # the projector: one point, visible, no heat blur over it, the layer control folded
+    page.locator("label").filter(has_text="Projector").first.click()
+    app_page.wait_idle()
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    live = app_page.map_frame()
+    marker = live.locator("path.leaflet-interactive[stroke='#111111']")  # the newest, outlined
+    marker.first.wait_for(timeout=30_000)
+    assert marker.count() == 1 and marker.first.is_visible()
+    assert live.locator(".leaflet-heatmap-layer").count() == 0
+    assert live.locator(".leaflet-control-layers-expanded").count() == 0
+    live_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    live_frame.evaluate("() => { window.__kept = 1; }")
+    page.wait_for_timeout(12_000)  # two refreshes (every 5 s)
+    kept = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert kept.evaluate("() => window.__kept") == 1  # the map was not reloaded: no flicker
+    app_page.screenshot("projector")
+    assert app_page.page_errors == []
+    assert [e for e in app_page.console_errors if "404" not in e] == []
+    assert app_page.external_requests == []
