@@ -570,7 +570,11 @@ def live_view(store: Store, code: str, lang: str, *, map_height: int = 480) -> N
         shown["zone_id"] = [zone_label(str(z), lang) for z in shown["zone_id"]]
         first = shown.index[0]
         newest_style = "background-color: #fff3b0; font-weight: 600"
-        styled = _labelled(shown, lang).style.apply(
+        shown.columns = [
+            t("workshop.col.title", lang), t("workshop.col.group_name", lang),
+            t("workshop.form.category", lang), t("workshop_hall.col.zone", lang),
+        ]  # fmt: skip
+        styled = shown.style.apply(
             lambda row: [newest_style if row.name == first else "" for _ in row], axis=1
         )
         st.dataframe(styled, width="stretch", hide_index=True)
