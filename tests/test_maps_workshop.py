@@ -12,6 +12,7 @@ from shapely.geometry import LineString, Point, Polygon
 from cmgis.map_text import escape_map_text
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,
+    MIN_HEAT_POINTS,
     contributions_layer,
     drawing_map,
     live_map,
@@ -57,7 +58,7 @@ def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
         assert "<i>group</i>" not in page
         assert escape_map_text(PAYLOAD) in page
     live = live_map(frame).get_root().render()
-    assert "HeatMap" in live or "heatLayer" in live
+    assert "heatLayer" not in live  # one point: a marker, never hidden by a heat blur
     for color in (CATEGORY_COLORS["asset"], CATEGORY_COLORS["opportunity"]):
         assert color in live
     on_any_map = folium.Map(tiles=None)
@@ -68,3 +69,19 @@ def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
     drawing = drawing_map(frame).get_root().render()
     assert "L.Control.Draw" in drawing
     assert '"circle": false' in drawing
+
+
+def test_heat_map_lies_under_the_markers_and_the_newest_stand_out(store: Store) -> None:
+    code = create_workshop(store, title="t", pin="1234").code
+    g = join_workshop(store, code, "g")
+    ids = [
+        add_contribution(store, g, category="asset", strategy="default", title=f"p{i}",
+                         geometry=Point(98.96 + i / 1000, 18.79), zones=make_zone_index()).id
+        for i in range(MIN_HEAT_POINTS)
+    ]  # fmt: skip
+    frame = contributions_frame(store, g.workshop_id)
+    live = live_map(frame, highlight_ids={ids[-1]}).get_root().render()
+    assert "heatLayer" in live
+    assert live.index("heatLayer(") < live.index("circleMarker(")  # heat first, under points
+    assert live.count('"radius": 13') == 1  # the newest one, larger
+    assert '"collapsed": true' in live  # the layer control does not cover the map

@@ -133,7 +133,8 @@ def test_merge_into_a_workshop_of_the_same_store(
     store: Store, filled: tuple[str, Participant, dict[str, str]], tmp_path: Path
 ) -> None:
     code, _, _ = filled
-    gpkg, _ = export_workshop(store, code, tmp_path / "out.gpkg")
+    # names kept (the facilitator's choice), so the same group name merges into one group
+    gpkg, _ = export_workshop(store, code, tmp_path / "out.gpkg", anonymise=False)
     target = create_workshop(store, title="second", pin="9999")
     g = join_workshop(store, target.code, "กลุ่มเทศบาล")
     add_contribution(store, g, category="project", strategy="default", title="own")

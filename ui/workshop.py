@@ -27,6 +27,7 @@ from cmgis.i18n import t
 from cmgis.maps import drawing_map, live_map
 from cmgis.store import Store
 from cmgis.workshop import export_workshop, import_workshop
+from ui import workshop_hall as hall
 from ui.display import escape_markdown
 from ui.state import current_lang
 
@@ -39,6 +40,7 @@ FACILITATOR = "workshop.facilitator"  # (code, pin) once the PIN was accepted
 CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
 FLASH = "workshop.flash"  # one message shown after the next rerun
 LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
+OPEN_THREAD = "workshop.open_thread"  # contribution id whose comment thread stays open
 
 
 @st.cache_resource(show_spinner=False)
@@ -133,12 +135,16 @@ def participants() -> dict[str, sk.Participant]:
 def join_panel(store: Store, lang: str) -> None:
     """Join with the code and a group name; several groups may join on a shared screen."""
     with st.form("workshop.join_form", clear_on_submit=False):
-        code = st.text_input(t("workshop.join.code", lang), max_chars=12, key="workshop.join.code")
+        code = st.text_input(
+            t("workshop.join.code", lang), value=st.session_state.get(hall.LINK_CODE) or "",
+            max_chars=12, key="workshop.join.code",
+        )  # fmt: skip
         name = st.text_input(
             t("workshop.join.group", lang), max_chars=sk.MAX_GROUP_NAME_CHARS,
             key="workshop.join.group",
         )  # fmt: skip
-        submitted = st.form_submit_button(t("workshop.join.button", lang))
+        st.caption(t("workshop_hall.join.group_help", lang))
+        submitted = st.form_submit_button(t("workshop.join.button", lang), type="primary")
     if submitted:
         try:
             who = sk.join_workshop(store, code, name, client=client())
@@ -150,7 +156,9 @@ def join_panel(store: Store, lang: str) -> None:
                 joined.clear()  # a different workshop: start over
             joined[who.group_id] = who
             st.session_state[ACTIVE_GROUP] = who.group_id
-            st.success(t("workshop.join.ok", lang, group=escape_markdown(who.group_name)))
+            hall.after_join(store, who)  # consent if asked, then straight to the map
+            flash("success", t("workshop.join.ok", lang, group=escape_markdown(who.group_name)))
+            st.rerun()
 
 
 def create_panel(store: Store, lang: str) -> None:
@@ -174,15 +182,24 @@ def create_panel(store: Store, lang: str) -> None:
             t("workshop.create.votes", lang), min_value=1, max_value=sk.MAX_VOTES_PER_GROUP,
             value=sk.DEFAULT_VOTES_PER_GROUP, step=1,
         )  # fmt: skip
+        template = st.selectbox(
+            t("workshop_hall.template", lang), ["", *sk.TEMPLATES],
+            format_func=lambda k: t(f"workshop_hall.template.{k or 'none'}", lang),
+            key="workshop.create.template",
+        )  # fmt: skip
+        anonymous = st.toggle(t("workshop_hall.opt.anonymous", lang), key="workshop.create.anon")
         pin = st.text_input(
             t("workshop.create.pin", lang), type="password", key="workshop.create.pin"
         )
         submitted = st.form_submit_button(t("workshop.create.button", lang))
     if submitted:
+        chosen = sk.TEMPLATES.get(str(template))
         try:
             ws = sk.create_workshop(
                 store, title=title, pin=pin, votes_per_group=int(votes), workshop_date=day,
-                stage=str(stage), zones_in_focus=focus,
+                stage=str(stage), zones_in_focus=focus, allow_anonymous=bool(anonymous),
+                steps=chosen.steps if chosen else (),
+                categories=chosen.categories if chosen else sk.CATEGORIES,
             )  # fmt: skip
         except CmgisError as err:
             st.error(escape_markdown(str(err)))
@@ -208,6 +225,9 @@ def active_group_picker(lang: str) -> sk.Participant | None:
     if not joined:
         return None
     ids = list(joined)
+    if len(ids) == 1:  # one group on this device (a phone): nothing to choose
+        st.session_state[ACTIVE_GROUP] = ids[0]
+        return joined[ids[0]]
     current = st.session_state.get(ACTIVE_GROUP)
     index = ids.index(current) if current in ids else 0
     chosen = st.selectbox(
@@ -256,17 +276,32 @@ def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: s
     if pending is not None:
         kind = escape_markdown(t(f"workshop.shape.{pending.get('type', '')}", lang))
         st.info(t("workshop.form.for_shape", lang, kind=kind))
-    contribution_form(store, who, pending, lang)
+    contribution_form(store, who, pending, lang, workshop)
 
 
 def contribution_form(
-    store: Store, who: sk.Participant, geometry: dict[str, Any] | None, lang: str
+    store: Store,
+    who: sk.Participant,
+    geometry: dict[str, Any] | None,
+    lang: str,
+    workshop: sk.Workshop | None = None,
 ) -> None:
-    """Category, strategy, title and comment; saves at once (a note when no shape)."""
+    """Category, strategy, title and comment; saves at once (a note when no shape).
+
+    A workshop with steps (a template such as co-sensing) asks which step it answers.
+    """
     label = "workshop.form.save_shape" if geometry is not None else "workshop.form.save_note"
+    categories = workshop.categories if workshop is not None else sk.CATEGORIES
+    steps = workshop.steps if workshop is not None else ()
     with st.form("workshop.contribution_form", clear_on_submit=True):
+        step: object = ""
+        if steps:
+            step = st.selectbox(
+                t("workshop_hall.step", lang), steps, key="workshop.form.step",
+                format_func=lambda k: t(f"workshop_hall.step.{k}", lang),
+            )  # fmt: skip
         category = st.selectbox(
-            t("workshop.form.category", lang), sk.CATEGORIES,
+            t("workshop.form.category", lang), categories,
             format_func=lambda c: t(f"workshop.category.{c}", lang), key="workshop.form.category",
         )  # fmt: skip
         strategy = st.selectbox(
@@ -280,13 +315,13 @@ def contribution_form(
             t("workshop.form.comment", lang), max_chars=sk.MAX_COMMENT_CHARS,
             key="workshop.form.comment",
         )  # fmt: skip
-        submitted = st.form_submit_button(t(label, lang))
+        submitted = st.form_submit_button(t(label, lang), type="primary")
     if not submitted:
         return
     try:
         saved = sk.add_contribution(
             store, who, category=str(category), strategy=str(strategy), title=title,
-            comment=comment, geometry=geometry, zones=zone_index(),
+            comment=comment, geometry=geometry, zones=zone_index(), step=str(step or ""),
         )  # fmt: skip
     except CmgisError as err:
         # the form keeps nothing half-saved; the shape stays pending
@@ -371,7 +406,12 @@ def board_panel(store: Store, workshop: sk.Workshop, who: sk.Participant | None,
         st.markdown(f"#### {t(f'workshop.strategy.{strategy}', lang)}")
         cols = st.columns(len(columns))
         for col, zone_id in zip(cols, columns, strict=True):
-            col.markdown(f"**{escape_markdown(zone_label(zone_id, lang))}**")
+            heading = (
+                t(f"workshop_hall.step.{zone_id}", lang)
+                if workshop.steps
+                else zone_label(zone_id, lang)
+            )
+            col.markdown(f"**{escape_markdown(heading)}**")
             for item in board.cell(strategy, zone_id):
                 with col.container(border=True):
                     _board_card(
@@ -407,18 +447,24 @@ def _board_card(
         "-1 ●", key=f"workshop.unvote.{item.id}", help=t("workshop.board.unvote", lang)
     ):
         _act(t("workshop.board.unvoted", lang), sk.retract_vote, store, who, item.id)
-    with st.expander(t("workshop.board.comments", lang, n=len(item.comments) + more_comments)):
+    is_open = st.session_state.get(OPEN_THREAD) == item.id
+    with st.expander(
+        t("workshop.board.comments", lang, n=len(item.comments) + more_comments), expanded=is_open
+    ):
         if more_comments:
             st.caption(t("workshop.board.more_comments", lang, n=more_comments))
         for comment in item.comments:
             st.markdown(
                 f"**{escape_markdown(comment.group_name)}**: {escape_markdown(comment.body)}"
             )
-        body = st.text_input(
-            t("workshop.board.comment", lang), key=f"workshop.comment.{item.id}",
-            max_chars=sk.MAX_COMMENT_CHARS,
-        )  # fmt: skip
-        if st.button(t("workshop.board.send", lang), key=f"workshop.send.{item.id}"):
+        with st.form(f"workshop.comment_form.{item.id}", clear_on_submit=True, border=False):
+            body = st.text_input(
+                t("workshop.board.comment", lang), key=f"workshop.comment.{item.id}",
+                max_chars=sk.MAX_COMMENT_CHARS,
+            )  # fmt: skip
+            send = st.form_submit_button(t("workshop.board.send", lang))
+        if send:
+            st.session_state[OPEN_THREAD] = item.id  # the thread stays open and shows it
             _act(t("workshop.board.sent", lang), sk.add_comment, store, who, item.id, body)
 
 
@@ -500,8 +546,11 @@ def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
                  keep_id=item.id, duplicate_id=str(duplicate))  # fmt: skip
 
 
-def live_view(store: Store, code: str, lang: str) -> None:
-    """The projector view: map by category, heat map, tallies, votes, participation."""
+def live_view(store: Store, code: str, lang: str, *, map_height: int = 480) -> None:
+    """The projector view: map by category, heat map, tallies, votes, participation.
+
+    The newest contributions are drawn larger on the map and listed first.
+    """
     ws = sk.get_workshop(store, code)
     frame = sk.contributions_frame(store, ws.id)
     st.markdown(f"### {escape_markdown(ws.title)} · `{ws.code}`")
@@ -512,9 +561,25 @@ def live_view(store: Store, code: str, lang: str) -> None:
     m2.metric(t("workshop.live.contributions", lang), len(frame))
     m3.metric(t("workshop.live.votes", lang), int(frame["votes"].sum()) if len(frame) else 0)
     st_folium(
-        _cached_live_map(frame, lang), key="workshop.live_map", height=480,
+        _cached_live_map(frame, lang), key="workshop.live_map", height=map_height,
         width=None, returned_objects=[],
     )  # fmt: skip
+    recent = hall.newest(frame)
+    if len(recent):
+        st.markdown(f"**{t('workshop_hall.newest', lang)}**")
+        shown = pd.DataFrame(recent[["title", "group_name", "category", "zone_id"]]).copy()
+        shown["category"] = [t(f"workshop.category.{c}", lang) for c in shown["category"]]
+        shown["zone_id"] = [zone_label(str(z), lang) for z in shown["zone_id"]]
+        first = shown.index[0]
+        newest_style = "background-color: #fff3b0; font-weight: 600"
+        shown.columns = [
+            t("workshop.col.title", lang), t("workshop.col.group_name", lang),
+            t("workshop.form.category", lang), t("workshop_hall.col.zone", lang),
+        ]  # fmt: skip
+        styled = shown.style.apply(
+            lambda row: [newest_style if row.name == first else "" for _ in row], axis=1
+        )
+        st.dataframe(styled, width="stretch", hide_index=True)
     left, right = st.columns(2)
     tallies = sk.tallies_by_zone_category(frame)
     tallies.index = [zone_label(str(z), lang) for z in tallies.index]
@@ -553,7 +618,10 @@ def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
     signature = (lang, basemap_tiles(), pd.util.hash_pandas_object(frame[columns]).sum())
     cached = st.session_state.get(LIVE_MAP)
     if cached is None or cached[0] != signature:
-        cached = (signature, live_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles()))
+        newest = set(hall.newest(frame)["id"]) if len(frame) else set()
+        fmap = live_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles(),
+                        highlight_ids=newest)  # fmt: skip
+        cached = (signature, fmap)
         st.session_state[LIVE_MAP] = cached
     return copy.deepcopy(cached[1])
 
@@ -564,12 +632,19 @@ def basemap_tiles() -> str | None:
 
 
 def downloads(store: Store, code: str, lang: str) -> None:
-    """Download buttons for the GeoPackage and the CSV summary, made when asked for."""
+    """Download buttons for the GeoPackage and the CSV summary, made when asked for.
+
+    Anonymised unless the facilitator ticks the box (the export records the choice).
+    """
+    names = st.checkbox(t("workshop_hall.export.names", lang), key="workshop.fac.names",
+                        help=t("workshop_hall.export.names_help", lang))  # fmt: skip
     if not st.button(t("workshop.fac.prepare", lang), key="workshop.fac.prepare"):
         return
     with tempfile.TemporaryDirectory(prefix="cmgis-workshop-") as tmp:
         try:
-            gpkg, summary = export_workshop(store, code, Path(tmp) / f"workshop-{code}.gpkg")
+            gpkg, summary = export_workshop(
+                store, code, Path(tmp) / f"workshop-{code}.gpkg", anonymise=not names
+            )
         except CmgisError as err:
             st.error(escape_markdown(str(err)))
             return

@@ -23,7 +23,8 @@ Functions take ``None`` for a path and fall back to these, so tests can pass a t
 Environment variables are read here only, at call time: `data_dir` (``CMGIS_DATA_DIR``),
 `store_url` (``CMGIS_DB``), `cache_dir` (``CMGIS_CACHE_DIR``), `read_only`
 (``CMGIS_PUBLIC``, set by ``cmgis app --public``) and `bind_address`
-(``CMGIS_BIND_ADDRESS``, set by ``cmgis app``).
+(``CMGIS_BIND_ADDRESS``, set by ``cmgis app``),
+and `public_url` (``CMGIS_PUBLIC_URL``, set by ``cmgis app --lan``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ PUBLIC_ENV_VAR = "CMGIS_PUBLIC"
 BIND_ADDRESS_ENV_VAR = "CMGIS_BIND_ADDRESS"
 #: The address ``cmgis app`` listens on unless told otherwise: this computer only.
 LOCALHOST: str = "127.0.0.1"
+#: Environment variable naming the address phones reach the app at (``cmgis app --lan``).
+PUBLIC_URL_ENV_VAR = "CMGIS_PUBLIC_URL"
 
 
 def data_dir() -> Path:
@@ -55,6 +58,15 @@ def data_dir() -> Path:
 def store_url() -> str:
     """The store named by ``CMGIS_DB`` (a path or URL), or ``""`` for the default location."""
     return os.environ.get(DB_ENV_VAR, "").strip()
+
+
+def public_url() -> str:
+    """The app's address on the hall's network (``CMGIS_PUBLIC_URL``), or ``""`` when unset.
+
+    ``cmgis app --lan`` sets it for the app it starts, so join links and QR codes point at
+    the address phones can reach, not at ``localhost``.
+    """
+    return os.environ.get(PUBLIC_URL_ENV_VAR, "").strip().rstrip("/")
 
 
 def cache_dir() -> Path:

@@ -204,13 +204,17 @@ def _is_local(url: str) -> bool:
     return (parsed.hostname or "") in LOCAL_HOSTS
 
 
-@pytest.fixture
-def app_page(browser: Any, streamlit_url: str, request: pytest.FixtureRequest) -> Iterator[AppPage]:
-    """A fresh browser page on the app; outside hosts are blocked and recorded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+@contextmanager
+def open_app_page(
+    browser: Any, base_url: str, name: str, **context_options: Any
+) -> Iterator[AppPage]:
+    """A fresh browser context and page on the app (see `app_page`); ``context_options``
+    go to ``browser.new_context`` (e.g. a phone: ``viewport``, ``is_mobile``, ``has_touch``).
+    """
+    options = {"viewport": {"width": 1400, "height": 1000}, "locale": "en-US", **context_options}
+    context = browser.new_context(**options)
     page = context.new_page()
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-    app = AppPage(page=page, base_url=streamlit_url, name=name)
+    app = AppPage(page=page, base_url=base_url, name=name)
 
     def on_route(route: Any) -> None:
         url = route.request.url
@@ -248,3 +252,11 @@ def app_page(browser: Any, streamlit_url: str, request: pytest.FixtureRequest) -
             app.screenshot()
         finally:
             context.close()
+
+
+@pytest.fixture
+def app_page(browser: Any, streamlit_url: str, request: pytest.FixtureRequest) -> Iterator[AppPage]:
+    """A fresh browser page on the app; outside hosts are blocked and recorded."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    with open_app_page(browser, streamlit_url, name) as app:
+        yield app

@@ -1,11 +1,14 @@
-"""Workshop page: join, draw and describe, deliberation board, facilitator's live view."""
+"""Workshop page: join (by link or QR code), draw and describe, deliberation board, the
+facilitator's view and the projector view."""
 
 import streamlit as st
 
 from cmgis import CmgisError, StoreUnavailableError
+from cmgis import workshop as sk
 from cmgis.i18n import t
 from cmgis.maps import use_local_assets
 from ui import workshop as w
+from ui import workshop_hall as hall
 from ui.display import escape_markdown
 from ui.errors import guard
 from ui.store import get_store
@@ -21,30 +24,47 @@ except CmgisError as store_err:  # a bad CMGIS_DB: say so, never a traceback
         st.error(t("store.unavailable", lang, err=escape_markdown(store_err)))
     st.stop()
 
-st.title(t("workshop.page.title", lang))
-w.show_flash()
-VIEWS = ("join", "map", "board", "facilitator")
+hall.phone_css()
+link_code = hall.apply_join_link()
+hall.apply_goto()
+VIEWS = ("join", "map", "board", "facilitator", "projector")
+if st.session_state.get(hall.VIEW) != "projector":
+    st.title(t("workshop.page.title", lang))
+    w.show_flash()
 view = st.radio(
     t("workshop.page.view", lang),
     VIEWS,
-    format_func=lambda v: t(f"workshop.view.{v}", lang),
+    format_func=lambda v: t(f"workshop.view.{v}", lang) if v != "projector"
+    else t("workshop_hall.view.projector", lang),
     horizontal=True,
-    key="workshop.view",
-)
-st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
+    key=hall.VIEW,
+)  # fmt: skip
+
+
+def _refresh_every() -> int:
+    every: int = st.select_slider(
+        t("workshop.live.refresh", lang), options=[0, 5, 10, 30], value=5,
+        key="workshop.refresh_s",
+    )  # fmt: skip
+    return every
+
 
 if view == "join":
     w.join_panel(store, lang)
-    with st.expander(t("workshop.create.header", lang)):
-        w.create_panel(store, lang)
+    if not link_code:  # a participant who came by the link needs nothing else here
+        with st.expander(t("workshop.create.header", lang)):
+            w.create_panel(store, lang)
 elif view in ("map", "board"):
     workshop = w.current_workshop(store)
     if workshop is None:
         st.info(t("workshop.page.join_first", lang))
     else:
         who = w.active_group_picker(lang)
-        if who is not None and view == "map":
+        if who is not None and hall.consent_needed(who):
+            hall.consent_panel(store, workshop, who, lang)
+        elif who is not None and view == "map":
             w.draw_panel(store, workshop, who, lang)
+            st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
             w.my_contributions(store, workshop, who, lang)
         elif view == "board":
             w.board_panel(store, workshop, who, lang)
@@ -52,21 +72,42 @@ else:
     login = w.facilitator_login(store, lang)
     if login is not None:
         code, pin = login
-        every = st.select_slider(
-            t("workshop.live.refresh", lang), options=[0, 5, 10, 30], value=5,
-            key="workshop.refresh_s",
-        )  # fmt: skip
+        if view == "projector":
+            st.html(hall.PROJECTOR_CSS)
+            every = _refresh_every()
 
-        @st.fragment(run_every=every or None)
-        @guard
-        def _live() -> None:
-            w.live_view(store, code, lang)
+            @st.fragment(run_every=every or None)
+            @guard
+            def _projector() -> None:
+                left, right = st.columns([4, 1])
+                with right:
+                    hall.qr_panel(code, lang, width=220)
+                with left:
+                    w.live_view(store, code, lang, map_height=640)
+                ws = sk.get_workshop(store, code)
+                w.board_panel(store, ws, None, lang)
 
-        _live()
-        w.moderation_panel(store, code, pin, lang)
-        with st.expander(t("workshop.fac.results", lang)):
-            w.downloads(store, code, lang)
-            w.import_panel(store, code, pin, lang)
-        if st.button(t("workshop.fac.leave", lang), key="workshop.fac.leave"):
-            st.session_state.pop(w.FACILITATOR, None)
-            st.rerun()
+            _projector()
+        else:
+            every = _refresh_every()
+            st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
+            with st.expander(t("workshop_hall.qr.header", lang), expanded=True):
+                hall.qr_panel(code, lang)
+
+            @st.fragment(run_every=every or None)
+            @guard
+            def _live() -> None:
+                w.live_view(store, code, lang)
+
+            _live()
+            w.moderation_panel(store, code, pin, lang)
+            with st.expander(t("workshop_hall.opt.header", lang)):
+                hall.hall_options(store, code, pin, lang)
+            with st.expander(t("workshop_hall.people.header", lang)):
+                hall.people_panel(store, code, pin, lang)
+            with st.expander(t("workshop.fac.results", lang)):
+                w.downloads(store, code, lang)
+                w.import_panel(store, code, pin, lang)
+            if st.button(t("workshop.fac.leave", lang), key="workshop.fac.leave"):
+                st.session_state.pop(w.FACILITATOR, None)
+                st.rerun()

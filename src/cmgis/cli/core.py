@@ -56,6 +56,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="serve a read-only app: no sign-in, no edit controls, every write refused",
     )
+    p.add_argument(
+        "--lan", action="store_true",
+        help="serve on this machine's address on the hall's network and print the join "
+        "link and its QR code for phones",
+    )  # fmt: skip
+    p.add_argument("--code", help="with --lan: the workshop's join code to put in the link")
     p.set_defaults(func=cmd_app)
 
 
@@ -300,10 +306,17 @@ APP_STOP_TIMEOUT_S = 10.0
 def app_address(args: argparse.Namespace) -> str:
     """The address ``cmgis app`` listens on: ``--address``, else 127.0.0.1 (this computer).
 
-    The one place that decides it (a ``--lan`` option plugs in here).
+    The one place that decides it: ``--lan`` means this machine's address on the hall's
+    network (`cmgis.cli.lan.lan_address`).
     """
     address = getattr(args, "address", None)
-    return str(address).strip() if address else settings.LOCALHOST
+    if address:
+        return str(address).strip()
+    if getattr(args, "lan", False):
+        from cmgis.cli.lan import lan_address
+
+        return lan_address()
+    return settings.LOCALHOST
 
 
 def app_env(address: str, *, public: bool) -> dict[str, str]:
@@ -386,14 +399,16 @@ def cmd_app(args: argparse.Namespace) -> int:
         warning = network_warning(address, public=public, accounts_defined=defined)
     if warning:
         print(warning, file=sys.stderr, flush=True)
+    env = app_env(address, public=public)
+    if getattr(args, "lan", False):
+        from cmgis.cli.lan import print_join_banner
+
+        env[settings.PUBLIC_URL_ENV_VAR] = url
+        print_join_banner(url, sys.stdout, getattr(args, "code", None))
     mode = " (public, read-only)" if public else ""
     print(f"cmgis: starting the app{mode} — open {url} in your browser (Ctrl+C to stop)",
           flush=True)  # fmt: skip
-    child = subprocess.Popen(
-        app_command(args.port, address),
-        cwd=settings.REPO_ROOT,
-        env=app_env(address, public=public),
-    )
+    child = subprocess.Popen(app_command(args.port, address), cwd=settings.REPO_ROOT, env=env)
     stopping: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:

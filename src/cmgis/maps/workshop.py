@@ -7,11 +7,14 @@ Every text a participant typed (titles, comments, group names) goes through
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Final
 
 import folium
 import folium.plugins
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from cmgis import settings
 from cmgis.i18n import t
@@ -33,6 +36,71 @@ CENTER_LATLON: Final = (
     (settings.AREA_BOUNDS_LONLAT[0] + settings.AREA_BOUNDS_LONLAT[2]) / 2,
 )
 OSM_TILES: Final = "OpenStreetMap"
+#: The heat map is drawn only from this many points on: below it a few blurred dots would
+#: say nothing, and one point must stay a visible marker.
+MIN_HEAT_POINTS: Final = 5
+#: Map controls big enough for a finger (30 px buttons drawn 1.5 times: 45 px), inside the
+#: map's own page; zoom keeps the icons' sprite positions right.
+TOUCH_CSS: Final = """<style>
+.leaflet-touch .leaflet-draw-section, .leaflet-touch .leaflet-control-zoom { zoom: 1.5; }
+</style>"""
+#: Script run with the map (streamlit-folium runs the map's children's scripts only):
+#: on a phone or tablet the legend starts folded, so it does not cover the map controls;
+#: Leaflet.draw 1.0.4 misreads the mouse events a browser makes from a tap (with Leaflet
+#: 1.9 the second tap of a line or polygon ended the shape): a tap on the map adds the
+#: vertex itself, a tap on the last (line) or first (polygon) vertex finishes the shape.
+TOUCH_JS: Final = """
+setTimeout(function () {
+  if (window.innerWidth < 1000) {
+    document.querySelectorAll("details.cmgis-legend").forEach(function (d) { d.open = false; });
+  }
+}, 0);
+if (L.Draw && L.Draw.Polyline && !L.Draw.Polyline.prototype._cmgisTouch) {
+  var addHooks = L.Draw.Polyline.prototype.addHooks;
+  var removeHooks = L.Draw.Polyline.prototype.removeHooks;
+  L.Draw.Polyline.prototype._cmgisTouch = true;
+  L.Draw.Polyline.prototype._onTouch = function () {};  // taps are handled below
+  L.Draw.Polyline.prototype.addHooks = function () {
+    addHooks.call(this);
+    var handler = this, map = this._map, box = map.getContainer(), start = null;
+    this._cmgisStart = function (e) {
+      start = e.touches.length === 1 ? [e.touches[0].clientX, e.touches[0].clientY] : null;
+    };
+    this._cmgisEnd = function (e) {
+      var t = e.changedTouches[0];
+      if (!start || !handler._markers || e.target.closest(".leaflet-control")) { return; }
+      if (Math.abs(t.clientX - start[0]) + Math.abs(t.clientY - start[1]) > 10) { return; }
+      e.preventDefault();  // a tap: no mouse events for Leaflet.draw to misread
+      var latlng = map.mouseEventToLatLng(t), markers = handler._markers;
+      var end = markers.length && (handler.type === L.Draw.Polygon.TYPE ? markers[0]
+        : markers[markers.length - 1]);
+      var near = end && map.latLngToContainerPoint(end.getLatLng())
+        .distanceTo(map.mouseEventToContainerPoint(t)) < 20;
+      if (near && markers.length >= (handler.type === L.Draw.Polygon.TYPE ? 3 : 2)) {
+        handler._finishShape();
+      } else if (!near) {
+        handler.addVertex(latlng);
+      }
+    };
+    box.addEventListener("touchstart", this._cmgisStart, true);
+    box.addEventListener("touchend", this._cmgisEnd, true);
+  };
+  L.Draw.Polyline.prototype.removeHooks = function () {
+    var box = this._map && this._map.getContainer();
+    if (box && this._cmgisEnd) {
+      box.removeEventListener("touchstart", this._cmgisStart, true);
+      box.removeEventListener("touchend", this._cmgisEnd, true);
+    }
+    removeHooks.call(this);
+  };
+}
+"""
+
+
+class _TouchScript(MacroElement):
+    """`TOUCH_JS` as a child of the map, so streamlit-folium runs it too."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + TOUCH_JS + "{% endmacro %}")
 
 
 def _bounds(zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[float]] | None:
@@ -95,7 +163,10 @@ def contribution_popup_html(row: Any, lang: str) -> str:
 
 
 def _add_contributions(
-    fmap: folium.Map | folium.FeatureGroup, frame: gpd.GeoDataFrame, lang: str
+    fmap: folium.Map | folium.FeatureGroup,
+    frame: gpd.GeoDataFrame,
+    lang: str,
+    highlight_ids: Collection[str] = (),
 ) -> None:
     for _, row in frame.iterrows():
         geom = row.geometry
@@ -104,12 +175,13 @@ def _add_contributions(
         color = CATEGORY_COLORS.get(str(row["category"]), "#333333")
         tooltip = folium.Tooltip(escape_map_text(row["title"]))
         popup = folium.Popup(contribution_popup_html(row, lang), max_width=320)
+        new = row["id"] in highlight_ids if "id" in row else False
         if geom.geom_type == "Point":
             folium.CircleMarker(
                 location=[geom.y, geom.x],
-                radius=8,
-                color=color,
-                weight=2,
+                radius=13 if new else 8,
+                color="#111111" if new else color,
+                weight=4 if new else 2,
                 fill=True,
                 fill_color=color,
                 fill_opacity=0.8,
@@ -119,9 +191,9 @@ def _add_contributions(
         else:
             shape = folium.GeoJson(
                 geom.__geo_interface__,
-                style_function=lambda _f, c=color: {
-                    "color": c,
-                    "weight": 4,
+                style_function=lambda _f, c=color, n=new: {
+                    "color": "#111111" if n else c,
+                    "weight": 7 if n else 4,
                     "fillColor": c,
                     "fillOpacity": 0.25,
                 },
@@ -165,6 +237,12 @@ def contributions_overlay(frame: gpd.GeoDataFrame, *, lang: str) -> Overlay:
     )
 
 
+def _for_touch(fmap: folium.Map) -> None:
+    """Finger-sized controls (`TOUCH_CSS`), touch drawing and a folded legend (`TOUCH_JS`)."""
+    fmap.get_root().header.add_child(folium.Element(TOUCH_CSS))  # type: ignore[attr-defined]
+    _TouchScript().add_to(fmap)
+
+
 def drawing_map(
     frame: gpd.GeoDataFrame,
     *,
@@ -201,7 +279,9 @@ def drawing_map(
         edit_options={"edit": False, "remove": True},
     )
     overlays = [Overlay(contributions), Overlay(draw)]
-    return _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    fmap = _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    _for_touch(fmap)
+    return fmap
 
 
 def live_map(
@@ -211,23 +291,31 @@ def live_map(
     lang: str = "en",
     tiles: str | None = None,
     zoom_start: int = 13,
+    highlight_ids: Collection[str] = (),
 ) -> folium.Map:
-    """The facilitator's map: contributions by category, a heat map of points, zones."""
+    """The facilitator's map: contributions by category, a heat map of points, zones.
+
+    The heat map (from `MIN_HEAT_POINTS` points on) lies under the markers, so a single
+    point stays visible; the ``highlight_ids`` (the newest) are drawn larger with a dark
+    outline; the layer control is collapsed so it does not cover the map.
+    """
     overlays = []
+    points = frame[frame["geom_type"] == "Point"] if len(frame) else frame
+    heat = [[float(g.y), float(g.x)] for g in points.geometry]
+    if len(heat) >= MIN_HEAT_POINTS:
+        heat_map = folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
+            heat, name=escape_map_text(t("workshop.map.heat", lang)), radius=25, min_opacity=0.3
+        )
+        overlays.append(Overlay(heat_map))
     for category, color in CATEGORY_COLORS.items():
         subset = frame[frame["category"] == category] if len(frame) else frame
         label = t("workshop.category." + category, lang)
         group = folium.FeatureGroup(
             name=f'<span style="color:{color}">■</span> {escape_map_text(label)} ({len(subset)})'
         )
-        _add_contributions(group, subset, lang)
+        _add_contributions(group, subset, lang, highlight_ids)
         overlays.append(Overlay(group))
-    points = frame[frame["geom_type"] == "Point"] if len(frame) else frame
-    heat = [[float(g.y), float(g.x)] for g in points.geometry]
-    if heat:
-        heat_map = folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
-            heat, name=escape_map_text(t("workshop.map.heat", lang)), radius=25, min_opacity=0.3
-        )
-        overlays.append(Overlay(heat_map))
-    overlays.append(Overlay(folium.LayerControl(collapsed=False)))
-    return _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    overlays.append(Overlay(folium.LayerControl(collapsed=True)))
+    fmap = _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    _for_touch(fmap)
+    return fmap

@@ -19,7 +19,9 @@ Modules, one job each:
 - `access`: workshops, join codes, PINs and every throttle (CLI and UI share them);
 - `contributions`: contributions and comments; `votes`: dot votes;
 - `moderation`: hide, pin, merge, audit log; `analytics`: board, tables, participation;
-- `exchange`: export and import of a whole workshop (GeoPackage + CSV).
+- `exchange`: export and import of a whole workshop (GeoPackage + CSV, anonymised by default);
+- `consent`: anonymous groups, consent to names and contacts (PDPA), deletion on request;
+- `hall`: join links and their QR codes; `templates`: run a workshop again (co-sensing).
 
 Everything listed in ``__all__`` is the public API for ui/, cli/ and other packages;
 inside ``src/cmgis`` import from the submodule instead (no cycles through this file).
@@ -48,6 +50,16 @@ from cmgis.workshop.analytics import (
     participation,
     tallies_by_zone_category,
 )
+from cmgis.workshop.consent import (
+    Deletion,
+    Person,
+    delete_participant,
+    list_groups,
+    list_people,
+    pseudonyms,
+    record_consent,
+    set_hall_options,
+)
 from cmgis.workshop.contributions import (
     add_comment,
     add_contribution,
@@ -67,6 +79,7 @@ from cmgis.workshop.geometry import (
     default_zone_index,
     geometry_from_input,
 )
+from cmgis.workshop.hall import join_url, qr_png, qr_svg, qr_text
 from cmgis.workshop.moderation import (
     audit_log,
     hide_comment,
@@ -75,6 +88,7 @@ from cmgis.workshop.moderation import (
     set_pinned,
 )
 from cmgis.workshop.records import (
+    ASK_DETAILS,
     CATEGORIES,
     CLI_CLIENT,
     DEFAULT_VOTES_PER_GROUP,
@@ -128,6 +142,13 @@ from cmgis.workshop.records import (
     clean_text,
 )
 from cmgis.workshop.schema import MIGRATIONS
+from cmgis.workshop.templates import (
+    CO_SENSING,
+    TEMPLATES,
+    WorkshopTemplate,
+    create_from_template,
+    template_of,
+)
 from cmgis.workshop.votes import (
     cast_vote,
     group_votes,
@@ -136,8 +157,10 @@ from cmgis.workshop.votes import (
 )
 
 __all__ = [
+    "ASK_DETAILS",
     "CATEGORIES",
     "CLI_CLIENT",
+    "CO_SENSING",
     "DEFAULT_VOTES_PER_GROUP",
     "ELSEWHERE",
     "FRAME_COLUMNS",
@@ -173,21 +196,25 @@ __all__ = [
     "PIN_WINDOW",
     "STAGES",
     "STRATEGIES",
+    "TEMPLATES",
     "AuditEntry",
     "Board",
     "Category",
     "Client",
     "Comment",
     "Contribution",
+    "Deletion",
     "GroupLimitError",
     "ImportResult",
     "Participant",
+    "Person",
     "RateLimitError",
     "Stage",
     "Strategy",
     "TooManyAttemptsError",
     "VoteBudget",
     "Workshop",
+    "WorkshopTemplate",
     "ZoneIndex",
     "add_comment",
     "add_contribution",
@@ -197,9 +224,11 @@ __all__ = [
     "cast_vote",
     "clean_text",
     "contributions_frame",
+    "create_from_template",
     "create_workshop",
     "default_zone_index",
     "delete_contribution",
+    "delete_participant",
     "export_workshop",
     "find_workshop",
     "geometry_from_input",
@@ -210,18 +239,28 @@ __all__ = [
     "hide_comment",
     "import_workshop",
     "insert_workshop",
+    "join_url",
     "join_workshop",
     "list_contributions",
+    "list_groups",
+    "list_people",
     "list_workshops",
     "merge_duplicates",
     "normalise_code",
     "participation",
     "pin_matches",
+    "pseudonyms",
+    "qr_png",
+    "qr_svg",
+    "qr_text",
+    "record_consent",
     "retract_vote",
+    "set_hall_options",
     "set_hidden",
     "set_pinned",
     "set_published",
     "tallies_by_zone_category",
+    "template_of",
     "update_contribution",
     "verify_pin",
     "vote_budget",

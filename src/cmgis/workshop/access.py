@@ -29,6 +29,8 @@ from cmgis.store import (
 )
 from cmgis.throttle import backoff_remaining_s
 from cmgis.workshop.records import (
+    ASK_DETAILS,
+    CATEGORIES,
     CLI_CLIENT,
     DEFAULT_VOTES_PER_GROUP,
     FREE_JOIN_ATTEMPTS,
@@ -38,6 +40,7 @@ from cmgis.workshop.records import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
     JOIN_WINDOW,
+    MAX_CONSENT_CHARS,
     MAX_GROUP_NAME_CHARS,
     MAX_GROUPS_PER_ADDRESS,
     MAX_GROUPS_PER_CLIENT,
@@ -62,6 +65,16 @@ from cmgis.workshop.records import (
     workshop_from_row,
     write_audit,
 )
+
+#: Stored hall options of a workshop made without them (e.g. by an older import).
+_HALL_DEFAULTS: dict[str, Any] = {
+    "allow_anonymous": 0,
+    "ask_details": "none",
+    "consent_en": "",
+    "consent_th": "",
+    "categories": "",
+    "steps": "[]",
+}
 
 
 def hash_pin(pin: str) -> str:
@@ -100,6 +113,7 @@ def create_workshop(
     workshop_date: date | str | None = None,
     stage: str = "co_sensing",
     zones_in_focus: Sequence[str] = (),
+    **hall: Any,
 ) -> Workshop:
     """Create a workshop and return it with its new join code (`Workshop.code`).
 
@@ -119,6 +133,9 @@ def create_workshop(
         One of `STAGES`.
     zones_in_focus
         Zone ids shown first on the board.
+    hall
+        The hall options of `workshop_fields`: ``allow_anonymous``, ``ask_details``,
+        ``consent_en``, ``consent_th``, ``categories``, ``steps``.
     """
     fields = workshop_fields(
         title=title,
@@ -127,6 +144,7 @@ def create_workshop(
         workshop_date=workshop_date,
         stage=stage,
         zones_in_focus=zones_in_focus,
+        **hall,
     )
     for _ in range(20):  # a clash of random codes is rare; try again with a new one
         with store.transaction() as tx:
@@ -145,8 +163,20 @@ def workshop_fields(
     workshop_date: date | str | None = None,
     stage: str = "co_sensing",
     zones_in_focus: Sequence[str] = (),
+    allow_anonymous: bool = False,
+    ask_details: str = "none",
+    consent_en: str = "",
+    consent_th: str = "",
+    categories: Sequence[str] = CATEGORIES,
+    steps: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The checked fields of a new workshop (see `create_workshop`); `InputError` if wrong."""
+    """The checked fields of a new workshop (see `create_workshop`); `InputError` if wrong.
+
+    ``allow_anonymous`` lets groups join without a name; ``ask_details`` (`ASK_DETAILS`)
+    asks participants for their name (and contact) after the consent text
+    ``consent_en``/``consent_th``, which is then required; ``categories`` narrows
+    `CATEGORIES`; ``steps`` (short keys, e.g. ``goals``) become the board's columns.
+    """
     clean_title = one_line(
         clean_text(title, what="the workshop title", max_chars=MAX_WORKSHOP_TITLE_CHARS)
     )
@@ -167,6 +197,47 @@ def workshop_fields(
         "focus": json.dumps(list(focus), ensure_ascii=False),
         "votes": votes_per_group,
         "pin_hash": pin_hash,
+        **hall_fields(
+            allow_anonymous=allow_anonymous, ask_details=ask_details, consent_en=consent_en,
+            consent_th=consent_th, categories=categories, steps=steps,
+        ),
+    }  # fmt: skip
+
+
+def hall_fields(
+    *,
+    allow_anonymous: bool,
+    ask_details: str,
+    consent_en: str,
+    consent_th: str,
+    categories: Sequence[str],
+    steps: Sequence[str],
+) -> dict[str, Any]:
+    """The checked hall options of a workshop (see `workshop_fields`) as stored values."""
+    ask = checked_choice(ask_details, ASK_DETAILS, what="asked details")
+    texts = {
+        lang: clean_text(text, what=f"the consent text ({lang})", max_chars=MAX_CONSENT_CHARS,
+                         required=False)
+        for lang, text in (("en", consent_en), ("th", consent_th))
+    }  # fmt: skip
+    if ask != "none" and not (texts["en"] and texts["th"]):
+        raise InputError(
+            "asking participants for names or contacts needs a consent text in Thai and English"
+        )
+    cats = [checked_choice(c, CATEGORIES, what="category") for c in dict.fromkeys(categories)]
+    if not cats:
+        raise InputError("a workshop needs at least one category")
+    step_keys = list(dict.fromkeys(one_line(str(s)) for s in steps if str(s).strip()))
+    for step in step_keys:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", step):
+            raise InputError(f"a step key must be short lower-case letters, got {step[:40]!r}")
+    return {
+        "allow_anonymous": int(bool(allow_anonymous)),
+        "ask_details": ask,
+        "consent_en": texts["en"],
+        "consent_th": texts["th"],
+        "categories": json.dumps(cats),
+        "steps": json.dumps(step_keys),
     }
 
 
@@ -181,9 +252,11 @@ def insert_workshop(tx: Transaction, fields: Mapping[str, Any]) -> str | None:
     workshop_id = new_id()
     tx.execute(
         "INSERT INTO workshop_workshops (id, code, title, workshop_date, stage, "
-        "zones_in_focus, votes_per_group, pin_hash, created_at) VALUES (:id, :code, "
-        ":title, :day, :stage, :focus, :votes, :pin_hash, :at)",
-        {**fields, "id": workshop_id, "code": code, "at": utc_now()},
+        "zones_in_focus, votes_per_group, pin_hash, created_at, allow_anonymous, ask_details, "
+        "consent_en, consent_th, categories, steps) VALUES (:id, :code, "
+        ":title, :day, :stage, :focus, :votes, :pin_hash, :at, :allow_anonymous, "
+        ":ask_details, :consent_en, :consent_th, :categories, :steps)",
+        {**_HALL_DEFAULTS, **fields, "id": workshop_id, "code": code, "at": utc_now()},
     )
     write_audit(tx, workshop_id, "facilitator", "create_workshop", workshop_id, {})
     return code
@@ -368,15 +441,25 @@ def join_workshop(
     session may create at most `MAX_GROUPS_PER_CLIENT` groups in a workshop and one
     address `MAX_GROUPS_PER_ADDRESS` (re-joining an existing group is always allowed).
 
+    A workshop that allows anonymous groups (`Workshop.allow_anonymous`) accepts an
+    empty ``group_name``: the group is then called ``#1``, ``#2`` ... in joining order.
+
     Raises `AuthError` for an unknown code, `TooManyAttemptsError` (an `AuthError`) when
     ``client`` must wait, `GroupLimitError` (an `InputError`) over the group cap and
     `InputError` for a bad group name.
     """
     who = as_client(client)
     workshop = find_workshop(store, code, client=who, now=now)
-    name = one_line(clean_text(group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS))
-    key = name.casefold()
+    name = one_line(
+        clean_text(
+            group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS,
+            required=not workshop.allow_anonymous,
+        )
+    )  # fmt: skip
     with store.transaction() as tx:
+        if not name:  # an anonymous group: the next free number
+            name = _anonymous_name(tx, workshop.id)
+        key = name.casefold()
         row = tx.query_one(
             "SELECT id, name FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
             {"w": workshop.id, "k": key},
@@ -417,6 +500,20 @@ def join_workshop(
         else:
             group_id, name = row["id"], row["name"]
     return Participant(workshop.id, workshop.code, group_id, name, who.session, who.address)
+
+
+def _anonymous_name(tx: Transaction, workshop_id: str) -> str:
+    """``#n`` for the next anonymous group of a workshop (a number no group uses yet)."""
+    row = tx.query_one(
+        "SELECT COUNT(*) AS n FROM workshop_groups WHERE workshop_id = :w", {"w": workshop_id}
+    )
+    n = int(row["n"]) + 1 if row is not None else 1
+    while tx.query_one(
+        "SELECT 1 AS x FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
+        {"w": workshop_id, "k": f"#{n}"},
+    ):
+        n += 1
+    return f"#{n}"
 
 
 def rate_check(

@@ -38,19 +38,24 @@ def build_board(
 ) -> Board:
     """The deliberation board of a workshop (hidden, deleted and merged items left out).
 
-    ``zone_ids`` lists every zone column (from the zones layer); the workshop's zones in
-    focus come first, then the other zones, then any zone found only in the data, then
+    A workshop with steps (`Workshop.steps`, from a template) has one column per step.
+    Otherwise ``zone_ids`` lists every zone column (from the zones layer); the workshop's
+    zones in focus come first, then the other zones, then any zone found only in the data, then
     `ELSEWHERE` and `NO_PLACE`.
     """
     items = list_contributions(store, workshop.id)
-    order = list(dict.fromkeys([*workshop.zones_in_focus, *zone_ids]))
-    for c in items:
-        if c.zone_id not in order and c.zone_id not in (ELSEWHERE, NO_PLACE):
-            order.append(c.zone_id)
-    columns = (*order, ELSEWHERE, NO_PLACE)
+    if workshop.steps:  # a workshop with steps (a template): one column per step
+        columns: tuple[str, ...] = workshop.steps
+    else:
+        order = list(dict.fromkeys([*workshop.zones_in_focus, *zone_ids]))
+        for c in items:
+            if c.zone_id not in order and c.zone_id not in (ELSEWHERE, NO_PLACE):
+                order.append(c.zone_id)
+        columns = (*order, ELSEWHERE, NO_PLACE)
     cells: dict[tuple[str, str], list[Contribution]] = {}
     for c in items:
-        cells.setdefault((c.strategy, c.zone_id), []).append(c)
+        column = (c.step or workshop.steps[0]) if workshop.steps else c.zone_id
+        cells.setdefault((c.strategy, column), []).append(c)
     sorted_cells: dict[tuple[str, str], tuple[Contribution, ...]] = {}
     more: dict[tuple[str, str], int] = {}
     more_comments: dict[str, int] = {}

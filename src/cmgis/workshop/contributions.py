@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -79,6 +80,7 @@ def add_contribution(
     zones: ZoneIndex | None = None,
     contribution_id: str | None = None,
     rate_limit_per_minute: int = MAX_CONTRIBUTIONS_PER_MINUTE,
+    step: str = "",
 ) -> Contribution:
     """Validate and save one contribution at once; return it with its stable id.
 
@@ -103,6 +105,9 @@ def add_contribution(
         Contributions a group may save in any 60 s; one session may save
         `MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE` and one address
         `MAX_CONTRIBUTIONS_PER_ADDRESS_PER_MINUTE` over all its groups (from ``who``).
+    step
+        The workshop step (board column) it answers, one of `Workshop.steps`; ``""`` when
+        the workshop has none (then the first step is used if it has some).
 
     Raises
     ------
@@ -121,6 +126,7 @@ def add_contribution(
     at = now.isoformat(timespec="microseconds")
 
     def save(tx: Transaction) -> Contribution | None:
+        nonlocal step  # the checked step, for the record returned
         if _member_and_saved(tx, who, cid):
             return get_contribution(store, cid, _tx=tx)  # already saved: a retry
         rate_check(
@@ -139,7 +145,8 @@ def add_contribution(
             who.workshop_id,
             now,
         )
-        _insert_contribution(tx, who, cid, fields, geom, zone_id, at)
+        step = _checked_step(tx, who.workshop_id, step)
+        _insert_contribution(tx, who, cid, fields, geom, zone_id, at, step)
         return None
 
     # the id is fixed, so running `save` again after a lost connection stores it once
@@ -159,7 +166,19 @@ def add_contribution(
         zone_id=zone_id,
         created_at=at,
         updated_at=at,
+        step=step,
     )
+
+
+def _checked_step(tx: Transaction, workshop_id: str, step: str) -> str:
+    """``step`` if the workshop has it; its first step when ``step`` is empty; else refused."""
+    row = tx.query_one("SELECT steps FROM workshop_workshops WHERE id = :w", {"w": workshop_id})
+    steps = json.loads((row or {}).get("steps") or "[]")
+    if not step:
+        return str(steps[0]) if steps else ""
+    if step not in steps:
+        raise InputError(f"step {step[:40]!r} is not a step of this workshop ({', '.join(steps)})")
+    return step
 
 
 def _member_and_saved(tx: Transaction, who: Participant, cid: str) -> bool:
@@ -186,14 +205,16 @@ def _insert_contribution(
     geom: BaseGeometry | None,
     zone_id: str,
     at: str,
+    step: str = "",
 ) -> None:
     """Insert a checked contribution and its audit row (the strategy in the stored spelling)."""
     tx.execute(
         "INSERT INTO workshop_contributions (id, workshop_id, group_id, category, strategy, "
         "title, comment, geometry, geom_type, zone_id, created_at, updated_at, client, "
-        "address) VALUES (:id, :w, :g, :category, :strategy, :title, :comment, :geometry, "
-        ":geom_type, :zone, :at, :at, :client, :address)",
+        "address, step) VALUES (:id, :w, :g, :category, :strategy, :title, :comment, "
+        ":geometry, :geom_type, :zone, :at, :at, :client, :address, :step)",
         {
+            "step": step,
             "client": who.client,
             "address": who.address,
             "id": cid,

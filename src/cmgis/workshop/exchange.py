@@ -14,9 +14,14 @@ notes                 none      free notes without geometry
 comments              none      comment threads
 votes                 none      dot votes
 groups                none      groups that joined
+people                none      names/contacts given with consent (not anonymised only)
 audit                 none      every change, who and when
-workshop_metadata     none      key/value: format, workshop, CRS, provenance
+workshop_metadata     none      key/value: format, workshop, CRS, provenance, anonymised
 ====================  ========  ===================================================
+
+Exports are anonymised unless the facilitator chooses otherwise (``anonymise=False``):
+group names become ``group 1``, ``group 2`` ..., names in the audit are left out and the
+``people`` layer is not written; ``workshop_metadata`` records the choice (``anonymised``).
 
 The facilitator PIN (not even its hash) is never exported. A file to import is
 untrusted: it is checked (format, size, layers, every field and geometry, as when typed)
@@ -56,6 +61,7 @@ from cmgis.workshop.access import (
     workshop_fields,
 )
 from cmgis.workshop.analytics import contributions_frame
+from cmgis.workshop.consent import people_of, pseudonyms
 from cmgis.workshop.geometry import ZoneIndex, default_zone_index, geometry_from_input
 from cmgis.workshop.moderation import audit_log
 from cmgis.workshop.records import (
@@ -133,9 +139,16 @@ def _all_contributions(store: Store, workshop: Workshop) -> gpd.GeoDataFrame:
 
 
 def export_workshop(
-    store: Store, code: str, output: Path | str, *, csv_path: Path | str | None = None
+    store: Store,
+    code: str,
+    output: Path | str,
+    *,
+    csv_path: Path | str | None = None,
+    anonymise: bool = True,
 ) -> tuple[Path, Path]:
     """Write workshop ``code`` to a GeoPackage and a CSV summary; return both paths.
+
+    Long because it writes every layer of the format in one atomic step.
 
     Parameters
     ----------
@@ -143,14 +156,20 @@ def export_workshop(
         The ``.gpkg`` to write (replaced if it exists).
     csv_path
         The CSV summary; ``output`` with the suffix ``.csv`` when ``None``.
+    anonymise
+        Replace group names by pseudonyms and leave personal details out (the default,
+        Thailand's PDPA); ``False`` only when the facilitator chooses so.
     """
     workshop = get_workshop(store, code)
+    names = pseudonyms(store, workshop.id) if anonymise else None
     out = Path(output)
     if out.suffix.lower() != ".gpkg":
         raise InputError(f"the export must be a .gpkg file, got {out.name!r}")
     csv_out = Path(csv_path) if csv_path else out.with_suffix(".csv")
     _check_outputs(out, csv_out)  # every output checked before anything is written
     frame = _all_contributions(store, workshop)
+    if names is not None and len(frame):
+        frame["group_name"] = frame["group_id"].map(names).fillna("")
     gpkg_tmp = _part_path(out)
     csv_tmp = _part_path(csv_out)
     try:
@@ -165,13 +184,14 @@ def export_workshop(
             ("notes", pd.DataFrame(notes)),
             ("comments", _table(store, "workshop_comments", workshop.id)),
             ("votes", _table(store, "workshop_votes", workshop.id)),
-            ("groups", _groups_table(store, workshop.id)),
-            ("audit", _audit_table(store, workshop)),
-            ("workshop_metadata", _metadata(workshop, frame)),
+            ("groups", _groups_table(store, workshop.id, names)),
+            ("people", _people_table(store, workshop.id) if names is None else pd.DataFrame()),
+            ("audit", _audit_table(store, workshop, anonymise=names is not None)),
+            ("workshop_metadata", _metadata(workshop, frame, anonymised=names is not None)),
         ):
             if len(table) or layer in ("workshop_metadata", "groups"):
                 pyogrio.write_dataframe(table, gpkg_tmp, layer=layer, driver="GPKG")
-        write_csv_summary(store, workshop, csv_tmp)
+        write_csv_summary(store, workshop, csv_tmp, anonymise=anonymise)
         os.replace(gpkg_tmp, out)  # both written whole: now move them in place
         os.replace(csv_tmp, csv_out)
     except OSError as err:
@@ -224,23 +244,42 @@ def _table(store: Store, table: str, workshop_id: str) -> pd.DataFrame:
     return frame.fillna("")
 
 
-def _groups_table(store: Store, workshop_id: str) -> pd.DataFrame:
+def _groups_table(
+    store: Store, workshop_id: str, names: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Groups with their names, or with the pseudonyms ``names`` when anonymised."""
     rows = store.query(
         "SELECT id, name, created_at FROM workshop_groups WHERE workshop_id = :w "
         "ORDER BY created_at",
         {"w": workshop_id},
     )
+    if names is not None:
+        rows = [{**r, "name": names.get(r["id"], "")} for r in rows]
     return pd.DataFrame.from_records(rows, columns=["id", "name", "created_at"])
 
 
-def _audit_table(store: Store, workshop: Workshop) -> pd.DataFrame:
+def _people_table(store: Store, workshop_id: str) -> pd.DataFrame:
+    """Names and contacts given with consent, with the consent text (not anonymised)."""
+    columns = ["id", "group_id", "person_name", "contact", "consent_text", "created_at"]
+    rows = [{c: getattr(p, c) for c in columns} for p in people_of(store, workshop_id)]
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+#: Audit detail keys that hold names typed by participants (left out when anonymised).
+_NAME_KEYS: Final = frozenset({"name", "group", "group_name", "person_name", "contact"})
+
+
+def _audit_table(store: Store, workshop: Workshop, *, anonymise: bool = False) -> pd.DataFrame:
     rows = [
         {
             "id": e.id,
             "actor": e.actor,
             "action": e.action,
             "target_id": e.target_id or "",
-            "detail": json.dumps(e.detail, ensure_ascii=False),
+            "detail": json.dumps(
+                {k: v for k, v in e.detail.items() if not (anonymise and k in _NAME_KEYS)},
+                ensure_ascii=False,
+            ),
             "at": e.at,
         }
         for e in audit_log(store, workshop.id)
@@ -250,7 +289,7 @@ def _audit_table(store: Store, workshop: Workshop) -> pd.DataFrame:
     )
 
 
-def _metadata(workshop: Workshop, frame: gpd.GeoDataFrame) -> pd.DataFrame:
+def _metadata(workshop: Workshop, frame: gpd.GeoDataFrame, *, anonymised: bool) -> pd.DataFrame:
     items = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -265,6 +304,14 @@ def _metadata(workshop: Workshop, frame: gpd.GeoDataFrame) -> pd.DataFrame:
         "votes_per_group": str(workshop.votes_per_group),
         "crs": settings.STORE_CRS,
         "contributions": str(len(frame)),
+        "anonymised": "yes" if anonymised else "no",
+        "anonymisation": (
+            "group names replaced by pseudonyms (group 1, group 2 ...); names and contacts "
+            "left out (facilitator's choice; Thailand's PDPA 2019)"
+            if anonymised
+            else "not anonymised: the facilitator chose to export group names and the "
+            "names/contacts participants gave with consent"
+        ),
         "provenance": (
             "Participatory mapping: shapes were drawn by hand by workshop groups "
             "(approximate=1); zone_id is a spatial join with the cmgis zones layer "
@@ -275,9 +322,16 @@ def _metadata(workshop: Workshop, frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame({"key": list(items), "value": list(items.values())})
 
 
-def write_csv_summary(store: Store, workshop: Workshop, path: Path | str) -> Path:
-    """One row per visible contribution with votes, comments and a lon/lat, UTF-8 with BOM."""
+def write_csv_summary(
+    store: Store, workshop: Workshop, path: Path | str, *, anonymise: bool = True
+) -> Path:
+    """One row per visible contribution with votes, comments and a lon/lat, UTF-8 with BOM.
+
+    Group names are pseudonyms unless ``anonymise`` is ``False`` (see `export_workshop`).
+    """
     frame = contributions_frame(store, workshop.id)
+    if anonymise and len(frame):
+        frame["group_name"] = frame["group_id"].map(pseudonyms(store, workshop.id)).fillna("")
     out = Path(path)
     columns = [
         "id",

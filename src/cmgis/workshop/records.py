@@ -88,6 +88,11 @@ JOIN_WINDOW: Final = timedelta(minutes=15)
 MAX_JOIN_WAIT_S: Final = 300
 JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH: Final = 6
+#: What a facilitator may ask participants for (always optional, with consent).
+ASK_DETAILS: Final[tuple[str, ...]] = ("none", "name", "name_contact")
+MAX_CONSENT_CHARS: Final = 4000
+MAX_PERSON_NAME_CHARS: Final = 120
+MAX_CONTACT_CHARS: Final = 200
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,17 @@ class Workshop:
     created_at: str
     #: Visible to visitors without the join code (Map page, lists); set by the facilitator.
     published: bool = False
+    #: Groups may join without typing a name (they get "#1", "#2" ...).
+    allow_anonymous: bool = False
+    #: Personal details the facilitator asks for, with consent: one of `ASK_DETAILS`.
+    ask_details: str = "none"
+    #: The consent text the participant reads before giving those details.
+    consent_en: str = ""
+    consent_th: str = ""
+    #: Categories offered in this workshop (a template may narrow `CATEGORIES`).
+    categories: tuple[Category, ...] = CATEGORIES
+    #: Board columns by step (e.g. goals, means, constraints); empty: columns by zone.
+    steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +161,8 @@ class Contribution:
     deleted_at: str | None = None
     votes: int = 0
     comments: tuple[Comment, ...] = ()
+    #: The workshop step (board column) when the workshop has steps, else ``""``.
+    step: str = ""
 
     @property
     def geom_type(self) -> str | None:
@@ -276,6 +294,12 @@ def workshop_from_row(row: Row) -> Workshop:
         votes_per_group=int(row["votes_per_group"]),
         created_at=row["created_at"],
         published=bool(row.get("published") or 0),
+        allow_anonymous=bool(row.get("allow_anonymous") or 0),
+        ask_details=str(row.get("ask_details") or "none"),
+        consent_en=str(row.get("consent_en") or ""),
+        consent_th=str(row.get("consent_th") or ""),
+        categories=tuple(json.loads(row.get("categories") or "null") or CATEGORIES),
+        steps=tuple(json.loads(row.get("steps") or "[]")),
     )
 
 
@@ -307,6 +331,7 @@ def contribution_from_row(row: Row, comments: tuple[Comment, ...] = ()) -> Contr
         deleted_at=row["deleted_at"],
         votes=int(row["votes"]),
         comments=comments,
+        step=str(row.get("step") or ""),
     )
 
 

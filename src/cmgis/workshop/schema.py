@@ -201,4 +201,29 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         _VOTE_BUDGET_SQLITE,
         dialect_sql=(("postgresql", _VOTE_BUDGET_POSTGRESQL),),
     ),
+    # the workshop in a hall (issue 15): its own feature name, like workshop_visibility
+    Migration(
+        "workshop_hall",
+        1,
+        "anonymous groups, consent to names and contacts, templates (categories, steps)",
+        """
+        ALTER TABLE workshop_workshops ADD COLUMN allow_anonymous INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workshop_workshops ADD COLUMN ask_details TEXT NOT NULL DEFAULT 'none';
+        ALTER TABLE workshop_workshops ADD COLUMN consent_en TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_workshops ADD COLUMN consent_th TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_workshops ADD COLUMN categories TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_workshops ADD COLUMN steps TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshop_contributions ADD COLUMN step TEXT NOT NULL DEFAULT '';
+        CREATE TABLE workshop_people (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshop_workshops (id),
+            group_id TEXT NOT NULL REFERENCES workshop_groups (id),
+            person_name TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            consent_text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX workshop_people_group ON workshop_people (group_id);
+        """,
+    ),
 )

@@ -1,0 +1,346 @@
+"""A workshop in a hall: 60 participants join within 30 s, each saves 5 drawings and 10
+votes, while the projector view refreshes every 5 s in a real browser.
+
+Run ``python benchmarks/bench_hall.py [--participants 60] [--phones 3] [--join-window-s 30]``.
+
+A Streamlit server runs the app on a throw-away store. ``--phones`` participants are
+phone-emulated Chromium sessions (390x844, touch) going through the page: they open the
+join link, type a group name, tap the marker tool and the map, fill the form and save
+(timed from the tap on "Save" to the "Saved" confirmation), then vote on the board. The
+other participants are separate processes calling the same library functions the page
+calls (`join_workshop`, `add_contribution`, `cast_vote`), each joining at its own moment
+in the join window. A desktop Chromium shows the facilitator's projector view (refresh
+every 5 s) and records when its contribution count changes: the lag of a save is the time
+from its confirmation until the projector counts it.
+
+The store is checked afterwards: ``lost`` counts saves that were confirmed (or expected)
+but are not stored. Side by side: the p95 save of a lone process writing the same way.
+The last line::
+
+    phones=<n> saved=<n> lost=<n> p95_save_s=<x> projector_lag_s=<y>
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]  # fmt: skip
+PIN = "2468"
+DRAWINGS, VOTES = 5, 10
+TITLES = ("ตลาดวโรรส", "คลองแม่ข่า", "ย่านนิมมานเหมินท์", "สวนดอก", "ประตูท่าแพ")
+
+
+def _p95(values: list[float]) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+# ------------------------------------------------------------------ library participants
+
+
+def _library_participant(db: str, code: str, index: int, start_at: float, out: str) -> None:
+    """One participant in its own process: join at ``start_at``, 5 saves, 10 votes."""
+    from shapely.geometry import Point
+
+    from cmgis.store import new_id, open_app_store
+    from cmgis.workshop import (
+        Client,
+        add_contribution,
+        cast_vote,
+        default_zone_index,
+        join_workshop,
+        list_contributions,
+    )
+
+    store = open_app_store(db)
+    zones = default_zone_index()
+    rng = random.Random(index)
+    time.sleep(max(0.0, start_at - time.time()))
+    who = join_workshop(store, code, f"โต๊ะ {index}", client=Client(f"bench-{index}", ""))
+    saves: list[dict[str, Any]] = []
+    for k in range(DRAWINGS):
+        cid = new_id()
+        point = Point(98.96 + rng.random() * 0.03, 18.78 + rng.random() * 0.02)
+        t0 = time.time()
+        for _attempt in range(5):  # a retried save with the same id is stored once
+            try:
+                add_contribution(store, who, category="asset", strategy="drivers",
+                                 title=f"{TITLES[k % len(TITLES)]} {index}", geometry=point,
+                                 zones=zones, contribution_id=cid)  # fmt: skip
+                saves.append({"id": cid, "s": time.time() - t0, "at": time.time()})
+                break
+            except Exception:
+                time.sleep(0.5)
+        time.sleep(rng.uniform(0.5, 2.0))  # drawing the next shape takes a moment
+    votes = 0
+    others = [c.id for c in list_contributions(store, who.workshop_id)]
+    rng.shuffle(others)
+    for cid in others:
+        if votes >= VOTES:
+            break
+        try:
+            cast_vote(store, who, cid)
+            votes += 1
+        except Exception:
+            continue
+    Path(out).write_text(json.dumps({"saves": saves, "votes": votes}))
+    store.close()
+
+
+# ------------------------------------------------------------------------------ browsers
+
+
+def _idle(page: Any) -> None:
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                           timeout=120_000)  # fmt: skip
+
+
+def _tap(page: Any, locator: Any) -> None:
+    # centred: at the top edge Streamlit's header would take the tap
+    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = locator.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _phone(url: str, code: str, index: int, start_at: float, result: dict[str, Any]) -> None:
+    """One phone: join by the link, save 5 points through the page, vote 10 times."""
+    from playwright.sync_api import sync_playwright
+
+    saves: list[dict[str, Any]] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844},
+                                      device_scale_factor=3, is_mobile=True, has_touch=True,
+                                      locale="th-TH")  # fmt: skip
+        page = context.new_page()
+        time.sleep(max(0.0, start_at - time.time()))
+        page.goto(f"{url}/workshop?code={code}&lang=th")
+        page.wait_for_selector("[data-testid='stApp']", timeout=120_000)
+        _idle(page)
+        page.get_by_label("ชื่อกลุ่ม").fill(f"โทรศัพท์ {index}")
+        _tap(page, page.get_by_role("button", name="เข้าร่วม"))
+        _idle(page)
+        for k in range(DRAWINGS):
+            frame = page.frame_locator("iframe[title*='streamlit_folium']").first
+            tool = frame.locator(".leaflet-draw-draw-marker")
+            tool.wait_for(timeout=120_000)
+            page.wait_for_timeout(800)
+            for _ in range(5):
+                _tap(page, tool)
+                page.wait_for_timeout(400)
+                if frame.locator(".leaflet-draw-toolbar-button-enabled").count():
+                    break
+            area = frame.locator(".leaflet-container").bounding_box()
+            page.touchscreen.tap(area["x"] + area["width"] / 2 + 10 * k,
+                                 area["y"] + area["height"] / 2 + 30)  # fmt: skip
+            page.get_by_text("อธิบายจุดที่คุณวาด").wait_for(timeout=120_000)
+            _idle(page)
+            title = f"โทรศัพท์ {index} จุด {k}"
+            page.get_by_label("หัวข้อ").first.fill(title)
+            t0 = time.time()
+            _tap(page, page.get_by_role("button", name="บันทึกรูปที่วาด"))
+            page.get_by_text(f"บันทึกแล้ว: {title}").first.wait_for(timeout=120_000)
+            saves.append({"title": title, "s": time.time() - t0, "at": time.time()})
+            _idle(page)
+        _tap(page, page.locator("label").filter(has_text="กระดาน").first)
+        _idle(page)
+        votes = 0
+        for _ in range(VOTES):
+            button = page.get_by_role("button", name="+1 ●")
+            if not button.count():
+                break
+            _tap(page, button.nth(random.randrange(button.count())))
+            _idle(page)
+            votes += 1
+        browser.close()
+    result.update({"saves": saves, "votes": votes})
+
+
+def _projector(url: str, code: str, stop: threading.Event, seen: list[tuple[float, int]]) -> None:
+    """The facilitator's projector view; records (time, contributions shown)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 900})
+        page.goto(f"{url}/workshop")
+        page.wait_for_selector("[data-testid='stApp']", timeout=120_000)
+        _idle(page)
+        page.locator("label").filter(has_text="Projector").first.click()
+        page.get_by_role("button", name="Open the facilitator view").wait_for(timeout=120_000)
+        _idle(page)
+        page.get_by_label("Join code").fill(code)
+        page.get_by_label("Facilitator PIN", exact=True).fill(PIN)
+        page.get_by_role("button", name="Open the facilitator view").click()
+        metric = page.locator("[data-testid='stMetricValue']").nth(1)
+        metric.wait_for(timeout=120_000)
+        while not stop.is_set():
+            try:
+                count = int(re.sub(r"\D", "", metric.inner_text(timeout=2_000)) or 0)
+                if not seen or seen[-1][1] != count:
+                    seen.append((time.time(), count))
+            except Exception:
+                pass
+            time.sleep(0.25)
+        browser.close()
+
+
+# ---------------------------------------------------------------------------------- main
+
+
+def _server(db: str) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CMGIS_DB": db, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}",
+         "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("the app did not start")
+
+
+def _lone_p95(db: str) -> float:
+    """p95 save of one process alone (the same calls, nobody else writing)."""
+    from shapely.geometry import Point
+
+    from cmgis.store import open_app_store
+    from cmgis.workshop import add_contribution, create_workshop, default_zone_index, join_workshop
+
+    store = open_app_store(db)
+    code = create_workshop(store, title="lone", pin=PIN).code
+    who = join_workshop(store, code, "lone")
+    zones = default_zone_index()
+    times = []
+    for k in range(20):
+        t0 = time.time()
+        add_contribution(store, who, category="asset", strategy="drivers", title=f"lone {k}",
+                         geometry=Point(98.97, 18.79), zones=zones)  # fmt: skip
+        times.append(time.time() - t0)
+    store.close()
+    return _p95(times)
+
+
+def main() -> int:
+    """Run the hall and print the figures.
+
+    Long because it starts, runs and checks every actor of the hall in one place.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=60)
+    parser.add_argument("--phones", type=int, default=3)
+    parser.add_argument("--join-window-s", type=float, default=30.0)
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO / "src"))
+    from cmgis.store import open_app_store
+    from cmgis.workshop import contributions_frame, create_workshop
+
+    tmp = Path(tempfile.mkdtemp(prefix="cmgis-bench-hall-"))
+    db = str(tmp / "hall.sqlite")
+    store = open_app_store(db)
+    workshop = create_workshop(store, title="Hall benchmark", pin=PIN, votes_per_group=VOTES)
+    lone = _lone_p95(str(tmp / "lone.sqlite"))
+    proc, url = _server(db)
+    stop, seen = threading.Event(), []  # type: ignore[var-annotated]
+    projector = threading.Thread(target=_projector, args=(url, workshop.code, stop, seen))
+    projector.start()
+    time.sleep(15)  # the projector is up before the hall fills
+    start = time.time() + 20  # every process has imported cmgis by then
+    n_lib = args.participants - args.phones
+    offsets = sorted(
+        random.Random(0).uniform(0, args.join_window_s) for _ in range(args.participants)
+    )
+    ctx = mp.get_context("spawn")
+    workers = [
+        ctx.Process(target=_library_participant,
+                    args=(db, workshop.code, i, start + offsets[i], str(tmp / f"w{i}.json")))
+        for i in range(n_lib)
+    ]  # fmt: skip
+    for w in workers:
+        w.start()
+    phone_results: list[dict[str, Any]] = [{} for _ in range(args.phones)]
+    phones = [
+        threading.Thread(target=_phone, args=(url, workshop.code, i, start + offsets[n_lib + i],
+                                              phone_results[i]))
+        for i in range(args.phones)
+    ]  # fmt: skip
+    for t in phones:
+        t.start()
+    for w in workers:
+        w.join()
+    for t in phones:
+        t.join()
+    time.sleep(12)  # two refreshes of the projector after the last save
+    stop.set()
+    projector.join()
+    proc.terminate()
+    proc.wait(timeout=20)
+
+    lib = [json.loads((tmp / f"w{i}.json").read_text()) for i in range(n_lib)
+           if (tmp / f"w{i}.json").exists()]  # fmt: skip
+    stored = contributions_frame(store, workshop.id)
+    stored_ids, stored_titles = set(stored["id"]), set(stored["title"])
+    confirmed = [s for r in lib for s in r["saves"]] + [s for r in phone_results
+                                                        for s in r.get("saves", [])]  # fmt: skip
+    expected = args.participants * DRAWINGS
+    lost = expected - sum(
+        1 for s in confirmed if s.get("id") in stored_ids or s.get("title") in stored_titles
+    )
+    votes = int(stored["votes"].sum()) if len(stored) else 0
+    phone_saves = [s["s"] for r in phone_results for s in r.get("saves", [])]
+    ats = sorted(s["at"] for s in confirmed)
+    lags = []
+    for k, at in enumerate(ats, start=1):
+        shown = next((t for t, count in seen if count >= k and t >= at - 0.25), None)
+        if shown is not None:
+            lags.append(max(0.0, shown - at))
+    print(f"participants={args.participants} library_processes={n_lib} phones={args.phones}")
+    print(f"votes stored={votes} of {args.participants * VOTES}; projector samples={len(seen)}")
+    print(f"p95 save (s): phones through the page {_p95(phone_saves):.2f}"
+          f" | library in the hall {_p95([s['s'] for r in lib for s in r['saves']]):.3f}"
+          f" | lone process {lone:.3f}")  # fmt: skip
+    print(
+        f"projector lag (s): median {statistics.median(lags) if lags else float('nan'):.2f}"
+        f" max {max(lags) if lags else float('nan'):.2f} ({len(lags)} of {len(ats)} seen)"
+    )
+    print(
+        f"phones={args.phones} saved={len(stored)} lost={lost} "
+        f"p95_save_s={_p95(phone_saves):.2f} projector_lag_s={_p95(lags):.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

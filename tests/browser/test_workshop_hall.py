@@ -1,0 +1,283 @@
+"""The workshop in a hall, in real Chromium: the facilitator's QR code decodes to the join
+link, and phones (390x844) and tablets (768x1024) with touch go through the whole flow in
+Thai — join by the link, consent refused, pan and zoom, draw a point, a line and a
+polygon, fill the form, vote and comment — with 44 px touch targets, no sideways
+scrolling and the sidebar out of the way. Taps are touch events (``touchscreen.tap`` and
+CDP touch drags), never mouse clicks.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from typing import Any
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from tests.browser.conftest import AppPage, open_app_page
+
+PIN = "8642"
+CONSENT_EN = "We keep names to send the report; ask us to delete them."
+CONSENT_TH = "เราเก็บชื่อเพื่อส่งรายงาน ขอให้ลบได้ทุกเมื่อ"
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3}
+TABLET = {"viewport": {"width": 768, "height": 1024}, "device_scale_factor": 2}
+TOUCH = {"is_mobile": True, "has_touch": True, "locale": "th-TH"}
+
+
+def _tap(page: Any, locator: Any) -> None:
+    # centred: at the top edge Streamlit's header would take the tap
+    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = locator.bounding_box()
+    assert box is not None
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _facilitator_link(app_page: AppPage) -> str:
+    """Create a workshop asking for names, open the facilitator view; decode its QR code."""
+    page = app_page.page
+    app_page.open("workshop")
+    app_page.wait_idle()
+    page.get_by_text("Facilitator: create a workshop").click()
+    page.get_by_label("Title", exact=True).fill("Co-sensing ในห้องประชุม")
+    page.get_by_label("Facilitator PIN (4 characters or more)").fill(PIN)
+    page.get_by_role("button", name="Create workshop").click()
+    app_page.wait_idle()
+    created = page.get_by_text(re.compile(r"Join code: [A-Z0-9]{6}")).first
+    created.wait_for(timeout=30_000)
+    code = re.search(r"Join code: ([A-Z0-9]{6})", created.inner_text()).group(1)  # type: ignore[union-attr]
+    page.locator("label").filter(has_text="Facilitator").first.click()
+    page.get_by_role("button", name="Open the facilitator view").wait_for(timeout=30_000)
+    app_page.wait_idle()
+    page.wait_for_timeout(500)
+    page.get_by_label("Join code").fill(code)
+    page.get_by_label("Facilitator PIN", exact=True).fill(PIN)
+    assert page.get_by_label("Join code").input_value() == code
+    page.get_by_role("button", name="Open the facilitator view").click()
+    app_page.wait_idle()
+    qr = page.locator("[data-testid='stImage'] img").first
+    qr.wait_for(timeout=30_000)
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
+    shown = page.locator("[data-testid='stCode']").first.inner_text().strip()
+    assert decoded == [shown]
+    assert shown.endswith(f"/workshop?code={code}")
+    page.get_by_text("Anonymity and consent").click()
+    option = page.get_by_role("option", name="Their name, with consent")
+    for _ in range(3):  # the expander may still be opening
+        page.get_by_label("Ask participants for").click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except Exception:
+            page.wait_for_timeout(500)
+    option.click()
+    page.get_by_label("Consent text (Thai)").fill(CONSENT_TH)
+    page.get_by_label("Consent text (English)").fill(CONSENT_EN)
+    page.get_by_role("button", name="Save", exact=True).click()
+    app_page.wait_idle()
+    page.get_by_text("Done.").first.wait_for(timeout=30_000)
+    # the phones reach the test server at its own address (the QR's host is localhost too)
+    return f"{app_page.base_url}/workshop?code={code}&lang=th"
+
+
+def _check_layout(page: Any, width: int) -> None:
+    """No sideways scrolling, the sidebar out of the way, touch targets of 44 px or more."""
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"page is {scroll} px wide on a {width} px screen"
+    sidebar = page.locator("[data-testid='stSidebar']")
+    if sidebar.count():
+        box = sidebar.bounding_box()
+        assert (
+            box is None
+            or box["x"] + box["width"] <= 1
+            or sidebar.get_attribute("aria-expanded") == "false"
+        )
+    small = page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+              '[data-testid=stMain] button, [data-testid=stMain] input[type=text],'
+              + '[data-testid=stMain] textarea'))
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.innerText || e.getAttribute('aria-label') || e.tagName,
+                       e.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)"""
+    )
+    assert small == [], f"touch targets under 44 px: {small}"
+
+
+def _map_state(page: Any) -> list[float]:
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    return frame.evaluate(
+        """() => { const m = Object.values(window).find(v => v && v.getZoom && v.getCenter);
+                   return [m.getZoom(), m.getCenter().lat, m.getCenter().lng]; }"""
+    )
+
+
+def _touch_drag(app: AppPage, x: float, y: float, dx: float, dy: float) -> None:
+    cdp = app.page.context.new_cdp_session(app.page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for i in range(1, 11):
+        point = {"x": x + dx * i / 10, "y": y + dy * i / 10}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        time.sleep(0.03)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def _draw(app: AppPage, kind: str, offsets: list[tuple[int, int]], title: str) -> None:
+    page = app.page
+    frame = app.map_frame()
+    tool = frame.locator(f".leaflet-draw-draw-{kind}")
+    tool.wait_for(timeout=30_000)
+    box = tool.bounding_box()
+    assert box is not None and box["width"] >= 44 and box["height"] >= 44
+    for _ in range(3):  # the map of the last save may still be replacing the old one
+        _tap(page, tool)
+        page.wait_for_timeout(500)
+        if frame.locator(".leaflet-draw-toolbar-button-enabled").count():
+            break
+    assert frame.locator(f".leaflet-draw-draw-{kind}.leaflet-draw-toolbar-button-enabled").count()
+    area = frame.locator(".leaflet-container").bounding_box()
+    assert area is not None
+    cx, cy = area["x"] + area["width"] / 2, area["y"] + area["height"] / 2
+    for dx, dy in offsets:
+        page.touchscreen.tap(cx + dx, cy + dy)
+        page.wait_for_timeout(400)
+    if kind == "polyline":
+        _tap(page, frame.locator(".leaflet-draw-actions a").filter(has_text="Finish"))
+    elif kind == "polygon":
+        page.touchscreen.tap(cx + offsets[0][0], cy + offsets[0][1])  # close on the first
+    app.wait_idle()
+    shape = {"marker": "จุด", "polyline": "เส้น", "polygon": "รูปหลายเหลี่ยม"}[kind]
+    page.get_by_text(f"อธิบาย{shape}ที่คุณวาด").wait_for(timeout=30_000)
+    page.get_by_label("หัวข้อ").first.fill(title)
+    _tap(page, page.get_by_role("button", name="บันทึกรูปที่วาด"))
+    app.wait_idle()
+    page.get_by_text(f"บันทึกแล้ว: {title}").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+
+
+@pytest.mark.parametrize("device", ["phone", "tablet"])
+def test_participant_flow_on_a_touch_device_in_thai(
+    app_page: AppPage, browser: Any, device: str
+) -> None:
+    link = _facilitator_link(app_page)
+    size = PHONE if device == "phone" else TABLET
+    width = size["viewport"]["width"]  # type: ignore[index]
+    with open_app_page(
+        browser, app_page.base_url, f"{app_page.name}-touch", **size, **TOUCH
+    ) as app:
+        page = app.page
+        page.goto(link)
+        page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+        app.wait_idle()
+        # the link filled the code: the participant types only a group name
+        code_box = page.get_by_label("รหัสเข้าร่วม")
+        assert code_box.input_value() == link.split("code=")[1].split("&")[0]
+        _check_layout(page, width)
+        page.get_by_label("ชื่อกลุ่ม").fill(f"โต๊ะ {device}")
+        _tap(page, page.get_by_role("button", name="เข้าร่วม"))
+        app.wait_idle()
+
+        # consent asked: refusing still lets the group take part
+        page.get_by_text(CONSENT_TH).wait_for(timeout=30_000)
+        app.screenshot("consent")
+        _tap(page, page.get_by_role("button", name="ร่วมกิจกรรมโดยไม่ให้ข้อมูล"))
+        app.wait_idle()
+        page.get_by_text("ไม่มีการเก็บข้อมูลส่วนบุคคล").first.wait_for(timeout=30_000)
+
+        # landed on the map: pan and zoom with fingers
+        app.map_frame().locator(".leaflet-control-zoom-in").wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        zoom0, lat0, lon0 = _map_state(page)
+        _tap(page, app.map_frame().locator(".leaflet-control-zoom-in"))
+        page.wait_for_timeout(800)
+        assert _map_state(page)[0] == zoom0 + 1
+        area = app.map_frame().locator(".leaflet-container").bounding_box()
+        assert area is not None
+        _touch_drag(app, area["x"] + area["width"] / 2, area["y"] + area["height"] / 2, -80, -50)
+        page.wait_for_timeout(800)
+        _, lat1, lon1 = _map_state(page)
+        assert (lat1, lon1) != (lat0, lon0)
+        _check_layout(page, width)
+        app.screenshot("map")
+
+        _draw(app, "marker", [(0, 40)], "จุดนัดพบ")
+        _draw(app, "polyline", [(-60, -60), (40, -20), (60, 60)], "ทางเดิน")
+        _draw(app, "polygon", [(-80, 60), (0, -80), (80, 60)], "ย่านตลาด")
+        _check_layout(page, width)
+
+        # the board: vote and comment; the thread stays open and shows the comment
+        _tap(page, page.locator("label").filter(has_text="กระดาน").first)
+        app.wait_idle()
+        _tap(page, page.get_by_role("button", name="+1 ●").first)
+        app.wait_idle()
+        page.get_by_text("โหวตแล้ว").first.wait_for(timeout=30_000)
+        thread_box = page.locator("[data-testid='stExpander']").filter(has_text="ความคิดเห็น (0)")
+        _tap(page, thread_box.first.get_by_text("ความคิดเห็น (0)"))
+        page.wait_for_timeout(500)
+        card = (
+            page.locator("[data-testid='stExpander']")
+            .filter(has=page.get_by_label("ความคิดเห็นของคุณ").locator("visible=true"))
+            .first
+        )
+        card.get_by_label("ความคิดเห็นของคุณ").fill("เห็นด้วย ควรมีทางเท้า")
+        page.wait_for_timeout(300)
+        _tap(page, card.get_by_role("button", name="ส่ง", exact=True))
+        app.wait_idle()
+        thread = page.get_by_text("เห็นด้วย ควรมีทางเท้า")
+        thread.first.wait_for(timeout=30_000)
+        assert thread.first.is_visible()
+        _check_layout(page, width)
+        app.screenshot("board")
+
+        assert app.external_requests == []
+        assert app.page_errors == []
+
+
+def test_projector_view_refreshes_without_flicker_and_shows_one_point(app_page: AppPage) -> None:
+    page = app_page.page
+    link = _facilitator_link(app_page)
+    code = link.split("code=")[1].split("&")[0]
+    # a group on the same laptop draws one point with the mouse
+    page.locator("label").filter(has_text="Join").first.click()
+    page.get_by_role("button", name="Join").wait_for(timeout=30_000)
+    app_page.wait_idle()
+    page.wait_for_timeout(500)
+    page.get_by_role("textbox", name="Join code").fill(code)
+    page.get_by_role("textbox", name="Group name").fill("Table 1")
+    page.get_by_role("button", name="Join").click()
+    app_page.wait_idle()
+    page.get_by_role("button", name="Take part without giving details").click()
+    app_page.wait_idle()
+    frame = app_page.map_frame()
+    frame.locator(".leaflet-draw-draw-marker").click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text("Describe the point you drew.").wait_for(timeout=30_000)
+    app_page.wait_idle()
+    page.get_by_label("Title", exact=True).first.fill("Market")
+    page.get_by_role("button", name="Save shape").click()
+    page.get_by_text("Saved: Market").first.wait_for(timeout=30_000)
+
+    # the projector: one point, visible, no heat blur over it, the layer control folded
+    page.locator("label").filter(has_text="Projector").first.click()
+    app_page.wait_idle()
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    live = app_page.map_frame()
+    marker = live.locator("path.leaflet-interactive[stroke='#111111']")  # the newest, outlined
+    marker.first.wait_for(timeout=30_000)
+    assert marker.count() == 1 and marker.first.is_visible()
+    assert live.locator(".leaflet-heatmap-layer").count() == 0
+    assert live.locator(".leaflet-control-layers-expanded").count() == 0
+    live_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    live_frame.evaluate("() => { window.__kept = 1; }")
+    page.wait_for_timeout(12_000)  # two refreshes (every 5 s)
+    kept = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert kept.evaluate("() => window.__kept") == 1  # the map was not reloaded: no flicker
+    app_page.screenshot("projector")
+    assert app_page.page_errors == []
+    assert [e for e in app_page.console_errors if "404" not in e] == []
+    assert app_page.external_requests == []
