@@ -226,7 +226,7 @@ def render_map(
         extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
     )  # fmt: skip
     shown = webmap.shown_basemap(basemap, layer_ids)
-    st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{shown}", lang)))
+    st.caption(t("map.basemap_on", lang, name=webmap.basemap_text(shown, lang)))
     out = st_folium(
         m,
         key="map",

@@ -243,7 +243,7 @@ def print_legend_html(items: Sequence[LegendItem]) -> str:
 LEGEND_CSS = (
     ".cmgis-legend{background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;"
     "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 'Noto Sans Thai','Noto Sans',"
-    "'Helvetica Neue',Arial,sans-serif;max-height:340px;overflow-y:auto;max-width:260px}"
+    "'Helvetica Neue',Arial,sans-serif;max-height:min(340px,60vh);overflow-y:auto;max-width:240px}"
     ".cmgis-legend-title{font-weight:600;margin:4px 0 2px}"
     ".cmgis-legend-summary{font-weight:600;cursor:pointer}"
     ".cmgis-legend-note{color:#444;margin-bottom:2px}"
@@ -254,14 +254,24 @@ LEGEND_CSS = (
 )
 
 
+#: A map smaller than this (CSS pixels, width or height) starts with its legend folded.
+SMALL_MAP_PX: tuple[int, int] = (1100, 700)
+
+
 class LegendControl(MacroElement):
-    """A Leaflet control holding the legend HTML (works in fullscreen too)."""
+    """A Leaflet control holding the legend HTML (works in fullscreen too).
+
+    The legend is a ``<details>`` box: a click on its title folds or opens it. It starts
+    folded on a map smaller than `SMALL_MAP_PX`, and whenever it would cover
+    ``keep_clear`` (``[[south, west], [north, east]]``, e.g. the selected district).
+    """
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
+            var map = {{ this._parent.get_name() }};
             var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "cmgis-legend-control");
@@ -270,14 +280,33 @@ class LegendControl(MacroElement):
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            legend.addTo(map);
+            var small = {{ this.small|tojson }}, clear = {{ this.keep_clear|tojson }};
+            function fold() {
+                var box = legend.getContainer().querySelector("details");
+                if (!box) { return; }
+                var size = map.getSize();
+                if (size.x < small[0] || size.y < small[1]) { box.open = false; return; }
+                if (!clear) { return; }
+                var a = map.latLngToContainerPoint(clear[0]);
+                var b = map.latLngToContainerPoint(clear[1]);
+                var r = legend.getContainer().getBoundingClientRect();
+                var m = map.getContainer().getBoundingClientRect();
+                var left = r.left - m.left, top = r.top - m.top;
+                var overlap = Math.min(a.x, b.x) < left + r.width && Math.max(a.x, b.x) > left &&
+                    Math.min(a.y, b.y) < top + r.height && Math.max(a.y, b.y) > top;
+                if (overlap) { box.open = false; }
+            }
+            map.whenReady(function () { setTimeout(fold, 0); });
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, content: str) -> None:
+    def __init__(self, content: str, *, keep_clear: list[list[float]] | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CmgisLegend"
         self.content = content
         self.css = LEGEND_CSS
+        self.small = list(SMALL_MAP_PX)
+        self.keep_clear = keep_clear
