@@ -7,11 +7,16 @@
   one map builder `build_map`, to which features pass their `Overlay`s.
 - `projects`, `workshop`, `user_layers`, `suitability`: each feature's overlay (and the
   Projects page's map, `projects_map`); `relief`: the shaded-relief image.
+- `basemap`: the offline street basemap under every map (roads by class, canal, moat,
+  landmarks); `labels`: district, tambon and place names, the selected district;
+  `zone_map`: the Zones page's map of one district.
 
 Map text is escaped with `cmgis.map_text.escape_map_text` everywhere.
 """
 
 from cmgis.maps import webmap
+from cmgis.maps.basemap import StreetBasemap, street_basemap
+from cmgis.maps.labels import MapLabel, district_labels
 from cmgis.maps.legend import (
     LegendItem,
     LegendSection,
@@ -76,6 +81,7 @@ from cmgis.maps.webmap import (
     simplify_for_web,
     use_local_assets,
 )
+from cmgis.maps.zone_map import zone_map
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,
     contributions_layer,
@@ -97,8 +103,10 @@ __all__ = [
     "LayerStyle",
     "LegendItem",
     "LegendSection",
+    "MapLabel",
     "Overlay",
     "PrintStyle",
+    "StreetBasemap",
     "WebLayer",
     "add_projects_overlay",
     "base_map",
@@ -111,6 +119,7 @@ __all__ = [
     "contributions_overlay",
     "detail_for_zoom",
     "display_lookup",
+    "district_labels",
     "districts_group",
     "drawing_map",
     "feature_collection",
@@ -137,6 +146,7 @@ __all__ = [
     "relief_rgba",
     "shown_basemap",
     "simplify_for_web",
+    "street_basemap",
     "style_for",
     "style_swatch",
     "suitability_legend_html",
@@ -147,4 +157,5 @@ __all__ = [
     "use_local_assets",
     "user_layer_overlay",
     "webmap",
+    "zone_map",
 ]
