@@ -81,3 +81,87 @@ def test_zones_page_profile_map(app_page: Any, lang: str) -> None:
     assert frame.locator("path.cmgis-selected-zone").count() == 2
     assert frame.locator(".cmgis-label-selected").all_inner_texts() == [DISTRICTS[lang][2]]
     app_page.screenshot(f"zones-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_projects_map_street_basemap(app_page: Any, lang: str) -> None:
+    app_page.open(f"projects?lang={lang}")
+    assert_street_basemap(app_page, app_page.map_frame(), lang)
+    app_page.screenshot(f"projects-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_suitability_map_street_basemap(app_page: Any, lang: str) -> None:
+    app_page.open(f"suitability?lang={lang}")
+    app_page.wait_idle(timeout_ms=120_000)
+    assert_street_basemap(app_page, app_page.map_frame(), lang)
+    app_page.screenshot(f"suitability-{lang}")
+
+
+#: The workshop page's texts a test clicks, by language (src/cmgis/locales/workshop.json).
+WORKSHOP_TEXT = {
+    "en": {
+        "nav": "Workshop",
+        "create": "Facilitator: create a workshop",
+        "title": "Title",
+        "pin": "Facilitator PIN (4 characters or more)",
+        "create_button": "Create workshop",
+        "code": "Join code",
+        "group": "Group name",
+        "join": "Join",
+        "map": "Map and contribute",
+        "facilitator": "Facilitator",
+        "fac_pin": "Facilitator PIN",
+        "open": "Open the facilitator view",
+    },
+    "th": {
+        "nav": "เวิร์กช็อป",
+        "create": "ผู้ดำเนินกิจกรรม: สร้างเวิร์กช็อป",
+        "title": "ชื่อเวิร์กช็อป",
+        "pin": "PIN ผู้ดำเนินกิจกรรม (อย่างน้อย 4 ตัวอักษร)",
+        "create_button": "สร้างเวิร์กช็อป",
+        "code": "รหัสเข้าร่วม",
+        "group": "ชื่อกลุ่ม",
+        "join": "เข้าร่วม",
+        "map": "แผนที่และเสนอความเห็น",
+        "facilitator": "ผู้ดำเนินกิจกรรม",
+        "fac_pin": "PIN ผู้ดำเนินกิจกรรม",
+        "open": "เปิดมุมมองผู้ดำเนินกิจกรรม",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_workshop_drawing_map_and_live_view_street_basemap(app_page: Any, lang: str) -> None:
+    import re
+
+    text = WORKSHOP_TEXT[lang]
+    page = app_page.page
+    app_page.open(f"?lang={lang}")
+    app_page.wait_idle()
+    page.locator("[data-testid='stSidebarNav'] a", has_text=text["nav"]).click()
+    page.get_by_text(text["create"]).wait_for(timeout=30_000)
+    page.get_by_text(text["create"]).click()
+    page.get_by_label(text["title"], exact=True).fill("Basemap test")
+    page.get_by_label(text["pin"]).fill("8642")
+    page.get_by_role("button", name=text["create_button"]).click()
+    app_page.wait_idle()
+    created = page.get_by_text(re.compile(r"[A-Z0-9]{6}")).first
+    created.wait_for(timeout=30_000)
+    code = re.search(r"\b([A-Z0-9]{6})\b", created.inner_text()).group(1)  # type: ignore[union-attr]
+    page.get_by_label(text["code"]).first.fill(code)
+    page.get_by_label(text["group"]).fill("G1")
+    page.get_by_role("button", name=text["join"], exact=True).click()
+    app_page.wait_idle()
+    page.locator("label").filter(has_text=text["map"]).first.click()
+    app_page.wait_idle()
+    assert_street_basemap(app_page, app_page.map_frame(), lang)
+    app_page.screenshot(f"workshop-{lang}")
+    page.locator("label").filter(has_text=text["facilitator"]).first.click()
+    app_page.wait_idle()
+    page.get_by_label(text["code"]).fill(code)
+    page.get_by_label(text["fac_pin"], exact=True).fill("8642")
+    page.get_by_role("button", name=text["open"]).click()
+    app_page.wait_idle()
+    assert_street_basemap(app_page, app_page.map_frame(), lang)
+    app_page.screenshot(f"live-{lang}")
