@@ -333,25 +333,52 @@ def _optional_layer(layer_id: str, path: Path) -> gpd.GeoDataFrame | None:
     return load_layer(layer_id, path=path) if layer_id in list_built_layers(path) else None
 
 
-@functools.lru_cache(maxsize=4)
-def _road_lines(path: Path, _mtime: float) -> dict[str, str]:
-    """Encoded road lines by class (cached per data file and its modification time)."""
+@functools.lru_cache(maxsize=2)
+def _classified_roads(path: Path, _mtime: float) -> gpd.GeoDataFrame | None:
+    """The roads layer with its drawing class (``cls``), cached per file and its mtime."""
     roads = _optional_layer("roads", path)
     if roads is None or roads.empty:
-        return {c: "" for c in ROAD_CLASSES}
-    return prepare_roads(roads)
-
-
-def prepare_roads(roads: gpd.GeoDataFrame) -> dict[str, str]:
-    """The roads layer (EPSG:4326, with ``u``, ``v``, ``length_m``) as encoded lines by class."""
+        return None
     traffic = through_traffic(roads["u"], roads["v"], roads["length_m"])
-    classes = np.asarray(road_classes(traffic, roads["length_m"].to_numpy(dtype=float)))
+    classes = road_classes(traffic, roads["length_m"].to_numpy(dtype=float))
+    return roads.assign(cls=classes)
+
+
+@functools.lru_cache(maxsize=2)
+def _road_lines(path: Path, mtime: float) -> dict[str, str]:
+    """Encoded road lines by class (cached per data file and its modification time)."""
+    roads = _classified_roads(path, mtime)
+    if roads is None:
+        return {c: "" for c in ROAD_CLASSES}
     return {
         cls: encode_lines(
-            encoded_lines(roads[classes == cls], tolerance_m=SIMPLIFY_M[cls], merge=True)
+            encoded_lines(roads[roads["cls"] == cls], tolerance_m=SIMPLIFY_M[cls], merge=True)
         )
         for cls in ROAD_CLASSES
     }
+
+
+def print_streets(*, path: Path | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """The basemap for a printed map, in EPSG:4326: roads by class, water lines and areas.
+
+    Keys: the `ROAD_CLASSES`, ``"water_lines"`` (the canal) and ``"water_areas"`` (the
+    moat); a layer missing from the data is left out. Roads are merged per class.
+    """
+    path = (path or settings.layers_gpkg()).resolve()
+    if not path.exists():
+        return {}
+    out: dict[str, gpd.GeoDataFrame] = {}
+    roads = _classified_roads(path, path.stat().st_mtime)
+    if roads is not None:
+        for cls in ROAD_CLASSES:
+            part = roads[roads["cls"] == cls]
+            merged = shapely.line_merge(shapely.union_all(part.geometry.to_numpy()))
+            out[cls] = gpd.GeoDataFrame(geometry=[merged], crs=roads.crs)
+    for key, layer_id in (("water_lines", "mae_kha_canal"), ("water_areas", "old_city_moat")):
+        gdf = _optional_layer(layer_id, path)
+        if gdf is not None and not gdf.empty:
+            out[key] = gdf[[gdf.geometry.name]]
+    return out
 
 
 @functools.lru_cache(maxsize=8)
