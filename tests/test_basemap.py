@@ -153,9 +153,11 @@ def test_every_map_gets_the_basemap_and_its_size_is_bounded() -> None:
 
 def test_basemap_skips_its_landmarks_when_the_landmark_layer_is_on() -> None:
     layer = webmap.WebLayer("landmarks", "L", {"type": "FeatureCollection", "features": []})
-    html = webmap.build_map(
-        [layer], center=(18.79, 98.98), zoom=13, lang="en", credits=[]
-    ).get_root().render()
+    html = (
+        webmap.build_map([layer], center=(18.79, 98.98), zoom=13, lang="en", credits=[])
+        .get_root()
+        .render()
+    )
     assert '"landmarks": []' in html
 
 

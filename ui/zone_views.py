@@ -26,7 +26,7 @@ from cmgis.districts import (
     rankable,
 )
 from cmgis.i18n import t
-from cmgis.maps import format_number, zone_map
+from cmgis.maps import district_map, format_number
 from ui import data
 from ui.display import credit_lines, escape_markdown, show_table, unit_text
 from ui.zone_projects import render_zone_projects
@@ -237,7 +237,7 @@ ZONE_MAP_HEIGHT_PX = 420
 
 def zone_profile_map(p: ZoneProfile, lang: str) -> None:
     """The district on the street basemap with its landmarks and co-working spaces."""
-    fmap = zone_map(
+    fmap = district_map(
         p,
         data.web_layer("zones", lang, 2),
         lang=lang,

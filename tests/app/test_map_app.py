@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from shapely.geometry import Point
-import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from cmgis import workshop as sk

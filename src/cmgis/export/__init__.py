@@ -33,7 +33,6 @@ from cmgis.export.formats import (
 )
 from cmgis.export.gpkg import SOURCES_TABLE
 from cmgis.export.kml import kml_safe_text
-from cmgis.export.names import export_file_stem, print_file_name
 from cmgis.export.meta import (
     ODBL_NOTE,
     LayerData,
@@ -45,6 +44,7 @@ from cmgis.export.meta import (
     meta_from_catalog_entry,
     readme_text,
 )
+from cmgis.export.names import export_file_stem, print_file_name
 from cmgis.export.raster import read_raster_in, write_geotiff
 from cmgis.export.shp import shapefile_field_names
 from cmgis.export.vector import prepare_vector

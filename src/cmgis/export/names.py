@@ -18,7 +18,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
 def _part(text: str) -> str:
-    """``text`` as a file-name part: unsafe runs become ``_`` (``user:my layer`` → ``user_my_layer``)."""
+    """``text`` as a file-name part: unsafe runs become ``_`` (``user:a b`` → ``user_a_b``)."""
     return _UNSAFE.sub("_", text).strip("_")
 
 

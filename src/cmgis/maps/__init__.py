@@ -9,7 +9,7 @@
   Projects page's map, `projects_map`); `relief`: the shaded-relief image.
 - `basemap`: the offline street basemap under every map (roads by class, canal, moat,
   landmarks); `labels`: district, tambon and place names, the selected district;
-  `zone_map`: the Zones page's map of one district.
+  `zone_map.district_map`: the Zones page's map of one district.
 
 Map text is escaped with `cmgis.map_text.escape_map_text` everywhere.
 """
@@ -81,7 +81,6 @@ from cmgis.maps.webmap import (
     simplify_for_web,
     use_local_assets,
 )
-from cmgis.maps.zone_map import zone_map
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,
     contributions_layer,
@@ -89,6 +88,7 @@ from cmgis.maps.workshop import (
     drawing_map,
     live_map,
 )
+from cmgis.maps.zone_map import district_map
 
 __all__ = [
     "BASEMAPS",
@@ -120,6 +120,7 @@ __all__ = [
     "detail_for_zoom",
     "display_lookup",
     "district_labels",
+    "district_map",
     "districts_group",
     "drawing_map",
     "feature_collection",
@@ -157,5 +158,4 @@ __all__ = [
     "use_local_assets",
     "user_layer_overlay",
     "webmap",
-    "zone_map",
 ]

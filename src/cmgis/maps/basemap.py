@@ -45,7 +45,6 @@ from cmgis._errors import InputError
 from cmgis.data.layers import list_built_layers, load_layer
 from cmgis.i18n import t
 from cmgis.map_text import escape_map_text
-from cmgis.maps.legend import LegendItem, LegendSection, swatch_svg
 from cmgis.maps.labels import (
     DistrictLabels,
     MapLabel,
@@ -55,6 +54,7 @@ from cmgis.maps.labels import (
     place_labels,
     zone_outline,
 )
+from cmgis.maps.legend import LegendItem, LegendSection, swatch_svg
 from cmgis.projection import to_metric, to_store
 
 #: Drawing classes of roads, busiest first.
@@ -191,7 +191,8 @@ def _encode_scaled(scaled: npt.NDArray[np.float64], previous: npt.NDArray[np.flo
         return ""
     deltas = np.diff(scaled.astype(np.int64), axis=0, prepend=previous.astype(np.int64)[None, :])
     out: list[str] = []
-    for value in deltas.ravel().tolist():
+    values: list[int] = [int(v) for v in deltas.ravel()]
+    for value in values:
         rest = ~(value << 1) if value < 0 else value << 1
         while rest >= 0x20:
             out.append(chr((0x20 | (rest & 0x1F)) + 63))
@@ -266,7 +267,10 @@ def decode_lines(encoded: str, *, decimals: int = DECIMALS) -> list[list[tuple[f
         lons = last[1] + np.cumsum(values[1::2])
         last = (int(lats[-1]), int(lons[-1]))
         out.append(
-            [(float(a) / 10**decimals, float(b) / 10**decimals) for a, b in zip(lats, lons, strict=True)]
+            [
+                (float(a) / 10**decimals, float(b) / 10**decimals)
+                for a, b in zip(lats, lons, strict=True)
+            ]
         )
     return out
 
@@ -349,7 +353,7 @@ def _road_lines(path: Path, mtime: float) -> dict[str, str]:
     """Encoded road lines by class (cached per data file and its modification time)."""
     roads = _classified_roads(path, mtime)
     if roads is None:
-        return {c: "" for c in ROAD_CLASSES}
+        return dict.fromkeys(ROAD_CLASSES, "")
     return {
         cls: encode_lines(
             encoded_lines(roads[roads["cls"] == cls], tolerance_m=SIMPLIFY_M[cls], merge=True)
@@ -420,9 +424,7 @@ def _street_basemap(path: Path, mtime: float, lang: str) -> StreetBasemap:
         walls=lines("old_city_walls"),
         landmarks=landmarks,
         labels=tuple(
-            place_labels(
-                tambons=layers["tambons"], named_places=layers["named_places"], lang=lang
-            )
+            place_labels(tambons=layers["tambons"], named_places=layers["named_places"], lang=lang)
         ),
         districts=tuple(district_labels(zones, lang)),
         outlines={
@@ -446,7 +448,7 @@ def street_basemap(lang: str, *, path: Path | None = None) -> StreetBasemap:
     """
     path = (path or settings.layers_gpkg()).resolve()
     if not path.exists():
-        return StreetBasemap(lang, {c: "" for c in ROAD_CLASSES}, "", "", "", (), ())
+        return StreetBasemap(lang, dict.fromkeys(ROAD_CLASSES, ""), "", "", "", (), ())
     return _street_basemap(path, path.stat().st_mtime, "th" if lang == "th" else "en")
 
 

@@ -132,7 +132,8 @@ def label_records(
             "lat": round(lab.lat, 5),
             "lon": round(lab.lon, 5),
             "html": escape_map_text(lab.text),
-            "kind": lab.kind + (" cmgis-label-selected" if selected and lab.key == selected else ""),
+            "kind": lab.kind
+            + (" cmgis-label-selected" if selected and lab.key == selected else ""),
             "minZoom": lab.min_zoom,
         }
         for lab in labels
@@ -155,7 +156,7 @@ def zone_outline(zones: gpd.GeoDataFrame | None, zone_id: str) -> dict[str, Any]
 
 def zone_bounds(outline: Mapping[str, Any]) -> list[list[float]]:
     """``[[south, west], [north, east]]`` of a GeoJSON geometry (EPSG:4326)."""
-    west, south, east, north = shapely.geometry.shape(outline).bounds
+    west, south, east, north = shapely.geometry.shape(dict(outline)).bounds
     return [[south, west], [north, east]]
 
 

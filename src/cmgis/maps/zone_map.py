@@ -24,9 +24,7 @@ from cmgis.maps.webmap import Overlay, WebLayer, build_map
 PAD_DEG = 0.002
 
 
-def zone_bounds_of(
-    feature_collection: dict[str, Any], zone_id: str
-) -> list[list[float]] | None:
+def zone_bounds_of(feature_collection: dict[str, Any], zone_id: str) -> list[list[float]] | None:
     """``[[south, west], [north, east]]`` of ``zone_id`` in a zones FeatureCollection."""
     for feature in feature_collection.get("features", []):
         if feature.get("properties", {}).get("zone_id") == zone_id and feature.get("geometry"):
@@ -52,7 +50,7 @@ def _points_group(
     return group
 
 
-def zone_map(
+def district_map(
     profile: ZoneProfile,
     zones: WebLayer,
     *,

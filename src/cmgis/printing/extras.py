@@ -76,10 +76,9 @@ def indicator_choropleth(
     d = definition(indicator_id)
     areas = load_layer(kind)
     key = "zone_id" if kind == "zones" else "tambon_code"
+    column = table[indicator_id] if indicator_id in table.columns else None
     values = tuple(
-        float(table.at[code, indicator_id])
-        if code in table.index and indicator_id in table.columns
-        else math.nan
+        float(column.loc[code]) if column is not None and code in column.index else math.nan
         for code in areas[key].astype(str)
     )
     title = pick(d.title_en, d.title_th, lang)
@@ -119,9 +118,8 @@ def choropleth_legend_html(
     section = choropleth_legend_section(
         classification, title=spec.title, unit=spec.unit, lang=lang, no_data_count=no_data
     )
-    return (
-        f'<h3 class="classes">{html.escape(section.title)}</h3>'
-        + print_legend_html(list(section.items))
+    return f'<h3 class="classes">{html.escape(section.title)}</h3>' + print_legend_html(
+        list(section.items)
     )
 
 
@@ -147,8 +145,10 @@ def draw_streets(ax: Any) -> bool:
 
 
 def streets_legend_items(lang: str) -> list[LegendItem]:
-    """Legend rows of the printed street basemap (as on the web map)."""
-    return list(streets_legend_section(lang).items)
+    """Legend rows of the printed street basemap (as on the web map; every road printed)."""
+    items = list(streets_legend_section(lang).items)
+    items[1] = LegendItem(items[1].swatch_html, t("basemap.legend.minor_roads_print", lang))
+    return items
 
 
 def district_labels_html(
@@ -187,7 +187,9 @@ LABEL_H_MM = 4.2
 
 def _width_mm(text: str) -> float:
     """Rough width of a label in mm (8.5 pt bold; Thai marks above/below take no width)."""
-    spacing = sum(1 for ch in text if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
+    spacing = sum(
+        1 for ch in text if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e")
+    )
     return spacing * 1.75
 
 

@@ -437,9 +437,7 @@ def page_html(
     styles = {i: style_for(i, n) for n, i in enumerate(layers)}
     styles.update({i: v for i, v in (style_overrides or {}).items() if i in layers})
     lang = options.lang
-    svg, ranges, drawn = _draw_map_svg(
-        layers, styles, extent, layout, (choropleth, streets, lang)
-    )
+    svg, ranges, drawn = _draw_map_svg(layers, styles, extent, layout, (choropleth, streets, lang))
     m_per_mm = (extent[2] - extent[0]) / layout.map_w
     scale_denominator = m_per_mm * 1000
     legend_rows = _legend_items(layers, metas, styles, ranges, lang)

@@ -120,15 +120,11 @@ def print_view(
     choropleth = None
     if indicator is not None:
         kind, indicator_id = indicator
-        choropleth = indicator_choropleth(
-            kind, indicator_id, lang=options.lang, scheme=scheme, k=k
-        )
+        choropleth = indicator_choropleth(kind, indicator_id, lang=options.lang, scheme=scheme, k=k)
         if kind not in metas:
             metas[kind] = registry.resolve_selection([kind])[kind].meta()
         for area_id in ("zones", "tambons"):  # outlines only: the classes show through
             if area_id in layers:
                 base = styles.get(area_id) or style_for(area_id)
                 styles[area_id] = PrintStyle(stroke=base.stroke, fill=None, width_pt=base.width_pt)
-    return print_map(
-        layers, metas, options, output, style_overrides=styles, choropleth=choropleth
-    )
+    return print_map(layers, metas, options, output, style_overrides=styles, choropleth=choropleth)
