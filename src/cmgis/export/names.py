@@ -57,4 +57,5 @@ def print_file_name(
     """The name of a printed map: ``cmgis_map_<indicator or layers>_<date>.<suffix>``."""
     what = _part(indicator) if indicator else _layers_part(layer_ids)
     day = (date or dt.date.today()).isoformat()
-    return f"cmgis_map_{what}_{day}.{suffix.lstrip('.').lower()}"
+    middle = "" if what == "map" else f"{what}_"
+    return f"cmgis_map_{middle}{day}.{suffix.lstrip('.').lower()}"
