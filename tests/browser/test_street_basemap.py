@@ -165,3 +165,31 @@ def test_workshop_drawing_map_and_live_view_street_basemap(app_page: Any, lang: 
     app_page.wait_idle()
     assert_street_basemap(app_page, app_page.map_frame(), lang)
     app_page.screenshot(f"live-{lang}")
+
+
+def test_landmark_name_shows_on_hover(app_page: Any) -> None:
+    app_page.open("zones?lang=th&zone=old_town")
+    frame = app_page.map_frame()
+    _wait_basemap(app_page, frame)
+    marks = frame.locator("path.cmgis-landmark")
+    assert marks.count() >= 1
+    marks.first.dispatch_event("mouseover")
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.first.wait_for(timeout=10_000)
+    assert tooltip.first.inner_text().strip()
+
+
+@pytest.mark.parametrize(("zone", "folded"), [("mae_hia", True), ("nimman", False)])
+def test_legend_never_covers_the_selected_district(app_page: Any, zone: str, folded: bool) -> None:
+    # a large screen: the legend is small beside the map and starts open, unless it would
+    # cover the selected district (this view puts Mae Hia in the lower left, under it)
+    app_page.page.set_viewport_size({"width": 2200, "height": 1300})
+    app_page.open(f"map?lang=en&zone={zone}&layers=zones&view=18.778,98.974,14")
+    frame = app_page.map_frame()
+    _wait_basemap(app_page, frame)
+    frame.locator(".cmgis-legend-control[data-fold-checked='1']").wait_for(
+        state="attached", timeout=10_000
+    )
+    is_open = frame.locator("details.cmgis-legend").evaluate("d => d.open")
+    assert is_open is (not folded)
+    app_page.screenshot(f"legend-{zone}")

@@ -571,6 +571,8 @@ class StreetBasemapLayer(MacroElement):
           });
           function update() {
             var z = map.getZoom();
+            // small district names when the whole city is in view (they would overlap)
+            L.DomUtil[z <= 12 ? "addClass" : "removeClass"](map.getContainer(), "cmgis-z-low");
             byZoom.forEach(function (e) {
               var show = z >= e[1];
               if (show && !map.hasLayer(e[0])) { e[0].addTo(map); }
@@ -601,6 +603,7 @@ BASEMAP_CSS = (
     ".cmgis-label-district span{font-size:13px;font-weight:700;color:#3f007d}"
     ".cmgis-label-district.cmgis-label-selected span{font-size:14px;color:#000;"
     "text-decoration:underline}"
+    ".cmgis-z-low .cmgis-label-district span{font-size:10.5px;font-weight:600}"
     ".cmgis-label-tambon span{font-style:italic;color:#555;font-size:11px}"
     ".cmgis-label-place span{color:#666;font-size:10px}"
 )
