@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -132,9 +133,7 @@ def test_street_basemap_is_cached_per_language(streets_th: basemap.StreetBasemap
     assert "Old Town" in {lab.text for lab in en.districts}
 
 
-def test_missing_data_gives_an_empty_basemap(tmp_path: object) -> None:
-    from pathlib import Path
-
+def test_missing_data_gives_an_empty_basemap(tmp_path: Path) -> None:
     empty = street_basemap("en", path=Path(str(tmp_path)) / "none.gpkg")
     assert empty.road_count() == 0 and not empty.districts
 
@@ -165,3 +164,29 @@ def test_streets_legend_is_in_the_page_language() -> None:
     section = basemap.streets_legend_section("th")
     assert section.title.startswith("ถนน")
     assert len(section.items) == 3
+
+
+def test_encoded_roads_are_kept_on_disk_for_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CMGIS_CACHE_DIR", str(tmp_path / "cache"))
+    roads = gpd.GeoDataFrame(
+        {"edge_id": [0, 1], "u": [0, 1], "v": [1, 2], "length_m": [105.0, 105.0]},
+        geometry=[
+            LineString([(98.98, 18.78), (98.981, 18.78)]),
+            LineString([(98.981, 18.78), (98.982, 18.78)]),
+        ],
+        crs=4326,
+    )
+    gpkg = tmp_path / "tiny.gpkg"
+    roads.to_file(gpkg, layer="roads", driver="GPKG")
+    path, mtime = gpkg.resolve(), gpkg.stat().st_mtime
+    first = basemap._road_lines(path, mtime)
+    assert decode_lines(first["major"]) == [[(18.78, 98.98), (18.78, 98.981)]]
+    saved = list((tmp_path / "cache").glob("basemap_roads_*.json"))
+    assert len(saved) == 1
+    # a new process (caches cleared) reads the file instead of computing again
+    saved[0].write_text(json.dumps({"major": "x", "medium": "", "minor": ""}))
+    basemap._road_lines.cache_clear()
+    basemap._cached_road_lines.cache_clear()
+    assert basemap._road_lines(path, mtime)["major"] == "x"

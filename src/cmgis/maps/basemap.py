@@ -23,8 +23,12 @@ No streamlit here; the only I/O is reading the built layers (`cmgis.data.layers`
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import json
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +73,8 @@ TRAFFIC_SOURCES = 40
 SIMPLIFY_M: dict[str, float] = {"major": 4.0, "medium": 4.0, "minor": 3.0, "water": 2.0}
 #: Decimals of lon/lat sent to the browser (5 = about 1.1 m).
 DECIMALS = 5
+#: Version of the on-disk cache of encoded roads (change it when the encoding changes).
+CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -290,18 +296,49 @@ def encoded_lines(
     geoms = metric.geometry.to_numpy()
     if merge:
         geoms = np.array([shapely.line_merge(shapely.union_all(geoms))], dtype=object)
-    simplified = shapely.simplify(geoms, tolerance_m, preserve_topology=True)
+    lines_only = bool(np.all(shapely.get_dimensions(geoms) == 1))
+    # lines need no topology check (fast); polygon rings keep theirs
+    simplified = shapely.simplify(geoms, tolerance_m, preserve_topology=not lines_only)
     back = to_store(gpd.GeoDataFrame(geometry=simplified, crs=metric.crs), name="basemap layer")
-    out = []
-    for geom in back.geometry:
-        for line in _lines_of(geom):
-            xy = np.asarray(line.coords)[:, :2]
-            latlon = np.round(xy[:, ::-1], DECIMALS)
-            keep = np.ones(len(latlon), dtype=bool)
-            keep[1:] = np.any(np.diff(latlon, axis=0) != 0, axis=1)
-            if keep.sum() >= 2:
-                out.append(latlon[keep])
-    return out
+    parts = [line for geom in back.geometry for line in _lines_of(geom)]
+    if not parts:
+        return []
+    coords, index = shapely.get_coordinates(np.array(parts, dtype=object), return_index=True)
+    latlon = np.round(coords[:, ::-1], DECIMALS)
+    # drop a vertex equal to the one before it in the same line (rounding can merge them)
+    keep = np.ones(len(latlon), dtype=bool)
+    keep[1:] = np.any(latlon[1:] != latlon[:-1], axis=1) | (index[1:] != index[:-1])
+    latlon, index = latlon[keep], index[keep]
+    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+    return [line for line in np.split(latlon, starts[1:]) if len(line) >= 2]
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_road_lines(path: Path, mtime: float, size: int) -> dict[str, str] | None:
+    """Encoded road lines saved by an earlier process for this data file, or ``None``."""
+    target = _cache_file(path, mtime, size)
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or set(data) != set(ROAD_CLASSES):
+        return None
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _cache_file(path: Path, mtime: float, size: int) -> Path:
+    key = hashlib.sha256(f"{CACHE_VERSION}|{path}|{mtime}|{size}".encode()).hexdigest()[:16]
+    return settings.cache_dir() / f"basemap_roads_{key}.json"
+
+
+def _save_road_lines(path: Path, mtime: float, size: int, lines: dict[str, str]) -> None:
+    """Keep the encoded roads for the next process (best effort: a cache, never required)."""
+    target = _cache_file(path, mtime, size)
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = target.with_suffix(f".{os.getpid()}.tmp")
+        staged.write_text(json.dumps(lines), encoding="utf-8")
+        os.replace(staged, target)
 
 
 # ---------------------------------------------------------------------------------------
@@ -350,16 +387,26 @@ def _classified_roads(path: Path, _mtime: float) -> gpd.GeoDataFrame | None:
 
 @functools.lru_cache(maxsize=2)
 def _road_lines(path: Path, mtime: float) -> dict[str, str]:
-    """Encoded road lines by class (cached per data file and its modification time)."""
+    """Encoded road lines by class, cached per data file and its modification time.
+
+    In memory, and on disk under `cmgis.settings.cache_dir` so a new server process does
+    not compute the road classes again (a few seconds).
+    """
+    size = path.stat().st_size
+    cached = _cached_road_lines(path, mtime, size)
+    if cached is not None:
+        return cached
     roads = _classified_roads(path, mtime)
     if roads is None:
         return dict.fromkeys(ROAD_CLASSES, "")
-    return {
+    lines = {
         cls: encode_lines(
             encoded_lines(roads[roads["cls"] == cls], tolerance_m=SIMPLIFY_M[cls], merge=True)
         )
         for cls in ROAD_CLASSES
     }
+    _save_road_lines(path, mtime, size, lines)
+    return lines
 
 
 def print_streets(*, path: Path | None = None) -> dict[str, gpd.GeoDataFrame]:
