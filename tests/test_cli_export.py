@@ -139,3 +139,23 @@ def test_print_real_layers_to_pdf(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 0
     assert out.read_bytes()[:5] == b"%PDF-"
+
+
+def test_print_an_indicator_as_classes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "density.pdf"
+    code = main(
+        [
+            "print",
+            "--indicator", "tambons:intersection_density_per_km2",
+            "--scheme", "natural_breaks",
+            "--classes", "3",
+            "--title", "Intersections",
+            "--output", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+    capsys.readouterr()
+    bad = ["print", "--indicator", "wards:x", "--title", "x", "--output", str(out)]
+    assert main(bad) == 2
+    assert "zones:<id> or tambons:<id>" in capsys.readouterr().err

@@ -262,7 +262,7 @@ def test_build_map_has_credits_legend_controls_and_no_outside_assets(
     assert "Elevation <b>x" not in html
     assert "Elevation \\u0026lt;b\\u0026gt;x" in html
     assert "cmgis-legend" in html and "no data" in html
-    assert "relief from the elevation raster (offline)" in html
+    assert "streets and relief from the bundled data (offline)" in html
     assert "L.control.scale({metric: true, imperial: false})" in html  # no miles
     assert "L.control.scale()" not in html
     assert "new L.Control.Measure(" in html

@@ -179,6 +179,7 @@ def map_object(
     view: tuple[float, float, int],
     workshop_id: str = "",
     extra_overlays: tuple[webmap.Overlay, ...] = (),
+    selected_zone: str = "",
 ) -> folium.Map:
     """A new folium map for these choices, from cached prepared layers.
 
@@ -200,6 +201,7 @@ def map_object(
             *extra_overlays,
             *([contributions_overlay(workshop_id, lang)] if workshop_id else []),
         ],
+        selected_zone=selected_zone,
     )
 
 

@@ -8,7 +8,6 @@ the widget keys ``_w_export_*``.
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ from pathlib import Path
 import streamlit as st
 
 from cmgis import CmgisError, export, printing, sources
-from cmgis.i18n import t
+from cmgis.districts import indicator_definitions
+from cmgis.i18n import pick, t
 from ui.display import escape_markdown
 
 #: Layers pre-selected for a printed map: the districts in their setting.
@@ -128,7 +128,8 @@ def export_form(lang: str) -> None:
     if st.button(t("export.page.make", lang), key="_w_export_go", type="primary"):
         try:
             with st.spinner(t("export.page.making", lang)):
-                result = sources.export_bytes(selection, fmt=fmt_key, crs=crs, name="cmgis")
+                stem = export.export_file_stem(selection, crs=crs)
+                result = sources.export_bytes(selection, fmt=fmt_key, crs=crs, name=stem)
         except CmgisError as err:
             st.session_state.pop("export_file", None)
             st.error(escape_markdown(err))
@@ -205,8 +206,69 @@ def _crs_name(code: str, lang: str) -> str:
     return choice.name_th if lang == "th" else choice.name_en
 
 
-def print_form(lang: str) -> None:
-    """Print options, a button to make the map, a preview and its download button."""
+@dataclass(frozen=True)
+class MapView:
+    """The Map page's current choice: layers, indicator, classification, class count."""
+
+    layers: tuple[str, ...]
+    indicator: tuple[str, str] | None
+    scheme: str
+    k: int
+
+
+def map_page_view() -> MapView | None:
+    """What the Map page shows (or will show), from its session keys (``map_layers``,
+    ``map_indicator`` — both also kept in the URL — ``map_scheme``, ``map_k``).
+
+    Only printable layers and indicators with values are kept; ``None`` without layers.
+    """
+    state = st.session_state
+    if "map_layers" not in state and not state.get("map_indicator"):
+        return None
+    printable = set(sources.registry.layers())
+    layers = tuple(i for i in state.get("map_layers", ()) if i in printable)
+    indicator = state.get("map_indicator")
+    known = {d.id for d in indicator_definitions()}
+    if not (isinstance(indicator, tuple) and len(indicator) == 2 and indicator[1] in known):
+        indicator = None
+    return MapView(
+        layers, indicator, str(state.get("map_scheme", "quantiles")), int(state.get("map_k", 5))
+    )
+
+
+def _view_caption(view: MapView, lang: str) -> str:
+    """The Map page's view in words: its indicator and classes, its layer count."""
+    if view.indicator is None:
+        return t("printview.layers_only", lang, n=len(view.layers))
+    d = next(d for d in indicator_definitions() if d.id == view.indicator[1])
+    return t(
+        "printview.indicator",
+        lang,
+        name=pick(d.title_en, d.title_th, lang),
+        areas=t(f"map.panel.areas.{view.indicator[0]}", lang),
+        scheme=t(f"map.scheme.{view.scheme}", lang),
+        k=view.k,
+        n=len(view.layers),
+    )
+
+
+def _print_choice(lang: str) -> tuple[list[str], MapView | None]:
+    """The layers to print and the Map page view used (``None``: layers chosen here)."""
+    view = map_page_view()
+    seen = "map_build_view" in st.session_state  # the Map page drew its map this session
+    use_view = st.toggle(
+        t("printview.use_map_view", lang),
+        value=view is not None and seen,
+        disabled=view is None,
+        key="_w_export_print_use_view",
+        help=None if view is not None else t("printview.no_map_view", lang),
+    )
+    if use_view and view is not None:
+        if st.session_state.get("_export_print_view") != view:
+            # fill the layer choice with the Map page's layers (then the user may change it)
+            st.session_state["_w_export_print_layers"] = list(view.layers)
+            st.session_state["_export_print_view"] = view
+        st.caption(escape_markdown(_view_caption(view, lang)))
     titles = layer_titles(lang)
     chosen = st.multiselect(
         t("export.page.layers", lang),
@@ -216,6 +278,15 @@ def print_form(lang: str) -> None:
         key="_w_export_print_layers",
         placeholder=t("common.choose", lang),
     )
+    return list(chosen), view if use_view else None
+
+
+def print_form(lang: str) -> None:
+    """Print options, a button to make the map, a preview and its download button.
+
+    The Map page's current view (layers, indicator and classes) is offered first.
+    """
+    chosen, view = _print_choice(lang)
     title = st.text_input(
         t("export.page.title_field", lang),
         value=t("export.page.default_title", lang),
@@ -249,14 +320,14 @@ def print_form(lang: str) -> None:
         format_func=str.upper,
         key="_w_export_file_type",
     )
-    request = ("print", tuple(chosen), title, map_lang, paper, orientation, era, file_type)
+    request = ("print", tuple(chosen), title, map_lang, paper, orientation, era, file_type, view)
     if st.button(t("export.page.make_map", lang), key="_w_export_print_go", type="primary"):
         try:
             options = printing.check_options(
                 title=title, lang=map_lang, paper=paper, orientation=orientation, era=era
             )
             with st.spinner(t("export.page.making", lang)):
-                made = _make_print(chosen, options, file_type, request)
+                made = _make_print(chosen, options, file_type, request, view)
         except CmgisError as err:
             st.session_state.pop("export_print", None)
             st.error(escape_markdown(err))
@@ -274,10 +345,20 @@ def _make_print(
     options: printing.PrintOptions,
     file_type: str,
     request: tuple[object, ...],
+    view: MapView | None = None,
 ) -> _Made:
-    name = f"cmgis-map-{dt.date.today():%Y%m%d}.{file_type}"
+    indicator = view.indicator if view is not None else None
+    name = export.print_file_name(
+        layer_ids, suffix=file_type, indicator=indicator[1] if indicator else ""
+    )
     with tempfile.TemporaryDirectory(prefix="cmgis-print-") as tmp:
-        pdf_path = sources.print_selection(layer_ids, options, Path(tmp) / "map.pdf")
+        target = Path(tmp) / "map.pdf"
+        if view is not None:
+            pdf_path = sources.print_view(
+                layer_ids, options, target, indicator=indicator, scheme=view.scheme, k=view.k
+            )
+        else:
+            pdf_path = sources.print_selection(layer_ids, options, target)
         pdf = pdf_path.read_bytes()
     preview = printing.pdf_to_png(pdf, dpi=60)
     if file_type == "png":

@@ -231,9 +231,10 @@ def render_map(
     m = data.map_object(
         tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
         extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
+        selected_zone=str(st.session_state.get("zone") or ""),
     )  # fmt: skip
     shown = webmap.shown_basemap(basemap, layer_ids)
-    st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{shown}", lang)))
+    st.caption(t("map.basemap_on", lang, name=webmap.basemap_text(shown, lang)))
     out = st_folium(
         m,
         key="map",
@@ -284,9 +285,12 @@ def _handle_map_output(out: dict[str, Any], detail: int) -> None:
         st.session_state["_map_last_click"] = clicked
         selection = clicked_selection(clicked)
         if selection is not None and selection.kind == "zone":
+            changed = st.session_state.get("zone") != selection.zone_id
             st.session_state["zone"] = selection.zone_id
             st.session_state["_w_map_zone"] = selection.zone_id
             st.session_state["map_candidate"] = None
+            if changed:  # draw the map again with the clicked district outlined
+                st.rerun(scope="fragment")
         elif selection is not None:
             st.session_state["map_candidate"] = (selection.layer, selection.zone_id)
             st.session_state["_w_map_zone"] = ""  # no district is selected now

@@ -12,6 +12,7 @@ from typing import cast
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from cmgis import CmgisError
 from cmgis.districts import (
@@ -25,9 +26,9 @@ from cmgis.districts import (
     rankable,
 )
 from cmgis.i18n import t
-from cmgis.maps import format_number
+from cmgis.maps import district_map, format_number
 from ui import data
-from ui.display import escape_markdown, show_table, unit_text
+from ui.display import credit_lines, escape_markdown, show_table, unit_text
 from ui.zone_projects import render_zone_projects
 
 
@@ -152,6 +153,7 @@ def profile(zone_id: str, lang: str) -> None:
         t("map.zones.lower_bound", lang, n=len(p.coworking)),
         help=t("map.zones.lower_bound_note", lang),
     )
+    zone_profile_map(p, lang)
     if p.approximate:
         st.warning(t("map.zones.approximate_yes", lang))
     else:
@@ -196,7 +198,7 @@ def profile(zone_id: str, lang: str) -> None:
     )
 
     st.subheader(t("map.zones.indicators", lang))
-    show_table(indicator_table(p, lang))
+    wrapped_table(indicator_table(p, lang))
 
     st.subheader(t("map.zones.inside", lang))
     coverage = next((r.value for r in p.indicators if r.definition.id == "osm_coverage_pct"), None)
@@ -239,6 +241,31 @@ def profile(zone_id: str, lang: str) -> None:
         render_zone_projects(zone_id, lang)
     except CmgisError as err:
         st.caption(escape_markdown(err))
+
+
+#: Height of the Zones page's map of a district (CSS pixels).
+ZONE_MAP_HEIGHT_PX = 420
+
+
+def zone_profile_map(p: ZoneProfile, lang: str) -> None:
+    """The district on the street basemap with its landmarks and co-working spaces."""
+    fmap = district_map(
+        p,
+        data.web_layer("zones", lang, 2),
+        lang=lang,
+        credits=credit_lines(data.catalog().credits(), lang),
+        landmarks_title=t("map.zones.landmarks", lang),
+        coworking_title=t("map.zones.coworking", lang),
+    )
+    st_folium(fmap, key="zones_map", height=ZONE_MAP_HEIGHT_PX, width=None, returned_objects=[])
+
+
+def wrapped_table(df: pd.DataFrame) -> None:
+    """A table whose long cells wrap, so every column is readable (no cut-off cells).
+
+    The first column (the row's name) is the index: ``st.table`` shows it in bold.
+    """
+    st.table(df.set_index(df.columns[0]) if len(df.columns) else df)
 
 
 def _kind(kind: str, lang: str) -> str:

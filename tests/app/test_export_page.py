@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -33,7 +34,9 @@ def test_export_page_makes_a_shapefile_in_indian_1975() -> None:
     assert not at.error
     downloads = _downloads(at)
     assert len(downloads) == 1
-    assert "cmgis.zip" in downloads[0].proto.label
+    today = dt.date.today().isoformat()
+    # the name says what is inside: layers, CRS, date
+    assert f"cmgis_zones_old_city_gates_EPSG24047_{today}.zip" in downloads[0].proto.label
     # changing the request withdraws the stale file
     at.selectbox(key="_w_export_crs").set_value("EPSG:32647").run()
     assert not _downloads(at)
@@ -65,7 +68,10 @@ def test_print_tab_makes_a_pdf_with_preview() -> None:
     assert not at.error
     downloads = _downloads(at)
     assert len(downloads) == 1
-    assert downloads[0].proto.label.startswith("ดาวน์โหลด cmgis-map-")
+    today = dt.date.today().isoformat()
+    assert downloads[0].proto.label.startswith(
+        f"ดาวน์โหลด cmgis_map_zones_mae_kha_canal_{today}.pdf"
+    )
     assert len(at.get("image")) == 1
 
 
@@ -74,3 +80,37 @@ def test_thai_page_has_no_english_widget_placeholders() -> None:
     assert not at.exception
     placeholders = [m.proto.placeholder for m in at.multiselect]
     assert placeholders and all(p == "เลือก…" for p in placeholders), placeholders
+
+
+def test_print_offers_the_map_page_view_with_its_indicator() -> None:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["page"] = "export"
+    at.query_params["lang"] = "th"
+    # the Map page's view: layers and indicator in the URL, classes and its map in the session
+    at.query_params["layers"] = "zones,mae_kha_canal"
+    at.query_params["indicator"] = "tambons:intersection_density_per_km2"
+    at.session_state["map_build_view"] = (18.78, 98.96, 13)
+    at.session_state["map_scheme"] = "natural_breaks"
+    at.session_state["map_k"] = 4
+    at.run()
+    assert not at.exception
+    assert at.toggle(key="_w_export_print_use_view").value is True
+    assert at.multiselect(key="_w_export_print_layers").value == ["zones", "mae_kha_canal"]
+    assert any("จุดแบ่งธรรมชาติ 4 ชั้น" in c.value for c in at.caption)
+    at.button(key="_w_export_print_go").click().run()
+    assert not at.exception and not at.error
+    downloads = _downloads(at)
+    today = dt.date.today().isoformat()
+    name = f"cmgis_map_intersection_density_per_km2_{today}.pdf"
+    assert name in downloads[0].proto.label
+
+
+def test_print_before_the_map_page_was_seen_uses_the_chosen_layers() -> None:
+    at = _export_page()
+    assert at.toggle(key="_w_export_print_use_view").value is False
+    assert at.multiselect(key="_w_export_print_layers").value == [
+        "tambons",
+        "zones",
+        "mae_kha_canal",
+        "old_city_moat",
+    ]

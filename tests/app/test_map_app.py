@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
@@ -42,13 +43,18 @@ def test_each_page_renders_without_exception(page: str) -> None:
     assert at.title
 
 
+def _tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table on the page: dataframes, and static tables (their index as a column)."""
+    return [df.value for df in at.dataframe] + [tb.value.reset_index() for tb in at.table]
+
+
 def test_choosing_a_zone_updates_its_profile() -> None:
     at = _app(page="zones", zone="nimman").run()
     assert at.header[0].value == "Nimman"
     at.selectbox(key="_w_zone").set_value("suan_dok").run()
     assert not at.exception
     assert at.header[0].value == "Suan Dok"
-    tables = [df.value for df in at.dataframe]
+    tables = _tables(at)
     indicator_table = next(t for t in tables if "Rank among the five" in t.columns)
     hospitals = indicator_table[indicator_table["Indicator"] == "Hospitals"].iloc[0]
     assert hospitals["Value"] == "2"
@@ -70,7 +76,7 @@ def test_switching_language_changes_labels() -> None:
     assert at.header[0].value == "เมืองเก่า"
     assert at.query_params["lang"] == "th"
     # definitions and data gaps in the profile are in Thai too
-    table = next(df.value for df in at.dataframe if "นิยาม" in df.value.columns)
+    table = next(df for df in _tables(at) if "นิยาม" in df.columns)
     assert "พื้นที่ของรูปหลายเหลี่ยมใน EPSG:32647 / 1e6" in set(table["นิยาม"])
     assert not any("covered area" in str(v) or "bundled data" in str(v) for v in table["นิยาม"])
 
@@ -164,7 +170,7 @@ def test_mae_kha_profile_says_how_its_boundary_was_made_and_why_it_is_not_ranked
     assert any("tambons the city municipality covers only partly" in c for c in captions)
     assert any("Districts do not overlap" in c for c in captions)
     assert any("ranking needs at least 80%" in w.value for w in at.warning)
-    table = next(df.value for df in at.dataframe if "Rank among the five" in df.value.columns)
+    table = next(df for df in _tables(at) if "Rank among the five" in df.columns)
     offices = table[table["Indicator"] == "Offices per km²"].iloc[0]
     assert offices["Rank among the five"].startswith("not ranked: only 79")
     coworking = table[table["Indicator"] == "Co-working spaces"].iloc[0]

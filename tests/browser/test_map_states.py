@@ -15,12 +15,15 @@ def test_relief_caption_follows_the_elevation_layer(app_page: Any) -> None:
     frame = app_page.map_frame()
     frame.locator(".cmgis-legend").wait_for(timeout=30_000)
     app_page.wait_idle()
-    assert page.get_by_text("relief from the elevation raster").count() >= 1
+    assert page.get_by_text("Basemap on: streets and relief from the bundled data").count() == 1
     page.locator("[data-testid='stCheckbox'] label").filter(has_text="Elevation").first.click()
     app_page.wait_idle()
-    page.get_by_text("none: plain background").first.wait_for(timeout=30_000)
+    gone = "streets from the bundled data (offline; tick Elevation to add the relief)"
+    page.get_by_text(gone).first.wait_for(timeout=30_000)
     frame = app_page.map_frame()
-    frame.locator(".cmgis-legend").filter(has_text="plain background").wait_for(timeout=30_000)
-    legend = frame.locator(".cmgis-legend").inner_text()
-    assert "relief from the elevation raster" not in legend
-    assert "plain background" in legend
+    frame.locator(".cmgis-legend").filter(has_text=gone).wait_for(timeout=30_000)
+    legend = frame.locator(".cmgis-legend").text_content() or ""  # folded or not
+    assert "streets and relief" not in legend
+    assert gone in legend
+    # the streets stay: the map is never a grey canvas
+    assert frame.locator("path.cmgis-road").count() >= 2

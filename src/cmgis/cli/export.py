@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cmgis import export, printing, sources
+from cmgis import InputError, export, printing, sources
 
 
 def register(sub: Any) -> None:
@@ -27,7 +27,18 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("print", help="print a map with legend, scale bar and credits (PDF/PNG)")
-    p.add_argument("--layers", required=True, help="layer ids separated by commas")
+    p.add_argument("--layers", default="", help="layer ids separated by commas")
+    p.add_argument(
+        "--indicator",
+        default="",
+        help="an indicator drawn as classes: zones:<id> or tambons:<id> (see cmgis indicators)",
+    )
+    p.add_argument(
+        "--scheme",
+        default="quantiles",
+        help="classes of --indicator: quantiles, natural_breaks or equal_interval",
+    )
+    p.add_argument("--classes", default=5, type=int, help="number of classes of --indicator, 2-7")
     p.add_argument("--title", required=True, help="map title (Thai or English)")
     p.add_argument("--lang", default="en", help="th or en (labels, layer names, date)")
     p.add_argument("--paper", default="A4", help="A4 or A3")
@@ -53,6 +64,21 @@ def cmd_print(args: argparse.Namespace) -> int:
         orientation=args.orientation,
         era=args.era,
     )
-    path = sources.print_selection(args.layers, options, args.output)
+    if not args.indicator:
+        path = sources.print_selection(args.layers, options, args.output)
+        print(path)
+        return 0
+    kind, _, indicator_id = args.indicator.partition(":")
+    if kind not in ("zones", "tambons") or not indicator_id:
+        raise InputError(f"--indicator {args.indicator!r} should be zones:<id> or tambons:<id>")
+    layers = [i for i in args.layers.split(",") if i.strip()]
+    path = sources.print_view(
+        layers,
+        options,
+        args.output,
+        indicator=(kind, indicator_id),
+        scheme=args.scheme,
+        k=args.classes,
+    )
     print(path)
     return 0

@@ -44,6 +44,7 @@ from cmgis.export.meta import (
     meta_from_catalog_entry,
     readme_text,
 )
+from cmgis.export.names import export_file_stem, print_file_name
 from cmgis.export.raster import read_raster_in, write_geotiff
 from cmgis.export.shp import shapefile_field_names
 from cmgis.export.vector import prepare_vector
@@ -66,6 +67,7 @@ __all__ = [
     "check_format",
     "check_kind",
     "credit_lines",
+    "export_file_stem",
     "export_layers",
     "file_layer_name",
     "kml_safe_text",
@@ -73,6 +75,7 @@ __all__ = [
     "layers_to_bytes",
     "meta_from_catalog_entry",
     "prepare_vector",
+    "print_file_name",
     "read_raster_in",
     "readme_text",
     "shapefile_field_names",

@@ -7,11 +7,16 @@
   one map builder `build_map`, to which features pass their `Overlay`s.
 - `projects`, `workshop`, `user_layers`, `suitability`: each feature's overlay (and the
   Projects page's map, `projects_map`); `relief`: the shaded-relief image.
+- `basemap`: the offline street basemap under every map (roads by class, canal, moat,
+  landmarks); `labels`: district, tambon and place names, the selected district;
+  `zone_map.district_map`: the Zones page's map of one district.
 
 Map text is escaped with `cmgis.map_text.escape_map_text` everywhere.
 """
 
 from cmgis.maps import webmap
+from cmgis.maps.basemap import StreetBasemap, street_basemap
+from cmgis.maps.labels import MapLabel, district_labels
 from cmgis.maps.legend import (
     LegendItem,
     LegendSection,
@@ -65,6 +70,7 @@ from cmgis.maps.webmap import (
     CreditsAttribution,
     Overlay,
     WebLayer,
+    basemap_text,
     build_map,
     classify,
     cluster_points,
@@ -83,6 +89,7 @@ from cmgis.maps.workshop import (
     drawing_map,
     live_map,
 )
+from cmgis.maps.zone_map import district_map
 
 __all__ = [
     "BASEMAPS",
@@ -97,11 +104,14 @@ __all__ = [
     "LayerStyle",
     "LegendItem",
     "LegendSection",
+    "MapLabel",
     "Overlay",
     "PrintStyle",
+    "StreetBasemap",
     "WebLayer",
     "add_projects_overlay",
     "base_map",
+    "basemap_text",
     "build_map",
     "candidates_group",
     "classify",
@@ -110,6 +120,8 @@ __all__ = [
     "contributions_overlay",
     "detail_for_zoom",
     "display_lookup",
+    "district_labels",
+    "district_map",
     "districts_group",
     "drawing_map",
     "feature_collection",
@@ -137,6 +149,7 @@ __all__ = [
     "relief_rgba",
     "shown_basemap",
     "simplify_for_web",
+    "street_basemap",
     "style_for",
     "style_swatch",
     "suitability_legend_html",

@@ -243,7 +243,7 @@ def print_legend_html(items: Sequence[LegendItem]) -> str:
 LEGEND_CSS = (
     ".cmgis-legend{background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;"
     "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 'Noto Sans Thai','Noto Sans',"
-    "'Helvetica Neue',Arial,sans-serif;max-height:340px;overflow-y:auto;max-width:260px}"
+    "'Helvetica Neue',Arial,sans-serif;max-height:min(340px,60vh);overflow-y:auto;max-width:240px}"
     ".cmgis-legend-title{font-weight:600;margin:4px 0 2px}"
     ".cmgis-legend-summary{font-weight:600;cursor:pointer}"
     ".cmgis-legend-note{color:#444;margin-bottom:2px}"
@@ -254,14 +254,27 @@ LEGEND_CSS = (
 )
 
 
+#: A map smaller than this (CSS pixels, width or height) starts with its legend folded.
+SMALL_MAP_PX: tuple[int, int] = (700, 450)
+#: A legend that would cover more than this share of the map starts folded.
+MAX_LEGEND_SHARE = 0.12
+
+
 class LegendControl(MacroElement):
-    """A Leaflet control holding the legend HTML (works in fullscreen too)."""
+    """A Leaflet control holding the legend HTML (works in fullscreen too).
+
+    The legend is a ``<details>`` box: a click on its title folds or opens it. It starts
+    folded on a map smaller than `SMALL_MAP_PX`, when open it would cover more than
+    `MAX_LEGEND_SHARE` of the map, and when it would cover ``keep_clear``
+    (``[[south, west], [north, east]]``, e.g. the selected district).
+    """
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
+            var map = {{ this._parent.get_name() }};
             var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "cmgis-legend-control");
@@ -270,14 +283,48 @@ class LegendControl(MacroElement):
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            legend.addTo(map);
+            var small = {{ this.small|tojson }}, clear = {{ this.keep_clear|tojson }};
+            function fold() {
+                var box = legend.getContainer().querySelector("details");
+                if (!box) { return; }
+                var size = map.getSize();
+                var r = legend.getContainer().getBoundingClientRect();
+                if (size.x < small[0] || size.y < small[1] ||
+                    r.width * r.height > {{ this.max_share }} * size.x * size.y) {
+                    box.open = false; return;
+                }
+                if (!clear) { return; }
+                var a = map.latLngToContainerPoint(clear[0]);
+                var b = map.latLngToContainerPoint(clear[1]);
+                var m = map.getContainer().getBoundingClientRect();
+                var left = r.left - m.left, top = r.top - m.top;
+                var overlap = Math.min(a.x, b.x) < left + r.width && Math.max(a.x, b.x) > left &&
+                    Math.min(a.y, b.y) < top + r.height && Math.max(a.y, b.y) > top;
+                if (overlap) { box.open = false; }
+            }
+            // the legend's size is known only once the frame is laid out: check again a
+            // little later, unless the user has opened or folded it meanwhile
+            var touched = false;
+            legend.getContainer().addEventListener("click", function () { touched = true; });
+            function check() { if (!touched) { fold(); } }
+            map.whenReady(function () {
+                setTimeout(check, 0);
+                setTimeout(function () {
+                    check();  // then mark the check done (tests wait for it)
+                    legend.getContainer().setAttribute("data-fold-checked", "1");
+                }, 500);
+            });
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, content: str) -> None:
+    def __init__(self, content: str, *, keep_clear: list[list[float]] | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CmgisLegend"
         self.content = content
         self.css = LEGEND_CSS
+        self.small = list(SMALL_MAP_PX)
+        self.max_share = MAX_LEGEND_SHARE
+        self.keep_clear = keep_clear

@@ -28,6 +28,8 @@ from jinja2 import Template
 from cmgis._errors import InputError
 from cmgis.i18n import pick, strings, t
 from cmgis.map_text import escape_map_text
+from cmgis.maps.basemap import add_street_basemap, street_basemap, streets_legend_section
+from cmgis.maps.labels import zone_bounds
 from cmgis.maps.legend import (
     LegendControl,
     LegendItem,
@@ -660,6 +662,8 @@ def build_map(
     asset_base_url: str = DEFAULT_ASSET_BASE_URL,
     fit_bounds: Sequence[Sequence[float]] | None = None,
     basemap_note: bool = True,
+    selected_zone: str = "",
+    streets: bool = True,
 ) -> folium.Map:
     """The one cmgis web map: layers, overlays, legend, credits, scale, fullscreen, measure.
 
@@ -688,10 +692,18 @@ def build_map(
     basemap_note
         Whether the legend says which basemap is shown (the Map page, where the relief
         is a layer one can tick); maps without a layer panel leave it out.
+    selected_zone
+        A district's ``zone_id`` to outline (and keep clear of the legend), or ``""``.
+    streets
+        Draw the offline street basemap and the district labels (`cmgis.maps.basemap`).
     """
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
     m = _new_map(center=center, zoom=zoom, basemap=basemap, asset_base_url=asset_base_url)
+    street_map = street_basemap(lang) if streets else None
+    if street_map is not None:
+        with_marks = "landmarks" not in [lyr.layer_id for lyr in layers]
+        add_street_basemap(m, street_map, selected_zone=selected_zone, with_landmarks=with_marks)
     sections = _add_layers(m, layers, choropleth=choropleth, lang=lang)
     for overlay in overlays:
         if overlay.element is not None:
@@ -699,9 +711,15 @@ def build_map(
         if overlay.legend is not None:
             sections.insert(len(sections) - (1 if layers else 0), overlay.legend)
     shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
-    note = f"{t('map.basemap_label', lang)}: {t(f'map.basemap.{shown}', lang)}"
+    note = f"{t('map.basemap_label', lang)}: {basemap_text(shown, lang, streets=streets)}"
     note = note if basemap_note else ""
-    LegendControl(legend_html(sections, note=note, summary=t("map.legend.title", lang))).add_to(m)
+    if street_map is not None:
+        sections.append(streets_legend_section(lang))
+    keep_clear = street_map.outlines.get(selected_zone) if street_map and selected_zone else None
+    LegendControl(
+        legend_html(sections, note=note, summary=t("map.legend.title", lang)),
+        keep_clear=zone_bounds(keep_clear) if keep_clear else None,
+    ).add_to(m)
     _add_controls(m, credits=credits, lang=lang)
     if fit_bounds:
         m.fit_bounds([list(corner) for corner in fit_bounds])
@@ -732,6 +750,7 @@ def _new_map(
     m.default_js = [a for a in folium.Map.default_js if a[0] in _LEAN_MAP_ASSETS]
     m.default_css = [a for a in folium.Map.default_css if a[0] in _LEAN_MAP_ASSETS]
     MetricScale().add_to(m)
+    folium.map.CustomPane(RELIEF_PANE, z_index=150, pointer_events=False).add_to(m)
     if basemap in _TILES:
         url, attr = _TILES[basemap]
         folium.TileLayer(url, attr=escape_map_text(attr), max_zoom=MAX_ZOOM, name=basemap).add_to(m)
@@ -805,6 +824,15 @@ def shown_basemap(basemap: str, layer_ids: Sequence[str]) -> str:
     return basemap
 
 
+#: The relief's map pane (under the street basemap, see `cmgis.maps.basemap.PANES`).
+RELIEF_PANE = "cmgisRelief"
+
+
+def basemap_text(shown: str, lang: str, *, streets: bool = True) -> str:
+    """What the map stands on, in ``lang``: ``shown`` (`shown_basemap`) and the streets."""
+    return t(f"basemap.shown.{shown}" if streets else f"map.basemap.{shown}", lang)
+
+
 def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) -> None:
     style = layer.style
     if style.kind == "relief":
@@ -815,6 +843,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
                 pixelated=False,
                 interactive=False,
                 name=escape_map_text(layer.title),
+                pane=RELIEF_PANE,
             ).add_to(m)
         return
     if style.kind == "cluster":

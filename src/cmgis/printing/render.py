@@ -36,6 +36,14 @@ from cmgis.export.write import staged_output
 from cmgis.i18n import Lang, normalise_lang, t
 from cmgis.maps.legend import LegendItem, print_legend_html, print_swatch, ramp_swatch
 from cmgis.maps.styles import PrintStyle, print_style_for
+from cmgis.printing.extras import (
+    PrintChoropleth,
+    choropleth_legend_html,
+    district_labels_html,
+    draw_choropleth,
+    draw_streets,
+    streets_legend_items,
+)
 from cmgis.projection import require_crs
 from cmgis.textclean import is_blank, strip_unwanted
 
@@ -283,13 +291,26 @@ def _draw_vector(ax: Any, data: gpd.GeoDataFrame, style: PrintStyle) -> None:
     )
 
 
+@dataclass
+class _Drawn:
+    """What the map body drew besides the layers (for the legend)."""
+
+    streets: bool = False
+    classes_html: str = ""
+
+
 def _draw_map_svg(
     layers: Mapping[str, LayerData],
     styles: Mapping[str, PrintStyle],
     extent: tuple[float, float, float, float],
     layout: PageLayout,
-) -> tuple[bytes, dict[str, tuple[float, float]]]:
-    """Draw the layers (in MAP_CRS) to SVG; returns the SVG and raster value ranges."""
+    extras: tuple[PrintChoropleth | None, bool, Lang] = (None, False, "en"),
+) -> tuple[bytes, dict[str, tuple[float, float]], _Drawn]:
+    """Draw the layers (in MAP_CRS) to SVG; returns the SVG, raster value ranges and extras.
+
+    ``extras`` is (an indicator to draw as classes or None, whether to draw the street
+    basemap, the language of the classes' legend).
+    """
     mpl.use("Agg")
     from matplotlib.figure import Figure
 
@@ -300,6 +321,11 @@ def _draw_map_svg(
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
     ranges: dict[str, tuple[float, float]] = {}
+    choropleth, streets, lang = extras
+    drawn = _Drawn(streets=draw_streets(ax) if streets else False)
+    if choropleth is not None:
+        classification = draw_choropleth(ax, choropleth)
+        drawn.classes_html = choropleth_legend_html(choropleth, classification, lang=lang)
     for layer_id, data in sorted(layers.items(), key=_draw_order):
         if isinstance(data, RasterSource):
             value_range = _draw_raster(ax, data, styles[layer_id])
@@ -309,7 +335,7 @@ def _draw_map_svg(
             _draw_vector(ax, data, styles[layer_id])
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", dpi=200, transparent=True)
-    return buffer.getvalue(), ranges
+    return buffer.getvalue(), ranges, drawn
 
 
 # --------------------------------------------------------------------------------------
@@ -393,24 +419,32 @@ def page_html(
     metas: Mapping[str, LayerMeta],
     options: PrintOptions,
     style_overrides: Mapping[str, PrintStyle] | None = None,
+    *,
+    choropleth: PrintChoropleth | None = None,
+    streets: bool = True,
 ) -> str:
     """The page as HTML: map image, title, legend, scale bar, north arrow, credits, date.
 
-    Layers are styled by `style_for` unless ``style_overrides`` has their id.
+    Layers are styled by `style_for` unless ``style_overrides`` has their id. The street
+    basemap (``streets``) is drawn under them and ``choropleth`` (an indicator) as classes;
+    the districts' names are placed over the map in the page language.
     Long because most of it is the page's HTML/CSS template, kept in one piece to be
     read as a page.
     """
     layout = page_layout(options.paper, options.orientation)
-    bounds = _bounds_m(layers)
+    bounds = _bounds_m({**layers, **({"": choropleth.areas} if choropleth else {})})
     extent = map_extent(bounds, layout.map_w, layout.map_h)
     styles = {i: style_for(i, n) for n, i in enumerate(layers)}
     styles.update({i: v for i, v in (style_overrides or {}).items() if i in layers})
-    svg, ranges = _draw_map_svg(layers, styles, extent, layout)
+    lang = options.lang
+    svg, ranges, drawn = _draw_map_svg(layers, styles, extent, layout, (choropleth, streets, lang))
     m_per_mm = (extent[2] - extent[0]) / layout.map_w
     scale_denominator = m_per_mm * 1000
-    lang = options.lang
     legend_rows = _legend_items(layers, metas, styles, ranges, lang)
-    credits = credit_lines(metas[i] for i in layers if i in metas)
+    if drawn.streets:
+        legend_rows += streets_legend_items(lang)
+    labels = district_labels_html(extent, layout.map_w, layout.map_h, lang=lang)
+    credits = credit_lines(metas.values())  # the layers' and the indicator areas'
     date = format_date(options.date or dt.date.today(), lang=lang, era=options.era)
     svg_b64 = base64.b64encode(svg).decode("ascii")
     subtitle = t("export.print.subtitle", lang)
@@ -433,12 +467,16 @@ h1 {{ font-size: 18pt; margin: 0 0 1mm 0; line-height: 1.25;
 .map {{ width: {layout.map_w}mm; height: {layout.map_h}mm; border: 0.3mm solid #333;
         position: relative; }}
 .map img {{ width: 100%; height: 100%; display: block; }}
+.maplabel {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
+             font-size: 8.5pt; font-weight: bold; color: #3f007d;
+             text-shadow: 0 0 1.5px #fff, 0 0 1.5px #fff, 0 0 2px #fff; }}
+h3.classes {{ font-size: 8.5pt; margin: 0 0 1mm 0; }}
 .panel.side {{ width: {SIDE_MM}mm; margin-left: 5mm; }}
 .panel.bottom {{ height: {BOTTOM_MM - 4}mm; margin-top: 4mm; display: flex; gap: 6mm; }}
 .panel.bottom > div {{ flex: 1; overflow: hidden; }}
 .panel.bottom > div.legendbox {{ flex: 1.5; }}
 .panel.bottom ul.legend {{ columns: {2 if len(legend_rows) > 6 else 1}; column-gap: 4mm; }}
-.panel.side > div.legendbox {{ max-height: {layout.map_h * 0.5:.0f}mm; overflow: hidden; }}
+.panel.side > div.legendbox {{ max-height: {layout.map_h * 0.66:.0f}mm; overflow: hidden; }}
 h2 {{ font-size: 10pt; margin: 0 0 1.5mm 0; }}
 ul.legend {{ list-style: none; margin: 0 0 4mm 0; padding: 0; }}
 ul.legend li {{ display: flex; align-items: center; gap: 2mm; margin-bottom: 1.2mm;
@@ -462,10 +500,10 @@ ul.legend li > span:first-child {{ flex: none; display: flex; }}
 <header><h1>{html.escape(options.title)}</h1>
 <div class="sub">{html.escape(date)} · {html.escape(subtitle)}</div></header>
 <div class="body">
-<div class="map"><img src="data:image/svg+xml;base64,{svg_b64}" alt=""></div>
+<div class="map"><img src="data:image/svg+xml;base64,{svg_b64}" alt="">{labels}</div>
 <div class="panel {panel_class}">
 <div class="legendbox"><h2>{html.escape(t("export.print.legend", lang))}</h2>
-{print_legend_html(legend_rows)}</div>
+{drawn.classes_html}{print_legend_html(legend_rows)}</div>
 <div>{_NORTH_ARROW}
 {_scale_bar_html(nice_scale_length_m(extent[2] - extent[0]), m_per_mm, lang)}
 <div class="scaletext">{html.escape(scale_text)}</div>
@@ -524,15 +562,20 @@ def print_map(
     *,
     png_dpi: int = 150,
     style_overrides: Mapping[str, PrintStyle] | None = None,
+    choropleth: PrintChoropleth | None = None,
+    streets: bool = True,
 ) -> Path:
     """Print ``layers`` (any CRS) to ``output`` (``.pdf`` or ``.png``); returns the path.
+
+    ``choropleth`` draws an indicator as classes (with its classes in the legend) under
+    the layers; ``streets`` the offline street basemap. See `page_html`.
 
     Raises
     ------
     InputError
         Empty selection, layers with nothing to draw, or another suffix than .pdf/.png.
     """
-    if not layers:
+    if not layers and choropleth is None:
         raise InputError("no layers chosen; choose at least one layer to print")
     output = Path(output)
     suffix = output.suffix.lower()
@@ -543,7 +586,10 @@ def print_map(
         if isinstance(data, gpd.GeoDataFrame):
             require_crs(data, name=layer_id)
     metas = dict(metas or {})
-    pdf = html_to_pdf(page_html(layers, metas, options, style_overrides))
+    page = page_html(
+        layers, metas, options, style_overrides, choropleth=choropleth, streets=streets
+    )
+    pdf = html_to_pdf(page)
     with staged_output(output) as staged:
         staged.write_bytes(pdf if suffix == ".pdf" else pdf_to_png(pdf, dpi=png_dpi))
     return output

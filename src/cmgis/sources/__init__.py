@@ -15,6 +15,7 @@ from cmgis.sources.selection import (
     export_selection,
     load_for_export,
     print_selection,
+    print_view,
 )
 from cmgis.sources.suitability import (
     candidates_download,
@@ -34,6 +35,7 @@ __all__ = [
     "export_suitability",
     "load_for_export",
     "print_selection",
+    "print_view",
     "registry",
     "resolve_workshop",
     "split_ids",

@@ -84,3 +84,47 @@ def print_selection(
     metas = {i: item.meta() for i, item in items.items()}
     styles = {i: style_for(item.style_like) for i, item in items.items() if item.style_like}
     return print_map(layers, metas, options, output, style_overrides=styles)
+
+
+def print_view(
+    selection: Sequence[str],
+    options: PrintOptions,
+    output: Path | str,
+    *,
+    indicator: tuple[str, str] | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+) -> Path:
+    """Print a map view: layers by id and an indicator as classes (the Map page's choice).
+
+    Parameters
+    ----------
+    selection
+        Layer ids to draw (may be empty when ``indicator`` is given).
+    indicator
+        ``(area kind, indicator id)``, e.g. ``("zones", "population_density_per_km2")``,
+        drawn as ``k`` classes by ``scheme`` with the classes in the legend; the credits
+        of the area layer are printed.
+    """
+    from cmgis.maps.styles import PrintStyle
+    from cmgis.printing.extras import indicator_choropleth
+    from cmgis.printing.render import print_map, style_for
+
+    ids = [i for i in split_ids(list(selection)) if i != "all"] if selection else []
+    if not ids and indicator is None:
+        raise InputError("no layers chosen; give layer ids separated by commas")
+    items = registry.resolve_selection(ids) if ids else {}
+    layers = {i: item.load() for i, item in items.items()}
+    metas = {i: item.meta() for i, item in items.items()}
+    styles = {i: style_for(item.style_like) for i, item in items.items() if item.style_like}
+    choropleth = None
+    if indicator is not None:
+        kind, indicator_id = indicator
+        choropleth = indicator_choropleth(kind, indicator_id, lang=options.lang, scheme=scheme, k=k)
+        if kind not in metas:
+            metas[kind] = registry.resolve_selection([kind])[kind].meta()
+        for area_id in ("zones", "tambons"):  # outlines only: the classes show through
+            if area_id in layers:
+                base = styles.get(area_id) or style_for(area_id)
+                styles[area_id] = PrintStyle(stroke=base.stroke, fill=None, width_pt=base.width_pt)
+    return print_map(layers, metas, options, output, style_overrides=styles, choropleth=choropleth)
