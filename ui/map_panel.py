@@ -217,21 +217,27 @@ def render_map(
     layer_ids: list[str], indicator: tuple[str, str] | None, scheme: str, k: int, basemap: str,
     lang: str, workshop_id: str = "", user_layers: tuple[str, ...] = (),
 ) -> None:  # fmt: skip
-    """Draw the map; a click on a zone selects it, moving the map updates the URL view."""
+    """Draw the map; a click on a zone selects it, moving the map updates the URL view.
+
+    The map is sent in two parts (`cmgis.maps.build_map_parts`): while its base (view it
+    opened at, basemap, language) stays the same, the browser keeps the map and only
+    swaps its layer group (layers, indicator, overlays, legend) in place.
+    """
     view = _build_view()
     st.session_state["map_build_view"] = view
     detail = webmap.detail_for_zoom(view[2])
-    m = data.map_object(
+    parts = data.map_parts(
         tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
         extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
     )  # fmt: skip
     shown = webmap.shown_basemap(basemap, layer_ids)
     st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{shown}", lang)))
     out = st_folium(
-        m,
+        parts.base,
         key="map",
         height=MAP_HEIGHT_PX,
         width=None,  # the container's width
+        feature_group_to_add=parts.layers,
         returned_objects=["last_active_drawing", "center", "zoom"],
     )
     _handle_map_output(out or {}, detail)

@@ -165,7 +165,7 @@ def profile(zone_id: str, lang: str) -> None:
         st.warning(coverage_text(p.osm_coverage_pct, lang))
     with st.expander(t("map.zones.boundary", lang)):
         st.caption(t("map.zones.method_record", lang))
-        st.write(p.method)
+        st.write(p.method_th if lang == "th" and p.method_th else p.method)
         if p.boundary_status == BOUNDARY_CONSTRUCTED:
             st.caption(t("common.boundary_constructed", lang))
         elif p.boundary_status:

@@ -5,6 +5,8 @@
 - `legend`: legend rows and swatches, rendered in a web map, beside it or on paper.
 - `webmap`: offline assets, web simplification, layer GeoJSON, indicator classes and the
   one map builder `build_map`, to which features pass their `Overlay`s.
+- `inplace`: the same map split into a stable base and a swappable layer group
+  (`build_map_parts`), for the Map page's in-place updates.
 - `projects`, `workshop`, `user_layers`, `suitability`: each feature's overlay (and the
   Projects page's map, `projects_map`); `relief`: the shaded-relief image.
 
@@ -12,6 +14,7 @@ Map text is escaped with `cmgis.map_text.escape_map_text` everywhere.
 """
 
 from cmgis.maps import webmap
+from cmgis.maps.inplace import MapParts, build_map_parts
 from cmgis.maps.legend import (
     LegendItem,
     LegendSection,
@@ -96,12 +99,14 @@ __all__ = [
     "LayerStyle",
     "LegendItem",
     "LegendSection",
+    "MapParts",
     "Overlay",
     "PrintStyle",
     "WebLayer",
     "add_projects_overlay",
     "base_map",
     "build_map",
+    "build_map_parts",
     "candidates_group",
     "classify",
     "cluster_points",

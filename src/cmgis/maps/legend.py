@@ -255,7 +255,15 @@ LEGEND_CSS = (
 
 
 class LegendControl(MacroElement):
-    """A Leaflet control holding the legend HTML (works in fullscreen too)."""
+    """A Leaflet control holding the legend HTML (works in fullscreen too).
+
+    Added to a map, the control is simply on it. Added to a layer group (the changing
+    layers of an in-place map, see `cmgis.maps.webmap.build_map_parts`), it rides on a
+    holder layer: the control appears when the group is put on a map and goes when the
+    group is taken off, so the legend is replaced with the layers it describes. Whether
+    the reader folded the box is kept in the page (``window.__cmgisLegendOpen``) and given
+    to the next legend.
+    """
 
     _template = Template(
         """
@@ -266,11 +274,28 @@ class LegendControl(MacroElement):
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "cmgis-legend-control");
                 div.innerHTML = {{ this.content|tojson }};
+                var box = div.querySelector("details");
+                if (box && typeof window.__cmgisLegendOpen === "boolean") {
+                    box.open = window.__cmgisLegendOpen;
+                }
+                if (box) {
+                    box.addEventListener("toggle", function () {
+                        window.__cmgisLegendOpen = box.open;
+                    });
+                }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            var parent = {{ this._parent.get_name() }};
+            if (parent instanceof L.Map) {
+                legend.addTo(parent);
+            } else {
+                var holder = L.featureGroup();
+                holder.onAdd = function (map) { legend.addTo(map); };
+                holder.onRemove = function () { legend.remove(); };
+                holder.addTo(parent);
+            }
         })();
         {% endmacro %}
         """
@@ -280,4 +305,19 @@ class LegendControl(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CmgisLegend"
         self.content = content
+        self.css = LEGEND_CSS
+
+
+class LegendStyle(MacroElement):
+    """The legend's CSS alone, for a map whose legend comes later (in a layer group)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisLegendStyle"
         self.css = LEGEND_CSS
