@@ -29,7 +29,7 @@ def show_error(err: Exception) -> None:
     lang = current_lang()
     if isinstance(err, CmgisError):  # a known problem: its message says what was wrong
         LOG.warning("cmgis error shown to the user: %s", err, exc_info=err)
-        st.error(t("app.error.known", lang, err=escape_markdown(str(err))))
+        st.error(t("app.error.known", lang, err=escape_markdown(err)))
     else:
         LOG.error("unexpected error in the app", exc_info=err)
         st.error(t("app.error.unexpected", lang))

@@ -11,6 +11,8 @@ outside the report's own Thai text (quoted as printed, English loanwords include
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ from shapely.geometry import Polygon
 from streamlit.testing.v1 import AppTest
 
 from cmgis import workshop as sk
+from cmgis.data.catalog import load_catalog
 from cmgis.data.layers import load_layer
 from cmgis.store import open_app_store
 
@@ -172,14 +175,40 @@ def _texts(at: AppTest) -> Iterator[tuple[str, str]]:
 
 def _map_html(at: AppTest) -> str:
     """The map HTML handed to streamlit-folium (AppTest does not run the component)."""
-    el = next(e for e in at.main if type(e).__name__ == "UnknownElement")
-    return str(el.proto.json_args)
+    return str(_map_element(at).proto.json_args)
 
 
-def _problems(at: AppTest) -> list[str]:
+def _map_texts(at: AppTest) -> Iterator[tuple[str, str]]:
+    """(where, text) of what the map shows: feature labels (tooltips), popups, the legend.
+
+    The Map page sends its layers and legend as streamlit-folium's ``feature_group`` and
+    its base (credits, controls) as ``script``; both are read here.
+    """
+    args = json.loads(str(_map_element(at).proto.json_args))
+    code = " ".join(str(args.get(k) or "") for k in ("script", "feature_group"))
+    decoder = json.JSONDecoder()
+    for field in ('"label": ', '"popup": ', "div.innerHTML = "):
+        start = 0
+        while (i := code.find(field, start)) >= 0:
+            start = i + len(field)
+            if code[start] != '"':
+                continue
+            value, _end = decoder.raw_decode(code, start)
+            text = html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", value, flags=re.S))
+            yield f"map{field.split(':')[0].strip()}", text
+
+
+def _map_element(at: AppTest) -> Any:
+    return next(e for e in at.main if type(e).__name__ == "UnknownElement")
+
+
+def _problems(at: AppTest, *, with_map: bool = False) -> list[str]:
     assert not at.exception, at.exception
     out = []
-    for where, text in _texts(at):
+    texts = list(_texts(at))
+    if with_map:
+        texts += list(_map_texts(at))
+    for where, text in texts:
         if found := english_in(text):
             out.append(f"{where}: {found} in {text[:160]!r}")
     return sorted(set(out))
@@ -215,29 +244,42 @@ def _open(**params: str) -> AppTest:
     return at.run()
 
 
-PAGES = {
-    "home": {},
-    "map": {"zone": "nimman", "indicator": "zones:hospitals_count"},
-    "zones": {"zone": "nimman", "compare": "nimman,suan_dok,mae_hia"},
-    "projects": {"project": "P06"},
-    "suitability": {},
-    "export": {},
-    "about": {},
+#: Each case: the page and the state it opens with (the URL's shareable state).
+PAGES: dict[str, tuple[str, dict[str, str]]] = {
+    "home": ("home", {}),
+    "map": ("map", {"zone": "nimman", "indicator": "zones:hospitals_count"}),
+    # every layer on, an indicator over the tambons, other classes: every label and legend
+    "map-all-layers": ("map", {
+        "zone": "old_town", "indicator": "tambons:office_density_per_km2",
+        "scheme": "natural_breaks", "k": "4",
+        "layers": ",".join(e.id for e in load_catalog().layers),
+    }),  # fmt: skip
+    "zones": ("zones", {"zone": "nimman", "compare": "nimman,suan_dok,mae_hia"}),
+    "zones-old-town": ("zones", {"zone": "old_town"}),
+    "zones-mae-kha": ("zones", {"zone": "mae_kha"}),
+    "projects": ("projects", {"project": "P06"}),
+    "suitability": ("suitability", {}),
+    "export": ("export", {}),
+    "about": ("about", {}),
 }
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-def test_page_has_no_english_in_thai(page: str, workshop: sk.Workshop) -> None:
-    params = dict(PAGES[page])
+@pytest.mark.parametrize("case", list(PAGES))
+def test_page_has_no_english_in_thai(case: str, workshop: sk.Workshop) -> None:
+    page, params = PAGES[case]
+    params = dict(params)
     if page == "map":
         params["workshop"] = workshop.id
     at = _open(page=page, **params)
-    assert _problems(at) == []
+    if page == "zones":  # the boundary's method record (inside an expander)
+        assert any("ขั้นตอนสร้างข้อมูล" in str(c.value) for c in at.caption)
+    assert _problems(at, with_map=page == "map") == []
     if page == "map":  # the map itself: credits and the measure control in Thai
         html = _map_html(at)
         assert "Administrative boundaries" not in html
         assert "OpenStreetMap contributors" not in html
         assert "var pairs = [[" in html  # cmgis.maps.webmap.MeasureLabels
+        assert any(w == "maplabel" for w, _ in _map_texts(at))  # the labels were read
 
 
 def test_workshop_views_have_no_english_in_thai(workshop: sk.Workshop) -> None:
