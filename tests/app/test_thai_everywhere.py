@@ -60,20 +60,14 @@ REPORT_NAMES = (
 GLOSSED = re.compile(
     rf"(?:{REPORT_NAMES})\s\([\u0e00-\u0e7f][^)]*\)|[\u0e00-\u0e7f][^()\n]*\((?:{REPORT_NAMES})\)"
 )
-#: English still shown on Thai pages, each with why (see the report of issue 12).
-KNOWN_LEFT = (
-    # the build's record of how a district boundary was drawn (data/build.py, English only;
-    # Thai needs a Thai method text in the build and a rebuilt layer file)
-    "Walking catchment:",
-    "Moat enclosure:",
-    # the catalog's Thai title of the co-working layer (stored in the layer file too)
-    "พื้นที่ทำงานร่วม (co-working)",
-)
+#: English still shown on Thai pages, each with why (none left: the build writes a Thai
+#: method text, ``method_th``, and the co-working layer's Thai title has no English).
+KNOWN_LEFT: tuple[str, ...] = ()
 #: Names of places in the bundled data (OSM names are proper names, kept as mapped).
 PLACE_NAMES = sorted(
     {
         str(n)
-        for layer in ("landmarks", "coworking")
+        for layer in ("landmarks", "coworking", "zone_anchors", "pois", "named_places")
         for n in load_layer(layer)["name"].dropna()
         if str(n).strip()
     },
