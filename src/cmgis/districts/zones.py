@@ -268,6 +268,7 @@ def _zone_row(
         "theme_en": zone["theme_en"],
         "theme_th": zone["theme_th"],
         "programme": zone.get("programme", ""),
+        "programme_th": zone.get("programme_th", zone.get("programme", "")),
         "strategies": ",".join(zone["strategies"]),
         "plan_items": ",".join(zone["plan_items"]),
         "description_en": zone["description_en"],
