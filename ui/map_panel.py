@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cmgis import CmgisError
 from cmgis import maps as webmap
@@ -24,6 +23,7 @@ from cmgis.i18n import t
 from cmgis.maps import has_style
 from ui import data, user_layer_views
 from ui.display import escape_markdown
+from ui.map_frame import map_frame
 from ui.state import AREA_KINDS, DEFAULT_VIEW, drop_unknown_choice
 
 #: Draw order, bottom first (the relief always goes under everything).
@@ -226,18 +226,23 @@ def render_map(
     view = _build_view()
     st.session_state["map_build_view"] = view
     detail = webmap.detail_for_zoom(view[2])
-    parts = data.map_parts(
-        tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
-        extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
-    )  # fmt: skip
+
+    def build() -> webmap.MapParts:
+        return data.map_parts(
+            tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
+            extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
+        )  # fmt: skip
+
     shown = webmap.shown_basemap(basemap, layer_ids)
     st.caption(t("map.basemap_on", lang, name=t(f"map.basemap.{shown}", lang)))
-    out = st_folium(
-        parts.base,
+    # workshop contributions and saved layers change under the same choices: not reused
+    fixed = not workshop_id and not user_layers
+    choices = (tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view)
+    out = map_frame(
+        build,
+        choices=choices if fixed else None,
         key="map",
         height=MAP_HEIGHT_PX,
-        width=None,  # the container's width
-        feature_group_to_add=parts.layers,
         returned_objects=["last_active_drawing", "center", "zoom"],
     )
     _handle_map_output(out or {}, detail)
