@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from cmgis import AuthError, CmgisError, ConflictError, DataMissingError, InputError
-from cmgis._errors import UnknownLayerError
+from cmgis import (
+    AuthError,
+    CmgisError,
+    ConflictError,
+    DataMissingError,
+    InputError,
+    UnknownLayerError,
+)
 from cmgis.i18n import strings, t
 from cmgis.textclean import clean_typed_text
 from cmgis.workshop import TooManyAttemptsError

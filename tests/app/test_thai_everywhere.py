@@ -250,11 +250,16 @@ PAGES: dict[str, tuple[str, dict[str, str]]] = {
     "home": ("home", {}),
     "map": ("map", {"zone": "nimman", "indicator": "zones:hospitals_count"}),
     # every layer on, an indicator over the tambons, other classes: every label and legend
-    "map-all-layers": ("map", {
-        "zone": "old_town", "indicator": "tambons:office_density_per_km2",
-        "scheme": "natural_breaks", "k": "4",
-        "layers": ",".join(e.id for e in load_catalog().layers),
-    }),  # fmt: skip
+    "map-all-layers": (
+        "map",
+        {
+            "zone": "old_town",
+            "indicator": "tambons:office_density_per_km2",
+            "scheme": "natural_breaks",
+            "k": "4",
+            "layers": ",".join(e.id for e in load_catalog().layers),
+        },
+    ),
     "zones": ("zones", {"zone": "nimman", "compare": "nimman,suan_dok,mae_hia"}),
     "zones-old-town": ("zones", {"zone": "old_town"}),
     "zones-mae-kha": ("zones", {"zone": "mae_kha"}),
