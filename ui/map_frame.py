@@ -47,7 +47,7 @@ def frame_code(parts: MapParts) -> FrameCode:
     """The component's code for ``parts``, made as `st_folium` makes it (mutates ``parts``)."""
     base = parts.base
     base.get_root().render()
-    base.render()
+    base.render()  # type: ignore[no-untyped-call]
     html = sf._get_html(base)
     header = sf._get_header(base)
     script = sf._get_map_string(base)
