@@ -1,4 +1,4 @@
-"""The Map page's map frame: streamlit-folium's component fed with cached map code.
+"""Map frames: streamlit-folium's component fed with cached map code (Map, Projects pages).
 
 `st_folium` turns the whole folium map into code on every run: a few renders of every
 element, GeoJSON dumped to text each time. On the Map page that was most of the server's
@@ -15,6 +15,7 @@ map's last answer, as with `st_folium`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,8 @@ from typing import Any
 import branca
 import folium
 import folium.elements
+import geopandas as gpd
+import pandas as pd
 import streamlit as st
 import streamlit_folium as sf
 
@@ -38,14 +41,17 @@ class FrameCode:
     map_id: str
     js_links: tuple[str, ...]
     css_links: tuple[str, ...]
-    feature_group: str
+    feature_group: str | None
     bounds: list[list[float | None]]
     zoom: Any
 
 
-def frame_code(parts: MapParts) -> FrameCode:
-    """The component's code for ``parts``, made as `st_folium` makes it (mutates ``parts``)."""
-    base = parts.base
+def frame_code(parts: MapParts | folium.Map) -> FrameCode:
+    """The component's code for a map, made as `st_folium` makes it (mutates the map).
+
+    ``parts`` is a map in two parts (its group goes to ``feature_group``) or a plain map.
+    """
+    base = parts.base if isinstance(parts, MapParts) else parts
     base.get_root().render()
     base.render()  # type: ignore[no-untyped-call]
     html = sf._get_html(base)
@@ -56,7 +62,9 @@ def frame_code(parts: MapParts) -> FrameCode:
         bounds = base.get_bounds()
     except AttributeError:
         bounds = [[None, None], [None, None]]
-    group = sf._get_feature_group_string(parts.layers, map=base, idx=0)
+    group = None
+    if isinstance(parts, MapParts):
+        group = sf._get_feature_group_string(parts.layers, map=base, idx=0)
     css: list[str] = []
     js: list[str] = []
     for elem in _walk(base):
@@ -89,30 +97,33 @@ def _walk(element: Any) -> Iterator[Any]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
-def _cached_code(choices: tuple[Any, ...], _build: Callable[[], MapParts]) -> FrameCode:
+def _cached_code(
+    choices: tuple[Any, ...], _build: Callable[[], MapParts | folium.Map]
+) -> FrameCode:
     """`frame_code` of the map built by ``_build``, once per ``choices``."""
     return frame_code(_build())
 
 
 def map_frame(
-    build: Callable[[], MapParts],
+    build: Callable[[], MapParts | folium.Map],
     *,
     choices: tuple[Any, ...] | None,
     key: str,
     height: int,
     returned_objects: Sequence[str],
+    width: int | str | None = None,
 ) -> Any:
     """Draw the map ``build`` makes and return its answer, like `st_folium`.
 
     Parameters
     ----------
     build
-        Makes the map (a stable base and its layer group).
+        Makes the map: a stable base and its layer group, or a plain map.
     choices
         Everything the map depends on (hashable), to reuse its code; ``None`` when it
         depends on data that may change under the same choices (then made every run).
-    key, height, returned_objects
-        As for `st_folium` (the width is the container's).
+    key, height, returned_objects, width
+        As for `st_folium` (``None``: the container's width).
     """
     code = frame_code(build()) if choices is None else _cached_code(choices, build)
     defaults = {
@@ -133,7 +144,7 @@ def map_frame(
         id=code.map_id,
         key=hash_key,
         height=height,
-        width=None,
+        width=width,
         returned_objects=list(returned_objects),
         default={k: v for k, v in defaults.items() if k in returned_objects},
         zoom=None,
@@ -147,6 +158,18 @@ def map_frame(
         on_change=on_change,
         wrap_longitude=False,
     )
+
+
+def fingerprint(*frames: gpd.GeoDataFrame) -> str:
+    """A short digest of the rows of ``frames`` (for ``choices`` when data may change)."""
+    digest = hashlib.sha256()
+    for frame in frames:
+        attributes = frame.drop(columns=frame.geometry.name).astype(str)
+        digest.update(repr(list(attributes.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(attributes, index=True).to_numpy().tobytes())
+        for wkb in frame.geometry.to_wkb():
+            digest.update(wkb or b"-")
+    return digest.hexdigest()[:24]
 
 
 def _bounds_dict(bounds: list[list[float | None]]) -> dict[str, dict[str, float | None]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from streamlit_folium import st_folium
 from cmgis import maps as webmap
 from cmgis.data.layers import load_layer
 from cmgis.maps import MapParts
+from cmgis.plan.projects import load_projects_layer
 from ui import map_frame as mf
 
 RETURNED = ["last_active_drawing", "center", "zoom"]
@@ -72,3 +74,40 @@ def test_map_frame_reuses_code_per_choices(calls: list[dict[str, Any]]) -> None:
                      returned_objects=RETURNED)  # fmt: skip
     assert len(built) == 1
     assert calls[0] == calls[2]
+
+
+def _projects_map(lang: str) -> Any:
+    return webmap.projects_map(
+        load_layer("zones"), load_projects_layer(), lang=lang, credits=["© OpenStreetMap"],
+        center=(18.79, 98.97),
+    )  # fmt: skip
+
+
+def test_map_frame_gives_a_plain_map_what_st_folium_gives(calls: list[dict[str, Any]]) -> None:
+    st_folium(_projects_map("th"), key="projects_map", height=520, width="stretch",
+              returned_objects=["last_active_drawing"])  # fmt: skip
+    mf.map_frame(lambda: _projects_map("th"), choices=None, key="projects_map", height=520,
+                 width="stretch", returned_objects=["last_active_drawing"])  # fmt: skip
+    # folium names popup contents with random ids (streamlit-folium hashes them out of
+    # its key): the same map twice differs only in those
+    assert _without_random_ids(calls[1]) == _without_random_ids(calls[0])
+    assert calls[1]["feature_group"] is None
+
+
+def _without_random_ids(args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: re.sub(r"_[0-9a-f]{32}\b", "_ID", v) if isinstance(v, str) else v
+        for k, v in args.items()
+    }
+
+
+def test_fingerprint_follows_the_rows() -> None:
+    projects = load_projects_layer()
+    same = mf.fingerprint(projects.copy())
+    assert mf.fingerprint(projects) == same
+    changed = projects.copy()
+    changed.loc[changed.index[0], "title_en"] = "another title"
+    assert mf.fingerprint(changed) != same
+    moved = projects.copy()
+    moved.loc[moved.index[0], "geometry"] = None
+    assert mf.fingerprint(moved) != same
