@@ -4,7 +4,9 @@
 
 - ``base``: what stays while a reader works: the view it opens at, the basemap (tiles or
   the offline relief), credits, scale, fullscreen and measure controls, the legend's CSS,
-  and every script any layer may need (Leaflet, marker clustering, jQuery for popups);
+  and the scripts its layer group needs beyond Leaflet (marker clustering for the points
+  of interest, jQuery for popups), named in the base's script so that a group needing
+  other scripts makes a new base (the frame is made again, once) instead of failing;
 - ``layers``: one `folium.FeatureGroup` with everything a layer toggle, an indicator or a
   workshop choice changes: the vector layers, the indicator classes, overlays and the
   legend (a `LegendControl` riding on the group, so it comes and goes with it).
@@ -17,11 +19,14 @@ Geometry is EPSG:4326 as everywhere in `cmgis.maps`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import folium.plugins
+from branca.element import MacroElement
+from jinja2 import Template
 
 from cmgis._errors import InputError
 from cmgis.i18n import t
@@ -39,13 +44,10 @@ from cmgis.maps.webmap import (
 # the one map builder's steps, shared so both builders draw alike
 from cmgis.maps.webmap import _add_controls as add_controls
 from cmgis.maps.webmap import _add_layers as add_layers
+from cmgis.maps.webmap import _has_popup as has_popup
 from cmgis.maps.webmap import _new_map as new_map
 
-#: Assets (by folium's names) the base loads so that any layer group can be drawn later:
-#: jQuery fills `folium.Popup`s (workshop contributions, projects), marker clustering
-#: draws the points of interest.
-GROUP_ASSETS: tuple[str, ...] = ("jquery",)
-_CLUSTER_CLASS = folium.plugins.FastMarkerCluster
+_CLUSTER_CLASSES = (folium.plugins.FastMarkerCluster, folium.plugins.MarkerCluster)
 
 
 @dataclass(frozen=True)
@@ -92,18 +94,51 @@ def build_map_parts(
     add_controls(base, credits=credits, lang=lang)
     if lang != "en":
         MeasureLabels(lang).add_to(base)
-    _load_group_assets(base)
+    _load_group_assets(base, group)
     return MapParts(base, group)
 
 
-def _load_group_assets(base: folium.Map) -> None:
-    """Let the base load the scripts and styles a later layer group may need.
+def _load_group_assets(base: folium.Map, group: folium.FeatureGroup) -> None:
+    """Let the base load the scripts and styles its layer group needs beyond Leaflet.
 
     streamlit-folium loads a map's scripts once, when its frame is made; a group swapped
-    in later can bring none of its own.
+    in later brings none of its own. So the base loads what this group needs (jQuery for
+    `folium.Popup`, marker clustering) and names it in its script (`AssetNote`): a later
+    group that needs more makes a different base, and streamlit-folium a new frame. A map
+    that needs neither (the default layers) loads Leaflet and its plugins only.
     """
-    wanted = [a for a in folium.Map.default_js if a[0] in GROUP_ASSETS]
-    js = [*base.default_js, *wanted, *_CLUSTER_CLASS.default_js]
-    css = [*base.default_css, *_CLUSTER_CLASS.default_css]
+    names: list[str] = []
+    js, css = list(base.default_js), list(base.default_css)
+    if has_popup(group):
+        names.append("jquery")
+        js += [a for a in folium.Map.default_js if a[0] == "jquery"]
+    if any(isinstance(e, _CLUSTER_CLASSES) for e in _elements(group)):
+        names.append("markercluster")
+        js += folium.plugins.MarkerCluster.default_js
+        css += folium.plugins.MarkerCluster.default_css
     base.default_js = list(dict.fromkeys(js))
     base.default_css = list(dict.fromkeys(css))
+    AssetNote(names).add_to(base)
+
+
+def _elements(element: Any) -> Iterator[Any]:
+    yield element
+    for child in element._children.values():
+        yield from _elements(child)
+
+
+class AssetNote(MacroElement):
+    """A comment in the base's script naming the scripts loaded for its layer group."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        /* cmgis layer-group scripts: {{ this.names|join(" ") or "none" }} */
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, names: Sequence[str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisAssetNote"
+        self.names = [str(n) for n in names]
