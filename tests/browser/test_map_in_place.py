@@ -78,3 +78,18 @@ def test_toggle_and_indicator_change_the_map_in_place(app_page: Any) -> None:
     app_page.screenshot("in-place")
     assert app_page.page_errors == []
     assert app_page.external_requests == []
+
+
+def test_layer_needing_more_scripts_gets_a_new_frame_that_works(app_page: Any) -> None:
+    """Clustered points need marker clustering, which the default map does not load."""
+    page = app_page.page
+    app_page.open("map?lang=en")
+    app_page.map_frame().locator(".cmgis-legend").wait_for(timeout=30_000)
+    app_page.wait_idle()
+    page.locator("[data-testid='stCheckbox'] label").filter(has_text="Points of interest").click()
+    app_page.map_frame().locator(".cmgis-cluster").first.wait_for(timeout=30_000)
+    app_page.wait_idle()
+    assert "Points of interest" in app_page.map_frame().locator(".cmgis-legend").inner_text()
+    assert page.locator(FRAME).count() == 1
+    assert app_page.page_errors == []
+    assert app_page.failed_requests == []
