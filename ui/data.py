@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import cast
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -168,7 +167,7 @@ def contributions_overlay(workshop_id: str, lang: str) -> webmap.Overlay:
     return workshop_overlay(contributions(workshop_id), lang=lang)
 
 
-def map_object(
+def map_parts(
     layer_ids: tuple[str, ...],
     indicator: tuple[str, str] | None,
     scheme: str,
@@ -180,8 +179,8 @@ def map_object(
     workshop_id: str = "",
     extra_overlays: tuple[webmap.Overlay, ...] = (),
     selected_zone: str = "",
-) -> folium.Map:
-    """A new folium map for these choices, from cached prepared layers.
+) -> webmap.MapParts:
+    """The Map page's map for these choices: a stable base and its layer group.
 
     Not cached itself: streamlit-folium rewrites the element ids of the map it is given,
     so one map object cannot be handed to it twice. Building is cheap; preparing the
@@ -189,7 +188,7 @@ def map_object(
     """
     layers = [web_layer(lid, lang, detail) for lid in layer_ids]
     spec = choropleth_spec(indicator, lang, detail, scheme, k) if indicator else None
-    return webmap.build_map(
+    return webmap.build_map_parts(
         layers,
         center=(view[0], view[1]),
         zoom=view[2],

@@ -17,7 +17,9 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
+from cmgis import CmgisError
 from cmgis.i18n import normalise_lang, strings, t
+from ui.state import current_lang
 
 _ROW_PX = 35
 #: Units shown without a suffix: plain counts and 0-1 indices read best as bare numbers.
@@ -31,7 +33,11 @@ def escape_markdown(text: object) -> str:
     Every markdown, HTML and LaTeX special character gets a backslash, so ``<script>``,
     ``[link](...)``, ``![img](...)``, ``**bold**`` and ``$x$`` show as typed; bare URLs are
     not made links (a word joiner follows ``:``, ``www`` and ``@``); line breaks are kept.
+    A cmgis error is shown as its message in the page's language (`CmgisError.message`:
+    Thai pages never get the English detail, which the server log keeps).
     """
+    if isinstance(text, CmgisError):
+        text = text.message(current_lang())
     value = "" if text is None else str(text)
     escaped = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in value)
     # GitHub-flavoured markdown turns bare URLs, www. and e-mail addresses into links even

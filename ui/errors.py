@@ -15,7 +15,7 @@ from typing import ParamSpec
 
 import streamlit as st
 
-from cmgis import CmgisError, PermissionDeniedError, StoreUnavailableError
+from cmgis import CmgisError, StoreUnavailableError
 from cmgis.i18n import t
 from ui.display import escape_markdown
 from ui.state import current_lang
@@ -32,8 +32,7 @@ def show_error(err: Exception) -> None:
         st.error(t("store.postgis.unreachable", lang))
     elif isinstance(err, CmgisError):  # a known problem: its message says what was wrong
         LOG.warning("cmgis error shown to the user: %s", err, exc_info=err)
-        text = err.message(lang) if isinstance(err, PermissionDeniedError) else str(err)
-        st.error(t("app.error.known", lang, err=escape_markdown(text)))
+        st.error(t("app.error.known", lang, err=escape_markdown(err)))
     else:
         LOG.error("unexpected error in the app", exc_info=err)
         st.error(t("app.error.unexpected", lang))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cmgis import CmgisError
 from cmgis import maps as webmap
@@ -24,6 +23,7 @@ from cmgis.i18n import t
 from cmgis.maps import has_style
 from ui import data, user_layer_views
 from ui.display import escape_markdown
+from ui.map_frame import map_frame
 from ui.state import AREA_KINDS, DEFAULT_VIEW, drop_unknown_choice
 
 #: Draw order, bottom first (the relief always goes under everything).
@@ -224,22 +224,34 @@ def render_map(
     layer_ids: list[str], indicator: tuple[str, str] | None, scheme: str, k: int, basemap: str,
     lang: str, workshop_id: str = "", user_layers: tuple[str, ...] = (),
 ) -> None:  # fmt: skip
-    """Draw the map; a click on a zone selects it, moving the map updates the URL view."""
+    """Draw the map; a click on a zone selects it, moving the map updates the URL view.
+
+    The map is sent in two parts (`cmgis.maps.build_map_parts`): while its base (view it
+    opened at, basemap, language) stays the same, the browser keeps the map and only
+    swaps its layer group (layers, indicator, overlays, legend) in place.
+    """
     view = _build_view()
     st.session_state["map_build_view"] = view
     detail = webmap.detail_for_zoom(view[2])
-    m = data.map_object(
-        tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
-        extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
-        selected_zone=str(st.session_state.get("zone") or ""),
-    )  # fmt: skip
+    selected = str(st.session_state.get("zone") or "")
+
+    def build() -> webmap.MapParts:
+        return data.map_parts(
+            tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, workshop_id,
+            extra_overlays=tuple(user_layer_views.overlays(list(user_layers), lang, detail)),
+            selected_zone=selected,
+        )  # fmt: skip
+
     shown = webmap.shown_basemap(basemap, layer_ids)
     st.caption(t("map.basemap_on", lang, name=webmap.basemap_text(shown, lang)))
-    out = st_folium(
-        m,
+    # workshop contributions and saved layers change under the same choices: not reused
+    fixed = not workshop_id and not user_layers
+    choices = (tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, selected)
+    out = map_frame(
+        build,
+        choices=choices if fixed else None,
         key="map",
         height=MAP_HEIGHT_PX,
-        width=None,  # the container's width
         returned_objects=["last_active_drawing", "center", "zoom"],
     )
     _handle_map_output(out or {}, detail)

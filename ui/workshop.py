@@ -120,7 +120,7 @@ def error_text(err: CmgisError, lang: str) -> str:
         return t("workshop.rate_limited", lang, wait_s=err.wait_s)
     if isinstance(err, sk.GroupLimitError):
         return t("workshop.join.too_many_groups", lang, n=sk.MAX_GROUPS_PER_CLIENT)
-    return escape_markdown(str(err))
+    return escape_markdown(err)
 
 
 def participants() -> dict[str, sk.Participant]:
@@ -202,7 +202,7 @@ def create_panel(store: Store, lang: str) -> None:
                 categories=chosen.categories if chosen else sk.CATEGORIES,
             )  # fmt: skip
         except CmgisError as err:
-            st.error(escape_markdown(str(err)))
+            st.error(escape_markdown(err))
         else:
             st.success(t("workshop.create.ok", lang, code=ws.code))
             st.markdown(f"## `{ws.code}`")
@@ -646,7 +646,7 @@ def downloads(store: Store, code: str, lang: str) -> None:
                 store, code, Path(tmp) / f"workshop-{code}.gpkg", anonymise=not names
             )
         except CmgisError as err:
-            st.error(escape_markdown(str(err)))
+            st.error(escape_markdown(err))
             return
         gpkg_bytes, csv_bytes = gpkg.read_bytes(), summary.read_bytes()
     left, right = st.columns(2)
@@ -676,7 +676,7 @@ def import_panel(store: Store, code: str, pin: str, lang: str) -> None:
         try:
             result = import_workshop(store, path, into_code=code, into_pin=pin, zones=zone_index())
         except CmgisError as err:
-            st.error(escape_markdown(str(err)))
+            st.error(escape_markdown(err))
             return
     st.success(
         t("workshop.fac.imported", lang, n=result.contributions, skipped=result.skipped_existing)

@@ -142,8 +142,9 @@ def profile(zone_id: str, lang: str) -> None:
     th = lang == "th"
     st.header(p.name_th if th else p.name_en)
     st.markdown(f"**{t('map.zones.theme', lang)}:** {p.theme_th if th else p.theme_en}")
-    if p.programme:
-        st.markdown(f"**{t('map.zones.programme', lang)}:** {p.programme}")
+    programme = p.programme_th if lang == "th" and p.programme_th else p.programme
+    if programme:
+        st.markdown(f"**{t('map.zones.programme', lang)}:** {programme}")
     st.write(p.description_th if th else p.description_en)
     cols = st.columns(3)
     cols[0].metric(t("map.zones.area", lang), f"{format_number(p.area_km2)} km²")
@@ -179,7 +180,7 @@ def profile(zone_id: str, lang: str) -> None:
         st.warning(coverage_text(p.osm_coverage_pct, lang))
     with st.expander(t("map.zones.boundary", lang)):
         st.caption(t("map.zones.method_record", lang))
-        st.write(p.method)
+        st.write(p.method_th if lang == "th" and p.method_th else p.method)
         if p.boundary_status == BOUNDARY_CONSTRUCTED:
             st.caption(t("common.boundary_constructed", lang))
         elif p.boundary_status:

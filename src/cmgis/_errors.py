@@ -1,4 +1,17 @@
-"""The exception tree of cmgis: one base error, specific subclasses for user mistakes."""
+"""The exception tree of cmgis: one base error, specific subclasses for user mistakes.
+
+Every error carries its message in English (``str(err)``, what the CLI and the logs show)
+and can say it in the app's languages with `CmgisError.message`: a raise may name a
+message key of ``locales/errors.json`` and its values (``key=..., **params``); an error
+raised without one falls back to its class's Thai text (`CmgisError.fallback_key`), so a
+Thai page never shows the English detail (which stays in the server log).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
+from cmgis.i18n import normalise_lang, strings, t
 
 
 class CmgisError(Exception):
@@ -6,15 +19,50 @@ class CmgisError(Exception):
 
     The message is meant for a person: it says what was wrong and what was expected.
     The CLI prints it as one line, the app shows it; neither shows a traceback.
+
+    Parameters
+    ----------
+    *args
+        The English message (and, for some subclasses, more values), as for `Exception`.
+    key
+        Key of the message in ``locales/errors.json`` (``{"en": ..., "th": ...}``), or
+        ``""`` for the class's fallback text on Thai pages.
+    **params
+        Values put into the message's ``{placeholders}``.
     """
+
+    #: Text shown on a Thai page for an error raised without a message key.
+    fallback_key: ClassVar[str] = "errors.generic"
+
+    def __init__(self, *args: object, key: str = "", **params: object) -> None:
+        super().__init__(*args)
+        self.key = key
+        self.params = params
+
+    def localised(self, key: str, **params: object) -> Self:
+        """This error with a message key and its values (for subclasses with own arguments)."""
+        self.key, self.params = key, params
+        return self
+
+    def message(self, lang: str | None) -> str:
+        """The message in ``lang``: English as raised; Thai from its key, else its class's."""
+        if normalise_lang(lang) == "en":
+            return str(self)
+        if self.key and self.key in strings():
+            return t(self.key, lang, **self.params)
+        return t(self.fallback_key, lang)
 
 
 class InputError(CmgisError, ValueError):
     """Input from a user or a file is not what was expected (format, value, CRS, size)."""
 
+    fallback_key = "errors.input"
+
 
 class UnknownLayerError(InputError, KeyError):
     """A layer id that is not in the catalog."""
+
+    fallback_key = "errors.unknown_layer"
 
     def __str__(self) -> str:  # KeyError would quote the message otherwise
         return str(self.args[0]) if self.args else ""
@@ -23,17 +71,25 @@ class UnknownLayerError(InputError, KeyError):
 class CRSError(InputError):
     """A missing or mismatched coordinate reference system."""
 
+    fallback_key = "errors.crs"
+
 
 class DataMissingError(CmgisError, FileNotFoundError):
     """Built data (layers, catalog) is not there: run `cmgis build-layers`."""
+
+    fallback_key = "errors.data_missing"
 
 
 class StoreError(CmgisError):
     """The store (SQLite/GeoPackage or PostGIS) refused an operation."""
 
+    fallback_key = "errors.store"
+
 
 class ConflictError(StoreError):
     """Somebody else changed the record since it was read (optimistic concurrency)."""
+
+    fallback_key = "errors.conflict"
 
 
 class StoreUnavailableError(StoreError):
@@ -46,6 +102,8 @@ class StoreUnavailableError(StoreError):
 
 class AuthError(CmgisError, PermissionError):
     """A wrong join code or PIN."""
+
+    fallback_key = "errors.auth"
 
 
 class PermissionDeniedError(CmgisError, PermissionError):
@@ -60,9 +118,9 @@ class PermissionDeniedError(CmgisError, PermissionError):
         self.message_en = message_en
         self.message_th = message_th
 
-    def message(self, lang: str) -> str:
+    def message(self, lang: str | None) -> str:
         """The message in ``lang`` (``"th"`` or ``"en"``)."""
-        return self.message_th if lang == "th" else self.message_en
+        return self.message_th if normalise_lang(lang) == "th" else self.message_en
 
 
 class ImportRefusedError(InputError):
@@ -83,4 +141,4 @@ class ImportRefusedError(InputError):
 
     def message(self, lang: str | None) -> str:
         """The reason in ``lang`` (``"th"`` Thai, otherwise English)."""
-        return self.th if (lang or "").lower().startswith("th") else str(self)
+        return self.th if normalise_lang(lang) == "th" else str(self)

@@ -112,23 +112,38 @@ def check_user_shape(
         area or not finite (with the likely cause, `extent_problem`).
     """
     if geom.is_empty:
-        raise InputError("the geometry is empty; draw a point, line or polygon, or pick zones")
+        raise InputError(
+            "the geometry is empty; draw a point, line or polygon, or pick zones",
+            key="errors.geometry.empty",
+        )
     n_vertices = int(shapely.get_num_coordinates(geom))
     if n_vertices > max_vertices:
         raise InputError(
             f"the geometry has {n_vertices} vertices; at most {max_vertices} are allowed "
-            "(simplify it first)"
+            "(simplify it first)",
+            key="errors.geometry.vertices",
+            n=n_vertices,
+            max_vertices=max_vertices,
         )
     if not np.isfinite(shapely.get_coordinates(geom)).all():
         raise InputError(
-            "the geometry has coordinates that are not finite numbers (NaN or infinity)"
+            "the geometry has coordinates that are not finite numbers (NaN or infinity)",
+            key="errors.geometry.not_finite",
         )
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
-        raise InputError(f"the geometry is not valid ({reason}){'; ' + hint if hint else ''}")
+        raise InputError(
+            f"the geometry is not valid ({reason}){'; ' + hint if hint else ''}",
+            key="errors.geometry.invalid",
+            reason=reason,
+        )
     problem = extent_problem(geom.bounds)
     if problem:
-        raise InputError(f"the geometry lies outside the area cmgis covers: {problem}")
+        raise InputError(
+            f"the geometry lies outside the area cmgis covers: {problem}",
+            key="errors.geometry.outside",
+            problem=problem,
+        )
     return geom
 
 
@@ -155,21 +170,38 @@ def check_user_layer(
         the Chiang Mai area (with the likely cause, see `extent_problem`).
     """
     if gdf.crs is None:
-        raise CRSError(f"{what} has no coordinate reference system; expected EPSG:4326 lon/lat")
+        raise CRSError(
+            f"{what} has no coordinate reference system; expected EPSG:4326 lon/lat",
+            key="errors.layer.no_crs",
+            what=what,
+        )
     geoms = gdf.geometry.to_numpy()
     present = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
     if not present.any():
-        raise InputError(f"{what} has no geometry; expected shapes in the Chiang Mai area")
+        raise InputError(
+            f"{what} has no geometry; expected shapes in the Chiang Mai area",
+            key="errors.layer.no_geometry",
+            what=what,
+        )
     n_vertices = int(shapely.get_num_coordinates(geoms[present]).sum())
     if n_vertices > max_vertices:
-        raise InputError(f"{what} has {n_vertices} vertices; at most {max_vertices} are allowed")
+        raise InputError(
+            f"{what} has {n_vertices} vertices; at most {max_vertices} are allowed",
+            key="errors.layer.vertices",
+            what=what,
+            n=n_vertices,
+            max_vertices=max_vertices,
+        )
     if not np.isfinite(shapely.get_coordinates(geoms[present])).all():
         raise InputError(f"{what} has coordinates that are not finite numbers (NaN or infinity)")
     invalid = [int(i) for i in np.flatnonzero(present) if not shapely.is_valid(geoms[i])]
     if invalid:
         reason = shapely.is_valid_reason(geoms[invalid[0]])
         raise InputError(
-            f"{what}: feature(s) {invalid[:5]} have invalid geometry ({reason}); repair them first"
+            f"{what}: feature(s) {invalid[:5]} have invalid geometry ({reason}); repair them first",
+            key="errors.layer.invalid",
+            what=what,
+            features=", ".join(map(str, invalid[:5])),
         )
     try:
         lonlat = gdf.to_crs(settings.STORE_CRS)
@@ -183,7 +215,9 @@ def check_user_layer(
         )
     problem = extent_problem(tuple(shapely.total_bounds(kept)))
     if problem:
-        raise InputError(f"{what} was refused: {problem}")
+        raise InputError(
+            f"{what} was refused: {problem}", key="errors.layer.outside", what=what, problem=problem
+        )
     return lonlat
 
 

@@ -83,12 +83,22 @@ def clean_typed_text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InputError(f"{what} must be text, got {type(value).__name__}")
+        raise InputError(
+            f"{what} must be text, got {type(value).__name__}",
+            key="errors.text.not_text",
+            what=what,
+        )
     text = strip_unwanted(value, multiline=multiline)
     if required and is_blank(text):
-        raise InputError(f"{what} is empty; type a few words")
+        raise InputError(f"{what} is empty; type a few words", key="errors.text.empty", what=what)
     if len(text) > max_chars:
-        raise InputError(f"{what} has {len(text)} characters; at most {max_chars} are allowed")
+        raise InputError(
+            f"{what} has {len(text)} characters; at most {max_chars} are allowed",
+            key="errors.text.too_long",
+            what=what,
+            n=len(text),
+            max_chars=max_chars,
+        )
     return text
 
 

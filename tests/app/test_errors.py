@@ -18,6 +18,11 @@ def _failing_page(kind: str, lang: str) -> None:
         st.write("before")
         if kind == "input":
             raise InputError("bad <b>value</b>; expected a number")
+        if kind == "keyed":
+            raise InputError(
+                "the title has 300 characters; at most 200 are allowed",
+                key="errors.text.too_long", what="the title", n=300, max_chars=200,
+            )  # fmt: skip
         raise RuntimeError("internal detail /srv/secret.py")
 
     page()
@@ -41,3 +46,21 @@ def test_known_error_shows_its_message_escaped_in_english() -> None:
     assert "expected a number" in message
     assert "<b>" not in message
     assert "try again" in message
+
+
+def test_known_error_reaches_a_thai_page_in_thai() -> None:
+    at = AppTest.from_function(_failing_page, args=("keyed", "th"), default_timeout=30).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "300" in message and "200" in message and "ตัวอักษร" in message
+    assert "characters" not in message and "title" not in message
+    # the same error on an English page says it as raised
+    at = AppTest.from_function(_failing_page, args=("keyed", "en"), default_timeout=30).run()
+    assert "300 characters; at most 200" in at.error[0].value
+
+
+def test_known_error_without_key_shows_its_class_text_in_thai() -> None:
+    at = AppTest.from_function(_failing_page, args=("input", "th"), default_timeout=30).run()
+    message = at.error[0].value
+    assert "ค่าหรือไฟล์" in message  # errors.input
+    assert "expected" not in message and "value" not in message

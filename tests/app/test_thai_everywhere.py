@@ -11,6 +11,8 @@ outside the report's own Thai text (quoted as printed, English loanwords include
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ from shapely.geometry import Polygon
 from streamlit.testing.v1 import AppTest
 
 from cmgis import workshop as sk
+from cmgis.data.catalog import load_catalog
 from cmgis.data.layers import load_layer
 from cmgis.store import open_app_store
 
@@ -57,25 +60,23 @@ REPORT_NAMES = (
 GLOSSED = re.compile(
     rf"(?:{REPORT_NAMES})\s\([\u0e00-\u0e7f][^)]*\)|[\u0e00-\u0e7f][^()\n]*\((?:{REPORT_NAMES})\)"
 )
-#: English still shown on Thai pages, each with why (see the report of issue 12).
-KNOWN_LEFT = (
-    # the build's record of how a district boundary was drawn (data/build.py, English only;
-    # Thai needs a Thai method text in the build and a rebuilt layer file)
-    "Walking catchment:",
-    "Moat enclosure:",
-    # the catalog's Thai title of the co-working layer (stored in the layer file too)
-    "พื้นที่ทำงานร่วม (co-working)",
-)
+#: English still shown on Thai pages, each with why (none left: the build writes a Thai
+#: method text, ``method_th``, and the co-working layer's Thai title has no English).
+KNOWN_LEFT: tuple[str, ...] = ()
 #: Names of places in the bundled data (OSM names are proper names, kept as mapped).
 PLACE_NAMES = sorted(
     {
         str(n)
-        for layer in ("landmarks", "coworking")
+        for layer in ("landmarks", "coworking", "zone_anchors", "named_places")
         for n in load_layer(layer)["name"].dropna()
         if str(n).strip()
     },
     key=len,
     reverse=True,
+)
+#: The place names as whole words (a short name must not eat part of a code, e.g. "KT").
+PLACE_NAMES_RE = re.compile(
+    "|".join(rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" for n in PLACE_NAMES)
 )
 LATIN_WORD = re.compile(r"[A-Za-z_][A-Za-z_'’-]*")
 
@@ -106,8 +107,10 @@ def english_in(text: str) -> list[str]:
     """Runs of English in ``text`` (after the allow-list and the quoted sources)."""
     if text.strip() == "English" or any(text.startswith(k) for k in KNOWN_LEFT):
         return []  # a language's own name (language choices), or a known gap
-    for quoted in (*QUOTED, *PLACE_NAMES):
+    text = re.sub(r"\\([^\w\s])", r"\1", text)  # markdown escapes (ui.display.escape_markdown)
+    for quoted in QUOTED:
         text = text.replace(quoted, " ")
+    text = PLACE_NAMES_RE.sub(" ", text)
     text = GLOSSED.sub(" ", text)
     text = re.sub(r"<[^>]*>", " ", text)  # HTML tags
     text = re.sub(r":material/[a-z_]+:", " ", text)  # icon names
@@ -172,14 +175,41 @@ def _texts(at: AppTest) -> Iterator[tuple[str, str]]:
 
 def _map_html(at: AppTest) -> str:
     """The map HTML handed to streamlit-folium (AppTest does not run the component)."""
-    el = next(e for e in at.main if type(e).__name__ == "UnknownElement")
-    return str(el.proto.json_args)
+    return str(_map_element(at).proto.json_args)
 
 
-def _problems(at: AppTest) -> list[str]:
+def _map_texts(at: AppTest) -> Iterator[tuple[str, str]]:
+    """(where, text) of what the map shows: feature labels (tooltips), popups, the legend.
+
+    The Map page sends its layers and legend as streamlit-folium's ``feature_group`` and
+    its base (credits, controls) as ``script``; both are read here.
+    """
+    args = json.loads(str(_map_element(at).proto.json_args))
+    code = " ".join(str(args.get(k) or "") for k in ("script", "feature_group"))
+    decoder = json.JSONDecoder()
+    fields = {'"label": ': "map.label", '"popup": ': "map.popup", "div.innerHTML = ": "map.legend"}
+    for field, where in fields.items():
+        start = 0
+        while (i := code.find(field, start)) >= 0:
+            start = i + len(field)
+            if code[start] != '"':
+                continue
+            value, _end = decoder.raw_decode(code, start)
+            text = html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", value, flags=re.S))
+            yield where, text
+
+
+def _map_element(at: AppTest) -> Any:
+    return next(e for e in at.main if type(e).__name__ == "UnknownElement")
+
+
+def _problems(at: AppTest, *, with_map: bool = False) -> list[str]:
     assert not at.exception, at.exception
     out = []
-    for where, text in _texts(at):
+    texts = list(_texts(at))
+    if with_map:
+        texts += list(_map_texts(at))
+    for where, text in texts:
         if found := english_in(text):
             out.append(f"{where}: {found} in {text[:160]!r}")
     return sorted(set(out))
@@ -215,29 +245,47 @@ def _open(**params: str) -> AppTest:
     return at.run()
 
 
-PAGES = {
-    "home": {},
-    "map": {"zone": "nimman", "indicator": "zones:hospitals_count"},
-    "zones": {"zone": "nimman", "compare": "nimman,suan_dok,mae_hia"},
-    "projects": {"project": "P06"},
-    "suitability": {},
-    "export": {},
-    "about": {},
+#: Each case: the page and the state it opens with (the URL's shareable state).
+PAGES: dict[str, tuple[str, dict[str, str]]] = {
+    "home": ("home", {}),
+    "map": ("map", {"zone": "nimman", "indicator": "zones:hospitals_count"}),
+    # every layer on, an indicator over the tambons, other classes: every label and legend
+    "map-all-layers": (
+        "map",
+        {
+            "zone": "old_town",
+            "indicator": "tambons:office_density_per_km2",
+            "scheme": "natural_breaks",
+            "k": "4",
+            "layers": ",".join(e.id for e in load_catalog().layers),
+        },
+    ),
+    "zones": ("zones", {"zone": "nimman", "compare": "nimman,suan_dok,mae_hia"}),
+    "zones-old-town": ("zones", {"zone": "old_town"}),
+    "zones-mae-kha": ("zones", {"zone": "mae_kha"}),
+    "projects": ("projects", {"project": "P06"}),
+    "suitability": ("suitability", {}),
+    "export": ("export", {}),
+    "about": ("about", {}),
 }
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-def test_page_has_no_english_in_thai(page: str, workshop: sk.Workshop) -> None:
-    params = dict(PAGES[page])
+@pytest.mark.parametrize("case", list(PAGES))
+def test_page_has_no_english_in_thai(case: str, workshop: sk.Workshop) -> None:
+    page, params = PAGES[case]
+    params = dict(params)
     if page == "map":
         params["workshop"] = workshop.id
     at = _open(page=page, **params)
-    assert _problems(at) == []
+    if page == "zones":  # the boundary's method record (inside an expander)
+        assert any("ขั้นตอนสร้างข้อมูล" in str(c.value) for c in at.caption)
+    assert _problems(at, with_map=page == "map") == []
     if page == "map":  # the map itself: credits and the measure control in Thai
         html = _map_html(at)
         assert "Administrative boundaries" not in html
         assert "OpenStreetMap contributors" not in html
         assert "var pairs = [[" in html  # cmgis.maps.webmap.MeasureLabels
+        assert {"map.label", "map.legend"} <= {w for w, _ in _map_texts(at)}  # the labels were read
 
 
 def test_workshop_views_have_no_english_in_thai(workshop: sk.Workshop) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cmgis import CmgisError, PermissionDeniedError, StoreUnavailableError
 from cmgis.accounts import Role
@@ -31,6 +30,7 @@ from cmgis.plan import (
 from ui import projects_data
 from ui.account import current_actor, public_mode
 from ui.display import credit_lines, escape_markdown
+from ui.map_frame import fingerprint, map_frame
 
 DRAWING_KEY = "projects_drawing"
 MAP_KEY = "projects_map"
@@ -136,18 +136,18 @@ if f_status:
 total = len(listing_rows(plan, current, annotations=report_fields))  # every item, unfiltered
 mapped = int(shown.geometry.notna().sum())
 
-fmap = projects_map(
-    zones,
-    shown,
-    lang=lang,
-    credits=credit_lines(projects_data.credits(), lang),
-    center=CENTER_LATLON,
-)
-
 map_col, legend_col = st.columns([4, 1])
 with map_col:
-    result = st_folium(
-        fmap,
+    # the map's code is made once per language and shown projects (ui.map_frame)
+    result = map_frame(
+        lambda: projects_map(
+            zones,
+            shown,
+            lang=lang,
+            credits=credit_lines(projects_data.credits(), lang),
+            center=CENTER_LATLON,
+        ),
+        choices=("projects", lang, fingerprint(shown)),
         height=520,
         width="stretch",
         key=MAP_KEY,

@@ -248,7 +248,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
     LayerDef(
         id="coworking",
         title_en="Co-working spaces",
-        title_th="พื้นที่ทำงานร่วม (co-working)",
+        title_th="พื้นที่ทำงานร่วม",
         theme="infrastructure",
         builder="cmgis.data.layers:build_coworking",
         columns=("poi_id", "name"),
@@ -329,6 +329,7 @@ LAYER_DEFS_IN_BUILD_ORDER: tuple[LayerDef, ...] = (
             "plan_items",
             "area_km2",
             "method",
+            "method_th",
             "parameters",
             "approximate",
         ),

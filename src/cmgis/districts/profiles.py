@@ -92,6 +92,10 @@ class ZoneProfile:
     boundary_note_th: str = ""
     #: "high", "medium" or "low" (zones.toml ``boundary_confidence``).
     boundary_confidence: str = ""
+    #: How the boundary was drawn in Thai (the build's ``method_th``; ``method`` is English).
+    method_th: str = ""
+    #: The zone's programme in Thai (zones.toml ``programme_th``; ``programme`` is English).
+    programme_th: str = ""
     #: The rule that makes the districts disjoint (the same for every zone).
     disjoint_rule: str = ""
     #: Share of the zone in tambons the city municipality covers only partly or not at
@@ -263,6 +267,8 @@ def zone_profile(
         description_th=_text(row.get("description_th")),
         programme=_text(row.get("programme")),
         method=_text(row.get("method")),
+        method_th=_text(row.get("method_th")),
+        programme_th=_text(row.get("programme_th")),
         parameters=parameters if isinstance(parameters, dict) else {"value": parameters},
         approximate=_bool(row.get("approximate")),
         boundary_status=_text(row.get("boundary_status")),

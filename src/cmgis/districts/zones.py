@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import geopandas as gpd
 import shapely
@@ -127,8 +127,15 @@ class ZoneInputs:
     network_dist: dict[str, Any]
 
 
+class MethodText(NamedTuple):
+    """How a zone was drawn, in English (``method``) and Thai (``method_th``)."""
+
+    en: str
+    th: str
+
+
 #: What a zone method returns: the geometry (EPSG:32647), its parameters, the method text.
-MethodResult = tuple[BaseGeometry, dict[str, Any], str]
+MethodResult = tuple[BaseGeometry, dict[str, Any], MethodText]
 ZoneMethod = Callable[[dict[str, Any], list[Anchor], ZoneInputs], MethodResult]
 
 
@@ -158,13 +165,19 @@ def _network_catchment(zone: dict[str, Any], anchors: list[Anchor], z: ZoneInput
         "clipped_to_osm_extract": True,
         "anchors": [a.name for a in anchors],
     }
-    text = (
+    text = MethodText(
         f"Walking catchment: every road reachable within {limit_m:.0f} m along the OSM "
         f"road graph from {len(anchors)} anchor(s) ({'; '.join(a.name for a in anchors)}), "
         "counting the straight walk from each anchor to its nearest road; edges cut "
         f"where the distance runs out, buffered {edge_buffer_m:.0f} m either side, "
         f"closed by {close_m:.0f} m (blocks without drivable roads, e.g. campuses), "
-        "holes filled, clipped to the OSM extract (where the data is)."
+        "holes filled, clipped to the OSM extract (where the data is).",
+        f"พื้นที่เดินถึง: ถนนทุกเส้นที่เดินถึงได้ภายใน {limit_m:.0f} ม. ตามโครงข่ายถนนของ OSM "
+        f"จากจุดยึด {len(anchors)} จุด ({'; '.join(a.name_th or a.name for a in anchors)}) "
+        "นับรวมระยะเดินตรงจากแต่ละจุดยึดถึงถนนที่ใกล้ที่สุด ตัดเส้นถนนตรงที่ระยะหมด "
+        f"ขยายออกข้างละ {edge_buffer_m:.0f} ม. ปิดช่องว่าง {close_m:.0f} ม. "
+        "(บล็อกที่ไม่มีถนนให้รถวิ่ง เช่น วิทยาเขต) เติมช่องว่างภายใน "
+        "และตัดให้อยู่ในขอบเขตข้อมูล OSM (ส่วนที่มีข้อมูล)",
     )
     return geom, params, text
 
@@ -180,11 +193,15 @@ def _moat_enclosure(zone: dict[str, Any], anchors: list[Anchor], z: ZoneInputs) 
         crs=settings.METRIC_CRS,
     )
     geom = moat_enclosure_m(parts, close_gaps_m=close_m)
-    text = (
+    text = MethodText(
         "Area enclosed by the moat: the 19 OSM moat polygons and the wall/bastion "
         f"polygons joined into one ring by closing gaps up to {close_m:.0f} m (road "
         "crossings, the corner bastions where the water stops); the zone is the "
-        "interior bounded by the ring's inner edge (corners rounded by the closing)."
+        "interior bounded by the ring's inner edge (corners rounded by the closing).",
+        "พื้นที่ภายในคูเมือง: รูปคูเมือง 19 รูปจาก OSM และรูปกำแพงกับป้อม "
+        f"เชื่อมเป็นวงเดียวโดยปิดช่องว่างไม่เกิน {close_m:.0f} ม. (ถนนที่ตัดผ่าน "
+        "และป้อมมุมเมืองที่น้ำขาดช่วง) ย่านคือพื้นที่ด้านในที่ล้อมด้วยขอบในของวงนี้ "
+        "(มุมโค้งมนจากการปิดช่องว่าง)",
     )
     return geom, {"close_gaps_m": close_m}, text
 
@@ -199,17 +216,23 @@ def _canal_corridor(zone: dict[str, Any], anchors: list[Anchor], z: ZoneInputs) 
     )
     canal_m = shapely.union_all(to_metric(z.layers["mae_kha_canal"]).geometry.values)
     geom = canal_m.buffer(buffer_m, cap_style="flat").intersection(city_m)
-    text = (
+    coverage_th = {"whole": "ทั้งตำบล", "part": "บางส่วน", "none": "ไม่ครอบคลุม"}
+    text = MethodText(
         f"Corridor {buffer_m:.0f} m either side of the Mae Kha canal line (OSM), "
         "clipped to the tambons the city municipality covers "
         f"({' or '.join(coverage)}); not the municipal boundary, which is not in "
-        "the data."
+        "the data.",
+        f"แนวกว้างข้างละ {buffer_m:.0f} ม. จากแนวคลองแม่ข่า (OSM) "
+        "ตัดให้อยู่ในตำบลที่เทศบาลนครเชียงใหม่ครอบคลุม "
+        f"({' หรือ '.join(coverage_th.get(c, c) for c in coverage)}) "
+        "ไม่ใช่เขตเทศบาล ซึ่งไม่มีในข้อมูล",
     )
     return geom, {"buffer_m": buffer_m, "clip_to_coverage": coverage}, text
 
 
 #: The zone methods by the ``method`` name in zones.toml. A new method is a function
-#: ``(zone spec, anchors, ZoneInputs) -> (geometry in metres, parameters, text)`` added here.
+#: ``(zone spec, anchors, ZoneInputs) -> (geometry in metres, parameters, MethodText)``
+#: added here.
 ZONE_METHODS: dict[str, ZoneMethod] = {
     "network_catchment": _network_catchment,
     "moat_enclosure": _moat_enclosure,
@@ -234,7 +257,8 @@ def _zone_inputs(
 
 
 def _zone_row(
-    zone: dict[str, Any], method: str, geom: BaseGeometry, params: dict[str, Any], text: str,
+    zone: dict[str, Any], method: str, geom: BaseGeometry, params: dict[str, Any],
+    text: MethodText,
     anchors: list[Anchor],
 ) -> dict[str, Any]:  # fmt: skip
     return {
@@ -244,12 +268,14 @@ def _zone_row(
         "theme_en": zone["theme_en"],
         "theme_th": zone["theme_th"],
         "programme": zone.get("programme", ""),
+        "programme_th": zone.get("programme_th", zone.get("programme", "")),
         "strategies": ",".join(zone["strategies"]),
         "plan_items": ",".join(zone["plan_items"]),
         "description_en": zone["description_en"],
         "description_th": zone["description_th"],
         "area_km2": round(geom.area / 1e6, 4),
-        "method": text,
+        "method": text.en,
+        "method_th": text.th,
         "method_id": method,
         "parameters": json.dumps(params, ensure_ascii=False, sort_keys=True),
         "approximate": any(a.approximate for a in anchors),

@@ -5,6 +5,8 @@
 - `legend`: legend rows and swatches, rendered in a web map, beside it or on paper.
 - `webmap`: offline assets, web simplification, layer GeoJSON, indicator classes and the
   one map builder `build_map`, to which features pass their `Overlay`s.
+- `inplace`: the same map split into a stable base and a swappable layer group
+  (`build_map_parts`), for the Map page's in-place updates.
 - `projects`, `workshop`, `user_layers`, `suitability`: each feature's overlay (and the
   Projects page's map, `projects_map`); `relief`: the shaded-relief image.
 - `basemap`: the offline street basemap under every map (roads by class, canal, moat,
@@ -16,6 +18,7 @@ Map text is escaped with `cmgis.map_text.escape_map_text` everywhere.
 
 from cmgis.maps import webmap
 from cmgis.maps.basemap import StreetBasemap, street_basemap
+from cmgis.maps.inplace import MapParts, build_map_parts
 from cmgis.maps.labels import MapLabel, district_labels
 from cmgis.maps.legend import (
     LegendItem,
@@ -105,6 +108,7 @@ __all__ = [
     "LegendItem",
     "LegendSection",
     "MapLabel",
+    "MapParts",
     "Overlay",
     "PrintStyle",
     "StreetBasemap",
@@ -113,6 +117,7 @@ __all__ = [
     "base_map",
     "basemap_text",
     "build_map",
+    "build_map_parts",
     "candidates_group",
     "classify",
     "cluster_points",

@@ -267,6 +267,13 @@ class LegendControl(MacroElement):
     folded on a map smaller than `SMALL_MAP_PX`, when open it would cover more than
     `MAX_LEGEND_SHARE` of the map, and when it would cover ``keep_clear``
     (``[[south, west], [north, east]]``, e.g. the selected district).
+
+    Added to a map, the control is simply on it. Added to a layer group (the changing
+    layers of an in-place map, see `cmgis.maps.webmap.build_map_parts`), it rides on a
+    holder layer: the control appears when the group is put on a map and goes when the
+    group is taken off, so the legend is replaced with the layers it describes. Whether
+    the reader folded the box is kept in the page (``window.__cmgisLegendOpen``) and given
+    to the next legend.
     """
 
     _template = Template(
@@ -274,47 +281,69 @@ class LegendControl(MacroElement):
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
-            var map = {{ this._parent.get_name() }};
             var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "cmgis-legend-control");
                 div.innerHTML = {{ this.content|tojson }};
+                var box = div.querySelector("details");
+                if (box && typeof window.__cmgisLegendOpen === "boolean") {
+                    box.open = window.__cmgisLegendOpen;
+                }
+                if (box) {
+                    box.addEventListener("toggle", function () {
+                        window.__cmgisLegendOpen = box.open;
+                    });
+                }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo(map);
-            var small = {{ this.small|tojson }}, clear = {{ this.keep_clear|tojson }};
-            function fold() {
-                var box = legend.getContainer().querySelector("details");
-                if (!box) { return; }
-                var size = map.getSize();
-                var r = legend.getContainer().getBoundingClientRect();
-                if (size.x < small[0] || size.y < small[1] ||
-                    r.width * r.height > {{ this.max_share }} * size.x * size.y) {
-                    box.open = false; return;
+            function setup(map) {
+                legend.addTo(map);
+                var small = {{ this.small|tojson }}, clear = {{ this.keep_clear|tojson }};
+                function fold() {
+                    var box = legend.getContainer().querySelector("details");
+                    if (!box) { return; }
+                    var size = map.getSize();
+                    var r = legend.getContainer().getBoundingClientRect();
+                    if (size.x < small[0] || size.y < small[1] ||
+                        r.width * r.height > {{ this.max_share }} * size.x * size.y) {
+                        box.open = false; return;
+                    }
+                    if (!clear) { return; }
+                    var a = map.latLngToContainerPoint(clear[0]);
+                    var b = map.latLngToContainerPoint(clear[1]);
+                    var m = map.getContainer().getBoundingClientRect();
+                    var left = r.left - m.left, top = r.top - m.top;
+                    var overlap = Math.min(a.x, b.x) < left + r.width &&
+                        Math.max(a.x, b.x) > left &&
+                        Math.min(a.y, b.y) < top + r.height && Math.max(a.y, b.y) > top;
+                    if (overlap) { box.open = false; }
                 }
-                if (!clear) { return; }
-                var a = map.latLngToContainerPoint(clear[0]);
-                var b = map.latLngToContainerPoint(clear[1]);
-                var m = map.getContainer().getBoundingClientRect();
-                var left = r.left - m.left, top = r.top - m.top;
-                var overlap = Math.min(a.x, b.x) < left + r.width && Math.max(a.x, b.x) > left &&
-                    Math.min(a.y, b.y) < top + r.height && Math.max(a.y, b.y) > top;
-                if (overlap) { box.open = false; }
+                // the legend's size is known only once the frame is laid out: check again a
+                // little later, unless the user has opened or folded a legend (this one, or
+                // one before it on this page: the choice is kept, see onAdd)
+                legend.getContainer().addEventListener("click", function () {
+                    window.__cmgisLegendUser = true;
+                });
+                function check() { if (!window.__cmgisLegendUser) { fold(); } }
+                map.whenReady(function () {
+                    setTimeout(check, 0);
+                    setTimeout(function () {
+                        check();  // then mark the check done (tests wait for it)
+                        legend.getContainer().setAttribute("data-fold-checked", "1");
+                    }, 500);
+                });
             }
-            // the legend's size is known only once the frame is laid out: check again a
-            // little later, unless the user has opened or folded it meanwhile
-            var touched = false;
-            legend.getContainer().addEventListener("click", function () { touched = true; });
-            function check() { if (!touched) { fold(); } }
-            map.whenReady(function () {
-                setTimeout(check, 0);
-                setTimeout(function () {
-                    check();  // then mark the check done (tests wait for it)
-                    legend.getContainer().setAttribute("data-fold-checked", "1");
-                }, 500);
-            });
+            var parent = {{ this._parent.get_name() }};
+            if (parent instanceof L.Map) {
+                setup(parent);
+            } else {
+                var holder = L.featureGroup();
+                holder.onAdd = function (map) { setup(map); };
+                holder.onRemove = function () { legend.remove(); };
+                holder.addTo(parent);
+            }
         })();
         {% endmacro %}
         """
@@ -328,3 +357,18 @@ class LegendControl(MacroElement):
         self.small = list(SMALL_MAP_PX)
         self.max_share = MAX_LEGEND_SHARE
         self.keep_clear = keep_clear
+
+
+class LegendStyle(MacroElement):
+    """The legend's CSS alone, for a map whose legend comes later (in a layer group)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisLegendStyle"
+        self.css = LEGEND_CSS

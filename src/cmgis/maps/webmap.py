@@ -758,19 +758,28 @@ def _new_map(
 
 
 def _add_layers(
-    m: folium.Map, layers: Sequence[WebLayer], *, choropleth: ChoroplethSpec | None, lang: str
+    m: folium.Map | folium.FeatureGroup,
+    layers: Sequence[WebLayer],
+    *,
+    choropleth: ChoroplethSpec | None,
+    lang: str,
+    relief_to: folium.Map | None = None,
 ) -> list[LegendSection]:
     """Draw the layers (relief first, then the indicator classes, then the rest).
 
-    Returns the legend sections: the indicator's classes (if any) and the layers.
+    A relief goes to ``relief_to`` when given (the stable base of an in-place map), the
+    rest to ``m``. Returns the legend sections: the indicator's classes (if any) and the
+    layers.
     """
     visible: list[tuple[str, str]] = []
     ordered = sorted(layers, key=lambda lyr: lyr.style.kind != "relief")
     classification = None
     for layer in ordered:
-        if choropleth is not None and classification is None and layer.style.kind != "relief":
+        is_relief = layer.style.kind == "relief"
+        if choropleth is not None and classification is None and not is_relief:
             classification = _add_choropleth(m, choropleth, lang=lang)
-        _add_layer(m, layer, lang=lang, dim_zones=choropleth is not None)
+        target = relief_to if is_relief and relief_to is not None else m
+        _add_layer(target, layer, lang=lang, dim_zones=choropleth is not None)
         visible.append((layer.style_key or layer.layer_id, layer.title))
     if choropleth is not None and classification is None:
         classification = _add_choropleth(m, choropleth, lang=lang)
@@ -833,7 +842,9 @@ def basemap_text(shown: str, lang: str, *, streets: bool = True) -> str:
     return t(f"basemap.shown.{shown}" if streets else f"map.basemap.{shown}", lang)
 
 
-def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) -> None:
+def _add_layer(
+    m: folium.Map | folium.FeatureGroup, layer: WebLayer, *, lang: str, dim_zones: bool
+) -> None:
     style = layer.style
     if style.kind == "relief":
         if layer.relief_url is not None and layer.relief_bounds is not None:
@@ -875,7 +886,7 @@ def _add_layer(m: folium.Map, layer: WebLayer, *, lang: str, dim_zones: bool) ->
     ).add_to(m)
 
 
-def _add_cluster(m: folium.Map, layer: WebLayer, style: LayerStyle) -> None:
+def _add_cluster(m: folium.Map | folium.FeatureGroup, layer: WebLayer, style: LayerStyle) -> None:
     """Many points as a client-side marker cluster (labels are escaped already)."""
     callback = (
         "function (row) {"
@@ -917,7 +928,9 @@ def _constant(value: dict[str, Any]) -> Any:
     return fn
 
 
-def _add_choropleth(m: folium.Map, spec: ChoroplethSpec, *, lang: str) -> Classification:
+def _add_choropleth(
+    m: folium.Map | folium.FeatureGroup, spec: ChoroplethSpec, *, lang: str
+) -> Classification:
     classification = classify(list(spec.values), scheme=spec.scheme, k=spec.k)
     features = []
     for i, feature in enumerate(spec.feature_collection.get("features", [])):

@@ -90,17 +90,22 @@ def pin_matches(pin: str, stored: str) -> bool:
 def _check_new_pin(pin: object) -> str:
     if not isinstance(pin, str) or not (MIN_PIN_CHARS <= len(pin) <= MAX_PIN_CHARS):
         raise InputError(
-            f"the facilitator PIN must have {MIN_PIN_CHARS} to {MAX_PIN_CHARS} characters"
+            f"the facilitator PIN must have {MIN_PIN_CHARS} to {MAX_PIN_CHARS} characters",
+            key="errors.pin.length",
+            low=MIN_PIN_CHARS,
+            high=MAX_PIN_CHARS,
         )
     if pin.strip() != pin:
-        raise InputError("the facilitator PIN must not start or end with spaces")
+        raise InputError(
+            "the facilitator PIN must not start or end with spaces", key="errors.pin.spaces"
+        )
     return pin
 
 
 def normalise_code(code: object) -> str:
     """A join code as stored: upper case, without spaces or dashes."""
     if not isinstance(code, str):
-        raise AuthError("the join code must be text, e.g. K7M4QX")
+        raise AuthError("the join code must be text, e.g. K7M4QX", key="errors.code.not_text")
     return re.sub(r"[\s\-]", "", code).upper()
 
 
@@ -182,9 +187,17 @@ def workshop_fields(
     )
     pin_hash = hash_pin(_check_new_pin(pin))
     if isinstance(votes_per_group, bool) or not isinstance(votes_per_group, int):
-        raise InputError("votes per group must be a whole number")
+        raise InputError(
+            "votes per group must be a whole number",
+            key="errors.workshop.votes",
+            high=MAX_VOTES_PER_GROUP,
+        )
     if not 1 <= votes_per_group <= MAX_VOTES_PER_GROUP:
-        raise InputError(f"votes per group must be between 1 and {MAX_VOTES_PER_GROUP}")
+        raise InputError(
+            f"votes per group must be between 1 and {MAX_VOTES_PER_GROUP}",
+            key="errors.workshop.votes",
+            high=MAX_VOTES_PER_GROUP,
+        )
     stage = checked_choice(stage, STAGES, what="stage")
     day = _parse_date(workshop_date)
     focus = tuple(dict.fromkeys(one_line(str(z)) for z in zones_in_focus if str(z).strip()))
@@ -270,7 +283,11 @@ def _parse_date(value: date | str | None) -> str:
     try:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError as err:
-        raise InputError(f"the date {value!r} is not a date; expected YYYY-MM-DD") from err
+        raise InputError(
+            f"the date {value!r} is not a date; expected YYYY-MM-DD",
+            key="errors.workshop.date",
+            value=str(value)[:40],
+        ) from err
 
 
 def get_workshop(store: Store, code: str) -> Workshop:
@@ -281,7 +298,9 @@ def get_workshop(store: Store, code: str) -> Workshop:
     if row is None:
         raise AuthError(
             f"no workshop has the join code {normalise_code(code)[:12]!r}; "
-            "check the code shown by the facilitator"
+            "check the code shown by the facilitator",
+            key="errors.code.unknown",
+            code=normalise_code(code)[:12],
         )
     return workshop_from_row(row)
 
@@ -396,7 +415,7 @@ def find_workshop(
             wait_s = math.ceil(remaining)
             raise TooManyAttemptsError(
                 f"too many wrong join codes; wait {wait_s} s before trying again", wait_s
-            )
+            ).localised("errors.code.too_many", wait_s=wait_s)
         row = tx.query_one("SELECT * FROM workshop_workshops WHERE code = :c", {"c": wanted})
         if row is not None:
             return workshop_from_row(row)
@@ -423,7 +442,9 @@ def find_workshop(
                 },
             )
     raise AuthError(
-        f"no workshop has the join code {wanted[:12]!r}; check the code shown by the facilitator"
+        f"no workshop has the join code {wanted[:12]!r}; check the code shown by the facilitator",
+        key="errors.code.unknown",
+        code=wanted[:12],
     )
 
 
@@ -480,7 +501,10 @@ def join_workshop(
                     raise GroupLimitError(
                         f"this {'browser session' if column == 'client' else 'network address'}"
                         f" already made {made['n']} groups in this workshop; at most {cap}"
-                        " — re-join one of them by its name"
+                        " — re-join one of them by its name",
+                        key="errors.group.limit",
+                        n=made["n"],
+                        cap=cap,
                     )
             group_id = new_id()
             tx.execute(
@@ -548,7 +572,7 @@ def rate_check(
                 f"{who} wrote {row['n']} times in the last minute; at most {limit} per minute"
                 f" — try again in {wait_s} s",
                 wait_s,
-            )
+            ).localised("errors.group.rate", n=row["n"], limit=limit, wait_s=wait_s)
 
 
 def require_member(tx: Transaction, who: Participant) -> None:
@@ -559,7 +583,10 @@ def require_member(tx: Transaction, who: Participant) -> None:
         {"g": who.group_id, "w": who.workshop_id, "c": normalise_code(who.code)},
     )
     if row is None:
-        raise AuthError("this group has not joined the workshop with that code; join again")
+        raise AuthError(
+            "this group has not joined the workshop with that code; join again",
+            key="errors.group.not_joined",
+        )
 
 
 def verify_pin(
@@ -614,7 +641,9 @@ def verify_pin(
         )
         if remaining > 0:
             raise AuthError(
-                f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again"
+                f"too many wrong PINs; wait {math.ceil(remaining)} s before trying again",
+                key="errors.pin.too_many",
+                wait_s=math.ceil(remaining),
             )
         tx.execute(
             "INSERT INTO workshop_pin_failures (workshop_id, at) VALUES (:w, :at)",
@@ -626,7 +655,7 @@ def verify_pin(
     if row is None or not isinstance(pin, str) or not pin_matches(pin, row["pin_hash"]):
         with store.transaction() as tx:
             write_audit(tx, workshop.id, "unknown", "wrong_pin", None, {})
-        raise AuthError("wrong facilitator PIN; nothing was changed")
+        raise AuthError("wrong facilitator PIN; nothing was changed", key="errors.pin.wrong")
     with store.transaction() as tx:  # this attempt (at = now) and every earlier one
         tx.execute(
             "DELETE FROM workshop_pin_failures WHERE workshop_id = :w AND at <= :at",

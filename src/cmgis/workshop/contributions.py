@@ -193,7 +193,10 @@ def _member_and_saved(tx: Transaction, who: Participant, cid: str) -> bool:
         {"g": who.group_id, "w": who.workshop_id, "code": normalise_code(who.code), "id": cid},
     )
     if check is None or not check["member"]:
-        raise AuthError("this group has not joined the workshop with that code; join again")
+        raise AuthError(
+            "this group has not joined the workshop with that code; join again",
+            key="errors.group.not_joined",
+        )
     return bool(check["saved"])
 
 
@@ -289,9 +292,13 @@ def _own_live_contribution(tx: Transaction, who: Participant, contribution_id: s
         {"id": contribution_id, "w": who.workshop_id},
     )
     if row is None or row["deleted_at"] is not None:
-        raise InputError("that contribution does not exist or was deleted")
+        raise InputError(
+            "that contribution does not exist or was deleted", key="errors.contribution.missing"
+        )
     if row["group_id"] != who.group_id:
-        raise AuthError("a group can only change its own contributions")
+        raise AuthError(
+            "a group can only change its own contributions", key="errors.contribution.not_own"
+        )
     return row
 
 
@@ -415,7 +422,13 @@ def live_visible(tx: Transaction, workshop_id: str, contribution_id: str) -> Row
         {"id": contribution_id, "w": workshop_id},
     )
     if row is None or row["deleted_at"] is not None or row["hidden"]:
-        raise InputError("that contribution is not on the board (deleted or hidden)")
+        raise InputError(
+            "that contribution is not on the board (deleted or hidden)",
+            key="errors.contribution.not_on_board",
+        )
     if row["merged_into"] is not None:
-        raise InputError("that contribution was merged into another; use that one")
+        raise InputError(
+            "that contribution was merged into another; use that one",
+            key="errors.contribution.merged",
+        )
     return row
