@@ -60,11 +60,13 @@ def test_errors_are_one_line_exit_2(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "does not exist" in bad.stderr
     pg = subprocess.run(
-        [sys.executable, "-m", "cmgis.cli.main", "workshop", "--db", "postgresql://h/db", "list"],
+        [sys.executable, "-m", "cmgis.cli.main", "workshop", "--db",
+         "postgresql://me:pw-not-shown@h.invalid/db", "list"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert pg.returncode == 2
-    assert "not available yet" in pg.stderr
+    assert "the shared database is not reachable" in pg.stderr
+    assert "pw-not-shown" not in pg.stderr and len(pg.stderr.strip().splitlines()) == 1
 
 
 def test_export_checks_every_output_before_writing(tmp_path: Path) -> None:
