@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -193,3 +194,22 @@ def test_about_page_says_the_isc_overall_is_the_reports_average() -> None:
     assert not at.exception
     note = " ".join(i.value for i in at.info)
     assert "67.13" in note and "68.38" in note
+
+
+def test_zones_profile_map_outlines_its_district_on_the_street_basemap() -> None:
+    at = _app(page="zones", zone="mae_hia", lang="th").run()
+    assert not at.exception
+    html = _map_html(at)
+    assert "CmgisStreetBasemap" in html or "cmgis-road" in html
+    assert "cmgis-selected-zone" in html
+    # the district's label is marked as the selected one, in Thai
+    assert "district cmgis-label-selected" in html
+    script = json.loads(html)["script"]
+    assert json.dumps("แม่เหียะ")[1:-1] in script  # the label, as the map's JSON holds it
+
+
+def test_map_page_outlines_the_zone_of_the_url() -> None:
+    at = _app(page="map", zone="suan_dok").run()
+    assert not at.exception
+    html = _map_html(at)
+    assert "cmgis-selected-zone" in html and "cmgis-road" in html

@@ -193,3 +193,17 @@ def test_legend_never_covers_the_selected_district(app_page: Any, zone: str, fol
     is_open = frame.locator("details.cmgis-legend").evaluate("d => d.open")
     assert is_open is (not folded)
     app_page.screenshot(f"legend-{zone}")
+
+
+def test_click_on_a_district_outlines_it(app_page: Any) -> None:
+    app_page.open("map?lang=en")
+    frame = app_page.map_frame()
+    _wait_basemap(app_page, frame)
+    assert frame.locator("path.cmgis-selected-zone").count() == 0
+    zones = frame.locator("path.leaflet-interactive[stroke='#6a3d9a']")
+    zones.nth(1).click(force=True)  # Old Town
+    app_page.page.wait_for_url("**zone=old_town**", timeout=20_000)
+    frame = app_page.map_frame()
+    frame.locator("path.cmgis-selected-zone").first.wait_for(state="attached", timeout=30_000)
+    assert frame.locator(".cmgis-label-selected").all_inner_texts() == ["Old Town"]
+    assert app_page.page_errors == []

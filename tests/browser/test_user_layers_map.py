@@ -52,7 +52,7 @@ def test_saved_layer_drawn_with_legend_and_popup(
     red = frame.locator("path.leaflet-interactive[stroke='#d7191c']")
     red.first.wait_for(timeout=30_000)
     assert red.count() == 2
-    legend = frame.locator(".cmgis-legend").inner_text()
+    legend = frame.locator(".cmgis-legend").text_content() or ""  # folded or open
     assert "Saved layers" in legend and "Browser zones & test" in legend
     red.first.click(force=True)
     popup = frame.locator(".leaflet-popup-content")

@@ -471,10 +471,14 @@ h1 {{ font-size: 18pt; margin: 0 0 1mm 0; line-height: 1.25;
              font-size: 8.5pt; font-weight: bold; color: #3f007d;
              text-shadow: 0 0 1.5px #fff, 0 0 1.5px #fff, 0 0 2px #fff; }}
 h3.classes {{ font-size: 8.5pt; margin: 0 0 1mm 0; }}
+table.legendcols {{ border-collapse: collapse; width: 100%; }}
+table.legendcols td {{ vertical-align: top; padding: 0 3mm 0 0; width: 50%; }}
+table.legendcols ul.legend {{ columns: 1; }}
+table.legendcols ul.legend li {{ margin-bottom: 0.6mm; }}
 .panel.side {{ width: {SIDE_MM}mm; margin-left: 5mm; }}
 .panel.bottom {{ height: {BOTTOM_MM - 4}mm; margin-top: 4mm; display: flex; gap: 6mm; }}
 .panel.bottom > div {{ flex: 1; overflow: hidden; }}
-.panel.bottom > div.legendbox {{ flex: 1.5; }}
+.panel.bottom > div.legendbox {{ flex: {2.8 if drawn.classes_html else 1.5}; }}
 .panel.bottom ul.legend {{ columns: {2 if len(legend_rows) > 6 else 1}; column-gap: 4mm; }}
 .panel.side > div.legendbox {{ max-height: {layout.map_h * 0.66:.0f}mm; overflow: hidden; }}
 h2 {{ font-size: 10pt; margin: 0 0 1.5mm 0; }}
@@ -503,7 +507,7 @@ ul.legend li > span:first-child {{ flex: none; display: flex; }}
 <div class="map"><img src="data:image/svg+xml;base64,{svg_b64}" alt="">{labels}</div>
 <div class="panel {panel_class}">
 <div class="legendbox"><h2>{html.escape(t("export.print.legend", lang))}</h2>
-{drawn.classes_html}{print_legend_html(legend_rows)}</div>
+{_legend_block(drawn.classes_html, print_legend_html(legend_rows), layout.side_panel)}</div>
 <div>{_NORTH_ARROW}
 {_scale_bar_html(nice_scale_length_m(extent[2] - extent[0]), m_per_mm, lang)}
 <div class="scaletext">{html.escape(scale_text)}</div>
@@ -513,6 +517,16 @@ ul.legend li > span:first-child {{ flex: none; display: flex; }}
 <p class="small">{html.escape(t("export.print.made_with", lang))} · {html.escape(date)}</p></div>
 </div></div>
 </body></html>"""
+
+
+def _legend_block(classes_html: str, rows_html: str, side_panel: bool) -> str:
+    """The indicator's classes and the layer rows: stacked beside the map, or in two
+    columns under it (a portrait page has room for width, not height)."""
+    if not classes_html:
+        return rows_html
+    if side_panel:
+        return classes_html + rows_html
+    return f'<table class="legendcols"><tr><td>{classes_html}</td><td>{rows_html}</td></tr></table>'
 
 
 def _round_scale(denominator: float) -> int:
