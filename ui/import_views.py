@@ -123,7 +123,9 @@ def layer_form(lang: str, imported_by: str) -> None:
         _answer_refusal(err, lang)
         return
     st.subheader(t("imports.report_header", lang))
-    st.markdown("\n".join(f"- {escape_markdown(line)}" for line in prepared.report(lang)))
+    st.markdown(
+        "\n".join(f"- {escape_markdown(line)}" for line in prepared.report(lang, names=False))
+    )
     with st.form("imports.form"):
         title = st.text_input(t("imports.title_label", lang), value=prepared.suggested_title)
         source = st.text_input(t("imports.source_label", lang))

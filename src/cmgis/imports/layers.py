@@ -69,10 +69,19 @@ class PreparedImport:
         text = re.sub(r"[<>\x00-\x1f]+", " ", stem.replace("_", " ")).strip()
         return " ".join(text.split())[:80] or "Imported layer"
 
-    def report(self, lang: str) -> list[str]:
-        """The import report, one line each: format, encoding, CRS, repairs, counts."""
+    def report(self, lang: str, *, names: bool = True) -> list[str]:
+        """The import report, one line each: format, encoding, CRS, repairs, counts.
+
+        ``names=False`` leaves out the file's and layer's own names (the page shows them
+        in its widgets).
+        """
+        read = (
+            t("imports.report.read", lang, name=self.file_name, fmt=self.format)
+            if names
+            else t("imports.report.read_format", lang, fmt=self.format)
+        )
         lines = [
-            t("imports.report.read", lang, name=self.file_name, fmt=self.format),
+            read,
             t(
                 "imports.report.features",
                 lang,
@@ -80,7 +89,7 @@ class PreparedImport:
                 kind=t(f"imports.kind.{self.kind}", lang),
             ),
         ]
-        if self.layer_name:
+        if self.layer_name and names:
             lines.append(t("imports.report.layer", lang, layer=self.layer_name))
         lines.extend(t(f"imports.report.{key}", lang, **params) for key, params in self.notes)
         return lines
