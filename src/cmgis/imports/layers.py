@@ -37,6 +37,9 @@ from cmgis.user_layers.records import (
 )
 
 KIND: Final = "imported"
+#: Catalog point themes imported points may be added to (kept apart from the OSM features,
+#: credited to who imported them): theme id → the catalog layer it adds to.
+ADDABLE_THEMES: Final = ("coworking",)
 _ENCODING_NOTE: Final = {
     ("cp874", "cpg"): "encoding_cp874_cpg",
     ("cp874", "ldid"): "encoding_cp874_ldid",
@@ -151,6 +154,7 @@ def store_import(
     licence: str = "",
     date: str = "",
     replace: bool = False,
+    adds_to: str | None = None,
 ) -> UserLayer:
     """Store a checked import as the user layer ``user:<slug>`` — the one write entry point.
 
@@ -165,6 +169,10 @@ def store_import(
     title, source, licence, date
         The layer's title (default `PreparedImport.suggested_title`), where the data comes
         from (agency, dataset), its licence and its date (as given by the agency).
+    adds_to
+        A theme of `ADDABLE_THEMES` (``"coworking"``) the points add to, e.g. co-working
+        spaces the OSM extract misses: the layer stays its own (never mixed into the OSM
+        features), is drawn in that theme's style and credited to ``imported_by``.
 
     Raises
     ------
@@ -183,6 +191,10 @@ def store_import(
     }
     if prepared.layer_name:
         parameters["layer"] = prepared.layer_name
+    if adds_to is not None:
+        if adds_to not in ADDABLE_THEMES or prepared.kind != "point":
+            raise refuse("adds_to", theme=adds_to[:40], themes=", ".join(ADDABLE_THEMES))
+        parameters["adds_to"] = adds_to
     provenance = Provenance(
         credit=" ".join(source.split()) or f"{imported_by} (file {prepared.file_name})",
         licence=" ".join(licence.split()) or "not stated",

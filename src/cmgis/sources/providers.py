@@ -107,6 +107,8 @@ def _style_like(record: UserLayer) -> str | None:
     if record.kind == "candidates":
         return "user_candidates"
     if record.kind == "imported":
+        if record.parameters.get("adds_to") == "coworking":
+            return "user_added_coworking"
         kind = str(record.parameters.get("geometry_kind") or "polygon")
         return f"user_imported_{kind if kind in ('point', 'line') else 'polygon'}"
     return None
