@@ -144,6 +144,25 @@ def prepare_import(
     )
 
 
+def _parameters(prepared: PreparedImport, adds_to: str | None) -> dict[str, Any]:
+    """What the stored layer keeps about its import (file, format, CRS, report, theme)."""
+    parameters: dict[str, Any] = {
+        "imported_from": prepared.file_name,
+        "format": prepared.format,
+        "crs_of_file": prepared.crs,
+        "geometry_kind": prepared.kind,
+        "encoding": prepared.encoding,
+        "report": [[k, p] for k, p in prepared.notes],
+    }
+    if prepared.layer_name:
+        parameters["layer"] = prepared.layer_name
+    if adds_to is not None:
+        if adds_to not in ADDABLE_THEMES or prepared.kind != "point":
+            raise refuse("adds_to", theme=adds_to[:40], themes=", ".join(ADDABLE_THEMES))
+        parameters["adds_to"] = adds_to
+    return parameters
+
+
 def store_import(
     store: Store,
     prepared: PreparedImport,
@@ -181,20 +200,7 @@ def store_import(
         store is unchanged.
     """
     text = (title or "").strip() or prepared.suggested_title
-    parameters: dict[str, Any] = {
-        "imported_from": prepared.file_name,
-        "format": prepared.format,
-        "crs_of_file": prepared.crs,
-        "geometry_kind": prepared.kind,
-        "encoding": prepared.encoding,
-        "report": [[k, p] for k, p in prepared.notes],
-    }
-    if prepared.layer_name:
-        parameters["layer"] = prepared.layer_name
-    if adds_to is not None:
-        if adds_to not in ADDABLE_THEMES or prepared.kind != "point":
-            raise refuse("adds_to", theme=adds_to[:40], themes=", ".join(ADDABLE_THEMES))
-        parameters["adds_to"] = adds_to
+    parameters = _parameters(prepared, adds_to)
     provenance = Provenance(
         credit=" ".join(source.split()) or f"{imported_by} (file {prepared.file_name})",
         licence=" ".join(licence.split()) or "not stated",
