@@ -294,3 +294,16 @@ def test_zip_bomb_refused_before_any_byte_is_written(tmp_path: Path) -> None:
     with pytest.raises(ImportRefusedError):
         archive.unpack_archive(path, target, name="bomb.zip")
     assert list(target.iterdir()) == []
+
+
+def test_encrypted_member_refused_as_damaged(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "locked.zip", {"layer.geojson": b"{}"})
+    data = bytearray(path.read_bytes())
+    # set the "encrypted" flag in the local header and the central directory entry
+    data[6] |= 1
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 8] |= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportRefusedError) as err:
+        prepare_import(path)
+    assert err.value.code == "zip_damaged"

@@ -107,3 +107,26 @@ def test_filled_template_round_trips(tmp_path: Path) -> None:
     assert prepared.level == "zones" and prepared.key_kind == "zone_id"
     assert prepared.indicators == ("internet_speed_mbps",)  # empty gap columns are left out
     assert prepared.unmatched == ()
+
+
+def test_imported_indicators_are_exportable(store, tmp_path: Path) -> None:
+    import geopandas as gpd
+    import pyogrio
+
+    from cmgis.sources import export_selection, registry
+
+    text = "ADM3_PCODE,population_by_zone\nTH500101,8000\n"
+    store_table(store, prepare_table(_csv(tmp_path, text)), imported_by="สมศรี",
+                source="DOPA registry", licence="open", date="2024-12")  # fmt: skip
+    item = registry.lookup("imported_indicators:tambons")
+    meta = item.meta()
+    assert meta.source == "DOPA registry" and "population_by_zone" in meta.description
+    layer = item.load()
+    assert isinstance(layer, gpd.GeoDataFrame) and len(layer) == 16
+    assert layer.set_index("tambon_code").loc["TH500101", "population_by_zone"] == 8000
+    assert math.isnan(layer.set_index("tambon_code").loc["TH500102", "population_by_zone"])
+    out = export_selection(["imported_indicators:tambons"], fmt="gpkg", crs="EPSG:4326",
+                           output=tmp_path / "out.gpkg")  # fmt: skip
+    (name, _), *_ = pyogrio.list_layers(out)
+    back = pyogrio.read_dataframe(out, layer=name)
+    assert sorted(back["population_by_zone"].dropna()) == [8000]

@@ -123,13 +123,16 @@ def layer_form(lang: str, imported_by: str) -> None:
         _answer_refusal(err, lang)
         return
     st.subheader(t("imports.report_header", lang))
-    st.markdown("\n".join(f"- {escape_markdown(line)}" for line in prepared.report(lang)))
+    st.markdown(
+        "\n".join(f"- {escape_markdown(line)}" for line in prepared.report(lang, names=False))
+    )
     with st.form("imports.form"):
         title = st.text_input(t("imports.title_label", lang), value=prepared.suggested_title)
         source = st.text_input(t("imports.source_label", lang))
         licence = st.text_input(t("imports.licence_label", lang))
         date = st.text_input(t("imports.date_label", lang))
         replace = st.checkbox(t("imports.replace_label", lang))
+        coworking = prepared.kind == "point" and st.checkbox(t("imports.adds_to_label", lang))
         submitted = st.form_submit_button(t("imports.store_button", lang), type="primary")
     if submitted:
         try:
@@ -142,6 +145,7 @@ def layer_form(lang: str, imported_by: str) -> None:
                 licence=licence,
                 date=date,
                 replace=replace,
+                adds_to="coworking" if coworking else None,
             )
         except ImportRefusedError as err:
             st.error(t("imports.refused", lang, reason=escape_markdown(err.message(lang))))

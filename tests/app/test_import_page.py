@@ -160,3 +160,16 @@ def test_imported_indicator_fills_the_zone_profile_gap(db: Path, tmp_path: Path)
         str(tb.value) for tb in at.table
     )
     assert "(imported table)" in tables and "312" in tables
+
+
+def test_thai_import_page_has_no_english(db: Path, tmp_path: Path) -> None:
+    from tests.app.test_thai_everywhere import _problems
+
+    path = tmp_path / "pts.geojson"
+    sup.points().to_file(path, driver="GeoJSON")
+    at = _app("th")
+    at.text_input(key="imports.who").set_value("สมชาย").run()
+    at.session_state["imports.upload"] = {"name": "จุด.geojson", "data": path.read_bytes()}
+    at.run()
+    assert at.markdown, "no report"
+    assert _problems(at) == []

@@ -31,6 +31,12 @@ def register(sub: Any) -> None:
     p.add_argument("--date", default="", help="date of the data, as the agency gives it")
     p.add_argument("--by", default="", help="who imports it (default: the login name)")
     p.add_argument("--replace", action="store_true", help="replace a layer with the same id")
+    p.add_argument(
+        "--adds-to",
+        choices=["coworking"],
+        default=None,
+        help="the points add to this theme (e.g. co-working spaces the OSM extract misses)",
+    )
     p.add_argument("--check", action="store_true", help="check and report only; store nothing")
     p.add_argument(
         "--db", default=None, help="store file or URL (default: $CMGIS_DB, else user data dir)"
@@ -93,6 +99,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 licence=args.licence,
                 date=args.date,
                 replace=args.replace,
+                adds_to=args.adds_to,
             )
     except ImportRefusedError as err:
         print(f"cmgis: refused: {err}", file=sys.stderr)

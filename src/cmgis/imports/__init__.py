@@ -14,6 +14,7 @@ Public API: the names in ``__all__``. Inside ``src/cmgis`` import from the submo
 
 from cmgis.imports.crs import CANDIDATE_CRS, crs_candidates, parse_crs
 from cmgis.imports.layers import (
+    ADDABLE_THEMES,
     KIND,
     PreparedImport,
     delete_import,
@@ -36,6 +37,7 @@ from cmgis.imports.tables import (
 from cmgis.imports.tiles import TILED_MIN_FEATURES, MapTiles, tiles_for_map
 
 __all__ = [
+    "ADDABLE_THEMES",
     "CANDIDATE_CRS",
     "KIND",
     "LEVELS",

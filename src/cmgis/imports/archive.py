@@ -128,8 +128,17 @@ def unpack_archive(path: Path, target: Path, *, name: str) -> list[Path]:
     declared stops the unpacking with the same refusal as a zip bomb.
     """
     members = check_archive(path, name=name)
+    try:
+        return _unpack(path, target.resolve(), members, name=name)
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as err:
+        # a bad CRC, an encrypted member, an unknown compression method
+        raise refuse("zip_damaged", name=quote(name), detail=type(err).__name__) from err
+
+
+def _unpack(
+    path: Path, root: Path, members: list[tuple[zipfile.ZipInfo, PurePosixPath]], *, name: str
+) -> list[Path]:
     out: list[Path] = []
-    root = target.resolve()
     with zipfile.ZipFile(path) as archive:
         for info, rel in members:
             dest = (root / rel).resolve()

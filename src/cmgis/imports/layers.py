@@ -37,6 +37,9 @@ from cmgis.user_layers.records import (
 )
 
 KIND: Final = "imported"
+#: Catalog point themes imported points may be added to (kept apart from the OSM features,
+#: credited to who imported them): theme id → the catalog layer it adds to.
+ADDABLE_THEMES: Final = ("coworking",)
 _ENCODING_NOTE: Final = {
     ("cp874", "cpg"): "encoding_cp874_cpg",
     ("cp874", "ldid"): "encoding_cp874_ldid",
@@ -69,10 +72,19 @@ class PreparedImport:
         text = re.sub(r"[<>\x00-\x1f]+", " ", stem.replace("_", " ")).strip()
         return " ".join(text.split())[:80] or "Imported layer"
 
-    def report(self, lang: str) -> list[str]:
-        """The import report, one line each: format, encoding, CRS, repairs, counts."""
+    def report(self, lang: str, *, names: bool = True) -> list[str]:
+        """The import report, one line each: format, encoding, CRS, repairs, counts.
+
+        ``names=False`` leaves out the file's and layer's own names (the page shows them
+        in its widgets).
+        """
+        read = (
+            t("imports.report.read", lang, name=self.file_name, fmt=self.format)
+            if names
+            else t("imports.report.read_format", lang, fmt=self.format)
+        )
         lines = [
-            t("imports.report.read", lang, name=self.file_name, fmt=self.format),
+            read,
             t(
                 "imports.report.features",
                 lang,
@@ -80,7 +92,7 @@ class PreparedImport:
                 kind=t(f"imports.kind.{self.kind}", lang),
             ),
         ]
-        if self.layer_name:
+        if self.layer_name and names:
             lines.append(t("imports.report.layer", lang, layer=self.layer_name))
         lines.extend(t(f"imports.report.{key}", lang, **params) for key, params in self.notes)
         return lines
@@ -132,6 +144,25 @@ def prepare_import(
     )
 
 
+def _parameters(prepared: PreparedImport, adds_to: str | None) -> dict[str, Any]:
+    """What the stored layer keeps about its import (file, format, CRS, report, theme)."""
+    parameters: dict[str, Any] = {
+        "imported_from": prepared.file_name,
+        "format": prepared.format,
+        "crs_of_file": prepared.crs,
+        "geometry_kind": prepared.kind,
+        "encoding": prepared.encoding,
+        "report": [[k, p] for k, p in prepared.notes],
+    }
+    if prepared.layer_name:
+        parameters["layer"] = prepared.layer_name
+    if adds_to is not None:
+        if adds_to not in ADDABLE_THEMES or prepared.kind != "point":
+            raise refuse("adds_to", theme=adds_to[:40], themes=", ".join(ADDABLE_THEMES))
+        parameters["adds_to"] = adds_to
+    return parameters
+
+
 def store_import(
     store: Store,
     prepared: PreparedImport,
@@ -142,6 +173,7 @@ def store_import(
     licence: str = "",
     date: str = "",
     replace: bool = False,
+    adds_to: str | None = None,
 ) -> UserLayer:
     """Store a checked import as the user layer ``user:<slug>`` — the one write entry point.
 
@@ -156,6 +188,10 @@ def store_import(
     title, source, licence, date
         The layer's title (default `PreparedImport.suggested_title`), where the data comes
         from (agency, dataset), its licence and its date (as given by the agency).
+    adds_to
+        A theme of `ADDABLE_THEMES` (``"coworking"``) the points add to, e.g. co-working
+        spaces the OSM extract misses: the layer stays its own (never mixed into the OSM
+        features), is drawn in that theme's style and credited to ``imported_by``.
 
     Raises
     ------
@@ -164,16 +200,7 @@ def store_import(
         store is unchanged.
     """
     text = (title or "").strip() or prepared.suggested_title
-    parameters: dict[str, Any] = {
-        "imported_from": prepared.file_name,
-        "format": prepared.format,
-        "crs_of_file": prepared.crs,
-        "geometry_kind": prepared.kind,
-        "encoding": prepared.encoding,
-        "report": [[k, p] for k, p in prepared.notes],
-    }
-    if prepared.layer_name:
-        parameters["layer"] = prepared.layer_name
+    parameters = _parameters(prepared, adds_to)
     provenance = Provenance(
         credit=" ".join(source.split()) or f"{imported_by} (file {prepared.file_name})",
         licence=" ".join(licence.split()) or "not stated",

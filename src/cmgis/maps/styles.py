@@ -117,6 +117,8 @@ LAYER_STYLES: dict[str, LayerStyle] = {
     "user_imported_polygon": LayerStyle("polygon", "#01665e", "#5ab4ac", 0.35, weight=1.2),
     "user_imported_line": LayerStyle("line", "#01665e", weight=2.5),
     "user_imported_point": LayerStyle("point", "#01665e", "#5ab4ac", 0.9, weight=1.5),
+    # co-working spaces added by users: the theme's orange, a dark outline (not OSM's)
+    "user_added_coworking": LayerStyle("point", "#01665e", "#fd8d3c", 1.0, radius_px=7, weight=2.5),
     # the districts as quiet context under other features (Projects page)
     "zones_context": LayerStyle("polygon", "#555555", "#555555", 0.03, weight=1),
     # the districts as dashed outlines under a workshop's contributions (Workshop page)

@@ -55,6 +55,8 @@ POPUP_MAX_CHARS = 200
 
 def imported_style(record: UserLayer) -> LayerStyle:
     """The style of an imported layer: by its geometry kind (point, line, polygon)."""
+    if record.parameters.get("adds_to") == "coworking":  # added to the theme: its style
+        return style_for("user_added_coworking")
     kind = str(record.parameters.get("geometry_kind") or "polygon")
     return style_for(f"user_imported_{kind if kind in ('point', 'line') else 'polygon'}")
 
@@ -126,8 +128,11 @@ def user_layer_overlay(
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
     )
+    label = record.name
+    if imported and record.parameters.get("adds_to") == "coworking":
+        label = t("imports.added_coworking", lang, title=record.name, who=record.created_by)
     legend = LegendSection(
         t("user_layers.legend_title", lang),
-        (LegendItem(style_swatch(layer_style), record.name),),
+        (LegendItem(style_swatch(layer_style), label),),
     )
     return Overlay(element, legend)

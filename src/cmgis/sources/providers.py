@@ -107,6 +107,8 @@ def _style_like(record: UserLayer) -> str | None:
     if record.kind == "candidates":
         return "user_candidates"
     if record.kind == "imported":
+        if record.parameters.get("adds_to") == "coworking":
+            return "user_added_coworking"
         kind = str(record.parameters.get("geometry_kind") or "polygon")
         return f"user_imported_{kind if kind in ('point', 'line') else 'polygon'}"
     return None
@@ -194,10 +196,78 @@ def resolve_workshop(code: str, *, client: object = None) -> Exportable:
     )
 
 
+# ---------------------------------------------------------------- imported indicators
+
+IMPORTED_PREFIX = "imported_indicators"
+_LEVEL_LAYER = {"zones": ("zones", "zone_id"), "tambons": ("tambons", "tambon_code")}
+
+
+def imported_indicator_layer(level: str) -> gpd.GeoDataFrame:
+    """Districts or tambons (EPSG:4326) with the values of the imported indicator tables."""
+    from cmgis.data.layers import load_layer
+    from cmgis.imports.tables import imported_indicators
+
+    layer_id, key = _LEVEL_LAYER[level]
+    areas = load_layer(layer_id)
+    keep = [c for c in (key, "name_en", "name_th") if c in areas.columns]
+    values = imported_indicators(current_store(), level)
+    joined = areas[[*keep, areas.geometry.name]].merge(
+        values, left_on=key, right_index=True, how="left"
+    )
+    return gpd.GeoDataFrame(joined, geometry=areas.geometry.name, crs=areas.crs)
+
+
+def _imported_item(level: str, tables: list[object]) -> Exportable:
+    from cmgis.imports.tables import IndicatorTable
+
+    rows = [t for t in tables if isinstance(t, IndicatorTable) and t.level == level]
+    layer_id = f"{IMPORTED_PREFIX}:{level}"
+
+    def meta() -> LayerMeta:
+        return LayerMeta(
+            layer_id=layer_id,
+            title=f"{level.capitalize()} with imported indicators",
+            title_th="ย่านพร้อมตัวชี้วัดที่นำเข้า" if level == "zones" else "ตำบลพร้อมตัวชี้วัดที่นำเข้า",
+            description="Values of indicator tables imported into cmgis: "
+            + "; ".join(
+                f"{r.title} ({', '.join(r.indicators)}; imported by {r.created_by} on "
+                f"{r.created_at[:10]})"
+                for r in rows
+            ),
+            source=" | ".join(r.source or "not stated" for r in rows),
+            licence=" + ".join(dict.fromkeys(r.licence for r in rows)),
+            credit=" | ".join(dict.fromkeys(r.source or r.created_by for r in rows)),
+            method="cmgis.imports.tables (joined by zone id, tambon code or name)",
+            date=", ".join(dict.fromkeys(r.date for r in rows if r.date)),
+        )
+
+    return Exportable(
+        layer_id,
+        "vector",
+        lambda: imported_indicator_layer(level),
+        meta,
+        group="indicators",
+        style_like=_LEVEL_LAYER[level][0],
+    )
+
+
+def list_imported_indicator_exportables() -> dict[str, Exportable]:
+    """``imported_indicators:<level>`` for each level with an imported table."""
+    from cmgis.imports.tables import list_tables
+
+    try:
+        tables = list_tables(current_store())
+    except CmgisError:
+        return {}
+    levels = sorted({t.level for t in tables})
+    return {f"{IMPORTED_PREFIX}:{lv}": _imported_item(lv, list(tables)) for lv in levels}
+
+
 def register_providers(registry: Registry) -> None:
     """Add the user-layer, workshop, suitability and candidates providers to ``registry``."""
     from cmgis.sources.suitability import register_model_providers
 
     registry.add_provider(ID_PREFIX.rstrip(":"), listing=list_user_exportables)
     registry.add_provider(WORKSHOP_PREFIX, resolve=resolve_workshop)
+    registry.add_provider(IMPORTED_PREFIX, listing=list_imported_indicator_exportables)
     register_model_providers(registry)
