@@ -72,6 +72,13 @@ def can(role: Role, store: Store | None = None) -> bool:
     return not public_mode() and current_actor(store).can(role)
 
 
+def facilitator_account(store: Store | None = None) -> Actor | None:
+    """The signed-in facilitator or admin account of this session (it needs no workshop
+    PIN: the library checks the account instead), else ``None``."""
+    actor = current_actor(store)
+    return actor if actor.verified and actor.can(Role.FACILITATOR) else None
+
+
 def remember(token: str) -> None:
     """Keep the token of a new session in this browser session."""
     st.session_state[TOKEN_KEY] = token

@@ -8,7 +8,9 @@ the Export page and prints (`cmgis.sources`, ``user:<slug>``), the About page an
 safety, encodings, CRS detection, repairs and a report in Thai and English.
 
 `store_import` is the ONE write entry point: every import (page, CLI) goes through it,
-with the name of who imports (a role check is added there).
+with the name of who imports and the acting account: it needs the editor role
+(`cmgis.accounts.authorize`; ``actor=None`` is the local editor while the store has no
+accounts). `delete_import` needs the editor who imported the layer, or an admin.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any, Final
 import geopandas as gpd
 
 from cmgis._errors import CmgisError, InputError
+from cmgis.accounts.records import authorize
+from cmgis.accounts.roles import Actor, Role
 from cmgis.data.provenance import Provenance
 from cmgis.i18n import t
 from cmgis.imports.checks import Note, checked_layer
@@ -142,6 +146,7 @@ def store_import(
     licence: str = "",
     date: str = "",
     replace: bool = False,
+    actor: Actor | None = None,
 ) -> UserLayer:
     """Store a checked import as the user layer ``user:<slug>`` — the one write entry point.
 
@@ -163,6 +168,7 @@ def store_import(
         A title that cannot be used, or one whose id is taken (unless ``replace``); the
         store is unchanged.
     """
+    authorize(store, actor, Role.EDITOR, action="import layers")
     text = (title or "").strip() or prepared.suggested_title
     parameters: dict[str, Any] = {
         "imported_from": prepared.file_name,
@@ -195,6 +201,7 @@ def store_import(
             provenance=provenance,
             replace=replace,
             max_features=MAX_FEATURES,
+            actor=actor,
         )
     except CmgisError as err:
         if "already has the id" in str(err):
@@ -213,12 +220,16 @@ def list_imports(store: Store) -> list[UserLayer]:
     return [r for r in list_user_layers(store) if r.kind == KIND]
 
 
-def delete_import(store: Store, layer_id: str) -> None:
-    """Delete the imported layer ``user:<slug>`` (`UnknownLayerError` if it is not one)."""
+def delete_import(store: Store, layer_id: str, *, actor: Actor | None = None) -> None:
+    """Delete the imported layer ``user:<slug>`` (`UnknownLayerError` if it is not one).
+
+    Needs an editor ``actor`` who imported it, or an admin (`PermissionDeniedError`).
+    """
+    authorize(store, actor, Role.EDITOR, action="delete imported layers")
     record = get_user_layer(store, layer_id)
     if record.kind != KIND:
         from cmgis._errors import UnknownLayerError
 
         raise UnknownLayerError(f"{record.layer_id} is not an imported layer")
-    delete_user_layer(store, record.slug)
+    delete_user_layer(store, record.slug, actor=actor)
     delete_tiles(record.slug)
