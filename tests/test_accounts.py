@@ -20,6 +20,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from cmgis import AuthError, InputError, PermissionDeniedError
+from cmgis import imports as imp
 from cmgis.accounts import (
     SESSION_TTL,
     Actor,
@@ -56,10 +57,15 @@ from cmgis.workshop import (
     audit_log,
     cast_vote,
     create_workshop,
+    delete_participant,
+    export_workshop,
     get_workshop,
     hide_comment,
+    import_workshop,
     join_workshop,
+    list_people,
     merge_duplicates,
+    set_hall_options,
     set_hidden,
     set_pinned,
     set_published,
@@ -167,7 +173,23 @@ def _workshop_setup(store: Store) -> dict[str, str]:
         geometry=Point(98.966, 18.795), zones=zones,
     )  # fmt: skip
     comment = add_comment(store, who, one.id, "yes")
-    return {"code": code, "one": one.id, "two": two.id, "comment": comment.id}
+    return {
+        "code": code, "one": one.id, "two": two.id, "comment": comment.id, "group": who.group_id,
+    }  # fmt: skip
+
+
+def _imports_setup(store: Store, actors: dict[str, Actor], tmp: Path) -> dict[str, Any]:
+    """A checked layer file and a checked indicator table, and one of each stored by ``ed``."""
+    gpkg = tmp / "agency.gpkg"
+    candidate_fixture().to_file(gpkg, layer="cands", driver="GPKG")
+    csv = tmp / "indicators.csv"
+    csv.write_text("zone_id,clinics\nnimman,3\nold_town,5\n", encoding="utf-8")
+    prepared, table = imp.prepare_import(gpkg), imp.prepare_table(csv)
+    layer = imp.store_import(
+        store, prepared, imported_by="Somchai", title="Agency layer", actor=actors["ed"]
+    )
+    stored = imp.store_table(store, table, imported_by="Somchai", actor=actors["ed"])
+    return {"prepared": prepared, "table": table, "layer": layer.layer_id, "id": stored.id}
 
 
 Call = Callable[[Actor], object]
@@ -183,6 +205,7 @@ def _calls(
     gpkg = tmp / "import.gpkg"
     candidate_fixture().to_file(gpkg, layer="cands", driver="GPKG")
     ws = _workshop_setup(store)
+    im = _imports_setup(store, actors, tmp)
     return {
         "add_projects": (Role.EDITOR, lambda a: add_projects(
             store, [_draft()], user="", zones=zones, actor=a)),
@@ -202,6 +225,12 @@ def _calls(
         "import_layer_file": (Role.EDITOR, lambda a: ul.import_layer_file(
             store, gpkg, name="Imported", created_by="", actor=a)),
         "delete_user_layer": (Role.EDITOR, lambda a: ul.delete_user_layer(store, slug, actor=a)),
+        "store_import": (Role.EDITOR, lambda a: imp.store_import(
+            store, im["prepared"], imported_by="", title="Second agency layer", actor=a)),
+        "delete_import": (Role.EDITOR, lambda a: imp.delete_import(store, im["layer"], actor=a)),
+        "store_table": (Role.EDITOR, lambda a: imp.store_table(
+            store, im["table"], imported_by="", title="More", actor=a)),
+        "delete_table": (Role.EDITOR, lambda a: imp.delete_table(store, im["id"], actor=a)),
         "set_hidden": (Role.FACILITATOR, lambda a: set_hidden(
             store, ws["code"], "", ws["one"], hidden=True, actor=a)),
         "set_pinned": (Role.FACILITATOR, lambda a: set_pinned(
@@ -212,6 +241,10 @@ def _calls(
             store, ws["code"], "", keep_id=ws["one"], duplicate_id=ws["two"], actor=a)),
         "set_published": (Role.FACILITATOR, lambda a: set_published(
             store, ws["code"], "", published=True, actor=a)),
+        "set_hall_options": (Role.FACILITATOR, lambda a: set_hall_options(
+            store, ws["code"], "", allow_anonymous=False, ask_details="none", actor=a)),
+        "delete_participant": (Role.FACILITATOR, lambda a: delete_participant(
+            store, ws["code"], "", ws["group"], actor=a)),
         "add_account": (Role.ADMIN, lambda a: add_account(
             store, "newbie", "newbie-Secret-1", role="editor", actor=a)),
         "set_disabled": (Role.ADMIN, lambda a: set_disabled(store, "ed2", actor=a)),
@@ -223,7 +256,9 @@ def _calls(
 WRITES = [
     "add_projects", "add_project", "annotate", "edit_project", "undo_last",
     "save_user_layer", "save_candidate_layer", "import_layer_file", "delete_user_layer",
+    "store_import", "delete_import", "store_table", "delete_table",
     "set_hidden", "set_pinned", "hide_comment", "merge_duplicates", "set_published",
+    "set_hall_options", "delete_participant",
     "add_account", "set_disabled", "reset_password",
 ]  # fmt: skip
 
@@ -330,6 +365,33 @@ def test_editor_deletes_own_layers_admin_deletes_others(
     assert ul.list_user_layers(store) == []
 
 
+def test_imports_name_the_account_and_only_its_owner_or_the_admin_deletes(
+    store: Store, actors: dict[str, Actor], tmp_path: Path
+) -> None:
+    im = _imports_setup(store, actors, tmp_path)
+    layer = ul.get_user_layer(store, im["layer"])
+    assert (layer.owner, layer.created_by, layer.kind) == ("ed", "Somchai", imp.KIND)
+    table = next(r for r in imp.list_tables(store) if r.id == im["id"])
+    assert (table.owner, table.created_by) == ("ed", "Somchai")
+    for delete in (
+        lambda a: imp.delete_import(store, im["layer"], actor=a),
+        lambda a: imp.delete_table(store, im["id"], actor=a),
+    ):
+        with pytest.raises(PermissionDeniedError, match="admin"):
+            delete(actors["ed2"])  # another editor: not theirs
+        delete(actors["admin"])
+    assert imp.list_imports(store) == [] and imp.list_tables(store) == []
+
+
+def test_imports_without_accounts_are_the_local_editor_s(tmp_path: Path) -> None:
+    with open_app_store(tmp_path / "laptop.sqlite") as laptop:
+        im = _imports_setup(laptop, {"ed": None}, tmp_path)  # type: ignore[dict-item]
+        assert ul.get_user_layer(laptop, im["layer"]).owner is None
+        imp.delete_table(laptop, im["id"])
+        imp.delete_import(laptop, im["layer"])
+        assert imp.list_imports(laptop) == [] and imp.list_tables(laptop) == []
+
+
 def test_facilitator_account_needs_no_pin_and_is_audited(
     store: Store, actors: dict[str, Actor]
 ) -> None:
@@ -342,6 +404,33 @@ def test_facilitator_account_needs_no_pin_and_is_audited(
     assert ("facilitator", "pin") in actions
     with pytest.raises(AuthError):  # a wrong PIN without an account: as before
         set_pinned(store, ws["code"], "9999", ws["two"], pinned=False)
+
+
+def test_facilitator_account_runs_the_hall_tools_and_merges_imports_without_pin(
+    store: Store, db: Path, actors: dict[str, Actor], tmp_path: Path
+) -> None:
+    ws = _workshop_setup(store)
+    with pytest.raises(PermissionDeniedError):  # the people list is the facilitator's
+        list_people(store, ws["code"], "", actor=actors["ed"])
+    assert list_people(store, ws["code"], "", actor=actors["fac"]) == []
+    gpkg, _ = export_workshop(store, ws["code"], tmp_path / "out.gpkg")
+    other = create_workshop(store, title="Second evening", pin=PIN).code
+    before = snapshot(db)
+    for refused in (Actor.viewer(), actors["ed"], None):
+        with pytest.raises(PermissionDeniedError):
+            import_workshop(store, gpkg, into_code=other, actor=refused, zones=make_zone_index())
+        assert snapshot(db) == before
+    result = import_workshop(
+        store, gpkg, into_code=other, actor=actors["fac"], zones=make_zone_index()
+    )
+    assert result.contributions == 2
+    set_hall_options(
+        store, other, "", allow_anonymous=False, ask_details="none", actor=actors["fac"]
+    )
+    target = get_workshop(store, other)
+    actions = [(e.actor, e.action) for e in audit_log(store, target.id)]
+    assert ("facilitator:fac", "import") in actions
+    assert ("facilitator:fac", "hall_options") in actions
 
 
 def test_no_plain_text_password_in_the_store_and_kdf_parameters_kept(

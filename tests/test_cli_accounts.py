@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from cmgis import imports as imp
+from cmgis.accounts import add_account
 from cmgis.cli.core import app_address, app_command, app_env, network_warning
 from cmgis.cli.main import main
 from cmgis.store import open_app_store
 from cmgis.user_layers import records as ul
+from cmgis.workshop import audit_log, create_workshop, get_workshop
 from tests.test_cli_app import REPO_ROOT, _free_port, _healthy
 from tests.test_user_layers import PARAMS, candidate_fixture
 
@@ -159,3 +162,62 @@ def test_cmgis_app_listens_on_127_0_0_1(tmp_path: Path) -> None:
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
     assert proc.stderr is not None and b"WARNING" not in proc.stderr.read()
+
+
+def test_cli_imports_need_an_editor_account_once_accounts_exist(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gpkg = tmp_path / "agency.gpkg"
+    candidate_fixture().to_file(gpkg, layer="cands", driver="GPKG")
+    csv = tmp_path / "clinics.csv"
+    csv.write_text("zone_id,clinics\nnimman,3\nold_town,5\n", encoding="utf-8")
+    code, out, _ = run(["import", str(gpkg), "--db", db, "--title", "Laptop layer"], "",
+                       monkeypatch, capsys)  # fmt: skip
+    assert code == 0 and "user:laptop_layer" in out  # no accounts: the local editor
+    run(["users", "--db", db, "add", "boss", "--role", "admin"], "boss-Secret-123\n",
+        monkeypatch, capsys)  # fmt: skip
+    run(["--as", "boss", "users", "--db", db, "add", "nok", "--role", "editor"],
+        "boss-Secret-123\nnok-Secret-4567\n", monkeypatch, capsys)  # fmt: skip
+    run(["--as", "boss", "users", "--db", db, "add", "fa", "--role", "facilitator"],
+        "boss-Secret-123\nfa-Secret-45678\n", monkeypatch, capsys)  # fmt: skip
+    for argv in (["import", str(gpkg), "--title", "Agency"], ["import-table", str(csv)]):
+        code, _, err = run([*argv, "--db", db], "", monkeypatch, capsys)
+        assert code == 2 and "--as USER" in err
+        code, _, err = run(["--as", "fa", *argv, "--db", db], "fa-Secret-45678\n",
+                           monkeypatch, capsys)  # fmt: skip
+        assert code == 2 and "needs the role editor" in err
+        code, _, err = run(["--as", "nok", *argv, "--db", db, "--by", "Nok K."],
+                           "nok-Secret-4567\n", monkeypatch, capsys)  # fmt: skip
+        assert code == 0, err
+    with open_app_store(db) as store:
+        layer = ul.get_user_layer(store, "user:agency")
+        assert (layer.owner, layer.created_by) == ("nok", "Nok K.")
+        tables = imp.list_tables(store)
+        assert [(r.owner, r.created_by) for r in tables] == [("nok", "Nok K.")]
+
+
+def test_cli_workshop_publish_and_merge_as_a_facilitator_account(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_app_store(db) as store:
+        code = create_workshop(store, title="Co-sensing", pin="4321").code
+        add_account(store, "fa", "fa-Secret-45678", role="facilitator")
+    rc, _, err = run(["workshop", "--db", db, "publish", code], "", monkeypatch, capsys)
+    assert rc == 2 and "--as USER" in err  # neither a PIN nor an account
+    rc, out, err = run(["--as", "fa", "workshop", "--db", db, "publish", code],
+                       "fa-Secret-45678\n", monkeypatch, capsys)  # fmt: skip
+    assert rc == 0 and "published" in out, err
+    rc, out, _ = run(["workshop", "--db", db, "publish", code, "--off", "--pin", "4321"], "",
+                     monkeypatch, capsys)  # fmt: skip
+    assert rc == 0 and "visible only with its code" in out  # the PIN as before
+    gpkg = tmp_path / "ws.gpkg"
+    run(["workshop", "--db", db, "export", code, "--output", str(gpkg)], "", monkeypatch, capsys)
+    rc, out, err = run(["--as", "fa", "workshop", "--db", db, "import", str(gpkg), "--into", code],
+                       "fa-Secret-45678\n", monkeypatch, capsys)  # fmt: skip
+    assert rc == 0 and out.strip() == code, err
+    with open_app_store(db) as store:
+        ws = get_workshop(store, code)
+        actions = [(e.actor, e.action) for e in audit_log(store, ws.id)]
+    assert ("facilitator:fa", "publish") in actions  # the account, without a PIN
+    assert ("facilitator", "unpublish") in actions  # the PIN
+    assert ("facilitator:fa", "import") in actions

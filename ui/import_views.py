@@ -5,6 +5,10 @@ uploader gave them), ``imports.prepared`` (its checked layer, for these answers)
 ``imports.crs`` / ``imports.layer`` (the user's answers to a file without a CRS or with
 several layers) and ``imports.flash``. Every message from a file (its name, its values, a
 refusal) is user text: escaped, or shown by widgets that render plain text.
+
+The write parts take the acting ``actor`` (`ui.account.current_actor`), passed to the
+library, which checks the editor role again; ``None`` means "may not write here": the
+upload form and the delete buttons are not shown.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import streamlit as st
 
 from cmgis import ImportRefusedError
 from cmgis import imports as imp
+from cmgis import user_layers as ul
+from cmgis.accounts import Actor
 from cmgis.i18n import t
 from ui.display import escape_markdown
 from ui.store import get_store
@@ -108,7 +114,7 @@ def _answer_refusal(err: ImportRefusedError, lang: str) -> None:
         )
 
 
-def layer_form(lang: str, imported_by: str) -> None:
+def layer_form(lang: str, imported_by: str, actor: Actor) -> None:
     """Upload, check (report in ``lang``), then store with title, source, licence, date."""
     flash = st.session_state.pop(FLASH, None)
     if flash:
@@ -146,6 +152,7 @@ def layer_form(lang: str, imported_by: str) -> None:
                 date=date,
                 replace=replace,
                 adds_to="coworking" if coworking else None,
+                actor=actor,
             )
         except ImportRefusedError as err:
             st.error(t("imports.refused", lang, reason=escape_markdown(err.message(lang))))
@@ -162,13 +169,14 @@ def layer_form(lang: str, imported_by: str) -> None:
         st.rerun()
 
 
-def imported_list(lang: str) -> None:
-    """Every imported layer with its provenance, and a delete button each."""
+def imported_list(lang: str, actor: Actor | None) -> None:
+    """Every imported layer with its provenance, and a delete button for those ``actor``
+    may delete (its own imports; an admin any; none when ``actor`` is ``None``)."""
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(escape_markdown(flash))
     records = imp.list_imports(get_store())
-    tables_list(lang)
+    tables_list(lang, actor)
     if not records:
         st.info(t("imports.none", lang))
         return
@@ -192,8 +200,10 @@ def imported_list(lang: str) -> None:
                     )
                 )
             )
+            if actor is None or not ul.may_change(actor, record):
+                continue
             if st.button(t("imports.delete_button", lang), key=f"imports.delete.{record.slug}"):
-                imp.delete_import(get_store(), record.layer_id)
+                imp.delete_import(get_store(), record.layer_id, actor=actor)
                 st.session_state[FLASH] = t("imports.deleted", lang, title=record.name)
                 st.rerun()
 
@@ -205,8 +215,11 @@ def _prepare_table(upload: Any) -> imp.PreparedTable:
         return imp.prepare_table(path, name=str(upload.name))
 
 
-def table_form(lang: str, imported_by: str) -> None:
-    """Upload an indicator table (CSV), see what joins and what does not, store it."""
+def table_form(lang: str, imported_by: str, actor: Actor | None) -> None:
+    """Upload an indicator table (CSV), see what joins and what does not, store it.
+
+    The templates are for everyone; the upload only for an editor (``actor`` not ``None``).
+    """
     st.caption(t("imports.table_intro", lang))
     for level in imp.LEVELS:
         st.download_button(
@@ -216,6 +229,9 @@ def table_form(lang: str, imported_by: str) -> None:
             mime="text/csv",
             key=f"imports.template.{level}",
         )
+    if actor is None:
+        st.info(t("accounts_access.import_needs_editor", lang))
+        return
     upload = st.file_uploader(t("imports.table_label", lang), type=["csv"], key="_w_imports_table")
     if upload is None:
         return
@@ -263,6 +279,7 @@ def table_form(lang: str, imported_by: str) -> None:
             source=source,
             licence=licence,
             date=date,
+            actor=actor,
         )
         st.session_state[FLASH] = t(
             "imports.table_stored", lang, title=record.title, n=len(record.indicators)
@@ -270,8 +287,9 @@ def table_form(lang: str, imported_by: str) -> None:
         st.rerun()
 
 
-def tables_list(lang: str) -> None:
-    """Stored indicator tables with their provenance, and a delete button each."""
+def tables_list(lang: str, actor: Actor | None) -> None:
+    """Stored indicator tables with their provenance, and a delete button for those
+    ``actor`` may delete."""
     for record in imp.list_tables(get_store()):
         with st.container(border=True):
             st.markdown(f"**{escape_markdown(record.title)}**")
@@ -289,8 +307,10 @@ def tables_list(lang: str) -> None:
                     )
                 )
             )
+            if actor is None or not imp.may_delete_table(actor, record):
+                continue
             if st.button(t("imports.delete_button", lang), key=f"imports.delete_table.{record.id}"):
-                imp.delete_table(get_store(), record.id)
+                imp.delete_table(get_store(), record.id, actor=actor)
                 st.session_state[FLASH] = t("imports.deleted", lang, title=record.title)
                 st.rerun()
 

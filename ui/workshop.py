@@ -23,11 +23,13 @@ from streamlit_folium import st_folium
 
 from cmgis import CmgisError, StoreUnavailableError
 from cmgis import workshop as sk
+from cmgis.accounts import Actor
 from cmgis.i18n import t
 from cmgis.maps import drawing_map, live_map
 from cmgis.store import Store
 from cmgis.workshop import export_workshop, import_workshop
 from ui import workshop_hall as hall
+from ui.account import facilitator_account
 from ui.display import escape_markdown
 from ui.state import current_lang
 
@@ -36,7 +38,7 @@ ACTIVE_GROUP = "workshop.active_group"  # group_id of the group that contributes
 PENDING_SHAPE = "workshop.pending_shape"  # GeoJSON geometry waiting for its form
 SEEN_SHAPES = "workshop.seen_shapes"  # drawings already turned into a form
 MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
-FACILITATOR = "workshop.facilitator"  # (code, pin) once the PIN was accepted
+FACILITATOR = "workshop.facilitator"  # (code, pin) once accepted; pin "" for an account
 CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
 FLASH = "workshop.flash"  # one message shown after the next rerun
 LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
@@ -472,10 +474,17 @@ def _board_card(
 
 
 def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
-    """PIN entry; returns (code, pin) once accepted (wrong PINs are slowed down)."""
+    """PIN entry, or a signed-in facilitator/admin account choosing a workshop (no PIN);
+    returns (code, pin) once accepted (pin ``""`` for an account; wrong PINs are slowed)."""
+    account = facilitator_account(store)
     current = st.session_state.get(FACILITATOR)
     if current is not None:
-        return tuple(current)
+        if current[1] or account is not None:
+            return (str(current[0]), str(current[1]))
+        st.session_state.pop(FACILITATOR, None)  # opened by an account that signed out
+    if account is not None:
+        _account_login(store, account, lang)
+        st.caption(t("accounts_access.fac_or_pin", lang))
     with st.form("workshop.pin_form"):
         code = st.text_input(t("workshop.join.code", lang), key="workshop.fac.code")
         pin = st.text_input(t("workshop.fac.pin", lang), type="password", key="workshop.fac.pin")
@@ -491,8 +500,44 @@ def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
     return None
 
 
+def facilitating_as(store: Store, pin: str, lang: str) -> None:
+    """Say which account facilitates when the view was opened without a PIN."""
+    account = facilitator_account(store)
+    if not pin and account is not None:
+        line = t("accounts_access.fac_as", lang, name=account.display_name,
+                 user=account.username or "")  # fmt: skip
+        st.caption(escape_markdown(line))
+
+
+def _account_login(store: Store, account: Actor, lang: str) -> None:
+    """A facilitator account picks one of the store's workshops; the library checks it."""
+    workshops = {ws.code: ws for ws in sk.list_workshops(store)}
+    header = t("accounts_access.fac_account_header", lang, name=account.display_name)
+    st.markdown(f"**{escape_markdown(header)}**")
+    if not workshops:
+        st.info(t("accounts_access.fac_no_workshops", lang))
+        return
+    with st.form("workshop.account_form"):
+        code = st.selectbox(
+            t("accounts_access.fac_workshop", lang), list(workshops),
+            format_func=lambda c: f"{workshops[c].title} ({c}, {workshops[c].workshop_date})",
+            key="workshop.fac.account_code",
+        )  # fmt: skip
+        submitted = st.form_submit_button(t("accounts_access.fac_open", lang), type="primary")
+    if submitted:
+        try:
+            ws = sk.verify_pin(store, str(code), "", client=client(), actor=account)
+        except CmgisError as err:
+            st.error(error_text(err, lang))
+            return
+        st.session_state[FACILITATOR] = (ws.code, "")
+        st.rerun()
+
+
 def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
-    """Publish, hide/show, pin/unpin and merge duplicates (each checks the PIN again)."""
+    """Publish, hide/show, pin/unpin and merge duplicates (each checks the PIN, or the
+    facilitator account, again)."""
+    acct = facilitator_account(store)
     ws = sk.get_workshop(store, code)
     published = st.toggle(
         t("workshop.fac.published", lang),
@@ -502,7 +547,7 @@ def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
     )
     if published != ws.published:
         _act(t("workshop.fac.done", lang), sk.set_published, store, code, pin,
-             published=published)  # fmt: skip
+             published=published, actor=acct)  # fmt: skip
     items = sk.list_contributions(store, ws.id, include_hidden=True)
     if not items:
         return
@@ -522,11 +567,11 @@ def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
     hide_key = "workshop.fac.show" if item.hidden else "workshop.fac.hide"
     if a.button(t(hide_key, lang), key="workshop.fac.hide_btn"):
         _act(t("workshop.fac.done", lang), sk.set_hidden, store, code, pin, item.id,
-             hidden=not item.hidden)  # fmt: skip
+             hidden=not item.hidden, actor=acct)  # fmt: skip
     pin_key = "workshop.fac.unpin" if item.pinned else "workshop.fac.pin_item"
     if b.button(t(pin_key, lang), key="workshop.fac.pin_btn"):
         _act(t("workshop.fac.done", lang), sk.set_pinned, store, code, pin, item.id,
-             pinned=not item.pinned)  # fmt: skip
+             pinned=not item.pinned, actor=acct)  # fmt: skip
     if item.comments:
         comment_ids = [m.id for m in item.comments]
         bodies = {m.id: f"{m.group_name}: {m.body}" for m in item.comments}
@@ -535,7 +580,8 @@ def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
             key="workshop.fac.comment_pick",
         )  # fmt: skip
         if st.button(t("workshop.fac.hide_comment", lang), key="workshop.fac.hide_comment_btn"):
-            _act(t("workshop.fac.done", lang), sk.hide_comment, store, code, pin, hide_comment)
+            _act(t("workshop.fac.done", lang), sk.hide_comment, store, code, pin, hide_comment,
+                 actor=acct)  # fmt: skip
     others = [cid for cid in by_id if cid != chosen]
     if others:
         duplicate = st.selectbox(
@@ -543,7 +589,7 @@ def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
         )
         if st.button(t("workshop.fac.merge", lang), key="workshop.fac.merge_btn"):
             _act(t("workshop.fac.done", lang), sk.merge_duplicates, store, code, pin,
-                 keep_id=item.id, duplicate_id=str(duplicate))  # fmt: skip
+                 keep_id=item.id, duplicate_id=str(duplicate), actor=acct)  # fmt: skip
 
 
 def live_view(store: Store, code: str, lang: str, *, map_height: int = 480) -> None:
@@ -674,7 +720,8 @@ def import_panel(store: Store, code: str, pin: str, lang: str) -> None:
         path = Path(tmp) / "upload.gpkg"
         path.write_bytes(upload.getvalue())
         try:
-            result = import_workshop(store, path, into_code=code, into_pin=pin, zones=zone_index())
+            result = import_workshop(store, path, into_code=code, into_pin=pin, zones=zone_index(),
+                                     actor=facilitator_account(store))  # fmt: skip
         except CmgisError as err:
             st.error(escape_markdown(err))
             return

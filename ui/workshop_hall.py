@@ -17,6 +17,7 @@ from cmgis import CmgisError, settings
 from cmgis import workshop as sk
 from cmgis.i18n import t
 from cmgis.store import Store
+from ui.account import facilitator_account
 from ui.display import escape_markdown
 
 LINK_CODE = "workshop.link_code"  # join code from the link (?code=...), read once
@@ -178,7 +179,8 @@ def hall_options(store: Store, code: str, pin: str, lang: str) -> None:
     if saved:
         try:
             sk.set_hall_options(store, code, pin, allow_anonymous=anonymous, ask_details=str(ask),
-                                consent_en=consent_en, consent_th=consent_th)  # fmt: skip
+                                consent_en=consent_en, consent_th=consent_th,
+                                actor=facilitator_account(store))  # fmt: skip
         except CmgisError as err:
             st.error(escape_markdown(str(err)))
         else:
@@ -188,7 +190,7 @@ def hall_options(store: Store, code: str, pin: str, lang: str) -> None:
 def people_panel(store: Store, code: str, pin: str, lang: str) -> None:
     """Details given with consent, and deleting one participant's data on request."""
     try:
-        people = sk.list_people(store, code, pin)
+        people = sk.list_people(store, code, pin, actor=facilitator_account(store))
     except CmgisError as err:
         st.error(escape_markdown(str(err)))
         return
@@ -210,7 +212,8 @@ def people_panel(store: Store, code: str, pin: str, lang: str) -> None:
     if st.button(t("workshop_hall.delete.go", lang), key="workshop.hall.delete_go",
                  disabled=not sure):  # fmt: skip
         try:
-            done = sk.delete_participant(store, code, pin, str(chosen))
+            done = sk.delete_participant(store, code, pin, str(chosen),
+                                          actor=facilitator_account(store))  # fmt: skip
         except CmgisError as err:
             st.error(escape_markdown(str(err)))
             return

@@ -221,3 +221,47 @@ def test_public_app_has_no_edit_control_and_a_replayed_edit_writes_nothing(
     before = notes(servers.db)
     _replay(browser, servers.public, save_frames, public_page)
     assert notes(servers.db) == before
+
+
+def _session_cookie(page: Any) -> dict[str, Any] | None:
+    found = [c for c in page.context.cookies() if c["name"].startswith("cmgis_session_")]
+    return found[0] if found else None
+
+
+def test_sign_in_survives_a_reload_and_a_new_tab_until_sign_out(
+    page: Any, servers: Servers
+) -> None:
+    _sign_in(page, servers.app)
+    deadline = time.monotonic() + 10
+    while (cookie := _session_cookie(page)) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert cookie is not None, page.locator(SIDEBAR).inner_html()
+    port = servers.app.rsplit(":", 1)[1]
+    assert cookie["name"] == f"cmgis_session_{port}"  # one cookie per app (port)
+    assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert cookie["expires"] > time.time() + 7 * 3600  # as long as the session (8 h)
+    page.reload()
+    _idle(page)
+    signed_in = page.locator(SIDEBAR).get_by_text("Signed in: Nok Kaew (nok, editor)")
+    signed_in.wait_for(timeout=60_000)
+    _open_projects(page)
+    _edit_form(page).first.wait_for(timeout=60_000)  # the edit controls are back too
+    tab = page.context.new_page()  # a new tab of the same browser
+    tab.goto(f"{servers.app}/projects")
+    tab.locator(SIDEBAR).get_by_text("Signed in: Nok Kaew (nok, editor)").wait_for(timeout=60_000)
+    tab.close()
+    old = dict(cookie)
+    page.locator(SIDEBAR).get_by_role("button", name="Sign out").click()
+    page.locator(SIDEBAR).get_by_text("Not signed in: viewing only").wait_for(timeout=60_000)
+    _idle(page)
+    deadline = time.monotonic() + 10
+    while _session_cookie(page) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _session_cookie(page) is None, "the cookie outlived the sign-out"
+    # the old token put back by hand (a copied cookie) signs nobody in: the store ended it
+    page.context.add_cookies([{k: old[k] for k in ("name", "value", "domain", "path")}])
+    page.reload()
+    _idle(page)
+    page.locator(SIDEBAR).get_by_text("Not signed in: viewing only").wait_for(timeout=60_000)
+    assert page.locator(SIDEBAR).get_by_role("button", name="Sign out").count() == 0
+    assert _edit_form(page).count() == 0

@@ -89,6 +89,7 @@ else:
 
             _projector()
         else:
+            w.facilitating_as(store, pin, lang)
             every = _refresh_every()
             st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
             with st.expander(t("workshop_hall.qr.header", lang), expanded=True):

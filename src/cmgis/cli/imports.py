@@ -2,7 +2,8 @@
 
 Exit codes: 0 imported (or, with ``--check``, would be imported); 2 refused — the reason
 is printed in English and Thai, and nothing is stored. A file without a CRS is refused
-naming the likely CRSs unless ``--crs EPSG:N`` is given.
+naming the likely CRSs unless ``--crs EPSG:N`` is given. Storing needs the editor role:
+once the store has accounts, run ``cmgis --as USER import ...`` (its password is asked).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def _who(given: str) -> str:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the file, print the report (English, then Thai) and store it unless --check."""
+    from cmgis.cli.accounts import cli_actor
     from cmgis.imports.layers import prepare_import, store_import
     from cmgis.store import open_app_store
 
@@ -90,6 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print("check only: nothing stored / ตรวจสอบเท่านั้น ไม่ได้จัดเก็บ")
             return 0
         with open_app_store(args.db) as store:
+            actor = cli_actor(store, args)
             record = store_import(
                 store,
                 prepared,
@@ -100,6 +103,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 date=args.date,
                 replace=args.replace,
                 adds_to=args.adds_to,
+                actor=actor,
             )
     except ImportRefusedError as err:
         print(f"cmgis: refused: {err}", file=sys.stderr)
@@ -111,6 +115,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_import_table(args: argparse.Namespace) -> int:
     """Check an indicator table, list unmatched rows, store it unless --check."""
+    from cmgis.cli.accounts import cli_actor
     from cmgis.imports.tables import indicator_template_csv, prepare_table, store_table
     from cmgis.store import open_app_store
 
@@ -133,6 +138,7 @@ def cmd_import_table(args: argparse.Namespace) -> int:
         print("check only: nothing stored / ตรวจสอบเท่านั้น ไม่ได้จัดเก็บ")
         return 0
     with open_app_store(args.db) as store:
+        actor = cli_actor(store, args)
         record = store_table(
             store,
             prepared,
@@ -141,6 +147,7 @@ def cmd_import_table(args: argparse.Namespace) -> int:
             source=args.source,
             licence=args.licence,
             date=args.date,
+            actor=actor,
         )
     print(f"stored {record.id} ({len(record.indicators)} indicators)")
     return 0

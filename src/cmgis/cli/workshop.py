@@ -1,4 +1,9 @@
-"""``cmgis workshop``: create, list, export and import participatory-mapping workshops."""
+"""``cmgis workshop``: create, list, export and import participatory-mapping workshops.
+
+Publishing and merging an import into a workshop need its facilitator PIN, or a
+facilitator (or admin) account: ``cmgis --as USER workshop publish CODE`` (the account's
+password is asked, no PIN), recorded in the workshop's audit under the account.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import sys
 from typing import Any
 
 from cmgis._errors import InputError
+from cmgis.accounts import Actor
 from cmgis.store import Store, open_app_store
 
 
@@ -45,7 +51,9 @@ def register(sub: Any) -> None:
         "publish", help="make a workshop visible without its code (or --off to withdraw it)"
     )
     pb.add_argument("code", help="join code of the workshop")
-    pb.add_argument("--pin", required=True, help="facilitator PIN ('-' reads stdin)")
+    pb.add_argument(
+        "--pin", default=None, help="facilitator PIN ('-' reads stdin); not with `cmgis --as USER`"
+    )
     pb.add_argument("--off", action="store_true", help="withdraw: visible only with the code")
     pb.set_defaults(func=cmd_publish)
 
@@ -53,7 +61,9 @@ def register(sub: Any) -> None:
     i.add_argument("file", help="a .gpkg written by `cmgis workshop export`")
     i.add_argument("--pin", default=None, help="PIN of the new workshop (default: a random one)")
     i.add_argument("--into", default=None, metavar="CODE", help="merge into this workshop")
-    i.add_argument("--into-pin", default=None, help="facilitator PIN of --into")
+    i.add_argument(
+        "--into-pin", default=None, help="facilitator PIN of --into; not with `cmgis --as USER`"
+    )
     i.set_defaults(func=cmd_import)
 
 
@@ -68,6 +78,21 @@ def _pin(value: str | None) -> str | None:
             raise InputError("no PIN on standard input")
         return line
     return value
+
+
+def _facilitator(store: Store, args: argparse.Namespace, pin: str | None) -> Actor | None:
+    """The account of ``cmgis --as USER`` (password read), else ``None`` (the PIN is used);
+    `InputError` when neither a PIN nor an account is given."""
+    if getattr(args, "as_user", None):
+        from cmgis.cli.accounts import cli_actor
+
+        return cli_actor(store, args)
+    if not pin:
+        raise InputError(
+            "give the facilitator PIN (--pin / --into-pin), or act as a facilitator account: "
+            "cmgis --as USER workshop ..."
+        )
+    return None
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -135,7 +160,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from cmgis.workshop.access import set_published
 
     with _open(args) as store:
-        ws = set_published(store, args.code, _pin(args.pin) or "", published=not args.off)
+        pin = None if getattr(args, "as_user", None) else _pin(args.pin)
+        actor = _facilitator(store, args, pin)
+        ws = set_published(store, args.code, pin or "", published=not args.off, actor=actor)
     print(f"{ws.code}\t{'published' if ws.published else 'visible only with its code'}")
     return 0
 
@@ -160,8 +187,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     if generated:
         pin = f"{secrets.randbelow(10**6):06d}"
     with _open(args) as store:
+        into_pin, actor = None, None
+        if args.into is not None:
+            into_pin = None if getattr(args, "as_user", None) else _pin(args.into_pin)
+            actor = _facilitator(store, args, into_pin)
         result = import_workshop(
-            store, args.file, pin=pin, into_code=args.into, into_pin=_pin(args.into_pin)
+            store, args.file, pin=pin, into_code=args.into, into_pin=into_pin, actor=actor
         )
     print(
         f"imported {result.contributions} contributions, {result.comments} comments, "

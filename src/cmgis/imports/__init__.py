@@ -5,7 +5,9 @@ they appear wherever saved layers do (map panel, exports, prints, About). This p
 owns what outside files need: formats recognised by content (`formats`), safe unpacking
 of archives (`archive`), Thai encodings (`encoding`), CRS detection (`crs`), readers
 (`read`), checks and repairs (`checks`), the import itself (`layers`: `prepare_import`,
-and `store_import`, the one write entry point), and indicator tables (`tables`).
+and `store_import`, the one write entry point), and indicator tables (`tables`). Every
+write (`store_import`, `delete_import`, `store_table`, `delete_table`) takes ``actor`` and
+needs the editor role (`cmgis.accounts`).
 
 Every refusal is an `cmgis.ImportRefusedError` with its message in Thai and English.
 
@@ -31,6 +33,7 @@ from cmgis.imports.tables import (
     imported_indicators,
     indicator_template_csv,
     list_tables,
+    may_delete_table,
     prepare_table,
     store_table,
 )
@@ -55,6 +58,7 @@ __all__ = [
     "indicator_template_csv",
     "list_imports",
     "list_tables",
+    "may_delete_table",
     "parse_crs",
     "prepare_import",
     "prepare_table",

@@ -8,7 +8,9 @@ the Export page and prints (`cmgis.sources`, ``user:<slug>``), the About page an
 safety, encodings, CRS detection, repairs and a report in Thai and English.
 
 `store_import` is the ONE write entry point: every import (page, CLI) goes through it,
-with the name of who imports (a role check is added there).
+with the name of who imports and the acting account: it needs the editor role
+(`cmgis.accounts.authorize`; ``actor=None`` is the local editor while the store has no
+accounts). `delete_import` needs the editor who imported the layer, or an admin.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any, Final
 import geopandas as gpd
 
 from cmgis._errors import CmgisError, InputError
+from cmgis.accounts.records import authorize
+from cmgis.accounts.roles import Actor, Role
 from cmgis.data.provenance import Provenance
 from cmgis.i18n import t
 from cmgis.imports.checks import Note, checked_layer
@@ -174,6 +178,7 @@ def store_import(
     date: str = "",
     replace: bool = False,
     adds_to: str | None = None,
+    actor: Actor | None = None,
 ) -> UserLayer:
     """Store a checked import as the user layer ``user:<slug>`` — the one write entry point.
 
@@ -192,6 +197,9 @@ def store_import(
         A theme of `ADDABLE_THEMES` (``"coworking"``) the points add to, e.g. co-working
         spaces the OSM extract misses: the layer stays its own (never mixed into the OSM
         features), is drawn in that theme's style and credited to ``imported_by``.
+    actor
+        Who imports it: an editor (`cmgis.accounts.authorize`; ``None`` is the local
+        editor while the store has no accounts); the layer's owner.
 
     Raises
     ------
@@ -199,6 +207,7 @@ def store_import(
         A title that cannot be used, or one whose id is taken (unless ``replace``); the
         store is unchanged.
     """
+    authorize(store, actor, Role.EDITOR, action="import layers")
     text = (title or "").strip() or prepared.suggested_title
     parameters = _parameters(prepared, adds_to)
     provenance = Provenance(
@@ -222,6 +231,7 @@ def store_import(
             provenance=provenance,
             replace=replace,
             max_features=MAX_FEATURES,
+            actor=actor,
         )
     except CmgisError as err:
         if "already has the id" in str(err):
@@ -240,12 +250,16 @@ def list_imports(store: Store) -> list[UserLayer]:
     return [r for r in list_user_layers(store) if r.kind == KIND]
 
 
-def delete_import(store: Store, layer_id: str) -> None:
-    """Delete the imported layer ``user:<slug>`` (`UnknownLayerError` if it is not one)."""
+def delete_import(store: Store, layer_id: str, *, actor: Actor | None = None) -> None:
+    """Delete the imported layer ``user:<slug>`` (`UnknownLayerError` if it is not one).
+
+    Needs an editor ``actor`` who imported it, or an admin (`PermissionDeniedError`).
+    """
+    authorize(store, actor, Role.EDITOR, action="delete imported layers")
     record = get_user_layer(store, layer_id)
     if record.kind != KIND:
         from cmgis._errors import UnknownLayerError
 
         raise UnknownLayerError(f"{record.layer_id} is not an imported layer")
-    delete_user_layer(store, record.slug)
+    delete_user_layer(store, record.slug, actor=actor)
     delete_tiles(record.slug)

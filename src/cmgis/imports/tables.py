@@ -9,6 +9,10 @@ dropped silently. Each stored table keeps its title, source, licence, date and w
 imported it; `imported_indicators` gives its values as the indicator tables have them
 (indexed by ``zone_id`` / ``tambon_code``), for the map, profiles and exports.
 
+Storing and deleting a table need the editor role (`cmgis.accounts.authorize`;
+``actor=None`` is the local editor while the store has no accounts): the account is kept
+as the table's ``owner`` beside the typed name, and only its owner or an admin deletes it.
+
 `indicator_template_csv` is a template listing the indicators the catalog marks "no data".
 """
 
@@ -25,6 +29,8 @@ from typing import Any, Final
 import pandas as pd
 
 from cmgis._errors import CmgisError
+from cmgis.accounts.records import authorize
+from cmgis.accounts.roles import Actor, Role
 from cmgis.imports.encoding import text_encoding
 from cmgis.imports.read import csv_error
 from cmgis.imports.refusals import quote, refuse
@@ -63,6 +69,12 @@ MIGRATIONS: Final = (
             PRIMARY KEY (table_id, area_id, indicator)
         );
         """,
+    ),
+    Migration(
+        "imports",
+        2,
+        "indicator tables: the account that stored the table (owner)",
+        "ALTER TABLE imports_indicator_tables ADD COLUMN owner TEXT",
     ),
 )
 
@@ -104,6 +116,7 @@ class IndicatorTable:
     created_by: str
     created_at: str
     indicators: tuple[str, ...]
+    owner: str | None = None
 
 
 def _norm(text: object) -> str:
@@ -289,8 +302,14 @@ def store_table(
     source: str = "",
     licence: str = "",
     date: str = "",
+    actor: Actor | None = None,
 ) -> IndicatorTable:
-    """Store a checked indicator table (one transaction); returns its record."""
+    """Store a checked indicator table (one transaction); returns its record.
+
+    Needs an editor ``actor`` (`PermissionDeniedError` otherwise; nothing is written);
+    a signed-in account is kept as the table's ``owner``.
+    """
+    acting = authorize(store, actor, Role.EDITOR, action="import indicator tables")
     table_id = new_id()
     columns = {c: indicator_id(c) for c in prepared.indicators}
     row = {
@@ -304,12 +323,13 @@ def store_table(
         "by": " ".join(imported_by.split()) or "not given",
         "at": utc_now(),
         "ind": json.dumps(columns, ensure_ascii=False),
+        "owner": acting.username if acting.verified else None,
     }
     with store.transaction() as tx:
         tx.execute(
             "INSERT INTO imports_indicator_tables (id, level, title, file_name, source, licence, "
-            "data_date, created_by, created_at, indicators) VALUES (:id, :level, :title, :file, "
-            ":source, :licence, :date, :by, :at, :ind)",
+            "data_date, created_by, created_at, indicators, owner) VALUES (:id, :level, :title, "
+            ":file, :source, :licence, :date, :by, :at, :ind, :owner)",
             row,
         )
         for area_id, values in prepared.values.iterrows():
@@ -340,6 +360,7 @@ def _record(row: dict[str, Any]) -> IndicatorTable:
         created_by=str(row["created_by"]),
         created_at=str(row["created_at"]),
         indicators=tuple(json.loads(str(row["indicators"])).values()),
+        owner=row.get("owner"),
     )
 
 
@@ -357,9 +378,26 @@ def get_table(store: Store, table_id: str) -> IndicatorTable:
     return _record(row)
 
 
-def delete_table(store: Store, table_id: str) -> None:
-    """Delete a stored table and its values."""
+def may_delete_table(actor: Actor, record: IndicatorTable) -> bool:
+    """Whether ``actor`` (already checked as an editor) may delete ``record``: its owner,
+    an admin, or the local editor (no accounts in the store)."""
+    return (
+        actor.role is Role.ADMIN
+        or actor.is_local_editor
+        or (actor.username is not None and actor.username == record.owner)
+    )
+
+
+def delete_table(store: Store, table_id: str, *, actor: Actor | None = None) -> None:
+    """Delete a stored table and its values.
+
+    Needs an editor ``actor`` who stored it, or an admin (`PermissionDeniedError`).
+    """
+    acting = authorize(store, actor, Role.EDITOR, action="delete indicator tables")
     record = get_table(store, table_id)
+    if not may_delete_table(acting, record):
+        owner = record.owner or "nobody (stored before accounts)"
+        authorize(store, acting, Role.ADMIN, action=f"delete a table stored by {owner}")
     with store.transaction() as tx:
         tx.execute("DELETE FROM imports_indicator_values WHERE table_id = :i", {"i": record.id})
         tx.execute("DELETE FROM imports_indicator_tables WHERE id = :i", {"i": record.id})

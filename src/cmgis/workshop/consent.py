@@ -15,8 +15,10 @@ import json
 from dataclasses import dataclass
 
 from cmgis._errors import InputError
+from cmgis.accounts.roles import Actor
 from cmgis.store import Store, Transaction, new_id, utc_now
 from cmgis.workshop.access import (
+    facilitator_label,
     get_workshop,
     hall_fields,
     require_member,
@@ -66,13 +68,15 @@ def set_hall_options(
     ask_details: str,
     consent_en: str = "",
     consent_th: str = "",
+    actor: Actor | None = None,
 ) -> Workshop:
-    """Set whether groups may be anonymous and what details are asked (needs the PIN).
+    """Set whether groups may be anonymous and what details are asked (needs the PIN, or
+    a facilitator account as ``actor``).
 
     Asking for details (``ask_details`` other than ``"none"``) needs the consent text in
     Thai and English; `InputError` otherwise.
     """
-    workshop = verify_pin(store, code, pin)
+    workshop = verify_pin(store, code, pin, actor=actor)
     fields = hall_fields(
         allow_anonymous=allow_anonymous, ask_details=ask_details, consent_en=consent_en,
         consent_th=consent_th, categories=workshop.categories, steps=workshop.steps,
@@ -85,7 +89,7 @@ def set_hall_options(
             {**fields, "id": workshop.id},
         )
         detail = {"allow_anonymous": bool(allow_anonymous), "ask_details": ask_details}
-        write_audit(tx, workshop.id, "facilitator", "hall_options", workshop.id, detail)
+        write_audit(tx, workshop.id, facilitator_label(actor), "hall_options", workshop.id, detail)
     return get_workshop(store, workshop.code)
 
 
@@ -132,9 +136,10 @@ def record_consent(
     return Person(person_id, who.group_id, who.group_name, name, reach, text, at)
 
 
-def list_people(store: Store, code: str, pin: str) -> list[Person]:
-    """Names and contacts given with consent in workshop ``code`` (needs the PIN)."""
-    workshop = verify_pin(store, code, pin)
+def list_people(store: Store, code: str, pin: str, *, actor: Actor | None = None) -> list[Person]:
+    """Names and contacts given with consent in workshop ``code`` (needs the PIN, or a
+    facilitator account as ``actor``)."""
+    workshop = verify_pin(store, code, pin, actor=actor)
     return people_of(store, workshop.id)
 
 
@@ -170,15 +175,18 @@ def pseudonyms(store: Store | Transaction, workshop_id: str) -> dict[str, str]:
     return {r["id"]: f"group {i}" for i, r in enumerate(rows, start=1)}
 
 
-def delete_participant(store: Store, code: str, pin: str, group_id: str) -> Deletion:
-    """Delete everything one participant (group) gave, on their request (needs the PIN).
+def delete_participant(
+    store: Store, code: str, pin: str, group_id: str, *, actor: Actor | None = None
+) -> Deletion:
+    """Delete everything one participant (group) gave, on their request (needs the PIN, or
+    a facilitator account as ``actor``).
 
     Removed for good: their personal details, contributions (with the comments and votes
     others left on them), comments and votes, and their name in earlier audit rows; the
     group keeps a row named ``deleted`` so the audit trail stays whole. One audit row
     ``delete_participant`` records the counts, never the removed text.
     """
-    workshop = verify_pin(store, code, pin)
+    workshop = verify_pin(store, code, pin, actor=actor)
     with store.transaction() as tx:
         group = tx.query_one(
             "SELECT id FROM workshop_groups WHERE id = :g AND workshop_id = :w",
@@ -187,7 +195,7 @@ def delete_participant(store: Store, code: str, pin: str, group_id: str) -> Dele
         if group is None:
             raise InputError("no such participant in this workshop")
         deletion = _delete_rows(tx, workshop.id, group_id)
-        write_audit(tx, workshop.id, "facilitator", "delete_participant", group_id,
+        write_audit(tx, workshop.id, facilitator_label(actor), "delete_participant", group_id,
                     {"contributions": deletion.contributions, "comments": deletion.comments,
                      "votes": deletion.votes, "people": deletion.people})  # fmt: skip
     return deletion

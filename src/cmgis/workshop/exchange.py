@@ -50,11 +50,13 @@ import shapely
 
 from cmgis import __version__, settings
 from cmgis._errors import InputError, StoreError
+from cmgis.accounts.roles import Actor
 from cmgis.geocheck import check_user_layer
 from cmgis.store import Store, Transaction, geometry_to_text, new_id, utc_now
 from cmgis.textclean import csv_safe
 from cmgis.vocab import parse_strategy, strategy_to_store
 from cmgis.workshop.access import (
+    facilitator_label,
     get_workshop,
     insert_workshop,
     verify_pin,
@@ -460,6 +462,7 @@ def import_workshop(
     into_code: str | None = None,
     into_pin: str | None = None,
     zones: ZoneIndex | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Import a workshop GeoPackage: as a new workshop, or merged into an existing one.
 
@@ -476,6 +479,9 @@ def import_workshop(
     into_code, into_pin
         Merge into this existing workshop instead (its PIN is required). Records already
         there (same id) are skipped, so importing a file twice adds nothing the second time.
+    actor
+        A signed-in facilitator or admin account merges without ``into_pin``
+        (`verify_pin`).
     zones
         Zones for the spatial join (contributions are placed again, not trusted from the
         file); the built zones layer when ``None``.
@@ -492,7 +498,7 @@ def import_workshop(
     zone_index = zones or default_zone_index()
     problems: list[str] = []
     package = _parse_package(layers, problems)
-    fields, target_id, budget = _import_target(store, src, meta, pin, into_code, into_pin)
+    fields, target_id, budget = _import_target(store, src, meta, pin, into_code, into_pin, actor)
     _check_budget(package.votes, budget, problems)
     if problems:
         shown = "; ".join(problems[:5])
@@ -508,7 +514,8 @@ def import_workshop(
         if into_code is not None:
             _check_budget_in_store(tx, target_id, budget)
         detail = {"file": src.name, "source_workshop": meta.get("workshop_id"), **counts}
-        write_audit(tx, target_id, "facilitator", "import", None, detail)
+        who = facilitator_label(actor) if into_code is not None else "facilitator"
+        write_audit(tx, target_id, who, "import", None, detail)
     target = get_workshop(store, code if code is not None else into_code or "")
     return ImportResult(
         workshop=target,
@@ -562,13 +569,14 @@ def _import_target(
     pin: str | None,
     into_code: str | None,
     into_pin: str | None,
+    actor: Actor | None = None,
 ) -> tuple[dict[str, Any] | None, str, int]:
     """(fields of the new workshop or ``None``, id of the existing target or "", vote budget).
 
     A merge checks the target's PIN (`verify_pin`, throttled); a new workshop needs ``pin``.
     """
     if into_code is not None:
-        target = verify_pin(store, into_code, into_pin or "")
+        target = verify_pin(store, into_code, into_pin or "", actor=actor)
         return None, target.id, target.votes_per_group
     if pin is None:
         raise InputError("give a facilitator PIN for the imported workshop")
