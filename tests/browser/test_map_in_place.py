@@ -89,7 +89,8 @@ def test_layer_needing_more_scripts_gets_a_new_frame_that_works(app_page: Any) -
     page.locator("[data-testid='stCheckbox'] label").filter(has_text="Points of interest").click()
     app_page.map_frame().locator(".cmgis-cluster").first.wait_for(timeout=30_000)
     app_page.wait_idle()
-    assert "Points of interest" in app_page.map_frame().locator(".cmgis-legend").text_content() or ""
+    legend = app_page.map_frame().locator(".cmgis-legend").text_content() or ""
+    assert "Points of interest" in legend
     assert page.locator(FRAME).count() == 1
     assert app_page.page_errors == []
     assert app_page.failed_requests == []
