@@ -145,7 +145,10 @@ def test_export_page_exports_a_saved_layer_and_a_workshop(saved, tmp_path) -> No
     at.button(key="_w_export_go").click().run()
     assert not at.exception and not at.error
     (download,) = list(at.get("download_button"))
-    assert "cmgis.gpkg" in download.proto.label
+    # the file name says what is inside: the saved layer, the workshop, the CRS, the date
+    label = download.proto.label
+    assert "cmgis_" in label and f"_{ws.code.lower()}_EPSG4326_" in label
+    assert label.split(" (")[0].endswith(".gpkg")
 
 
 def test_export_page_workshop_code_is_slowed_down_like_joining(tmp_path, monkeypatch) -> None:
@@ -184,7 +187,8 @@ def test_export_page_exports_a_preset_surface_in_utm(tmp_path, monkeypatch) -> N
     at.button(key="_w_export_go").click().run()
     assert not at.exception and not at.error
     (download,) = list(at.get("download_button"))
-    assert "cmgis.tif" in download.proto.label
+    assert "cmgis_suitability_digital_it_200_EPSG32647_" in download.proto.label
+    assert download.proto.label.split(" (")[0].endswith(".tif")
 
 
 def test_map_page_names_a_damaged_layer_and_draws_the_others(saved) -> None:
