@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from cmgis import maps as webmap
+from cmgis import settings
 from cmgis import workshop as sk
 from cmgis.data import Catalog, load_catalog, load_layer
 from cmgis.districts import (
@@ -24,7 +25,7 @@ from cmgis.districts import (
     zone_profile,
 )
 from cmgis.i18n import t
-from cmgis.imports import imported_indicators
+from cmgis.imports import imported_indicators, list_tables
 from cmgis.maps import contributions_overlay as workshop_overlay
 from cmgis.maps import relief_from_tif, style_for
 from ui.display import credit_lines, unit_text
@@ -91,6 +92,14 @@ def web_layer(layer_id: str, lang: str, detail: int) -> webmap.WebLayer:
         )
     fc = webmap.feature_collection(gdf, layer_id=layer_id, lang=lang, detail=detail)
     return webmap.WebLayer(layer_id, title, feature_collection=fc)
+
+
+def imported_tables_key() -> tuple[str, ...]:
+    """What the imported indicator tables are now (store and table ids), for cache keys.
+
+    A map drawn before a table was imported (or in another store) is not reused after.
+    """
+    return (settings.store_url(), *(tbl.id for tbl in list_tables(get_store())))
 
 
 def imported_values(kind: str) -> pd.DataFrame:

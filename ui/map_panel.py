@@ -246,7 +246,10 @@ def render_map(
     st.caption(t("map.basemap_on", lang, name=webmap.basemap_text(shown, lang)))
     # workshop contributions and saved layers change under the same choices: not reused
     fixed = not workshop_id and not user_layers
-    choices = (tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, selected)
+    choices = (
+        tuple(layer_ids), indicator, scheme, k, basemap, lang, detail, view, selected,
+        data.imported_tables_key() if indicator else (),
+    )  # fmt: skip
     out = map_frame(
         build,
         choices=choices if fixed else None,
