@@ -160,10 +160,21 @@ def _phone(url: str, code: str, index: int, start_at: float, result: dict[str, A
                 page.wait_for_timeout(400)
                 if frame.locator(".leaflet-draw-toolbar-button-enabled").count():
                     break
-            area = frame.locator(".leaflet-container").bounding_box()
-            page.touchscreen.tap(area["x"] + area["width"] / 2 + 10 * k,
-                                 area["y"] + area["height"] / 2 + 30)  # fmt: skip
-            page.get_by_text("อธิบายจุดที่คุณวาด").wait_for(timeout=120_000)
+            form = page.get_by_text("อธิบายจุดที่คุณวาด")
+            for attempt in range(6):  # a tap on someone's marker opens its popup instead
+                area = frame.locator(".leaflet-container").bounding_box()
+                page.touchscreen.tap(area["x"] + area["width"] * 0.55 + 20 * attempt,
+                                     area["y"] + 50 + 30 * attempt + 8 * k)  # fmt: skip
+                try:
+                    form.wait_for(timeout=20_000)
+                    break
+                except Exception:
+                    for _ in range(3):
+                        _tap(page, tool)
+                        page.wait_for_timeout(400)
+                        if frame.locator(".leaflet-draw-toolbar-button-enabled").count():
+                            break
+            form.wait_for(timeout=60_000)
             _idle(page)
             title = f"โทรศัพท์ {index} จุด {k}"
             page.get_by_label("หัวข้อ").first.fill(title)
