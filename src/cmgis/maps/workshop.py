@@ -102,6 +102,10 @@ class _TouchScript(MacroElement):
 
     _template = Template("{% macro script(this, kwargs) %}" + TOUCH_JS + "{% endmacro %}")
 
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisTouch"
+
 
 def _bounds(zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[float]] | None:
     """``[[south, west], [north, east]]`` of the zones and the contributions, or ``None``."""
