@@ -267,7 +267,7 @@ def test_projector_view_refreshes_without_flicker_and_shows_one_point(app_page: 
     app_page.wait_idle()
     assert page.locator("[data-testid='stSidebar']").is_hidden()
     live = app_page.map_frame()
-    marker = live.locator("path.leaflet-interactive[stroke='#111111']")  # the newest, outlined
+    marker = live.locator("path.leaflet-interactive[stroke-width='5']")  # the newest, larger
     marker.first.wait_for(timeout=30_000)
     assert marker.count() == 1 and marker.first.is_visible()
     assert live.locator(".leaflet-heatmap-layer").count() == 0
