@@ -265,7 +265,7 @@ def test_projector_view_refreshes_without_flicker_and_shows_one_point(app_page: 
     # the projector: one point, visible, no heat blur over it, the layer control folded
     page.locator("label").filter(has_text="Projector").first.click()
     app_page.wait_idle()
-    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30_000)
     live = app_page.map_frame()
     marker = live.locator("path.leaflet-interactive[stroke-width='5']")  # the newest, larger
     marker.first.wait_for(timeout=30_000)
