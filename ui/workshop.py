@@ -137,10 +137,7 @@ def participants() -> dict[str, sk.Participant]:
 def join_panel(store: Store, lang: str) -> None:
     """Join with the code and a group name; several groups may join on a shared screen."""
     with st.form("workshop.join_form", clear_on_submit=False):
-        code = st.text_input(
-            t("workshop.join.code", lang), value=st.session_state.get(hall.LINK_CODE) or "",
-            max_chars=12, key="workshop.join.code",
-        )  # fmt: skip
+        code = st.text_input(t("workshop.join.code", lang), max_chars=12, key="workshop.join.code")
         name = st.text_input(
             t("workshop.join.group", lang), max_chars=sk.MAX_GROUP_NAME_CHARS,
             key="workshop.join.group",

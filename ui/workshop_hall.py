@@ -63,18 +63,21 @@ def phone_css() -> None:
 
 
 def apply_join_link() -> str | None:
-    """Take the join code of the link (``/workshop?code=...``) once; return it if any.
+    """Take the join code of the link (``/workshop?code=...``); return it if any.
 
-    A session that has joined no group yet opens on the Join view with the code filled in.
+    Read on every run (the first run of a new session may come before the browser sent
+    the query): a new code fills the Join view's code box, and a session that has joined
+    no group yet opens on the Join view.
     """
-    if LINK_CODE not in st.session_state:
-        raw = st.query_params.get("code")
-        code = sk.normalise_code(raw)[:12] if isinstance(raw, str) and raw.strip() else ""
+    raw = st.query_params.get("code")
+    code = sk.normalise_code(raw)[:12] if isinstance(raw, str) and raw.strip() else ""
+    if code and code != st.session_state.get(LINK_CODE):
         st.session_state[LINK_CODE] = code
-        if code and not st.session_state.get("workshop.participants"):
-            st.session_state[GOTO] = "join"  # the Join view shows the code filled in
-    code = st.session_state[LINK_CODE]
-    return str(code) if code else None
+        st.session_state["workshop.join.code"] = code
+        if not st.session_state.get("workshop.participants"):
+            st.session_state[GOTO] = "join"
+    known = st.session_state.get(LINK_CODE)
+    return str(known) if known else None
 
 
 def apply_goto() -> None:

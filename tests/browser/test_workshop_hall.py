@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import AppPage, open_app_page
 
@@ -173,7 +174,7 @@ def test_participant_flow_on_a_touch_device_in_thai(
         app.wait_idle()
         # the link filled the code: the participant types only a group name
         code_box = page.get_by_label("รหัสเข้าร่วม")
-        assert code_box.input_value() == link.split("code=")[1].split("&")[0]
+        expect(code_box).to_have_value(link.split("code=")[1].split("&")[0], timeout=30_000)
         _check_layout(page, width)
         page.get_by_label("ชื่อกลุ่ม").fill(f"โต๊ะ {device}")
         _tap(page, page.get_by_role("button", name="เข้าร่วม"))
@@ -265,9 +266,9 @@ def test_projector_view_refreshes_without_flicker_and_shows_one_point(app_page: 
     # the projector: one point, visible, no heat blur over it, the layer control folded
     page.locator("label").filter(has_text="Projector").first.click()
     app_page.wait_idle()
-    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30_000)
     live = app_page.map_frame()
-    marker = live.locator("path.leaflet-interactive[stroke='#111111']")  # the newest, outlined
+    marker = live.locator("path.leaflet-interactive[stroke-width='5']")  # the newest, larger
     marker.first.wait_for(timeout=30_000)
     assert marker.count() == 1 and marker.first.is_visible()
     assert live.locator(".leaflet-heatmap-layer").count() == 0

@@ -102,6 +102,10 @@ class _TouchScript(MacroElement):
 
     _template = Template("{% macro script(this, kwargs) %}" + TOUCH_JS + "{% endmacro %}")
 
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisTouch"
+
 
 def _bounds(zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[float]] | None:
     """``[[south, west], [north, east]]`` of the zones and the contributions, or ``None``."""
@@ -180,8 +184,8 @@ def _add_contributions(
             folium.CircleMarker(
                 location=[geom.y, geom.x],
                 radius=13 if new else 8,
-                color="#111111" if new else color,
-                weight=4 if new else 2,
+                color=color,
+                weight=5 if new else 2,
                 fill=True,
                 fill_color=color,
                 fill_opacity=0.8,
@@ -192,8 +196,8 @@ def _add_contributions(
             shape = folium.GeoJson(
                 geom.__geo_interface__,
                 style_function=lambda _f, c=color, n=new: {
-                    "color": "#111111" if n else c,
-                    "weight": 7 if n else 4,
+                    "color": c,
+                    "weight": 8 if n else 4,
                     "fillColor": c,
                     "fillOpacity": 0.25,
                 },
@@ -296,8 +300,8 @@ def live_map(
     """The facilitator's map: contributions by category, a heat map of points, zones.
 
     The heat map (from `MIN_HEAT_POINTS` points on) lies under the markers, so a single
-    point stays visible; the ``highlight_ids`` (the newest) are drawn larger with a dark
-    outline; the layer control is collapsed so it does not cover the map.
+    point stays visible; the ``highlight_ids`` (the newest) are drawn larger with a thick
+    outline in their category's colour; the layer control is collapsed so it does not cover the map.
     """
     overlays = []
     points = frame[frame["geom_type"] == "Point"] if len(frame) else frame

@@ -145,14 +145,18 @@ def workshop_layer(code: str) -> gpd.GeoDataFrame:
 
     Notes without a geometry are left out (a GIS layer needs one); hidden, merged and
     deleted contributions are not exported here (the facilitator's GeoPackage has them).
+    Group names are pseudonyms (``group 1`` ...): anyone with the join code may export
+    this layer, and only the facilitator may choose to export names (PDPA 2019).
     """
     from cmgis.workshop.access import get_workshop
     from cmgis.workshop.analytics import contributions_frame
+    from cmgis.workshop.consent import pseudonyms
 
     store = current_store()
     workshop = get_workshop(store, code)
     frame = contributions_frame(store, workshop.id)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
+    frame["group_name"] = frame["group_id"].map(pseudonyms(store, workshop.id)).fillna("")
     frame.insert(0, "workshop_code", workshop.code)
     frame.insert(1, "workshop_title", workshop.title)
     return frame.drop(columns=["group_id"], errors="ignore")
