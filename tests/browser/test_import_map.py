@@ -26,8 +26,13 @@ def _upload(app_page: Any, path: Path, title: str) -> None:
     page.keyboard.press("Enter")
     app_page.wait_idle()
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
-    try:
-        page.get_by_text("Import report").wait_for(timeout=120_000)
+    report = page.get_by_text("Import report")
+    try:  # the upload's rerun reads and checks the file: poll for its report
+        for _second in range(120):
+            if report.count() and report.first.is_visible():
+                break
+            page.wait_for_timeout(1000)
+        assert report.first.is_visible(), "no import report after 120 s"
     finally:
         app_page.screenshot("upload")
     title_box = page.get_by_label("Title", exact=True)
@@ -68,7 +73,7 @@ def test_small_imported_layer_draws_with_legend_and_popup(app_page: Any, tmp_pat
     markers = frame.locator("path.leaflet-interactive[stroke='#01665e']")
     markers.first.wait_for(timeout=30_000)
     assert markers.count() == 16
-    legend = frame.locator(".cmgis-legend").inner_text()
+    legend = frame.locator(".cmgis-legend").text_content() or ""
     assert "Offices browser" in legend
     markers.first.click(force=True)
     popup = frame.locator(".leaflet-popup-content")
@@ -97,7 +102,7 @@ def test_big_imported_layer_draws_from_vector_tiles(app_page: Any, tmp_path: Pat
     frame = _show_on_map(app_page, "Parcels tiled")
     legend = frame.locator(".cmgis-legend")
     legend.wait_for(timeout=30_000)
-    assert "Parcels tiled" in legend.inner_text()
+    assert "Parcels tiled" in (legend.text_content() or "")
     # the tiles come from the app's static folder, a few at a time
     frame.locator("body").evaluate("() => window.cmgisTiledLayers.length")
     app_page.page.wait_for_timeout(3000)

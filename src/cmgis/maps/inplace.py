@@ -118,23 +118,29 @@ def _load_group_assets(base: folium.Map, group: folium.FeatureGroup) -> None:
     """Let the base load the scripts and styles its layer group needs beyond Leaflet.
 
     streamlit-folium loads a map's scripts once, when its frame is made; a group swapped
-    in later brings none of its own. So the base loads what this group needs (jQuery for
-    `folium.Popup`, marker clustering) and names it in its script (`AssetNote`): a later
-    group that needs more makes a different base, and streamlit-folium a new frame. A map
-    that needs neither (the default layers) loads Leaflet and its plugins only.
+    in later brings none of its own. So the base loads what this group's elements need
+    (jQuery for `folium.Popup`, marker clustering, the vector-tile plugin of big imported
+    layers, ...) and names it in its script (`AssetNote`): a later group that needs more
+    makes a different base, and streamlit-folium a new frame. A map that needs none of
+    them (the default layers) loads Leaflet and its plugins only.
     """
-    names: list[str] = []
     js, css = list(base.default_js), list(base.default_css)
+    have = {name for name, _ in js} | {name for name, _ in css}
+    names: list[str] = []
     if has_popup(group):
-        names.append("jquery")
         js += [a for a in folium.Map.default_js if a[0] == "jquery"]
-    if any(isinstance(e, _CLUSTER_CLASSES) for e in _elements(group)):
-        names.append("markercluster")
-        js += folium.plugins.MarkerCluster.default_js
-        css += folium.plugins.MarkerCluster.default_css
+    for element in _elements(group):
+        if isinstance(element, _CLUSTER_CLASSES):  # their files are on the class
+            js += folium.plugins.MarkerCluster.default_js
+            css += folium.plugins.MarkerCluster.default_css
+        js += list(getattr(element, "default_js", []))
+        css += list(getattr(element, "default_css", []))
+    for name, _ in [*js, *css]:
+        if name not in have and name not in names:
+            names.append(name)
     base.default_js = list(dict.fromkeys(js))
     base.default_css = list(dict.fromkeys(css))
-    AssetNote(names).add_to(base)
+    AssetNote(sorted(names)).add_to(base)
 
 
 def _elements(element: Any) -> Iterator[Any]:
