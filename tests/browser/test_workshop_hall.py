@@ -242,12 +242,12 @@ def test_projector_view_refreshes_without_flicker_and_shows_one_point(app_page: 
     code = link.split("code=")[1].split("&")[0]
     # a group on the same laptop draws one point with the mouse
     page.locator("label").filter(has_text="Join").first.click()
-    page.get_by_role("button", name="Join").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Join", exact=True).wait_for(timeout=30_000)
     app_page.wait_idle()
     page.wait_for_timeout(500)
     page.get_by_role("textbox", name="Join code").fill(code)
     page.get_by_role("textbox", name="Group name").fill("Table 1")
-    page.get_by_role("button", name="Join").click()
+    page.get_by_role("button", name="Join", exact=True).click()
     app_page.wait_idle()
     page.get_by_role("button", name="Take part without giving details").click()
     app_page.wait_idle()
