@@ -66,10 +66,10 @@ def _facilitator_link(app_page: AppPage) -> str:
     assert shown.endswith(f"/workshop?code={code}")
     page.get_by_text("Anonymity and consent").click()
     option = page.get_by_role("option", name="Their name, with consent")
-    for _ in range(3):  # the expander may still be opening
+    for _ in range(6):  # the expander may still be opening (slow under a full run's load)
         page.get_by_label("Ask participants for").click()
         try:
-            option.wait_for(timeout=5_000)
+            option.wait_for(timeout=10_000)
             break
         except Exception:
             page.wait_for_timeout(500)
