@@ -185,6 +185,35 @@ class AppPage:
         self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                                     timeout=timeout_ms)  # fmt: skip
 
+    def choose(self, label: str, option: str, *, deadline_s: float = 90.0) -> None:
+        """Pick ``option`` in the selectbox labelled ``label``, as a person would: open the
+        list with its arrow button (only when it is closed: a second press would close it)
+        and click the option. Retries until ``deadline_s`` while a busy page re-renders."""
+        box = self.page.get_by_label(label, exact=True)
+        arrow = (
+            self.page.locator("[data-testid='stSelectbox']")
+            .filter(has=box)
+            .get_by_role("button", name="Open")
+        )
+        wanted = self.page.get_by_role("option", name=option, exact=True)
+        end = time.monotonic() + deadline_s
+        while True:
+            try:
+                if box.get_attribute("aria-expanded", timeout=10_000) != "true":
+                    arrow.scroll_into_view_if_needed(timeout=10_000)
+                    arrow.click(timeout=10_000)
+                wanted.wait_for(timeout=5_000)
+                wanted.click(timeout=5_000)
+                if box.input_value(timeout=5_000) == option:
+                    return
+            except Exception:
+                if time.monotonic() > end:
+                    self.screenshot(f"choose-{label[:20]}")
+                    raise
+            if time.monotonic() > end:
+                raise AssertionError(f"{label!r} shows {box.input_value()!r}, not {option!r}")
+            self.page.wait_for_timeout(500)
+
     def map_frame(self) -> Any:
         """The streamlit-folium iframe holding the Leaflet map (a FrameLocator)."""
         return self.page.frame_locator("iframe[title*='streamlit_folium']").first

@@ -64,16 +64,13 @@ def _facilitator_link(app_page: AppPage) -> str:
     shown = page.locator("[data-testid='stCode']").first.inner_text().strip()
     assert decoded == [shown]
     assert shown.endswith(f"/workshop?code={code}")
-    page.get_by_text("Anonymity and consent").click()
-    option = page.get_by_role("option", name="Their name, with consent")
-    for _ in range(6):  # the expander may still be opening (slow under a full run's load)
-        page.get_by_label("Ask participants for").click()
-        try:
-            option.wait_for(timeout=10_000)
+    ask = page.get_by_label("Ask participants for", exact=True)
+    for _ in range(10):  # a busy page may re-render the expander closed
+        if ask.is_visible():
             break
-        except Exception:
-            page.wait_for_timeout(500)
-    option.click()
+        page.locator("summary").filter(has_text="Anonymity and consent").click()
+        page.wait_for_timeout(1_000)
+    app_page.choose("Ask participants for", "Their name, with consent")
     page.get_by_label("Consent text (Thai)").fill(CONSENT_TH)
     page.get_by_label("Consent text (English)").fill(CONSENT_EN)
     page.get_by_role("button", name="Save", exact=True).click()
