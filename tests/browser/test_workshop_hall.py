@@ -141,8 +141,14 @@ def _draw(app: AppPage, kind: str, offsets: list[tuple[int, int]], title: str) -
     for dx, dy in offsets:
         page.touchscreen.tap(cx + dx, cy + dy)
         page.wait_for_timeout(400)
+    if kind != "marker":  # Leaflet.draw's own actions and guide speak Thai too
+        actions = frame.locator(".leaflet-draw-actions a:visible").all_inner_texts()
+        assert "ยกเลิก" in actions and "ลบจุดล่าสุด" in actions, actions
+        assert not {"Finish", "Cancel", "Delete last point"} & set(actions), actions
+        guide = frame.locator(".leaflet-draw-tooltip").first.inner_text()
+        assert "แตะ" in guide and "Click" not in guide, guide
     if kind == "polyline":
-        _tap(page, frame.locator(".leaflet-draw-actions a").filter(has_text="Finish"))
+        _tap(page, frame.locator(".leaflet-draw-actions a").filter(has_text="เสร็จ"))
     elif kind == "polygon":
         page.touchscreen.tap(cx + offsets[0][0], cy + offsets[0][1])  # close on the first
     app.wait_idle()

@@ -25,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from cmgis.i18n import normalise_lang, pick, t
 from cmgis.map_text import escape_map_text
 from cmgis.maps import webmap
+from cmgis.maps.draw import draw_control
 from cmgis.maps.legend import LegendItem, LegendSection, html_swatch, panel_legend_html
 from cmgis.maps.webmap import CreditsAttribution
 from cmgis.plan.spec import STRATEGY_KEYS
@@ -227,7 +228,8 @@ def projects_map(
         ),
         style_key="zones_context",
     )
-    draw = folium.plugins.Draw(  # type: ignore[no-untyped-call]
+    draw = draw_control(
+        lang,
         export=False,
         draw_options={"circle": False, "circlemarker": False, "rectangle": False},
     )

@@ -19,6 +19,7 @@ from jinja2 import Template
 from cmgis import settings
 from cmgis.i18n import t
 from cmgis.map_text import escape_map_text
+from cmgis.maps.draw import draw_control
 from cmgis.maps.legend import LegendItem, LegendSection, swatch_svg
 from cmgis.maps.webmap import Overlay, WebLayer, build_map, feature_collection
 
@@ -269,7 +270,8 @@ def drawing_map(
     """
     contributions = folium.FeatureGroup(name=escape_map_text(t("workshop.map.layer", lang)))
     _add_contributions(contributions, frame, lang)
-    draw = folium.plugins.Draw(  # type: ignore[no-untyped-call]
+    draw = draw_control(
+        lang,
         export=False,
         position="topleft",
         draw_options={
