@@ -41,6 +41,7 @@ MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
 FACILITATOR = "workshop.facilitator"  # (code, pin) once accepted; pin "" for an account
 CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
 FLASH = "workshop.flash"  # one message shown after the next rerun
+FORM_ERROR = "workshop.form_error"  # why the last save was refused, shown under the form
 LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
 OPEN_THREAD = "workshop.open_thread"  # contribution id whose comment thread stays open
 
@@ -293,43 +294,64 @@ def contribution_form(
     categories = workshop.categories if workshop is not None else sk.CATEGORIES
     steps = workshop.steps if workshop is not None else ()
     with st.form("workshop.contribution_form", clear_on_submit=True):
-        step: object = ""
         if steps:
-            step = st.selectbox(
+            st.selectbox(
                 t("workshop_hall.step", lang), steps, key="workshop.form.step",
                 format_func=lambda k: t(f"workshop_hall.step.{k}", lang),
             )  # fmt: skip
-        category = st.selectbox(
+        st.selectbox(
             t("workshop.form.category", lang), categories,
             format_func=lambda c: t(f"workshop.category.{c}", lang), key="workshop.form.category",
         )  # fmt: skip
-        strategy = st.selectbox(
+        st.selectbox(
             t("workshop.form.strategy", lang), sk.STRATEGIES,
             format_func=lambda s: t(f"workshop.strategy.{s}", lang), key="workshop.form.strategy",
         )  # fmt: skip
-        title = st.text_input(
+        st.text_input(
             t("workshop.form.title", lang), max_chars=sk.MAX_TITLE_CHARS, key="workshop.form.title"
         )
-        comment = st.text_area(
+        st.text_area(
             t("workshop.form.comment", lang), max_chars=sk.MAX_COMMENT_CHARS,
             key="workshop.form.comment",
         )  # fmt: skip
-        submitted = st.form_submit_button(t(label, lang), type="primary")
-    if not submitted:
-        return
+        st.form_submit_button(
+            t(label, lang), type="primary", on_click=_save_contribution,
+            args=(store, who, geometry, lang, bool(steps)),
+        )  # fmt: skip
+    error = st.session_state.pop(FORM_ERROR, None)
+    if error:
+        st.error(error)
+
+
+def _save_contribution(
+    store: Store,
+    who: sk.Participant,
+    geometry: dict[str, Any] | None,
+    lang: str,
+    has_steps: bool,
+) -> None:
+    """Save the submitted form (an ``on_click`` callback).
+
+    It runs before the page's next run, so the group sees "Saved" at the top of that one
+    run, without first drawing the map again with the old contributions. A refused save
+    keeps its shape pending and leaves its reason for the form (`FORM_ERROR`).
+    """
+    state = st.session_state
     try:
         saved = sk.add_contribution(
-            store, who, category=str(category), strategy=str(strategy), title=title,
-            comment=comment, geometry=geometry, zones=zone_index(), step=str(step or ""),
+            store, who, category=str(state.get("workshop.form.category", "")),
+            strategy=str(state.get("workshop.form.strategy", "")),
+            title=str(state.get("workshop.form.title", "")),
+            comment=str(state.get("workshop.form.comment", "")),
+            geometry=geometry, zones=zone_index(),
+            step=str(state.get("workshop.form.step") or "") if has_steps else "",
         )  # fmt: skip
     except CmgisError as err:
-        # the form keeps nothing half-saved; the shape stays pending
-        st.error(error_text(err, lang))
+        state[FORM_ERROR] = error_text(err, lang)
         return
-    st.session_state.pop(PENDING_SHAPE, None)
-    st.session_state[MAP_KEY] = st.session_state.get(MAP_KEY, 0) + 1
+    state.pop(PENDING_SHAPE, None)
+    state[MAP_KEY] = state.get(MAP_KEY, 0) + 1
     flash("success", t("workshop.form.saved", lang, title=escape_markdown(saved.title)))
-    st.rerun()
 
 
 def my_contributions(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:

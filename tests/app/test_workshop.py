@@ -188,6 +188,7 @@ def test_facilitator_downloads_and_group_edits(db: Path, code: str) -> None:
     at.radio(key="workshop.view").set_value("map").run()
     at.text_input(key="workshop.form.title").input("ตลาดต้นลำไย")
     at.button(key="FormSubmitter:workshop.contribution_form-Save note").click().run()
+    assert "ตลาดต้นลำไย" in at.success[0].value  # saved before the page is drawn again
     with _store(db) as s:
         (item,) = sk.list_contributions(s, sk.get_workshop(s, code).id)
     at.selectbox(key=f"workshop.edit.category.{item.id}").set_value("problem")
@@ -237,5 +238,6 @@ def test_flooding_session_is_told_in_thai_when_to_try_again(db: Path, code: str)
     save[0].click().run()
     assert not at.exception
     assert re.search(r"บันทึกถี่เกินไป.*\d+ วินาที", at.error[0].value), at.error[0].value
+    assert at.session_state["workshop.pending_shape"]["type"] == "Point"  # the shape waits
     with _store(db) as s:
         assert len(sk.list_contributions(s, ws.id)) == sk.MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE

@@ -15,7 +15,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from cmgis._errors import AuthError, InputError, StoreError
 from cmgis.accounts.records import authorize
@@ -407,45 +407,57 @@ def find_workshop(
     """
     who = as_client(client)
     now = now or datetime.now(UTC)
-    wanted = normalise_code(code)
     with store.transaction() as tx:
-        tx.lock("workshop_join_failures")  # app processes count wrong codes one at a time
-        remaining = _join_wait_s(tx, who, now)
-        if remaining > 0:
-            wait_s = math.ceil(remaining)
-            raise TooManyAttemptsError(
-                f"too many wrong join codes; wait {wait_s} s before trying again", wait_s
-            ).localised("errors.code.too_many", wait_s=wait_s)
-        row = tx.query_one("SELECT * FROM workshop_workshops WHERE code = :c", {"c": wanted})
-        if row is not None:
-            return workshop_from_row(row)
-        key = _code_key(wanted)
-        since = (now - JOIN_WINDOW).isoformat(timespec="microseconds")
-        seen = tx.query_one(
-            "SELECT COUNT(*) AS n FROM workshop_join_failures WHERE code_key = :k AND at >= :since "
-            "AND ((client = :c AND client != '') OR (address = :a AND address != ''))",
-            {"k": key, "since": since, "c": who.session, "a": who.address},
-        )
-        if seen is None or not int(seen["n"]):  # the same wrong code again tells nothing new
-            tx.execute(
-                "DELETE FROM workshop_join_failures WHERE at < :old",
-                {"old": (now - JOIN_WINDOW).isoformat(timespec="microseconds")},
-            )
-            tx.execute(
-                "INSERT INTO workshop_join_failures (client, address, code_key, at) "
-                "VALUES (:c, :a, :k, :at)",
-                {
-                    "c": who.session,
-                    "a": who.address,
-                    "k": key,
-                    "at": now.isoformat(timespec="microseconds"),
-                },
-            )
+        found = _look_up_code(tx, code, who, now)
+    return found if found is not None else _unknown_code(code)
+
+
+def _unknown_code(code: str) -> NoReturn:
+    wanted = normalise_code(code)
     raise AuthError(
         f"no workshop has the join code {wanted[:12]!r}; check the code shown by the facilitator",
         key="errors.code.unknown",
         code=wanted[:12],
     )
+
+
+def _look_up_code(tx: Transaction, code: str, who: Client, now: datetime) -> Workshop | None:
+    """`find_workshop` inside the caller's write transaction: the workshop, or ``None``
+    after counting a wrong code (the caller commits, then raises `_unknown_code`)."""
+    wanted = normalise_code(code)
+    tx.lock("workshop_join_failures")  # app processes count wrong codes one at a time
+    remaining = _join_wait_s(tx, who, now)
+    if remaining > 0:
+        wait_s = math.ceil(remaining)
+        raise TooManyAttemptsError(
+            f"too many wrong join codes; wait {wait_s} s before trying again", wait_s
+        ).localised("errors.code.too_many", wait_s=wait_s)
+    row = tx.query_one("SELECT * FROM workshop_workshops WHERE code = :c", {"c": wanted})
+    if row is not None:
+        return workshop_from_row(row)
+    key = _code_key(wanted)
+    since = (now - JOIN_WINDOW).isoformat(timespec="microseconds")
+    seen = tx.query_one(
+        "SELECT COUNT(*) AS n FROM workshop_join_failures WHERE code_key = :k AND at >= :since "
+        "AND ((client = :c AND client != '') OR (address = :a AND address != ''))",
+        {"k": key, "since": since, "c": who.session, "a": who.address},
+    )
+    if seen is None or not int(seen["n"]):  # the same wrong code again tells nothing new
+        tx.execute(
+            "DELETE FROM workshop_join_failures WHERE at < :old",
+            {"old": (now - JOIN_WINDOW).isoformat(timespec="microseconds")},
+        )
+        tx.execute(
+            "INSERT INTO workshop_join_failures (client, address, code_key, at) "
+            "VALUES (:c, :a, :k, :at)",
+            {
+                "c": who.session,
+                "a": who.address,
+                "k": key,
+                "at": now.isoformat(timespec="microseconds"),
+            },
+        )
+    return None
 
 
 def join_workshop(
@@ -470,59 +482,70 @@ def join_workshop(
     `InputError` for a bad group name.
     """
     who = as_client(client)
-    workshop = find_workshop(store, code, client=who, now=now)
+    now = now or datetime.now(UTC)
+    with store.transaction() as tx:  # one write transaction: the hall joins at once
+        joined = _join_in(tx, code, group_name, who, now)
+    return joined if joined is not None else _unknown_code(code)
+
+
+def _join_in(
+    tx: Transaction, code: str, group_name: str, who: Client, now: datetime
+) -> Participant | None:
+    """`join_workshop` inside its transaction; ``None`` for a wrong (counted) code."""
+    workshop = _look_up_code(tx, code, who, now)
+    if workshop is None:  # counted as a wrong code: the caller commits, then refuses
+        return None
     name = one_line(
         clean_text(
             group_name, what="the group name", max_chars=MAX_GROUP_NAME_CHARS,
             required=not workshop.allow_anonymous,
         )
     )  # fmt: skip
-    with store.transaction() as tx:
-        if not name:  # an anonymous group: the next free number
-            name = _anonymous_name(tx, workshop.id)
-        key = name.casefold()
-        row = tx.query_one(
-            "SELECT id, name FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
-            {"w": workshop.id, "k": key},
-        )
-        if row is None:
-            for column, value, cap in (
-                ("client", who.session, MAX_GROUPS_PER_CLIENT),
-                ("address", who.address, MAX_GROUPS_PER_ADDRESS),
-            ):
-                if not value:
-                    continue
-                made = tx.query_one(
-                    f"SELECT COUNT(*) AS n FROM workshop_groups "
-                    f"WHERE workshop_id = :w AND {column} = :v",
-                    {"w": workshop.id, "v": value},
-                )
-                if made is not None and int(made["n"]) >= cap:
-                    raise GroupLimitError(
-                        f"this {'browser session' if column == 'client' else 'network address'}"
-                        f" already made {made['n']} groups in this workshop; at most {cap}"
-                        " — re-join one of them by its name",
-                        key="errors.group.limit",
-                        n=made["n"],
-                        cap=cap,
-                    )
-            group_id = new_id()
-            tx.execute(
-                "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at, "
-                "client, address) VALUES (:id, :w, :name, :k, :at, :c, :a)",
-                {
-                    "id": group_id,
-                    "w": workshop.id,
-                    "name": name,
-                    "k": key,
-                    "at": utc_now(),
-                    "c": who.session,
-                    "a": who.address,
-                },
+    if not name:  # an anonymous group: the next free number
+        name = _anonymous_name(tx, workshop.id)
+    key = name.casefold()
+    row = tx.query_one(
+        "SELECT id, name FROM workshop_groups WHERE workshop_id = :w AND name_key = :k",
+        {"w": workshop.id, "k": key},
+    )
+    if row is None:
+        for column, value, cap in (
+            ("client", who.session, MAX_GROUPS_PER_CLIENT),
+            ("address", who.address, MAX_GROUPS_PER_ADDRESS),
+        ):
+            if not value:
+                continue
+            made = tx.query_one(
+                f"SELECT COUNT(*) AS n FROM workshop_groups "
+                f"WHERE workshop_id = :w AND {column} = :v",
+                {"w": workshop.id, "v": value},
             )
-            write_audit(tx, workshop.id, f"group:{group_id}", "join", group_id, {"name": name})
-        else:
-            group_id, name = row["id"], row["name"]
+            if made is not None and int(made["n"]) >= cap:
+                raise GroupLimitError(
+                    f"this {'browser session' if column == 'client' else 'network address'}"
+                    f" already made {made['n']} groups in this workshop; at most {cap}"
+                    " — re-join one of them by its name",
+                    key="errors.group.limit",
+                    n=made["n"],
+                    cap=cap,
+                )
+        group_id = new_id()
+        tx.execute(
+            "INSERT INTO workshop_groups (id, workshop_id, name, name_key, created_at, "
+            "client, address) VALUES (:id, :w, :name, :k, :at, :c, :a)",
+            {
+                "id": group_id,
+                "w": workshop.id,
+                "name": name,
+                "k": key,
+                "at": utc_now(),
+                "c": who.session,
+                "a": who.address,
+            },
+        )
+        write_audit(tx, workshop.id, f"group:{group_id}", "join", group_id, {"name": name})
+    else:
+        group_id, name = row["id"], row["name"]
     return Participant(workshop.id, workshop.code, group_id, name, who.session, who.address)
 
 

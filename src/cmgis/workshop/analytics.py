@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from cmgis import settings
@@ -165,6 +166,30 @@ def tallies_by_zone_category(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return table
 
 
+def _mapped_by_group(frame: gpd.GeoDataFrame) -> dict[str, dict[str, float]]:
+    """Per group id: contributions, notes, points, lines, polygons, length_m of the lines
+    and area_m2 of the polygons (measured in EPSG:32647), in one pass over ``frame``."""
+    if not len(frame):
+        return {}
+    metric = to_metric(frame)
+    kind = metric["geom_type"].to_numpy()
+    is_line, is_polygon = kind == "LineString", kind == "Polygon"
+    table = pd.DataFrame(
+        {
+            "group_id": metric["group_id"].to_numpy(),
+            "contributions": 1,
+            "notes": kind == "",
+            "points": kind == "Point",
+            "lines": is_line,
+            "polygons": is_polygon,
+            "length_m": np.where(is_line, metric.length.fillna(0.0).to_numpy(), 0.0),
+            "area_m2": np.where(is_polygon, metric.area.fillna(0.0).to_numpy(), 0.0),
+        }
+    )
+    sums = table.groupby("group_id").sum(numeric_only=True)
+    return {str(k): v for k, v in sums.to_dict(orient="index").items()}
+
+
 def participation(store: Store, workshop_id: str) -> pd.DataFrame:
     """Per group: contributions, comments, votes used, and how much it mapped.
 
@@ -194,25 +219,20 @@ def participation(store: Store, workshop_id: str) -> pd.DataFrame:
             {"w": workshop_id},
         )
     }
-    metric = to_metric(frame) if len(frame) else frame
+    per_group = _mapped_by_group(frame)
     rows = []
     for g in groups:
-        mine = metric[metric["group_id"] == g["id"]] if len(metric) else metric
-        kinds = mine["geom_type"].value_counts() if len(mine) else pd.Series(dtype=int)
-        lines = mine[mine["geom_type"] == "LineString"] if len(mine) else mine
-        polys = mine[mine["geom_type"] == "Polygon"] if len(mine) else mine
+        mine = per_group.get(g["id"], {})
         rows.append(
             {
                 "group_name": g["name"],
-                "contributions": len(mine),
-                "notes": int(kinds.get("", 0)),
-                "points": int(kinds.get("Point", 0)),
-                "lines": int(kinds.get("LineString", 0)),
-                "polygons": int(kinds.get("Polygon", 0)),
-                "mapped_length_km": round(float(lines.length.sum()) / 1000, 3)
-                if len(lines)
-                else 0.0,
-                "mapped_area_km2": round(float(polys.area.sum()) / 1e6, 4) if len(polys) else 0.0,
+                "contributions": int(mine.get("contributions", 0)),
+                "notes": int(mine.get("notes", 0)),
+                "points": int(mine.get("points", 0)),
+                "lines": int(mine.get("lines", 0)),
+                "polygons": int(mine.get("polygons", 0)),
+                "mapped_length_km": round(float(mine.get("length_m", 0.0)) / 1000, 3),
+                "mapped_area_km2": round(float(mine.get("area_m2", 0.0)) / 1e6, 4),
                 "comments": comments.get(g["id"], 0),
                 "votes_used": votes.get(g["id"], 0),
             }
