@@ -29,10 +29,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from cmgis._errors import InputError
-from cmgis.i18n import t
-from cmgis.maps.basemap import add_street_basemap, street_basemap, streets_legend_section
-from cmgis.maps.labels import zone_bounds
-from cmgis.maps.legend import LegendControl, LegendStyle, legend_html
+from cmgis.maps.legend import LegendStyle
 from cmgis.maps.webmap import (
     BASEMAPS,
     DEFAULT_ASSET_BASE_URL,
@@ -40,13 +37,11 @@ from cmgis.maps.webmap import (
     MeasureLabels,
     Overlay,
     WebLayer,
-    basemap_text,
-    shown_basemap,
 )
 
 # the one map builder's steps, shared so both builders draw alike
+from cmgis.maps.webmap import _add_content as add_content
 from cmgis.maps.webmap import _add_controls as add_controls
-from cmgis.maps.webmap import _add_layers as add_layers
 from cmgis.maps.webmap import _has_popup as has_popup
 from cmgis.maps.webmap import _new_map as new_map
 
@@ -85,27 +80,9 @@ def build_map_parts(
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
     base = new_map(center=center, zoom=zoom, basemap=basemap, asset_base_url=asset_base_url)
-    street_map = street_basemap(lang) if streets else None
-    if street_map is not None:
-        with_marks = "landmarks" not in [lyr.layer_id for lyr in layers]
-        add_street_basemap(base, street_map, selected_zone=selected_zone, with_landmarks=with_marks)
     group = folium.FeatureGroup(name="cmgis-layers", control=False)
-    sections = add_layers(group, layers, choropleth=choropleth, lang=lang, relief_to=base)
-    for overlay in overlays:
-        if overlay.element is not None:
-            overlay.element.add_to(group)
-        if overlay.legend is not None:
-            sections.insert(len(sections) - (1 if layers else 0), overlay.legend)
-    shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
-    note = f"{t('map.basemap_label', lang)}: {basemap_text(shown, lang, streets=streets)}"
-    summary = t("map.legend.title", lang)
-    if street_map is not None:
-        sections.append(streets_legend_section(lang))
-    outline = street_map.outlines.get(selected_zone) if street_map and selected_zone else None
-    LegendControl(
-        legend_html(sections, note=note, summary=summary),
-        keep_clear=zone_bounds(outline) if outline else None,
-    ).add_to(group)
+    add_content(base, group, layers, lang=lang, basemap=basemap, choropleth=choropleth,
+                overlays=overlays, selected_zone=selected_zone, streets=streets)  # fmt: skip
     LegendStyle().add_to(base)
     add_controls(base, credits=credits, lang=lang)
     if lang != "en":

@@ -700,14 +700,47 @@ def build_map(
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
     m = _new_map(center=center, zoom=zoom, basemap=basemap, asset_base_url=asset_base_url)
+    _add_content(m, m, layers, lang=lang, basemap=basemap, choropleth=choropleth,
+                 overlays=overlays, selected_zone=selected_zone, streets=streets,
+                 basemap_note=basemap_note)  # fmt: skip
+    _add_controls(m, credits=credits, lang=lang)
+    if fit_bounds:
+        m.fit_bounds([list(corner) for corner in fit_bounds])
+    if lang != "en":
+        MeasureLabels(lang).add_to(m)
+    if _has_popup(m):
+        # folium.Popup fills its content through jQuery's $ (e.g. workshop contributions)
+        m.default_js = [*m.default_js, *(a for a in folium.Map.default_js if a[0] == "jquery")]
+    return m
+
+
+def _add_content(
+    base: folium.Map,
+    target: folium.Map | folium.FeatureGroup,
+    layers: Sequence[WebLayer],
+    *,
+    lang: str,
+    basemap: str,
+    choropleth: ChoroplethSpec | None,
+    overlays: Sequence[Overlay],
+    selected_zone: str,
+    streets: bool,
+    basemap_note: bool = True,
+) -> None:
+    """What `build_map` and the in-place map (`cmgis.maps.inplace`) draw alike.
+
+    The street basemap (with the district labels and the selected district) and a relief
+    go to ``base``; the other layers, the overlays and the legend to ``target`` (the map
+    itself, or the swappable layer group of an in-place map).
+    """
     street_map = street_basemap(lang) if streets else None
     if street_map is not None:
         with_marks = "landmarks" not in [lyr.layer_id for lyr in layers]
-        add_street_basemap(m, street_map, selected_zone=selected_zone, with_landmarks=with_marks)
-    sections = _add_layers(m, layers, choropleth=choropleth, lang=lang)
+        add_street_basemap(base, street_map, selected_zone=selected_zone, with_landmarks=with_marks)
+    sections = _add_layers(target, layers, choropleth=choropleth, lang=lang, relief_to=base)
     for overlay in overlays:
         if overlay.element is not None:
-            overlay.element.add_to(m)
+            overlay.element.add_to(target)
         if overlay.legend is not None:
             sections.insert(len(sections) - (1 if layers else 0), overlay.legend)
     shown = shown_basemap(basemap, [lyr.layer_id for lyr in layers])
@@ -719,16 +752,7 @@ def build_map(
     LegendControl(
         legend_html(sections, note=note, summary=t("map.legend.title", lang)),
         keep_clear=zone_bounds(keep_clear) if keep_clear else None,
-    ).add_to(m)
-    _add_controls(m, credits=credits, lang=lang)
-    if fit_bounds:
-        m.fit_bounds([list(corner) for corner in fit_bounds])
-    if lang != "en":
-        MeasureLabels(lang).add_to(m)
-    if _has_popup(m):
-        # folium.Popup fills its content through jQuery's $ (e.g. workshop contributions)
-        m.default_js = [*m.default_js, *(a for a in folium.Map.default_js if a[0] == "jquery")]
-    return m
+    ).add_to(target)
 
 
 def _new_map(
