@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import folium
 import pytest
@@ -36,6 +37,14 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
+def _geojson_data(element: Any) -> list[dict[str, Any]]:
+    """The data of every `folium.GeoJson` on a map, at any depth."""
+    found = [element.data] if isinstance(element, folium.GeoJson) else []
+    for child in element._children.values():
+        found += _geojson_data(child)
+    return found
+
+
 def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
     zones = make_zone_index()
     code = create_workshop(store, title="t", pin="1234").code
@@ -56,7 +65,14 @@ def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
         assert "<script>alert(1)" not in page
         assert "${alert(2)}" not in page
         assert "<i>group</i>" not in page
-        assert escape_map_text(PAYLOAD) in page
+        # titles and popups travel as GeoJSON data, escaped: shown as text, never run
+        features = [f for data in _geojson_data(fmap) for f in data["features"]
+                    if "popup" in f["properties"]]  # fmt: skip
+        assert len(features) == 3
+        for feature in features:
+            assert feature["properties"]["label"] == escape_map_text(PAYLOAD)
+            assert escape_map_text(PAYLOAD) in feature["properties"]["popup"]
+            assert escape_map_text("<i>group</i>") in feature["properties"]["popup"]
     live = live_map(frame).get_root().render()
     assert "heatLayer" not in live  # one point: a marker, never hidden by a heat blur
     for color in (CATEGORY_COLORS["asset"], CATEGORY_COLORS["opportunity"]):
@@ -83,6 +99,9 @@ def test_heat_map_lies_under_the_markers_and_the_newest_stand_out(store: Store) 
     live = live_map(frame, highlight_ids={ids[-1]}).get_root().render()
     assert "heatLayer" in live
     # heat first, under the points (the street basemap's landmark dots come before both)
-    assert live[live.index("heatLayer(") :].count("circleMarker(") >= MIN_HEAT_POINTS
-    assert live.count('"radius": 13') == 1  # the newest one, larger
+    after_heat = live[live.index("heatLayer(") :]
+    assert "new L.CircleMarker(latlng" in after_heat  # the contributions as GeoJSON points
+    assert after_heat.count('"new": false') == MIN_HEAT_POINTS - 1
+    assert after_heat.count('"new": true') == 1  # the newest one, larger:
+    assert '"radius": 13' in live and '"radius": 8' in live
     assert '"collapsed": true' in live  # the layer control does not cover the map

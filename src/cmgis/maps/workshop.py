@@ -167,45 +167,50 @@ def contribution_popup_html(row: Any, lang: str) -> str:
     return "<br>".join(parts)
 
 
+def _contribution_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Leaflet style of one contribution: its category's colour; the newest drawn larger."""
+    props = feature["properties"]
+    color, new = str(props["color"]), bool(props["new"])
+    if feature["geometry"]["type"] == "Point":  # a circle marker (radius in pixels)
+        return {"color": color, "weight": 5 if new else 2, "fillColor": color,
+                "fillOpacity": 0.8, "radius": 13 if new else 8}  # fmt: skip
+    return {"color": color, "weight": 8 if new else 4, "fillColor": color, "fillOpacity": 0.25}
+
+
 def _add_contributions(
     fmap: folium.Map | folium.FeatureGroup,
     frame: gpd.GeoDataFrame,
     lang: str,
     highlight_ids: Collection[str] = (),
 ) -> None:
-    for _, row in frame.iterrows():
-        geom = row.geometry
-        if geom is None or geom.is_empty:
-            continue
-        color = CATEGORY_COLORS.get(str(row["category"]), "#333333")
-        tooltip = folium.Tooltip(escape_map_text(row["title"]))
-        popup = folium.Popup(contribution_popup_html(row, lang), max_width=320)
-        new = row["id"] in highlight_ids if "id" in row else False
-        if geom.geom_type == "Point":
-            folium.CircleMarker(
-                location=[geom.y, geom.x],
-                radius=13 if new else 8,
-                color=color,
-                weight=5 if new else 2,
-                fill=True,
-                fill_color=color,
-                fill_opacity=0.8,
-                tooltip=tooltip,
-                popup=popup,
-            ).add_to(fmap)
-        else:
-            shape = folium.GeoJson(
-                geom.__geo_interface__,
-                style_function=lambda _f, c=color, n=new: {
-                    "color": c,
-                    "weight": 8 if n else 4,
-                    "fillColor": c,
-                    "fillOpacity": 0.25,
-                },
-                tooltip=tooltip,
-            )
-            popup.add_to(shape)  # binds the popup to the whole GeoJSON layer
-            shape.add_to(fmap)
+    """The contributions with a shape as one GeoJSON layer on ``fmap``.
+
+    One layer, not an element per contribution: a hall's few hundred drawings stay one
+    small script that every refresh renders quickly. Titles and popups are escaped here
+    and travel as GeoJSON properties (data, never code), shown by the tooltip and popup.
+    """
+    shaped = frame[frame.geometry.notna() & ~frame.geometry.is_empty] if len(frame) else frame
+    if not len(shaped):
+        return
+    rows = shaped.to_dict("records")
+    data = gpd.GeoDataFrame(
+        {
+            "id": [str(r["id"]) for r in rows],
+            "label": [escape_map_text(r["title"]) for r in rows],
+            "popup": [contribution_popup_html(r, lang) for r in rows],
+            "color": [CATEGORY_COLORS.get(str(r["category"]), "#333333") for r in rows],
+            "new": [str(r["id"]) in highlight_ids for r in rows],
+        },
+        geometry=shaped.geometry.to_numpy(),
+        crs=shaped.crs,
+    )
+    folium.GeoJson(
+        data.to_json(drop_id=True),
+        style_function=_contribution_style,
+        marker=folium.CircleMarker(radius=8, fill=True),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
+    ).add_to(fmap)
 
 
 def contributions_layer(
