@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from cmgis.i18n import t
+from cmgis.maps import start_warming
 from ui.account import public_mode, render_account_box
 from ui.errors import guard
 from ui.sidebar import render_sidebar
@@ -15,6 +16,16 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "static" / "cmgis-icon.png"),
     layout="wide",
 )
+
+
+@st.cache_resource
+def _warm_street_basemaps() -> None:
+    """Once per server: prepare the street basemap in the background (a fresh install
+    computes its road classes once, a few seconds) while the first page loads."""
+    start_warming()
+
+
+_warm_street_basemaps()
 url_page = load_from_url()
 lang = render_sidebar()
 

@@ -190,3 +190,20 @@ def test_encoded_roads_are_kept_on_disk_for_the_next_process(
     basemap._road_lines.cache_clear()
     basemap._cached_road_lines.cache_clear()
     assert basemap._road_lines(path, mtime)["major"] == "x"
+
+
+def test_warming_fills_the_disk_cache_so_a_new_process_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app server warms the basemap in a thread; a page asking meanwhile waits for
+    that build instead of computing it a second time, and gets the same basemap."""
+    monkeypatch.setenv("CMGIS_CACHE_DIR", str(tmp_path / "cache"))
+    for cached in (basemap._road_lines, basemap._cached_road_lines, basemap._street_basemap):
+        cached.cache_clear()
+    thread = basemap.start_warming()
+    page = basemap.street_basemap("th")  # as the first page would, while warming
+    thread.join(timeout=300)
+    assert not thread.is_alive()
+    assert list((tmp_path / "cache").glob("basemap_roads_*.json"))
+    assert basemap.street_basemap("th") is page
+    assert basemap.street_basemap("en").lang == "en"

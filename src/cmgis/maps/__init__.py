@@ -17,7 +17,7 @@ Map text is escaped with `cmgis.map_text.escape_map_text` everywhere.
 """
 
 from cmgis.maps import webmap
-from cmgis.maps.basemap import StreetBasemap, street_basemap
+from cmgis.maps.basemap import StreetBasemap, start_warming, street_basemap
 from cmgis.maps.inplace import MapParts, build_map_parts
 from cmgis.maps.labels import MapLabel, district_labels
 from cmgis.maps.legend import (
@@ -154,6 +154,7 @@ __all__ = [
     "relief_rgba",
     "shown_basemap",
     "simplify_for_web",
+    "start_warming",
     "street_basemap",
     "style_for",
     "style_swatch",

@@ -29,6 +29,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,7 @@ TRAFFIC_SOURCES = 40
 SIMPLIFY_M: dict[str, float] = {"major": 4.0, "medium": 4.0, "minor": 3.0, "water": 2.0}
 #: Decimals of lon/lat sent to the browser (5 = about 1.1 m).
 DECIMALS = 5
+_BUILD_LOCK = threading.Lock()  # street_basemap builds one at a time (see there)
 #: Version of the on-disk cache of encoded roads (change it when the encoding changes).
 CACHE_VERSION = 1
 
@@ -496,7 +498,25 @@ def street_basemap(lang: str, *, path: Path | None = None) -> StreetBasemap:
     path = (path or settings.layers_gpkg()).resolve()
     if not path.exists():
         return StreetBasemap(lang, dict.fromkeys(ROAD_CLASSES, ""), "", "", "", (), ())
-    return _street_basemap(path, path.stat().st_mtime, "th" if lang == "th" else "en")
+    with _BUILD_LOCK:  # one build at a time: a page waits for the warming thread's build
+        return _street_basemap(path, path.stat().st_mtime, "th" if lang == "th" else "en")
+
+
+def warm_street_basemaps(path: Path | None = None) -> None:
+    """Build (or read from the disk cache) the street basemap in both languages.
+
+    The app server runs this in a thread when it starts (`start_warming`), so the first
+    person to open a map does not wait for the road classes of a fresh install.
+    """
+    for lang in ("th", "en"):
+        street_basemap(lang, path=path)
+
+
+def start_warming() -> threading.Thread:
+    """`warm_street_basemaps` in a daemon thread; returns the started thread."""
+    thread = threading.Thread(target=warm_street_basemaps, name="cmgis-warm-basemap", daemon=True)
+    thread.start()
+    return thread
 
 
 # ---------------------------------------------------------------------------------------
