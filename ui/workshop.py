@@ -41,6 +41,7 @@ MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
 FACILITATOR = "workshop.facilitator"  # (code, pin) once accepted; pin "" for an account
 CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
 FLASH = "workshop.flash"  # one message shown after the next rerun
+CREATED = "workshop.created"  # join code of the workshop this session created last
 FORM_ERROR = "workshop.form_error"  # why the last save was refused, shown under the form
 LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
 OPEN_THREAD = "workshop.open_thread"  # contribution id whose comment thread stays open
@@ -204,8 +205,11 @@ def create_panel(store: Store, lang: str) -> None:
         except CmgisError as err:
             st.error(escape_markdown(err))
         else:
-            st.success(t("workshop.create.ok", lang, code=ws.code))
-            st.markdown(f"## `{ws.code}`")
+            st.session_state[CREATED] = ws.code
+    created = st.session_state.get(CREATED)
+    if created:  # stays on this page (a rerun must not take the code away from its maker)
+        st.success(t("workshop.create.ok", lang, code=created))
+        st.markdown(f"## `{created}`")
 
 
 def current_workshop(store: Store) -> sk.Workshop | None:

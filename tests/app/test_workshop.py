@@ -241,3 +241,20 @@ def test_flooding_session_is_told_in_thai_when_to_try_again(db: Path, code: str)
     assert at.session_state["workshop.pending_shape"]["type"] == "Point"  # the shape waits
     with _store(db) as s:
         assert len(sk.list_contributions(s, ws.id)) == sk.MAX_CONTRIBUTIONS_PER_CLIENT_PER_MINUTE
+
+
+def test_the_new_join_code_stays_shown_to_its_maker(db: Path) -> None:
+    """After "Create workshop" the code stays on the page through later reruns (a rerun
+    used to take it away before the facilitator could read it out)."""
+    at = _page()
+    at.text_input(key="workshop.create.title").input("ห้องประชุมเทศบาล")
+    at.text_input(key="workshop.create.pin").input("2468")
+    create = [b for b in at.button if str(b.key).startswith("FormSubmitter:workshop.create")]
+    create[0].click().run()
+    assert not at.exception
+    with _store(db) as s:
+        (made,) = sk.list_workshops(s)
+    assert made.code in at.success[0].value
+    at.run()  # any later rerun of the page
+    assert made.code in at.success[0].value
+    assert f"`{made.code}`" in _markdown_text(at)
