@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import folium
 import pytest
@@ -69,3 +70,11 @@ def test_the_workshop_and_projects_maps_draw_in_the_page_language(
     projects = projects_map(load_layer("zones"), _projects(), lang=lang, credits=["c"],
                             center=(18.79, 98.975))  # fmt: skip
     assert want in projects.get_root().render()
+
+
+def test_projects_map_has_no_drawing_tools_for_people_who_may_not_add() -> None:
+    kwargs: dict[str, Any] = {"lang": "en", "credits": ["c"], "center": (18.79, 98.975)}
+    zones = load_layer("zones")
+    assert "L.Control.Draw" in projects_map(zones, _projects(), **kwargs).get_root().render()
+    viewer = projects_map(zones, _projects(), drawing=False, **kwargs).get_root().render()
+    assert "L.Control.Draw" not in viewer

@@ -216,6 +216,10 @@ def test_public_app_has_no_edit_control_and_a_replayed_edit_writes_nothing(
         assert pub.get_by_role("button", name="Save").count() == 0
         assert pub.get_by_role("button", name="Import").count() == 0
         assert pub.get_by_text("public read-only app").first.is_visible()
+        # the map has the projects but no drawing tools (a drawn shape could not be saved)
+        frame = pub.frame_locator("iframe[title*='streamlit_folium']").first
+        frame.locator(".leaflet-container").wait_for(timeout=60_000)
+        assert frame.locator(".leaflet-draw-draw-marker").count() == 0
 
     # 3. the recorded save, sent to the public app as a crafted request: nothing written
     before = notes(servers.db)

@@ -212,8 +212,12 @@ def projects_map(
     center: tuple[float, float],
     zoom: int = 13,
     detail: int = 2,
+    drawing: bool = True,
 ) -> folium.Map:
     """The Projects page's map, made by the one map builder (`webmap.build_map`).
+
+    ``drawing=False`` leaves the drawing toolbar out (for people who may not add
+    projects: a shape they drew could not be saved).
 
     The districts (simplified for ``detail`` like every web layer, see
     `webmap.feature_collection`) are drawn quietly (style ``zones_context``) under the
@@ -228,18 +232,21 @@ def projects_map(
         ),
         style_key="zones_context",
     )
-    draw = draw_control(
-        lang,
-        export=False,
-        draw_options={"circle": False, "circlemarker": False, "rectangle": False},
-    )
+    overlays = [webmap.Overlay(projects_group(projects, lang=lang))]
+    if drawing:
+        draw = draw_control(
+            lang,
+            export=False,
+            draw_options={"circle": False, "circlemarker": False, "rectangle": False},
+        )
+        overlays.append(webmap.Overlay(draw))
     return webmap.build_map(
         [districts],
         center=center,
         zoom=zoom,
         lang=lang,
         credits=credits,
-        overlays=[webmap.Overlay(projects_group(projects, lang=lang)), webmap.Overlay(draw)],
+        overlays=overlays,
         fit_bounds=projects_bounds(projects),
         basemap_note=False,
     )
