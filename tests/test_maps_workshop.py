@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,15 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from cmgis.map_text import escape_map_text
+from cmgis.maps import MapParts
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,
     MIN_HEAT_POINTS,
+    add_live_contributions,
     contributions_layer,
     drawing_map,
     live_map,
+    live_map_base,
 )
 from cmgis.store import Store, open_app_store
 from cmgis.workshop import (
@@ -35,6 +39,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = open_app_store(tmp_path / "m.sqlite")
     yield s
     s.close()
+
+
+def _whole(parts: MapParts) -> folium.Map:
+    """A live map's two parts as one map (the group added to the base), to render."""
+    parts.layers.add_to(parts.base)
+    return parts.base
 
 
 def _geojson_data(element: Any) -> list[dict[str, Any]]:
@@ -59,7 +69,7 @@ def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
             geometry=geom, zones=zones,
         )  # fmt: skip
     frame = contributions_frame(store, g.workshop_id)
-    for fmap in (drawing_map(frame), live_map(frame)):
+    for fmap in (drawing_map(frame), _whole(live_map(frame))):
         assert isinstance(fmap, folium.Map)
         page = fmap.get_root().render()
         assert "<script>alert(1)" not in page
@@ -73,7 +83,7 @@ def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
             assert feature["properties"]["label"] == escape_map_text(PAYLOAD)
             assert escape_map_text(PAYLOAD) in feature["properties"]["popup"]
             assert escape_map_text("<i>group</i>") in feature["properties"]["popup"]
-    live = live_map(frame).get_root().render()
+    live = _whole(live_map(frame)).get_root().render()
     assert "heatLayer" not in live  # one point: a marker, never hidden by a heat blur
     for color in (CATEGORY_COLORS["asset"], CATEGORY_COLORS["opportunity"]):
         assert color in live
@@ -96,7 +106,7 @@ def test_heat_map_lies_under_the_markers_and_the_newest_stand_out(store: Store) 
         for i in range(MIN_HEAT_POINTS)
     ]  # fmt: skip
     frame = contributions_frame(store, g.workshop_id)
-    live = live_map(frame, highlight_ids={ids[-1]}).get_root().render()
+    live = _whole(live_map(frame, highlight_ids={ids[-1]})).get_root().render()
     assert "heatLayer" in live
     # heat first, under the points (the street basemap's landmark dots come before both)
     after_heat = live[live.index("heatLayer(") :]
@@ -104,4 +114,24 @@ def test_heat_map_lies_under_the_markers_and_the_newest_stand_out(store: Store) 
     assert after_heat.count('"new": false') == MIN_HEAT_POINTS - 1
     assert after_heat.count('"new": true') == 1  # the newest one, larger:
     assert '"radius": 13' in live and '"radius": 8' in live
-    assert '"collapsed": true' in live  # the layer control does not cover the map
+    assert "L.control.layers" not in live  # no layer control to cover the map
+
+
+def test_the_live_base_stays_while_the_contributions_change(store: Store) -> None:
+    """A refresh swaps the layer group only: the base renders the same whatever the data,
+    and it already loads the heat-map plugin the fifth point will need."""
+    code = create_workshop(store, title="t", pin="1234").code
+    g = join_workshop(store, code, "g")
+    base = live_map_base(lang="th")
+    before = copy.deepcopy(base)
+    for i in range(MIN_HEAT_POINTS):
+        point = Point(98.96 + i / 1000, 18.79)
+        add_contribution(store, g, category="asset", strategy="default", title=f"p{i}",
+                         geometry=point, zones=make_zone_index())  # fmt: skip
+    frame = contributions_frame(store, g.workshop_id)
+    after = copy.deepcopy(base)
+    add_live_contributions(after.layers, frame, lang="th")
+    assert after.base.get_root().render() == before.base.get_root().render()
+    assert any(name == "leaflet.heat" or "heat" in src for name, src in after.base.default_js)
+    group = _whole(after).get_root().render()
+    assert "heatLayer(" in group and group.count('"new": false') == MIN_HEAT_POINTS

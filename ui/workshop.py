@@ -25,12 +25,13 @@ from cmgis import CmgisError, StoreUnavailableError
 from cmgis import workshop as sk
 from cmgis.accounts import Actor
 from cmgis.i18n import t
-from cmgis.maps import drawing_map, live_map
+from cmgis.maps import MapParts, add_live_contributions, drawing_map, live_map_base
 from cmgis.store import Store
 from cmgis.workshop import export_workshop, import_workshop
 from ui import workshop_hall as hall
 from ui.account import facilitator_account
 from ui.display import escape_markdown
+from ui.map_frame import map_frame
 from ui.state import current_lang
 
 PARTICIPANTS = "workshop.participants"  # dict group_id -> Participant
@@ -43,7 +44,7 @@ CLIENT = "workshop.client"  # random key of this browser session, for the join-c
 FLASH = "workshop.flash"  # one message shown after the next rerun
 CREATED = "workshop.created"  # join code of the workshop this session created last
 FORM_ERROR = "workshop.form_error"  # why the last save was refused, shown under the form
-LIVE_MAP = "workshop.live_map_cache"  # (data signature, folium map) of the live view
+LIVE_MAP = "workshop.live_map_cache"  # (language and basemap, MapParts) of the live base
 OPEN_THREAD = "workshop.open_thread"  # contribution id whose comment thread stays open
 
 
@@ -629,10 +630,9 @@ def live_view(store: Store, code: str, lang: str, *, map_height: int = 480) -> N
     m1.metric(t("workshop.live.groups", lang), len(part))
     m2.metric(t("workshop.live.contributions", lang), len(frame))
     m3.metric(t("workshop.live.votes", lang), int(frame["votes"].sum()) if len(frame) else 0)
-    st_folium(
-        _cached_live_map(frame, lang), key="workshop.live_map", height=map_height,
-        width=None, returned_objects=[],
-    )  # fmt: skip
+    parts = _live_map_parts(frame, lang)
+    map_frame(lambda: parts, choices=None, key="workshop.live_map", height=map_height,
+              returned_objects=[])  # fmt: skip
     recent = hall.newest(frame)
     if len(recent):
         st.markdown(f"**{t('workshop_hall.newest', lang)}**")
@@ -673,26 +673,22 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns={c: t(f"workshop.col.{c}", lang) for c in frame.columns})
 
 
-def _cached_live_map(frame: gpd.GeoDataFrame, lang: str) -> Any:
-    """The same map object while nothing changed, so a refresh does not reload the iframe.
+def _live_map_parts(frame: gpd.GeoDataFrame, lang: str) -> MapParts:
+    """The live map in two parts: the same base while language, basemap and zones stay
+    (so a refresh neither reloads the map nor flickers), and this refresh's contributions.
 
-    folium gives every element a random id; a map built again renders different HTML and
-    streamlit-folium would remount it (a flicker on the projector every few seconds).
-    st_folium changes the map it is given while turning it into a script, so rendering the
-    same object again gave a different, broken script ("geo_json_… is not defined",
-    "layer_control_div_… has already been declared"): it gets a deep copy, which keeps
-    the ids and so renders the same HTML each time.
+    The base is kept in the session and copied each run: `map_frame` adds the group to
+    the map it gets, and a base built again would get new element ids (a new frame).
     """
-    columns = ["id", "updated_at", "votes", "n_comments", "hidden", "pinned"]
-    signature = (lang, basemap_tiles(), pd.util.hash_pandas_object(frame[columns]).sum())
+    signature = (lang, basemap_tiles())
     cached = st.session_state.get(LIVE_MAP)
     if cached is None or cached[0] != signature:
-        newest = set(hall.newest(frame)["id"]) if len(frame) else set()
-        fmap = live_map(frame, zones=zones_layer(), lang=lang, tiles=basemap_tiles(),
-                        highlight_ids=newest)  # fmt: skip
-        cached = (signature, fmap)
+        cached = (signature, live_map_base(zones=zones_layer(), lang=lang, tiles=basemap_tiles()))
         st.session_state[LIVE_MAP] = cached
-    return copy.deepcopy(cached[1])
+    parts: MapParts = copy.deepcopy(cached[1])
+    newest = set(hall.newest(frame)["id"]) if len(frame) else set()
+    add_live_contributions(parts.layers, frame, lang=lang, highlight_ids=newest)
+    return parts
 
 
 def basemap_tiles() -> str | None:

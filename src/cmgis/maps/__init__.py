@@ -87,10 +87,12 @@ from cmgis.maps.webmap import (
 )
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,
+    add_live_contributions,
     contributions_layer,
     contributions_overlay,
     drawing_map,
     live_map,
+    live_map_base,
 )
 from cmgis.maps.zone_map import district_map
 
@@ -113,6 +115,7 @@ __all__ = [
     "PrintStyle",
     "StreetBasemap",
     "WebLayer",
+    "add_live_contributions",
     "add_projects_overlay",
     "base_map",
     "basemap_text",
@@ -137,6 +140,7 @@ __all__ = [
     "imported_style",
     "legend_html",
     "live_map",
+    "live_map_base",
     "panel_legend_html",
     "png_data_url",
     "popup_html",

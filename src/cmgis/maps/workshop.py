@@ -20,6 +20,7 @@ from cmgis import settings
 from cmgis.i18n import t
 from cmgis.map_text import escape_map_text
 from cmgis.maps.draw import draw_control
+from cmgis.maps.inplace import MapParts, build_map_parts
 from cmgis.maps.legend import LegendItem, LegendSection, swatch_svg
 from cmgis.maps.webmap import Overlay, WebLayer, build_map, feature_collection
 
@@ -295,6 +296,63 @@ def drawing_map(
     return fmap
 
 
+def live_map_base(
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    lang: str = "en",
+    tiles: str | None = None,
+    zoom_start: int = 13,
+) -> MapParts:
+    """The facilitator's map without its contributions: a stable base (basemap, controls,
+    the heat-map plugin) and a layer group with the zones and the category legend.
+
+    The live view keeps this and adds the contributions of each refresh to a copy of the
+    group (`add_live_contributions`): the browser keeps the map (no reload, no flicker)
+    and swaps only the group. The view fits the zones.
+    """
+    legend = Overlay(None, category_legend_section(lang, title=t("workshop.map.layer", lang)))
+    parts = build_map_parts(
+        _zones_layers(zones, lang),
+        center=CENTER_LATLON,
+        zoom=zoom_start,
+        lang=lang,
+        credits=[],
+        basemap="osm" if tiles else "relief",
+        overlays=[legend],
+    )
+    bounds = _bounds(zones, zones.iloc[:0]) if zones is not None and len(zones) else None
+    if bounds:
+        parts.base.fit_bounds(bounds)
+    # the heat map arrives with the fifth point: its script must already be loaded
+    heat_js = folium.plugins.HeatMap.default_js
+    parts.base.default_js = [*parts.base.default_js, *heat_js]
+    _for_touch(parts.base)
+    return parts
+
+
+def add_live_contributions(
+    group: folium.FeatureGroup,
+    frame: gpd.GeoDataFrame,
+    *,
+    lang: str = "en",
+    highlight_ids: Collection[str] = (),
+) -> None:
+    """The contributions of the live map, added to its layer group (`live_map_base`).
+
+    The heat map (from `MIN_HEAT_POINTS` points on) lies under the markers, so a single
+    point stays visible; the ``highlight_ids`` (the newest) are drawn larger with a thick
+    outline in their category's colour. There is no layer control to cover the map: the
+    legend names the categories.
+    """
+    points = frame[frame["geom_type"] == "Point"] if len(frame) else frame
+    heat = [[float(g.y), float(g.x)] for g in points.geometry]
+    if len(heat) >= MIN_HEAT_POINTS:
+        folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
+            heat, name=escape_map_text(t("workshop.map.heat", lang)), radius=25, min_opacity=0.3
+        ).add_to(group)
+    _add_contributions(group, frame, lang, highlight_ids)
+
+
 def live_map(
     frame: gpd.GeoDataFrame,
     *,
@@ -303,30 +361,9 @@ def live_map(
     tiles: str | None = None,
     zoom_start: int = 13,
     highlight_ids: Collection[str] = (),
-) -> folium.Map:
-    """The facilitator's map: contributions by category, a heat map of points, zones.
-
-    The heat map (from `MIN_HEAT_POINTS` points on) lies under the markers, so a single
-    point stays visible; the ``highlight_ids`` (the newest) are drawn larger with a thick
-    outline in their category's colour; the layer control is collapsed so it does not cover the map.
-    """
-    overlays = []
-    points = frame[frame["geom_type"] == "Point"] if len(frame) else frame
-    heat = [[float(g.y), float(g.x)] for g in points.geometry]
-    if len(heat) >= MIN_HEAT_POINTS:
-        heat_map = folium.plugins.HeatMap(  # type: ignore[no-untyped-call]
-            heat, name=escape_map_text(t("workshop.map.heat", lang)), radius=25, min_opacity=0.3
-        )
-        overlays.append(Overlay(heat_map))
-    for category, color in CATEGORY_COLORS.items():
-        subset = frame[frame["category"] == category] if len(frame) else frame
-        label = t("workshop.category." + category, lang)
-        group = folium.FeatureGroup(
-            name=f'<span style="color:{color}">■</span> {escape_map_text(label)} ({len(subset)})'
-        )
-        _add_contributions(group, subset, lang, highlight_ids)
-        overlays.append(Overlay(group))
-    overlays.append(Overlay(folium.LayerControl(collapsed=True)))
-    fmap = _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
-    _for_touch(fmap)
-    return fmap
+) -> MapParts:
+    """The facilitator's map of ``frame`` in two parts (`live_map_base` with
+    `add_live_contributions`): contributions by category, a heat map of points, zones."""
+    parts = live_map_base(zones=zones, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    add_live_contributions(parts.layers, frame, lang=lang, highlight_ids=highlight_ids)
+    return parts
