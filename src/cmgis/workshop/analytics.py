@@ -187,7 +187,10 @@ def _mapped_by_group(frame: gpd.GeoDataFrame) -> dict[str, dict[str, float]]:
         }
     )
     sums = table.groupby("group_id").sum(numeric_only=True)
-    return {str(k): v for k, v in sums.to_dict(orient="index").items()}
+    return {
+        str(k): {str(name): float(value) for name, value in row.items()}
+        for k, row in sums.to_dict(orient="index").items()
+    }
 
 
 def participation(store: Store, workshop_id: str) -> pd.DataFrame:
