@@ -37,7 +37,7 @@ from ui.state import current_lang
 PARTICIPANTS = "workshop.participants"  # dict group_id -> Participant
 ACTIVE_GROUP = "workshop.active_group"  # group_id of the group that contributes now
 PENDING_SHAPE = "workshop.pending_shape"  # GeoJSON geometry waiting for its form
-SEEN_SHAPES = "workshop.seen_shapes"  # drawings already turned into a form
+SEEN_SHAPES = "workshop.seen_shapes"  # drawings of the current map already given a form
 MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
 FACILITATOR = "workshop.facilitator"  # (code, pin) once accepted; pin "" for an account
 CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
@@ -246,21 +246,36 @@ def active_group_picker(lang: str) -> sk.Participant | None:
 # ---------------------------------------------------------------------------- drawing
 
 
-def _remember_new_drawing(result: dict[str, Any] | None) -> None:
+def new_drawing(result: dict[str, Any] | None, seen: list[str]) -> dict[str, Any] | None:
+    """The geometry of the newest shape drawn with the toolbar that is not in ``seen``.
+
+    streamlit-folium's ``last_active_drawing`` is also set by a tap on a contribution
+    already on the map (a feature with an ``id``): that is not a new shape (it opened the
+    form for an old contribution). So the drawn shapes are read from ``all_drawings``
+    (the toolbar's layer only), newest last; ``last_active_drawing`` counts only when it
+    is a drawn shape too. ``seen`` holds the shapes of the current map that already got
+    a form (emptied with each new map: Leaflet puts a point tapped onto an earlier point
+    at that point's very spot, the same geometry).
+    """
     if not result:
-        return
-    drawing = result.get("last_active_drawing")
-    if not drawing:
-        return
-    geometry = drawing.get("geometry") if isinstance(drawing, dict) else None
-    if not geometry:
-        return
-    fingerprint = repr(geometry)
+        return None
+    drawn = [d for d in (result.get("all_drawings") or []) if isinstance(d, dict)]
+    last = result.get("last_active_drawing")
+    if isinstance(last, dict) and not (last.get("properties") or {}).get("id"):
+        drawn.append(last)
+    for drawing in reversed(drawn):
+        geometry = drawing.get("geometry")
+        if isinstance(geometry, dict) and geometry and repr(geometry) not in seen:
+            return geometry
+    return None
+
+
+def _remember_new_drawing(result: dict[str, Any] | None) -> None:
     seen: list[str] = st.session_state.setdefault(SEEN_SHAPES, [])
-    if fingerprint in seen:
-        return
-    seen.append(fingerprint)
-    st.session_state[PENDING_SHAPE] = geometry
+    geometry = new_drawing(result, seen)
+    if geometry is not None:
+        seen.append(repr(geometry))
+        st.session_state[PENDING_SHAPE] = geometry
 
 
 def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:
@@ -274,7 +289,7 @@ def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: s
     st.caption(t("workshop.draw.help", lang))
     result = st_folium(
         fmap, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}", height=520,
-        width=None, returned_objects=["last_active_drawing"],
+        width=None, returned_objects=["last_active_drawing", "all_drawings"],
     )  # fmt: skip
     _remember_new_drawing(result)
     pending = st.session_state.get(PENDING_SHAPE)
@@ -355,7 +370,9 @@ def _save_contribution(
         state[FORM_ERROR] = error_text(err, lang)
         return
     state.pop(PENDING_SHAPE, None)
-    state[MAP_KEY] = state.get(MAP_KEY, 0) + 1
+    state[MAP_KEY] = state.get(MAP_KEY, 0) + 1  # a new map, without the drawn shape
+    # shapes are new per map: a point tapped onto this one snaps to the same spot
+    state[SEEN_SHAPES] = []
     flash("success", t("workshop.form.saved", lang, title=escape_markdown(saved.title)))
 
 

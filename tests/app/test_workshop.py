@@ -258,3 +258,20 @@ def test_the_new_join_code_stays_shown_to_its_maker(db: Path) -> None:
     at.run()  # any later rerun of the page
     assert made.code in at.success[0].value
     assert f"`{made.code}`" in _markdown_text(at)
+
+
+def test_a_point_drawn_onto_an_earlier_point_still_opens_the_form() -> None:
+    """A tap on a contribution sets streamlit-folium's ``last_active_drawing`` to that
+    feature; the shape drawn with the same tap is read from ``all_drawings``."""
+    from ui.workshop import new_drawing
+
+    old = {"type": "Point", "coordinates": [98.97, 18.79]}
+    drawn = {"type": "Point", "coordinates": [98.9701, 18.7899]}
+    seen = [repr(old)]
+    tapped = {"type": "Feature", "properties": {"id": "c" * 32}, "geometry": old}
+    feature = {"type": "Feature", "properties": {}, "geometry": drawn}
+    result = {"last_active_drawing": tapped, "all_drawings": [feature]}
+    assert new_drawing(result, seen) == drawn
+    assert new_drawing(result, [*seen, repr(drawn)]) is None  # already turned into a form
+    assert new_drawing({"last_active_drawing": tapped, "all_drawings": []}, []) is None
+    assert new_drawing(None, []) is None

@@ -213,6 +213,8 @@ def test_participant_flow_on_a_touch_device_in_thai(
         app.screenshot("map")
 
         _draw(app, "marker", [(0, 40)], "จุดนัดพบ")
+        # a second point tapped onto the first (Leaflet puts it on the very same spot)
+        _draw(app, "marker", [(0, 40)], "จุดนัดพบซ้ำ")
         _draw(app, "polyline", [(-60, -60), (40, -20), (60, 60)], "ทางเดิน")
         _draw(app, "polygon", [(-80, 60), (0, -80), (80, 60)], "ย่านตลาด")
         _check_layout(page, width)
