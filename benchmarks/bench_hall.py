@@ -183,7 +183,13 @@ def _phone(url: str, code: str, index: int, start_at: float, result: dict[str, A
                         page.wait_for_timeout(400)
                         if frame.locator(".leaflet-draw-toolbar-button-enabled").count():
                             break
-            form.wait_for(timeout=60_000)
+            try:
+                form.wait_for(timeout=60_000)
+            except Exception:  # keep what the phone showed, for whoever reads the run
+                shot = Path(tempfile.gettempdir()) / f"bench-hall-phone{index}-point{k}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                print(f"phone {index}: no form for point {k}; screenshot {shot}", flush=True)
+                raise
             _idle(page)
             title = f"โทรศัพท์ {index} จุด {k}"
             page.get_by_label("หัวข้อ").first.fill(title)
