@@ -205,7 +205,11 @@ def _phone(url: str, code: str, index: int, start_at: float, result: dict[str, A
             button = page.get_by_role("button", name="+1 ●")
             if not button.count():
                 break
-            _tap(page, button.nth(random.randrange(button.count())))
+            try:  # the board may redraw (fewer buttons) between counting and tapping
+                button.nth(random.randrange(button.count())).wait_for(timeout=10_000)
+                _tap(page, button.nth(random.randrange(button.count())))
+            except Exception:
+                continue
             _idle(page)
             votes += 1
         browser.close()
