@@ -210,6 +210,24 @@ def test_participant_flow_on_a_touch_device_in_thai(
         _, lat1, lon1 = _map_state(page)
         assert (lat1, lon1) != (lat0, lon0)
         _check_layout(page, width)
+        # the folded legend covers none of the map's controls (tools, zoom, measure)
+        covered = (
+            app.map_frame()
+            .locator("body")
+            .evaluate(
+                """() => {
+                const legend = document.querySelector(".cmgis-legend-control");
+                if (!legend) { return ["no legend"]; }
+                const a = legend.getBoundingClientRect();
+                return [...document.querySelectorAll(".leaflet-control")]
+                    .filter(c => c !== legend && !c.contains(legend))
+                    .filter(c => { const b = c.getBoundingClientRect();
+                        return b.width && a.left < b.right && b.left < a.right
+                            && a.top < b.bottom && b.top < a.bottom; })
+                    .map(c => c.className); }"""
+            )
+        )
+        assert covered == [], covered
         app.screenshot("map")
 
         _draw(app, "marker", [(0, 40)], "จุดนัดพบ")

@@ -116,7 +116,12 @@ def test_workshop_overlay_and_live_map_show_payloads_as_text(
     app_page.open("workshop?lang=en")
     app_page.wait_idle()
     page.locator("label").filter(has_text="Facilitator").first.click()
+    page.get_by_role("button", name="Open the facilitator view").wait_for(timeout=60_000)
     app_page.wait_idle()
+    for _second in range(30):  # the join view's own "Join code" box may linger a moment
+        if page.get_by_label("Join code").count() == 1:
+            break
+        page.wait_for_timeout(1_000)
     code_box = page.get_by_label("Join code")
     pin_box = page.get_by_label("Facilitator PIN", exact=True)
     for _attempt in range(5):  # a rerun of the page may clear a field typed just before it

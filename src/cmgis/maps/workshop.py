@@ -43,18 +43,36 @@ OSM_TILES: Final = "OpenStreetMap"
 MIN_HEAT_POINTS: Final = 5
 #: Map controls big enough for a finger (30 px buttons drawn 1.5 times: 45 px), inside the
 #: map's own page; zoom keeps the icons' sprite positions right.
+#: While a shape is being drawn, the shapes already on the map let taps and clicks through
+#: to the map (`DRAWING_JS` marks the map): a point goes where it is tapped, not onto the
+#: centre of a contribution under the finger, and no popup opens instead of the point.
 TOUCH_CSS: Final = """<style>
 .leaflet-touch .leaflet-draw-section, .leaflet-touch .leaflet-control-zoom { zoom: 1.5; }
+.cmgis-drawing path.leaflet-interactive { pointer-events: none; }
 </style>"""
+#: Marks the map (class ``cmgis-drawing``) from Leaflet.draw's start of a shape to its end.
+DRAWING_JS: Final = """
+(function (map) {
+  var box = map.getContainer();
+  map.on("draw:drawstart", function () { box.classList.add("cmgis-drawing"); });
+  map.on("draw:drawstop", function () { box.classList.remove("cmgis-drawing"); });
+})({{ this._parent.get_name() }});
+"""
 #: Script run with the map (streamlit-folium runs the map's children's scripts only):
-#: on a phone or tablet the legend starts folded, so it does not cover the map controls;
+#: on a phone or tablet the legend starts folded and sits in the bottom right corner, so it
+#: does not cover the map controls down the left side;
 #: Leaflet.draw 1.0.4 misreads the mouse events a browser makes from a tap (with Leaflet
 #: 1.9 the second tap of a line or polygon ended the shape): a tap on the map adds the
 #: vertex itself, a tap on the last (line) or first (polygon) vertex finishes the shape.
 TOUCH_JS: Final = """
 setTimeout(function () {
   if (window.innerWidth < 1000) {
-    document.querySelectorAll("details.cmgis-legend").forEach(function (d) { d.open = false; });
+    document.querySelectorAll("details.cmgis-legend").forEach(function (d) {
+      d.open = false;  // and in the bottom right corner: the left column of tools is long
+      var control = d.closest(".cmgis-legend-control"), map = d.closest(".leaflet-container");
+      var corner = map && map.querySelector(".leaflet-bottom.leaflet-right");
+      if (control && corner) { corner.insertBefore(control, corner.firstChild); }
+    });
   }
 }, 0);
 if (L.Draw && L.Draw.Polyline && !L.Draw.Polyline.prototype._cmgisTouch) {
@@ -100,9 +118,11 @@ if (L.Draw && L.Draw.Polyline && !L.Draw.Polyline.prototype._cmgisTouch) {
 
 
 class _TouchScript(MacroElement):
-    """`TOUCH_JS` as a child of the map, so streamlit-folium runs it too."""
+    """`TOUCH_JS` and `DRAWING_JS` as a child of the map, so streamlit-folium runs them."""
 
-    _template = Template("{% macro script(this, kwargs) %}" + TOUCH_JS + "{% endmacro %}")
+    _template = Template(
+        "{% macro script(this, kwargs) %}" + TOUCH_JS + DRAWING_JS + "{% endmacro %}"
+    )
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
