@@ -185,6 +185,21 @@ class AppPage:
         self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                                     timeout=timeout_ms)  # fmt: skip
 
+    def click_until(self, button: Any, shown: Any, *, attempts: int = 3) -> None:
+        """Click ``button`` until ``shown`` appears: a click given to a page still busy
+        with a run (its elements about to be replaced) can be lost under a full run's
+        load, and a person would click again."""
+        for attempt in range(attempts):
+            button.click()
+            self.wait_idle(60_000)
+            try:
+                shown.wait_for(timeout=20_000 * (attempt + 1))
+                return
+            except Exception:
+                if attempt == attempts - 1:
+                    self.screenshot("click-until")
+                    raise
+
     def choose(self, label: str, option: str, *, deadline_s: float = 90.0) -> None:
         """Pick ``option`` in the selectbox labelled ``label``, as a person would: open the
         list with its arrow button (only when it is closed: a second press would close it)

@@ -144,10 +144,8 @@ def test_workshop_drawing_map_and_live_view_street_basemap(app_page: Any, lang: 
     page.get_by_text(text["create"]).click()
     page.get_by_label(text["title"], exact=True).fill("Basemap test")
     page.get_by_label(text["pin"]).fill("8642")
-    page.get_by_role("button", name=text["create_button"]).click()
-    app_page.wait_idle()
     created = page.get_by_text(re.compile(r"[A-Z0-9]{6}")).first
-    created.wait_for(timeout=30_000)
+    app_page.click_until(page.get_by_role("button", name=text["create_button"]), created)
     code = re.search(r"\b([A-Z0-9]{6})\b", created.inner_text()).group(1)  # type: ignore[union-attr]
     page.get_by_label(text["code"]).first.fill(code)
     page.get_by_label(text["group"]).fill("G1")

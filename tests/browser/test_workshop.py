@@ -34,10 +34,8 @@ def test_group_draws_polygon_and_it_reaches_board_and_live_map(app_page: Any) ->
     page.get_by_text("Facilitator: create a workshop").click()
     page.get_by_label("Title", exact=True).fill("Co-sensing ทดสอบ")
     page.get_by_label("Facilitator PIN (4 characters or more)").fill(PIN)
-    page.get_by_role("button", name="Create workshop").click()
-    app_page.wait_idle()
     created = page.get_by_text(re.compile(r"Join code: [A-Z0-9]{6}")).first
-    created.wait_for(timeout=30_000)
+    app_page.click_until(page.get_by_role("button", name="Create workshop"), created)
     success = created.inner_text()
     code = re.search(r"Join code: ([A-Z0-9]{6})", success).group(1)  # type: ignore[union-attr]
 
@@ -93,8 +91,8 @@ def test_group_draws_polygon_and_it_reaches_board_and_live_map(app_page: Any) ->
     app_page.wait_idle()
     page.get_by_label("Join code").fill(code)
     page.get_by_label("Facilitator PIN", exact=True).fill(PIN)
-    page.get_by_role("button", name="Open the facilitator view").click()
-    app_page.wait_idle()
+    facilitating = page.locator("[data-testid='stMetric']").first
+    app_page.click_until(page.get_by_role("button", name="Open the facilitator view"), facilitating)
     live = app_page.map_frame()
     polygon = live.locator(".leaflet-overlay-pane path[stroke='#1b9e77']").first  # an asset
     polygon.wait_for(timeout=30_000)

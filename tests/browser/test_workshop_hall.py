@@ -45,15 +45,7 @@ def _facilitator_link(app_page: AppPage) -> str:
     page.get_by_label("Title", exact=True).fill("Co-sensing ในห้องประชุม")
     page.get_by_label("Facilitator PIN (4 characters or more)").fill(PIN)
     created = page.get_by_text(re.compile(r"Join code: [A-Z0-9]{6}")).first
-    for attempt in range(3):  # a click on a page still busy with its first run may be lost
-        page.get_by_role("button", name="Create workshop").click()
-        app_page.wait_idle(60_000)
-        try:
-            created.wait_for(timeout=20_000 * (attempt + 1))
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    app_page.click_until(page.get_by_role("button", name="Create workshop"), created)
     code = re.search(r"Join code: ([A-Z0-9]{6})", created.inner_text()).group(1)  # type: ignore[union-attr]
     page.locator("label").filter(has_text="Facilitator").first.click()
     page.get_by_role("button", name="Open the facilitator view").wait_for(timeout=30_000)
@@ -62,10 +54,8 @@ def _facilitator_link(app_page: AppPage) -> str:
     page.get_by_label("Join code").fill(code)
     page.get_by_label("Facilitator PIN", exact=True).fill(PIN)
     assert page.get_by_label("Join code").input_value() == code
-    page.get_by_role("button", name="Open the facilitator view").click()
-    app_page.wait_idle()
     qr = page.locator("[data-testid='stImage'] img").first
-    qr.wait_for(timeout=30_000)
+    app_page.click_until(page.get_by_role("button", name="Open the facilitator view"), qr)
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
     shown = page.locator("[data-testid='stCode']").first.inner_text().strip()
     assert decoded == [shown]

@@ -134,8 +134,8 @@ def test_workshop_overlay_and_live_map_show_payloads_as_text(
         app_page.wait_idle()
         if code_box.input_value() == ws["code"] and pin_box.input_value() == PIN:
             break
-    page.get_by_role("button", name="Open the facilitator view").click()
-    app_page.wait_idle()
+    facilitating = page.locator("[data-testid='stMetric']").first
+    app_page.click_until(page.get_by_role("button", name="Open the facilitator view"), facilitating)
     live = app_page.map_frame()
     texts = _popup_texts(live, len(PAYLOADS))
     assert any(p in t for t in texts for p in PAYLOADS), texts
