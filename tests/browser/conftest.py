@@ -229,6 +229,34 @@ class AppPage:
                 raise AssertionError(f"{label!r} shows {box.input_value()!r}, not {option!r}")
             self.page.wait_for_timeout(500)
 
+    def place_vertices(self, points: list[tuple[float, float]], *, touch: bool = False) -> None:
+        """Put one Leaflet.draw vertex at each page point (a line or polygon tool is on).
+
+        A click given while the browser is busy can be lost (Leaflet.draw also ignores a
+        press within 50 ms of the last vertex): each vertex is checked and the click is
+        given again if it did not take, as a person would."""
+        frame = self.map_frame()
+        vertices = frame.locator(".leaflet-marker-icon.leaflet-editing-icon")
+        for x, y in points:
+            before = vertices.count()
+            for attempt in range(3):
+                if touch:
+                    self.page.touchscreen.tap(x, y)
+                else:  # Leaflet.draw follows the pointer with a marker: move there first
+                    self.page.mouse.move(x, y, steps=8)
+                    self.page.wait_for_timeout(100)
+                    self.page.mouse.down()
+                    self.page.mouse.up()
+                end = time.monotonic() + 3.0
+                while vertices.count() == before and time.monotonic() < end:
+                    self.page.wait_for_timeout(100)
+                if vertices.count() > before:
+                    break
+                if attempt == 2:
+                    self.screenshot("place-vertices")
+                    raise AssertionError(f"no vertex at {(x, y)} after 3 clicks")
+            self.page.wait_for_timeout(150)
+
     def map_frame(self) -> Any:
         """The streamlit-folium iframe holding the Leaflet map (a FrameLocator)."""
         return self.page.frame_locator("iframe[title*='streamlit_folium']").first

@@ -55,13 +55,7 @@ def test_group_draws_polygon_and_it_reaches_board_and_live_map(app_page: Any) ->
     assert box is not None
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     corners = [(cx - 80, cy - 60), (cx + 80, cy - 60), (cx + 60, cy + 60)]
-    for x, y in corners:
-        # Leaflet.draw follows the pointer with a marker: move there first, then click
-        page.mouse.move(x, y, steps=8)
-        page.wait_for_timeout(100)
-        page.mouse.down()
-        page.mouse.up()
-        page.wait_for_timeout(250)
+    app_page.place_vertices(corners)
     assert frame.locator(".leaflet-marker-icon.leaflet-editing-icon").count() == 3
     frame.locator(".leaflet-draw-actions a", has_text="Finish").click()
     page.get_by_text("Describe the polygon you drew.").wait_for(timeout=30_000)

@@ -134,9 +134,11 @@ def _draw(app: AppPage, kind: str, offsets: list[tuple[int, int]], title: str) -
     area = frame.locator(".leaflet-container").bounding_box()
     assert area is not None
     cx, cy = area["x"] + area["width"] / 2, area["y"] + area["height"] / 2
-    for dx, dy in offsets:
-        page.touchscreen.tap(cx + dx, cy + dy)
-        page.wait_for_timeout(400)
+    points = [(cx + dx, cy + dy) for dx, dy in offsets]
+    if kind == "marker":
+        page.touchscreen.tap(*points[0])
+    else:
+        app.place_vertices(points, touch=True)
     if kind != "marker":  # Leaflet.draw's own actions and guide speak Thai too
         actions = frame.locator(".leaflet-draw-actions a:visible").all_inner_texts()
         assert "ยกเลิก" in actions and "ลบจุดล่าสุด" in actions, actions
