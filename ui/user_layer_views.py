@@ -71,7 +71,11 @@ def map_picker(lang: str) -> list[str]:
     except CmgisError as err:
         st.caption(escape_markdown(err))
         return []
-    names = {r.slug: f"{r.name} ({r.created_at[:10]})" for r in records}
+    names = {
+        r.slug: t("user_layers.map_option", lang, name=r.name, date=r.created_at[:10],
+                  kind=t(f"user_layers.kind.{r.kind}", lang))
+        for r in records
+    }  # fmt: skip
     current = st.session_state.get("_w_map_user", st.session_state.get("map_user_layers", []))
     st.session_state["_w_map_user"] = [s for s in current if s in names]  # deleted ones go
     chosen = st.multiselect(

@@ -53,7 +53,8 @@ def test_map_page_shows_a_saved_layer_with_legend_and_popups(saved) -> None:
     at = _app("map")
     assert not at.exception
     picker = at.multiselect(key="_w_map_user")
-    assert saved.slug in picker.options or any(NAME in o for o in picker.options)
+    assert picker.label == "Saved and imported layers"
+    assert any(o.startswith(f"{NAME} (candidate zones, 20") for o in picker.options), picker.options
     picker.set_value([saved.slug]).run()
     assert not at.exception and not at.warning
     page = _map_html(at)

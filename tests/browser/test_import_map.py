@@ -54,7 +54,7 @@ def _show_on_map(app_page: Any, title: str) -> Any:
     app_page.page.wait_for_timeout(1500)
     app_page.wait_idle()
     picker = app_page.page.locator("[data-testid='stMultiSelect']").filter(
-        has_text="Saved candidate zones"
+        has_text="Saved and imported layers"
     )
     for _attempt in range(3):
         picker.locator("input").click()

@@ -214,7 +214,7 @@ def test_map_page_overlays_show_script_payloads_literally(
     app_page.page.wait_for_timeout(1500)  # the map reports its view once: a rerun
     app_page.wait_idle()
     picker = app_page.page.locator("[data-testid='stMultiSelect']").filter(
-        has_text="Saved candidate zones"
+        has_text="Saved and imported layers"
     )
     _choose(app_page, picker, "Layer " + PAYLOADS[0])
     app_page.page.keyboard.press("Escape")

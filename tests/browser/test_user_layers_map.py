@@ -39,7 +39,7 @@ def test_saved_layer_drawn_with_legend_and_popup(
     app_page.page.wait_for_timeout(1500)  # the map reports its view once: a rerun
     app_page.wait_idle()
     picker = app_page.page.locator("[data-testid='stMultiSelect']").filter(
-        has_text="Saved candidate zones"
+        has_text="Saved and imported layers"
     )
     for _attempt in range(3):  # a rerun in between may drop the typed text: try again
         picker.locator("input").click()
