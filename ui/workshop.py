@@ -30,7 +30,7 @@ from cmgis.store import Store
 from cmgis.workshop import export_workshop, import_workshop
 from ui import workshop_hall as hall
 from ui.account import current_actor, facilitator_account
-from ui.display import escape_markdown
+from ui.display import escape_markdown, show_table
 from ui.map_frame import map_frame
 from ui.state import current_lang
 
@@ -568,15 +568,14 @@ def _account_login(store: Store, account: Actor, lang: str) -> None:
     if not workshops:
         st.info(t(f"workshop_owner.{'none_admin' if admin else 'none'}", lang))
         return
-    st.dataframe(  # plain text cells: titles are shown as typed, never as markdown
+    show_table(  # plain text cells: titles are shown as typed, never as markdown
         pd.DataFrame(
             {
                 t("workshop_owner.col_title", lang): [ws.title for ws in workshops.values()],
                 t("workshop_owner.col_code", lang): list(workshops),
                 t("workshop_owner.col_date", lang): [ws.workshop_date for ws in workshops.values()],
             }
-        ),
-        hide_index=True,
+        )
     )
     with st.form("workshop.account_form"):
         code = st.selectbox(
