@@ -17,8 +17,7 @@ from shapely.geometry import Point
 
 from cmgis import AuthError, PermissionDeniedError
 from cmgis.accounts import Actor, Role, add_account, set_disabled, sign_in
-from cmgis.store import Store, new_id, open_app_store, open_store, utc_now
-from cmgis.store.app import app_migrations
+from cmgis.store import Store, app_migrations, new_id, open_app_store, open_store, utc_now
 from cmgis.workshop import (
     add_contribution,
     audit_log,

@@ -522,8 +522,9 @@ def _board_card(
 
 
 def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
-    """PIN entry, or a signed-in facilitator/admin account choosing a workshop (no PIN);
-    returns (code, pin) once accepted (pin ``""`` for an account; wrong PINs are slowed)."""
+    """PIN entry, or a signed-in facilitator (its own workshops) or admin account (any
+    workshop) opening one without the PIN; returns (code, pin) once accepted (pin ``""``
+    for an account; wrong PINs are slowed)."""
     account = facilitator_account(store)
     current = st.session_state.get(FACILITATOR)
     if current is not None:

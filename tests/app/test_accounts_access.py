@@ -251,3 +251,24 @@ def test_the_cookie_script_takes_only_a_token() -> None:
     with pytest.raises(ValueError, match="not a session token"):
         cookie_script('x"; alert(1); //' + "a" * 30)
     assert "Max-Age=0" in cookie_script("")
+
+
+def test_the_account_s_workshop_list_is_thai_on_a_thai_page(db: Path) -> None:
+    from tests.app.test_thai_everywhere import english_in
+
+    mine, _ = _workshop(db, "fa")
+    at = AppTest.from_file(WORKSHOP, default_timeout=60)
+    at.session_state["account.token"] = _token(db, "fa")
+    at.session_state["lang"] = "th"
+    at.run()
+    at.radio(key="workshop.view").set_value("facilitator").run()
+    assert not at.exception, at.exception
+    header = next(_plain(m.value) for m in at.markdown if "เวิร์กช็อปของคุณ" in m.value)
+    (table,) = [d.value for d in at.dataframe]
+    assert list(table.columns) == ["เวิร์กช็อป", "รหัสเข้าร่วม", "วันที่"]
+    assert [str(c) for c in table["รหัสเข้าร่วม"]] == [mine]
+    at.radio(key="workshop.view").set_value("join").run()
+    caption = next(_plain(c.value) for c in at.caption if "ลงชื่อเข้าใช้ในนาม" in c.value)
+    # the account's name (fa) is a proper name; nothing else is English
+    assert english_in(header.replace("fa", "")) == []
+    assert english_in(caption.replace("fa", "")) == []
