@@ -160,8 +160,10 @@ def _layer_setup(store: Store, actors: dict[str, Actor]) -> str:
     ).slug  # fmt: skip
 
 
-def _workshop_setup(store: Store) -> dict[str, str]:
-    code = create_workshop(store, title="Co-sensing", pin=PIN, votes_per_group=3).code
+def _workshop_setup(store: Store, owner: Actor | None = None) -> dict[str, str]:
+    """A workshop with two contributions and a comment, run by ``owner`` (the account that
+    creates it; a facilitator account opens only its own workshops without the PIN)."""
+    code = create_workshop(store, title="Co-sensing", pin=PIN, votes_per_group=3, actor=owner).code
     who = join_workshop(store, code, "group 1")
     zones = make_zone_index()
     one = add_contribution(
@@ -204,7 +206,7 @@ def _calls(
     slug = _layer_setup(store, actors)
     gpkg = tmp / "import.gpkg"
     candidate_fixture().to_file(gpkg, layer="cands", driver="GPKG")
-    ws = _workshop_setup(store)
+    ws = _workshop_setup(store, actors["fac"])
     im = _imports_setup(store, actors, tmp)
     return {
         "add_projects": (Role.EDITOR, lambda a: add_projects(
@@ -395,7 +397,7 @@ def test_imports_without_accounts_are_the_local_editor_s(tmp_path: Path) -> None
 def test_facilitator_account_needs_no_pin_and_is_audited(
     store: Store, actors: dict[str, Actor]
 ) -> None:
-    ws = _workshop_setup(store)
+    ws = _workshop_setup(store, actors["fac"])
     set_hidden(store, ws["code"], "", ws["one"], hidden=True, actor=actors["fac"])
     set_pinned(store, ws["code"], PIN, ws["two"], pinned=True)  # the PIN works as before
     workshop = get_workshop(store, ws["code"])
@@ -409,12 +411,12 @@ def test_facilitator_account_needs_no_pin_and_is_audited(
 def test_facilitator_account_runs_the_hall_tools_and_merges_imports_without_pin(
     store: Store, db: Path, actors: dict[str, Actor], tmp_path: Path
 ) -> None:
-    ws = _workshop_setup(store)
+    ws = _workshop_setup(store, actors["fac"])
     with pytest.raises(PermissionDeniedError):  # the people list is the facilitator's
         list_people(store, ws["code"], "", actor=actors["ed"])
     assert list_people(store, ws["code"], "", actor=actors["fac"]) == []
     gpkg, _ = export_workshop(store, ws["code"], tmp_path / "out.gpkg")
-    other = create_workshop(store, title="Second evening", pin=PIN).code
+    other = create_workshop(store, title="Second evening", pin=PIN, actor=actors["fac"]).code
     before = snapshot(db)
     for refused in (Actor.viewer(), actors["ed"], None):
         with pytest.raises(PermissionDeniedError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import os
 import signal
 import subprocess
@@ -200,8 +201,20 @@ def test_cli_workshop_publish_and_merge_as_a_facilitator_account(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with open_app_store(db) as store:
-        code = create_workshop(store, title="Co-sensing", pin="4321").code
+        pin_only = create_workshop(store, title="Before accounts", pin="4321").code
         add_account(store, "fa", "fa-Secret-45678", role="facilitator")
+    # `--as fa workshop create`: the account owns the workshop (password first, then PIN)
+    rc, out, err = run(["--as", "fa", "workshop", "--db", db, "create", "--title", "Co-sensing",
+                        "--pin", "-"], "fa-Secret-45678\n4321\n", monkeypatch, capsys)  # fmt: skip
+    assert rc == 0 and "run by the account fa" in err, err
+    code = out.strip()
+    rc, out, _ = run(["workshop", "--db", db, "list", "--json"], "", monkeypatch, capsys)
+    owners = {row["code"]: row["owner"] for row in json.loads(out)}
+    assert owners == {code: "fa", pin_only: ""}
+    # a workshop made with the PIN only is not the account's: its PIN is needed
+    rc, _, err = run(["--as", "fa", "workshop", "--db", db, "publish", pin_only],
+                     "fa-Secret-45678\n", monkeypatch, capsys)  # fmt: skip
+    assert rc == 2 and "made without an account" in err and "PIN" in err
     rc, _, err = run(["workshop", "--db", db, "publish", code], "", monkeypatch, capsys)
     assert rc == 2 and "--as USER" in err  # neither a PIN nor an account
     rc, out, err = run(["--as", "fa", "workshop", "--db", db, "publish", code],
@@ -221,3 +234,9 @@ def test_cli_workshop_publish_and_merge_as_a_facilitator_account(
     assert ("facilitator:fa", "publish") in actions  # the account, without a PIN
     assert ("facilitator", "unpublish") in actions  # the PIN
     assert ("facilitator:fa", "import") in actions
+    # imported as a new workshop by the account: the account's (the file's owner never travels)
+    rc, out, err = run(["--as", "fa", "workshop", "--db", db, "import", str(gpkg), "--pin", "2468"],
+                       "fa-Secret-45678\n", monkeypatch, capsys)  # fmt: skip
+    assert rc == 0, err
+    with open_app_store(db) as store:
+        assert get_workshop(store, out.splitlines()[0]).owner == "fa"

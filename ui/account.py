@@ -119,8 +119,9 @@ def can(role: Role, store: Store | None = None) -> bool:
 
 
 def facilitator_account(store: Store | None = None) -> Actor | None:
-    """The signed-in facilitator or admin account of this session (it needs no workshop
-    PIN: the library checks the account instead), else ``None``."""
+    """The signed-in facilitator or admin account of this session, else ``None``: it needs
+    no PIN for its own workshops (an admin: any workshop); the library checks the account
+    and the workshop's owner instead (`cmgis.workshop.verify_pin`)."""
     actor = current_actor(store)
     return actor if actor.verified and actor.can(Role.FACILITATOR) else None
 

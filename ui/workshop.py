@@ -23,14 +23,14 @@ from streamlit_folium import st_folium
 
 from cmgis import CmgisError, StoreUnavailableError
 from cmgis import workshop as sk
-from cmgis.accounts import Actor
+from cmgis.accounts import Actor, Role
 from cmgis.i18n import t
 from cmgis.maps import MapParts, add_live_contributions, drawing_map, live_map_base
 from cmgis.store import Store
 from cmgis.workshop import export_workshop, import_workshop
 from ui import workshop_hall as hall
-from ui.account import facilitator_account
-from ui.display import escape_markdown
+from ui.account import current_actor, facilitator_account
+from ui.display import escape_markdown, show_table
 from ui.map_frame import map_frame
 from ui.state import current_lang
 
@@ -164,7 +164,14 @@ def join_panel(store: Store, lang: str) -> None:
 
 
 def create_panel(store: Store, lang: str) -> None:
-    """Facilitator: create a workshop and show its join code."""
+    """Facilitator: create a workshop and show its join code; a signed-in account becomes
+    the workshop's owner (a facilitator account then opens it without the PIN)."""
+    account = current_actor(store)
+    if account.verified and account.username:
+        owned = "create_owned" if account.can(Role.FACILITATOR) else "create_recorded"
+        line = t(f"workshop_owner.{owned}", lang, name=account.display_name,
+                 user=account.username)  # fmt: skip
+        st.caption(escape_markdown(line))
     with st.form("workshop.create_form"):
         title = st.text_input(t("workshop.create.title", lang), key="workshop.create.title")
         day = st.date_input(t("workshop.create.date", lang), value=date.today())
@@ -201,7 +208,7 @@ def create_panel(store: Store, lang: str) -> None:
                 store, title=title, pin=pin, votes_per_group=int(votes), workshop_date=day,
                 stage=str(stage), zones_in_focus=focus, allow_anonymous=bool(anonymous),
                 steps=chosen.steps if chosen else (),
-                categories=chosen.categories if chosen else sk.CATEGORIES,
+                categories=chosen.categories if chosen else sk.CATEGORIES, actor=account,
             )  # fmt: skip
         except CmgisError as err:
             st.error(escape_markdown(err))
@@ -515,8 +522,9 @@ def _board_card(
 
 
 def facilitator_login(store: Store, lang: str) -> tuple[str, str] | None:
-    """PIN entry, or a signed-in facilitator/admin account choosing a workshop (no PIN);
-    returns (code, pin) once accepted (pin ``""`` for an account; wrong PINs are slowed)."""
+    """PIN entry, or a signed-in facilitator (its own workshops) or admin account (any
+    workshop) opening one without the PIN; returns (code, pin) once accepted (pin ``""``
+    for an account; wrong PINs are slowed)."""
     account = facilitator_account(store)
     current = st.session_state.get(FACILITATOR)
     if current is not None:
@@ -551,13 +559,25 @@ def facilitating_as(store: Store, pin: str, lang: str) -> None:
 
 
 def _account_login(store: Store, account: Actor, lang: str) -> None:
-    """A facilitator account picks one of the store's workshops; the library checks it."""
-    workshops = {ws.code: ws for ws in sk.list_workshops(store)}
-    header = t("accounts_access.fac_account_header", lang, name=account.display_name)
+    """A facilitator account picks one of its own workshops (an admin: any workshop) and
+    opens it without the PIN; the library checks the account again (`sk.verify_pin`)."""
+    workshops = {ws.code: ws for ws in sk.workshops_of(store, account)}
+    admin = account.role is Role.ADMIN
+    header = t(f"workshop_owner.{'all' if admin else 'yours'}_header", lang,
+               name=account.display_name)  # fmt: skip
     st.markdown(f"**{escape_markdown(header)}**")
     if not workshops:
-        st.info(t("accounts_access.fac_no_workshops", lang))
+        st.info(t(f"workshop_owner.{'none_admin' if admin else 'none'}", lang))
         return
+    show_table(  # plain text cells: titles are shown as typed, never as markdown
+        pd.DataFrame(
+            {
+                t("workshop_owner.col_title", lang): [ws.title for ws in workshops.values()],
+                t("workshop_owner.col_code", lang): list(workshops),
+                t("workshop_owner.col_date", lang): [ws.workshop_date for ws in workshops.values()],
+            }
+        )
+    )
     with st.form("workshop.account_form"):
         code = st.selectbox(
             t("accounts_access.fac_workshop", lang), list(workshops),

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 WORKSHOP = str(ROOT / "ui" / "pages" / "workshop.py")
 PASSWORDS = {"boss": "boss-Secret-0815", "nok": "nok-Secret-0815", "ed2": "ed2-Secret-0815",
-             "fa": "fac-Secret-0815"}  # fmt: skip
-ROLES = {"boss": "admin", "nok": "editor", "ed2": "editor", "fa": "facilitator"}
+             "fa": "fac-Secret-0815", "fb": "fb-Secret-0815"}  # fmt: skip
+ROLES = {"boss": "admin", "nok": "editor", "ed2": "editor", "fa": "facilitator",
+         "fb": "facilitator"}  # fmt: skip
 
 
 @pytest.fixture
@@ -99,9 +100,11 @@ def test_editor_imports_and_deletes_only_own_layers(db: Path, tmp_path: Path) ->
     assert _delete_keys(admin) == [f"imports.delete.{theirs}"]
 
 
-def _workshop(db: Path) -> tuple[str, str]:
+def _workshop(db: Path, owner: str | None = "fa") -> tuple[str, str]:
+    """A workshop with one contribution, created by the account ``owner`` (None: PIN only)."""
     with open_app_store(db) as store:
-        code = sk.create_workshop(store, title="Co-sensing", pin="2468").code
+        actor = sign_in(store, owner, PASSWORDS[owner]).actor if owner else None
+        code = sk.create_workshop(store, title="Co-sensing", pin="2468", actor=actor).code
         group = sk.join_workshop(store, code, "g")
         item = sk.add_contribution(
             store, group, category="problem", strategy="default", title="spam", geometry=None
@@ -153,6 +156,76 @@ def test_an_editor_or_a_visitor_gets_only_the_pin_form(db: Path, name: str | Non
     assert at.text_input(key="workshop.fac.pin") is not None
 
 
+def _plain(markdown: str) -> str:
+    """Text as read on the page (without `escape_markdown`'s backslashes and joiners)."""
+    return markdown.replace("\\", "").replace("\u2060", "")
+
+
+def _listed(at: AppTest) -> list[str]:
+    """Join codes in the account's list of workshops (the table and the picker agree)."""
+    (table,) = [d.value for d in at.dataframe]
+    codes = [str(c) for c in table["Join code"]]
+    picker = at.selectbox(key="workshop.fac.account_code")
+    assert [str(o).split("(")[-1].split(",")[0] for o in picker.options] == codes
+    return codes
+
+
+def test_a_facilitator_lists_and_opens_only_its_own_workshops(db: Path) -> None:
+    """fa sees its workshop only (not ed2's PIN-only one nor another facilitator's); a
+    workshop created on the page while signed in is fa's at once; the admin sees all."""
+    mine, _ = _workshop(db, "fa")
+    theirs, _ = _workshop(db, "fb")
+    pin_only, _ = _workshop(db, None)
+    at = _facilitator_view(_token(db, "fa"))
+    assert not at.exception, at.exception
+    assert _listed(at) == [mine]
+    assert any("Your workshops: open as fa without the PIN" in _plain(m.value) for m in at.markdown)
+    # create one on the Join view while signed in: the account owns it and lists it
+    at.radio(key="workshop.view").set_value("join").run()
+    captions = [_plain(c.value) for c in at.caption]
+    assert any("Signed in as fa (fa): this account runs the new workshop" in c for c in captions)
+    at.text_input(key="workshop.create.title").input("Fa's second evening")
+    at.text_input(key="workshop.create.pin").input("1357")
+    next(b for b in at.button if str(b.key).startswith("FormSubmitter:workshop.create")).click()
+    at.run()
+    assert not at.exception, at.exception
+    with open_app_store(db) as store:
+        made = next(w for w in sk.list_workshops(store) if w.title == "Fa's second evening")
+        assert made.owner == "fa"
+        assert [(e.actor, e.action) for e in sk.audit_log(store, made.id)] == [
+            ("facilitator:fa", "create_workshop")
+        ]
+    at.radio(key="workshop.view").set_value("facilitator").run()
+    assert _listed(at) == [made.code, mine]  # newest first; never theirs nor the PIN-only one
+    admin = _facilitator_view(_token(db, "boss"))
+    assert not admin.exception, admin.exception
+    assert sorted(_listed(admin)) == sorted([made.code, mine, theirs, pin_only])
+    assert any("All workshops: open as boss" in _plain(m.value) for m in admin.markdown)
+
+
+def test_a_facilitator_without_workshops_opens_a_colleague_s_with_its_pin(db: Path) -> None:
+    theirs, _ = _workshop(db, None)  # PIN only: no account runs it
+    at = _facilitator_view(_token(db, "fa"))
+    assert not at.exception, at.exception
+    assert not at.dataframe and not [
+        s for s in at.selectbox if s.key == "workshop.fac.account_code"
+    ]
+    assert any("You have no workshops yet" in i.value for i in at.info)
+    at.text_input(key="workshop.fac.code").input(theirs)
+    at.text_input(key="workshop.fac.pin").input("2468")
+    at.button(key="FormSubmitter:workshop.pin_form-Open the facilitator view").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["workshop.facilitator"] == (theirs, "2468")
+    at.button(key="workshop.fac.hide_btn").click().run()  # moderation with the PIN
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with open_app_store(db) as store:
+        ws = sk.get_workshop(store, theirs)
+        assert ws.owner is None
+        assert ("facilitator:fa", "hide") in [
+            (e.actor, e.action) for e in sk.audit_log(store, ws.id)
+        ]
+
+
 def test_sign_in_writes_the_session_cookie_and_sign_out_clears_it(db: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("ui/pages/sign_in.py").run()
@@ -178,3 +251,24 @@ def test_the_cookie_script_takes_only_a_token() -> None:
     with pytest.raises(ValueError, match="not a session token"):
         cookie_script('x"; alert(1); //' + "a" * 30)
     assert "Max-Age=0" in cookie_script("")
+
+
+def test_the_account_s_workshop_list_is_thai_on_a_thai_page(db: Path) -> None:
+    from tests.app.test_thai_everywhere import english_in
+
+    mine, _ = _workshop(db, "fa")
+    at = AppTest.from_file(WORKSHOP, default_timeout=60)
+    at.session_state["account.token"] = _token(db, "fa")
+    at.session_state["lang"] = "th"
+    at.run()
+    at.radio(key="workshop.view").set_value("facilitator").run()
+    assert not at.exception, at.exception
+    header = next(_plain(m.value) for m in at.markdown if "เวิร์กช็อปของคุณ" in m.value)
+    (table,) = [d.value for d in at.dataframe]
+    assert list(table.columns) == ["เวิร์กช็อป", "รหัสเข้าร่วม", "วันที่"]
+    assert [str(c) for c in table["รหัสเข้าร่วม"]] == [mine]
+    at.radio(key="workshop.view").set_value("join").run()
+    caption = next(_plain(c.value) for c in at.caption if "ลงชื่อเข้าใช้ในนาม" in c.value)
+    # the account's name (fa) is a proper name; nothing else is English
+    assert english_in(header.replace("fa", "")) == []
+    assert english_in(caption.replace("fa", "")) == []

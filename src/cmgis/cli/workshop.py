@@ -2,7 +2,10 @@
 
 Publishing and merging an import into a workshop need its facilitator PIN, or a
 facilitator (or admin) account: ``cmgis --as USER workshop publish CODE`` (the account's
-password is asked, no PIN), recorded in the workshop's audit under the account.
+password is asked, no PIN), recorded in the workshop's audit under the account. A
+facilitator account runs only the workshops it created (``cmgis --as USER workshop create
+...`` or ``import`` as a new workshop record it as the owner; a workshop made with the PIN
+only has no owner); an admin runs every workshop; anyone runs a workshop with its PIN.
 """
 
 from __future__ import annotations
@@ -28,9 +31,17 @@ def register(sub: Any) -> None:
     wsub = p.add_subparsers(dest="workshop_command", metavar="ACTION", parser_class=type(p))
     wsub.required = True
 
-    c = wsub.add_parser("create", help="create a workshop and print its join code")
+    c = wsub.add_parser(
+        "create",
+        help="create a workshop and print its join code (with `cmgis --as USER` the account "
+        "owns it and runs it without the PIN)",
+    )
     c.add_argument("--title", required=True, help="title shown to participants (Thai or English)")
-    c.add_argument("--pin", required=True, help="facilitator PIN (4+ characters; '-' reads stdin)")
+    c.add_argument(
+        "--pin",
+        required=True,
+        help="facilitator PIN (4+ characters; '-' reads stdin, after the --as password)",
+    )
     c.add_argument("--votes", type=int, default=5, help="dot votes per group (default 5)")
     c.add_argument("--date", default=None, help="day of the workshop, YYYY-MM-DD (default today)")
     c.add_argument("--stage", default="co_sensing", help="co_initiating, co_sensing, ...")
@@ -95,12 +106,23 @@ def _facilitator(store: Store, args: argparse.Namespace, pin: str | None) -> Act
     return None
 
 
+def _owner(store: Store, args: argparse.Namespace) -> Actor | None:
+    """The account of ``cmgis --as USER`` (password read) that will own a new workshop,
+    else ``None``: a PIN-only workshop (no account is needed to create one)."""
+    if getattr(args, "as_user", None):
+        from cmgis.cli.accounts import cli_actor
+
+        return cli_actor(store, args)
+    return None
+
+
 def cmd_create(args: argparse.Namespace) -> int:
-    """Create a workshop; print the join code alone on stdout."""
+    """Create a workshop (owned by the ``--as`` account); print the join code on stdout."""
     from cmgis.workshop.access import create_workshop
 
     zones = [z.strip() for z in args.zones.split(",") if z.strip()]
     with _open(args) as store:
+        actor = _owner(store, args)
         ws = create_workshop(
             store,
             title=args.title,
@@ -109,8 +131,10 @@ def cmd_create(args: argparse.Namespace) -> int:
             workshop_date=args.date,
             stage=args.stage,
             zones_in_focus=zones,
+            actor=actor,
         )
-        print(f"created workshop {ws.title!r} in {store.url}", file=sys.stderr)
+        owned = f", run by the account {ws.owner}" if ws.owner else ""
+        print(f"created workshop {ws.title!r} in {store.url}{owned}", file=sys.stderr)
     print(ws.code)
     return 0
 
@@ -137,6 +161,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "votes_per_group": ws.votes_per_group,
                     "groups": counts["groups"],
                     "contributions": counts["contributions"],
+                    "owner": ws.owner or "",
                     "published": int(ws.published),
                 }
             )
@@ -145,7 +170,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     columns = (
         "code", "title", "date", "stage", "votes_per_group", "groups", "contributions",
-        "published",
+        "owner", "published",
     )  # fmt: skip
     writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     writer.writerow(columns)
@@ -191,6 +216,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.into is not None:
             into_pin = None if getattr(args, "as_user", None) else _pin(args.into_pin)
             actor = _facilitator(store, args, into_pin)
+        else:  # a new workshop: the --as account owns it
+            actor = _owner(store, args)
         result = import_workshop(
             store, args.file, pin=pin, into_code=args.into, into_pin=into_pin, actor=actor
         )

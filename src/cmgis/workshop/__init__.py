@@ -42,6 +42,7 @@ from cmgis.workshop.access import (
     set_published,
     verify_pin,
     workshop_fields,
+    workshops_of,
 )
 from cmgis.workshop.analytics import (
     FRAME_COLUMNS,
@@ -265,5 +266,6 @@ __all__ = [
     "verify_pin",
     "vote_budget",
     "workshop_fields",
+    "workshops_of",
     "write_csv_summary",
 ]

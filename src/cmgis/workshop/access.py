@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 
-from cmgis._errors import AuthError, InputError, StoreError
+from cmgis._errors import AuthError, InputError, PermissionDeniedError, StoreError
 from cmgis.accounts.records import authorize
 from cmgis.accounts.roles import Actor, Role
 from cmgis.kdf import encode_secret, encoded_matches
@@ -118,6 +118,7 @@ def create_workshop(
     workshop_date: date | str | None = None,
     stage: str = "co_sensing",
     zones_in_focus: Sequence[str] = (),
+    actor: Actor | None = None,
     **hall: Any,
 ) -> Workshop:
     """Create a workshop and return it with its new join code (`Workshop.code`).
@@ -138,6 +139,11 @@ def create_workshop(
         One of `STAGES`.
     zones_in_focus
         Zone ids shown first on the board.
+    actor
+        A signed-in account (`cmgis.accounts`) creating it becomes its owner
+        (`Workshop.owner`): as a facilitator it then opens the workshop without the PIN
+        (`verify_pin`), and the audit names it (``facilitator:<username>``). ``None`` or
+        an actor without an account: a PIN-only workshop (owner ``None``).
     hall
         The hall options of `workshop_fields`: ``allow_anonymous``, ``ask_details``,
         ``consent_en``, ``consent_th``, ``categories``, ``steps``.
@@ -151,6 +157,7 @@ def create_workshop(
         zones_in_focus=zones_in_focus,
         **hall,
     )
+    fields["owner"] = owner_for(store, actor)
     for _ in range(20):  # a clash of random codes is rare; try again with a new one
         with store.transaction() as tx:
             code = insert_workshop(tx, fields)
@@ -254,10 +261,21 @@ def hall_fields(
     }
 
 
+def owner_for(store: Store | Transaction, actor: Actor | None) -> str | None:
+    """The owner a new workshop records for ``actor``: a signed-in account's username
+    (read again from the store, so a disabled account is refused with
+    `PermissionDeniedError`), else ``None`` (a PIN-only workshop)."""
+    if actor is None or not actor.verified or not actor.username:
+        return None
+    return authorize(store, actor, Role.VIEWER, action="create a workshop").username
+
+
 def insert_workshop(tx: Transaction, fields: Mapping[str, Any]) -> str | None:
     """Insert a workshop with checked ``fields`` (`workshop_fields`) inside ``tx``.
 
-    Returns its new join code, or ``None`` when the random code is taken (try again).
+    ``fields["owner"]`` (optional, `owner_for`) is the account that runs it; the audit
+    row then names it (``facilitator:<owner>``). Returns the new join code, or ``None``
+    when the random code is taken (try again).
     """
     code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
     if tx.query_one("SELECT 1 AS x FROM workshop_workshops WHERE code = :c", {"c": code}):
@@ -266,12 +284,15 @@ def insert_workshop(tx: Transaction, fields: Mapping[str, Any]) -> str | None:
     tx.execute(
         "INSERT INTO workshop_workshops (id, code, title, workshop_date, stage, "
         "zones_in_focus, votes_per_group, pin_hash, created_at, allow_anonymous, ask_details, "
-        "consent_en, consent_th, categories, steps) VALUES (:id, :code, "
+        "consent_en, consent_th, categories, steps, owner) VALUES (:id, :code, "
         ":title, :day, :stage, :focus, :votes, :pin_hash, :at, :allow_anonymous, "
-        ":ask_details, :consent_en, :consent_th, :categories, :steps)",
-        {**_HALL_DEFAULTS, **fields, "id": workshop_id, "code": code, "at": utc_now()},
-    )
-    write_audit(tx, workshop_id, "facilitator", "create_workshop", workshop_id, {})
+        ":ask_details, :consent_en, :consent_th, :categories, :steps, :owner)",
+        {**_HALL_DEFAULTS, "owner": None, **fields, "id": workshop_id, "code": code,
+         "at": utc_now()},
+    )  # fmt: skip
+    owner = fields.get("owner")
+    who = f"facilitator:{owner}" if owner else "facilitator"
+    write_audit(tx, workshop_id, who, "create_workshop", workshop_id, {})
     return code
 
 
@@ -314,6 +335,29 @@ def list_workshops(store: Store, *, published_only: bool = False) -> list[Worksh
     """
     where = "WHERE published = 1 " if published_only else ""
     rows = store.query(f"SELECT * FROM workshop_workshops {where}ORDER BY created_at DESC")
+    return [workshop_from_row(r) for r in rows]
+
+
+def workshops_of(store: Store, actor: Actor | None) -> list[Workshop]:
+    """The workshops ``actor`` may open without a PIN (`verify_pin`), newest first.
+
+    An admin account: every workshop; a facilitator account: the workshops it created
+    (`Workshop.owner`); anyone else (no account, a viewer or editor account, a disabled
+    account, the public read-only app): none. A workshop of another facilitator, or one
+    made with the PIN only, is opened with its join code and PIN.
+    """
+    if actor is None or not actor.verified or not actor.username:
+        return []
+    try:
+        who = authorize(store, actor, Role.FACILITATOR, action="moderate workshops")
+    except PermissionDeniedError:
+        return []
+    if who.role is Role.ADMIN:
+        return list_workshops(store)
+    rows = store.query(
+        "SELECT * FROM workshop_workshops WHERE owner = :u ORDER BY created_at DESC",
+        {"u": who.username},
+    )
     return [workshop_from_row(r) for r in rows]
 
 
@@ -623,9 +667,13 @@ def verify_pin(
 ) -> Workshop:
     """Check the facilitator PIN of workshop ``code``; return the workshop when right.
 
-    A signed-in facilitator or admin ``actor`` (`cmgis.accounts`) needs no PIN: the
-    account is checked instead (`authorize`). Another actor without a PIN (a viewer, a
-    participant) gets `PermissionDeniedError`.
+    Without a PIN, a signed-in account ``actor`` (`cmgis.accounts`) is checked instead
+    (`authorize`, its role read again from the store): an admin facilitates every
+    workshop; a facilitator only the workshops it created (`Workshop.owner`), and gets
+    `PermissionDeniedError` for another facilitator's workshop or a PIN-only one (use
+    that workshop's PIN). Another actor without a PIN (a viewer, an editor, a
+    participant) gets `PermissionDeniedError`. With a PIN, the PIN is checked, whoever
+    acts (so a facilitator account runs a colleague's workshop with its PIN).
 
     The code is looked up with `find_workshop` as ``client`` (the command line unless the
     UI passes its session), so wrong codes are slowed down on every path that checks a
@@ -639,11 +687,12 @@ def verify_pin(
     AuthError
         Unknown code, wrong PIN, or too many wrong PINs or codes (the message says how
         long to wait; `TooManyAttemptsError` for codes).
+    PermissionDeniedError
+        No PIN, and the actor may not facilitate this workshop by its account.
     """
     now = now or datetime.now(UTC)
-    if (actor is not None and actor.verified) or not pin:
-        authorize(store, actor, Role.FACILITATOR, action="moderate workshops")
-        return find_workshop(store, code, client=client, now=now)
+    if not pin:
+        return _verify_account(store, code, actor, client=client, now=now)
     workshop = find_workshop(store, code, client=client, now=now)
     window_start = (now - PIN_WINDOW).isoformat(timespec="microseconds")
     # check and count in one transaction: the attempt is counted as wrong before the
@@ -685,3 +734,33 @@ def verify_pin(
             {"w": workshop.id, "at": now.isoformat(timespec="microseconds")},
         )
     return workshop
+
+
+def _verify_account(
+    store: Store, code: str, actor: Actor | None, *, client: Client | str, now: datetime
+) -> Workshop:
+    """`verify_pin` without a PIN: the account ``actor`` facilitates workshop ``code``
+    if it is an admin, or a facilitator that created it; `PermissionDeniedError` if not.
+
+    Nothing is written on a refusal (the code is looked up with `find_workshop`, which
+    counts only wrong codes).
+    """
+    who = authorize(store, actor, Role.FACILITATOR, action="moderate workshops")
+    workshop = find_workshop(store, code, client=client, now=now)
+    if who.role is Role.ADMIN:
+        return workshop
+    if who.verified and who.username and workshop.owner == who.username:
+        return workshop
+    if workshop.owner is None:
+        raise PermissionDeniedError(
+            f"the workshop {workshop.code} was made without an account: open it with its "
+            "facilitator PIN (an account opens only the workshops it created)",
+            f"เวิร์กช็อป {workshop.code} สร้างโดยไม่ใช้บัญชี: เปิดด้วย PIN ผู้ดำเนินกิจกรรมของเวิร์กช็อปนี้ "
+            "(บัญชีเปิดได้เฉพาะเวิร์กช็อปที่บัญชีนั้นสร้าง)",
+        )
+    raise PermissionDeniedError(
+        f"the workshop {workshop.code} belongs to another facilitator: open it with its "
+        "facilitator PIN (an account opens only the workshops it created)",
+        f"เวิร์กช็อป {workshop.code} เป็นของผู้ดำเนินกิจกรรมคนอื่น: เปิดด้วย PIN ผู้ดำเนินกิจกรรมของเวิร์กช็อปนี้ "
+        "(บัญชีเปิดได้เฉพาะเวิร์กช็อปที่บัญชีนั้นสร้าง)",
+    )

@@ -52,6 +52,7 @@ from cmgis.workshop.access import (
     facilitator_label,
     get_workshop,
     insert_workshop,
+    owner_for,
     verify_pin,
     workshop_fields,
 )
@@ -365,7 +366,10 @@ def import_workshop(
         there (same id) are skipped, so importing a file twice adds nothing the second time.
     actor
         A signed-in facilitator or admin account merges without ``into_pin``
-        (`verify_pin`).
+        (`verify_pin`: an admin into any workshop, a facilitator into its own). A new
+        workshop imported by a signed-in account is that account's (`Workshop.owner`);
+        the file's owner never travels (accounts belong to one store), so without an
+        account the imported workshop is PIN-only.
     zones
         Zones for the spatial join (contributions are placed again, not trusted from the
         file); the built zones layer when ``None``.
@@ -398,8 +402,7 @@ def import_workshop(
         if into_code is not None:
             _check_budget_in_store(tx, target_id, budget)
         detail = {"file": src.name, "source_workshop": meta.get("workshop_id"), **counts}
-        who = facilitator_label(actor) if into_code is not None else "facilitator"
-        write_audit(tx, target_id, who, "import", None, detail)
+        write_audit(tx, target_id, facilitator_label(actor), "import", None, detail)
     target = get_workshop(store, code if code is not None else into_code or "")
     return ImportResult(
         workshop=target,
@@ -442,6 +445,7 @@ def _import_target(
         )
     except (ValueError, TypeError) as err:  # InputError is a ValueError too
         raise InputError(f"{src.name} has unreadable workshop metadata ({err})") from err
+    fields["owner"] = owner_for(store, actor)  # the importer's account; none from the file
     return fields, "", int(fields["votes"])
 
 

@@ -1,7 +1,8 @@
 """Moderation by the facilitator (PIN or facilitator account): hide, pin, merge; the audit log.
 
-Each action takes ``actor``: a signed-in facilitator or admin account needs no PIN
-(`cmgis.workshop.access.verify_pin`); the audit then names the account.
+Each action takes ``actor``: the signed-in facilitator account that created the workshop,
+or an admin account, needs no PIN (`cmgis.workshop.access.verify_pin`); the audit then
+names the account.
 """
 
 from __future__ import annotations

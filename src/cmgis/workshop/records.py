@@ -120,6 +120,9 @@ class Workshop:
     categories: tuple[Category, ...] = CATEGORIES
     #: Board columns by step (e.g. goals, means, constraints); empty: columns by zone.
     steps: tuple[str, ...] = ()
+    #: Username of the account that created it (it facilitates without the PIN); ``None``
+    #: for a workshop made with the PIN only (`cmgis.workshop.access.verify_pin`).
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +303,7 @@ def workshop_from_row(row: Row) -> Workshop:
         consent_th=str(row.get("consent_th") or ""),
         categories=tuple(json.loads(row.get("categories") or "null") or CATEGORIES),
         steps=tuple(json.loads(row.get("steps") or "[]")),
+        owner=row.get("owner") or None,
     )
 
 

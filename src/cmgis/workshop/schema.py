@@ -226,4 +226,15 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         CREATE INDEX workshop_people_group ON workshop_people (group_id);
         """,
     ),
+    # who runs a workshop (issue 17): the account that created it, NULL for a workshop made
+    # with a PIN only (and every workshop made before); its own feature name, like the others
+    Migration(
+        "workshop_owner",
+        1,
+        "the facilitator account that created a workshop (NULL: PIN only)",
+        """
+        ALTER TABLE workshop_workshops ADD COLUMN owner TEXT;
+        CREATE INDEX workshop_workshops_owner ON workshop_workshops (owner, created_at);
+        """,
+    ),
 )
