@@ -73,13 +73,18 @@ def zone_label(zone_id: str, lang: str) -> str:
     """Display name of a board column (zone name, "elsewhere" or "no place")."""
     if zone_id in (sk.ELSEWHERE, sk.NO_PLACE):
         return t(f"workshop.zone.{zone_id}", lang)
+    return _zone_names(lang).get(zone_id, zone_id)
+
+
+@st.cache_resource(show_spinner=False)
+def _zone_names(lang: str) -> dict[str, str]:
+    """Zone id -> name in ``lang``, read once (every board column and tally row asks)."""
     zones = zones_layer()
-    if zones is not None:
-        match = zones[zones["zone_id"] == zone_id]
-        if len(match):
-            column = "name_th" if lang == "th" else "name_en"
-            return str(match.iloc[0][column])
-    return zone_id
+    if zones is None:
+        return {}
+    column = "name_th" if lang == "th" else "name_en"
+    names = zones[column] if column in zones else zones["zone_id"]
+    return {str(z): str(n) for z, n in zip(zones["zone_id"], names, strict=True)}
 
 
 def flash(kind: str, message: str) -> None:
