@@ -1,4 +1,4 @@
-"""Map frames: streamlit-folium's component fed with cached map code (Map, Projects pages).
+"""Map frames: streamlit-folium's component fed with cached map code (Map, Projects, Workshop).
 
 `st_folium` turns the whole folium map into code on every run: a few renders of every
 element, GeoJSON dumped to text each time. On the Map page that was most of the server's
@@ -128,6 +128,7 @@ def map_frame(
     code = frame_code(build()) if choices is None else _cached_code(choices, build)
     defaults = {
         "last_active_drawing": None,
+        "all_drawings": None,
         "last_object_clicked": None,
         "bounds": _bounds_dict(code.bounds),
         "zoom": code.zoom,

@@ -19,13 +19,18 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cmgis import CmgisError, StoreUnavailableError
 from cmgis import workshop as sk
 from cmgis.accounts import Actor, Role
 from cmgis.i18n import t
-from cmgis.maps import MapParts, add_live_contributions, drawing_map, live_map_base
+from cmgis.maps import (
+    MapParts,
+    add_drawing_contributions,
+    add_live_contributions,
+    drawing_map_base,
+    live_map_base,
+)
 from cmgis.store import Store
 from cmgis.workshop import export_workshop, import_workshop
 from ui import workshop_hall as hall
@@ -45,6 +50,7 @@ FLASH = "workshop.flash"  # one message shown after the next rerun
 CREATED = "workshop.created"  # join code of the workshop this session created last
 FORM_ERROR = "workshop.form_error"  # why the last save was refused, shown under the form
 LIVE_MAP = "workshop.live_map_cache"  # (language and basemap, MapParts) of the live base
+DRAW_MAP = "workshop.draw_map_cache"  # (language, basemap, zones, MapParts) of the drawing base
 OPEN_THREAD = "workshop.open_thread"  # contribution id whose comment thread stays open
 
 
@@ -297,11 +303,16 @@ def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: s
     if zones is not None and workshop.zones_in_focus:
         focus = zones[zones["zone_id"].isin(workshop.zones_in_focus)]
         zones = focus if len(focus) else zones
-    fmap = drawing_map(frame, zones=zones, lang=lang, tiles=basemap_tiles())
+    focus = tuple(sorted(map(str, zones["zone_id"]))) if zones is not None else ()
+    parts = _kept_parts(
+        DRAW_MAP, (lang, basemap_tiles(), focus),
+        lambda: drawing_map_base(zones=zones, lang=lang, tiles=basemap_tiles()),
+    )  # fmt: skip
+    add_drawing_contributions(parts.layers, frame, lang=lang)
     st.caption(t("workshop.draw.help", lang))
-    result = st_folium(
-        fmap, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}", height=520,
-        width=None, returned_objects=["last_active_drawing", "all_drawings"],
+    result = map_frame(
+        lambda: parts, choices=None, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}",
+        height=520, returned_objects=["last_active_drawing", "all_drawings"],
     )  # fmt: skip
     _remember_new_drawing(result)
     pending = st.session_state.get(PENDING_SHAPE)
@@ -716,20 +727,32 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _live_map_parts(frame: gpd.GeoDataFrame, lang: str) -> MapParts:
-    """The live map in two parts: the same base while language, basemap and zones stay
-    (so a refresh neither reloads the map nor flickers), and this refresh's contributions.
-
-    The base is kept in the session and copied each run: `map_frame` adds the group to
-    the map it gets, and a base built again would get new element ids (a new frame).
-    """
-    signature = (lang, basemap_tiles())
-    cached = st.session_state.get(LIVE_MAP)
-    if cached is None or cached[0] != signature:
-        cached = (signature, live_map_base(zones=zones_layer(), lang=lang, tiles=basemap_tiles()))
-        st.session_state[LIVE_MAP] = cached
-    parts: MapParts = copy.deepcopy(cached[1])
+    """The live map in two parts: the kept base (`_kept_parts`) and this refresh's
+    contributions, the newest drawn larger."""
+    parts = _kept_parts(
+        LIVE_MAP, (lang, basemap_tiles()),
+        lambda: live_map_base(zones=zones_layer(), lang=lang, tiles=basemap_tiles()),
+    )  # fmt: skip
     newest = set(hall.newest(frame)["id"]) if len(frame) else set()
     add_live_contributions(parts.layers, frame, lang=lang, highlight_ids=newest)
+    return parts
+
+
+def _kept_parts(
+    state_key: str, signature: tuple[Any, ...], build: Callable[[], MapParts]
+) -> MapParts:
+    """A copy of the map base kept in the session under ``state_key`` while ``signature``
+    (language, basemap, zones) stays, so each run swaps only the contributions group:
+    the browser keeps the map (no reload, no flicker, a drawing tool stays on).
+
+    The base is copied each run: `map_frame` adds the group to the map it gets, and a
+    base built again would get new element ids (a new frame).
+    """
+    cached = st.session_state.get(state_key)
+    if cached is None or cached[0] != signature:
+        cached = (signature, build())
+        st.session_state[state_key] = cached
+    parts: MapParts = copy.deepcopy(cached[1])
     return parts
 
 

@@ -275,3 +275,38 @@ def test_a_point_drawn_onto_an_earlier_point_still_opens_the_form() -> None:
     assert new_drawing(result, [*seen, repr(drawn)]) is None  # already turned into a form
     assert new_drawing({"last_active_drawing": tapped, "all_drawings": []}, []) is None
     assert new_drawing(None, []) is None
+
+
+def _map_args(at: AppTest) -> dict[str, object]:
+    """The arguments the drawing map's component gets (what the browser is handed)."""
+    import json
+
+    element = next(e for e in at.main if type(e).__name__ == "UnknownElement")
+    args: dict[str, object] = json.loads(element.proto.json_args)
+    return args
+
+
+def test_the_drawing_map_stays_while_other_groups_save(db: Path, code: str) -> None:
+    """A new contribution of another group changes only the map's layer group: the map's
+    own code (tools, zones, view) stays the same, so the browser keeps the map and a tool
+    that is on or a half-drawn line survives the rerun (a new map reset them)."""
+    at = _join(_page(), code, "g1")
+    at.radio(key="workshop.view").set_value("map").run()
+    before = _map_args(at)
+    with _store(db) as s:
+        other = sk.join_workshop(s, code, "g2")
+        sk.add_contribution(
+            s, other, category="asset", strategy="drivers", title="กาดหลวง",
+            geometry={"type": "Point", "coordinates": [98.9932, 18.7905]},
+        )  # fmt: skip
+    at.text_input(key="workshop.form.title").input("typing meanwhile").run()
+    after = _map_args(at)
+    assert not at.exception
+    assert after["script"] == before["script"] and after["html"] == before["html"]
+
+    def text(code: object) -> str:  # JSON's \uXXXX escapes decoded
+        return re.sub(r"\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), str(code))
+
+    assert "กาดหลวง" not in text(before["feature_group"])
+    assert "กาดหลวง" in text(after["feature_group"])
+    assert "drawnItems" in str(after["script"])  # the drawing tools are in the kept part

@@ -87,10 +87,12 @@ from cmgis.maps.webmap import (
 )
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,
+    add_drawing_contributions,
     add_live_contributions,
     contributions_layer,
     contributions_overlay,
     drawing_map,
+    drawing_map_base,
     live_map,
     live_map_base,
 )
@@ -115,6 +117,7 @@ __all__ = [
     "PrintStyle",
     "StreetBasemap",
     "WebLayer",
+    "add_drawing_contributions",
     "add_live_contributions",
     "add_projects_overlay",
     "base_map",
@@ -132,6 +135,7 @@ __all__ = [
     "district_map",
     "districts_group",
     "drawing_map",
+    "drawing_map_base",
     "feature_collection",
     "format_number",
     "has_style",

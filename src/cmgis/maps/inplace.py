@@ -69,13 +69,15 @@ def build_map_parts(
     asset_base_url: str = DEFAULT_ASSET_BASE_URL,
     selected_zone: str = "",
     streets: bool = True,
+    tools: Sequence[Any] = (),
 ) -> MapParts:
     """The Map page's map as a stable base and a group of changing layers.
 
-    Parameters are those of `cmgis.maps.webmap.build_map`. The relief (layer kind
-    ``relief``) and the street basemap with the district labels and the selected district
-    are part of the base: they are what the reader orients by. The legend (with the
-    basemap note) is part of the group.
+    Parameters are those of `cmgis.maps.webmap.build_map`, and ``tools``: map controls
+    (e.g. a drawing toolbar) put on the base before the map's own controls, so they come
+    first in their corner. The relief (layer kind ``relief``) and the street basemap with
+    the district labels and the selected district are part of the base: they are what the
+    reader orients by. The legend (with the basemap note) is part of the group.
     """
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
@@ -84,6 +86,8 @@ def build_map_parts(
     add_content(base, group, layers, lang=lang, basemap=basemap, choropleth=choropleth,
                 overlays=overlays, selected_zone=selected_zone, streets=streets)  # fmt: skip
     LegendStyle().add_to(base)
+    for tool in tools:
+        tool.add_to(base)
     add_controls(base, credits=credits, lang=lang)
     if lang != "en":
         MeasureLabels(lang).add_to(base)

@@ -7,7 +7,7 @@ Every text a participant typed (titles, comments, group names) goes through
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any, Final
 
 import folium
@@ -22,7 +22,7 @@ from cmgis.map_text import escape_map_text
 from cmgis.maps.draw import draw_control
 from cmgis.maps.inplace import MapParts, build_map_parts
 from cmgis.maps.legend import LegendItem, LegendSection, swatch_svg
-from cmgis.maps.webmap import Overlay, WebLayer, build_map, feature_collection
+from cmgis.maps.webmap import Overlay, WebLayer, feature_collection
 
 #: Colour of each contribution category on every workshop map.
 CATEGORY_COLORS: Final[dict[str, str]] = {
@@ -150,28 +150,33 @@ def _zones_layers(zones: gpd.GeoDataFrame | None, lang: str) -> list[WebLayer]:
     return [WebLayer("zones", t("workshop.map.zones", lang), fc, style_key="workshop_zones")]
 
 
-def _workshop_map(
+def _workshop_base(
     zones: gpd.GeoDataFrame | None,
-    frame: gpd.GeoDataFrame,
-    overlays: list[Overlay],
     *,
     lang: str,
     tiles: str | None,
     zoom_start: int,
-) -> folium.Map:
-    """A workshop map made by the one builder, with the category legend, fitted."""
+    tools: Sequence[Any] = (),
+) -> MapParts:
+    """A workshop map's stable base (basemap, zones, ``tools`` first among the controls,
+    touch controls; fitted to the zones) and its layer group holding the category legend,
+    to which contributions are added."""
     legend = Overlay(None, category_legend_section(lang, title=t("workshop.map.layer", lang)))
-    return build_map(
+    parts = build_map_parts(
         _zones_layers(zones, lang),
         center=CENTER_LATLON,
         zoom=zoom_start,
         lang=lang,
         credits=[],
         basemap="osm" if tiles else "relief",
-        overlays=[*overlays, legend],
-        fit_bounds=_bounds(zones, frame),
-        basemap_note=False,
+        overlays=[legend],
+        tools=tools,
     )
+    bounds = _bounds(zones, zones.iloc[:0]) if zones is not None and len(zones) else None
+    if bounds:
+        parts.base.fit_bounds(bounds)
+    _for_touch(parts.base)
+    return parts
 
 
 def contribution_popup_html(row: Any, lang: str) -> str:
@@ -274,29 +279,9 @@ def _for_touch(fmap: folium.Map) -> None:
     _TouchScript().add_to(fmap)
 
 
-def drawing_map(
-    frame: gpd.GeoDataFrame,
-    *,
-    zones: gpd.GeoDataFrame | None = None,
-    lang: str = "en",
-    tiles: str | None = None,
-    zoom_start: int = 14,
-) -> folium.Map:
-    """Map on which a group draws: Leaflet.draw tools (marker, line, polygon, rectangle),
-    the zones, and the contributions saved so far (coloured by category).
-
-    Parameters
-    ----------
-    frame
-        Contributions to show (`cmgis.workshop.contributions_frame`), EPSG:4326.
-    zones
-        Zone polygons (EPSG:4326) drawn as dashed outlines, or ``None``.
-    tiles
-        A basemap (e.g. `OSM_TILES`) when the network is reachable; ``None`` offline.
-    """
-    contributions = folium.FeatureGroup(name=escape_map_text(t("workshop.map.layer", lang)))
-    _add_contributions(contributions, frame, lang)
-    draw = draw_control(
+def _draw_tools(lang: str) -> folium.plugins.Draw:
+    """Leaflet.draw's tools for a group: marker, line, polygon, rectangle; delete."""
+    return draw_control(
         lang,
         export=False,
         position="topleft",
@@ -310,10 +295,61 @@ def drawing_map(
         },
         edit_options={"edit": False, "remove": True},
     )
-    overlays = [Overlay(contributions), Overlay(draw)]
-    fmap = _workshop_map(zones, frame, overlays, lang=lang, tiles=tiles, zoom_start=zoom_start)
-    _for_touch(fmap)
-    return fmap
+
+
+def drawing_map_base(
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    lang: str = "en",
+    tiles: str | None = None,
+    zoom_start: int = 14,
+) -> MapParts:
+    """The map on which a group draws, without the contributions: a stable base
+    (basemap, zones, the Leaflet.draw tools, touch controls) and a layer group with the
+    category legend, to which `add_drawing_contributions` adds the saved contributions.
+
+    The page keeps the base and swaps only the group on each run, so the browser keeps
+    the map: a tool that is on, a half-drawn line and the view survive the contributions
+    other groups save meanwhile (a new map would reset them under the finger). The view
+    fits the zones.
+    """
+    return _workshop_base(
+        zones, lang=lang, tiles=tiles, zoom_start=zoom_start, tools=[_draw_tools(lang)]
+    )
+
+
+def add_drawing_contributions(
+    group: folium.FeatureGroup, frame: gpd.GeoDataFrame, *, lang: str = "en"
+) -> None:
+    """The saved contributions (coloured by category, popups escaped) added to the layer
+    group of `drawing_map_base`; while a shape is drawn they let taps through."""
+    _add_contributions(group, frame, lang)
+
+
+def drawing_map(
+    frame: gpd.GeoDataFrame,
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    lang: str = "en",
+    tiles: str | None = None,
+    zoom_start: int = 14,
+) -> folium.Map:
+    """The drawing map of ``frame`` as one map (`drawing_map_base` with its group added):
+    Leaflet.draw tools, the zones and the contributions saved so far.
+
+    Parameters
+    ----------
+    frame
+        Contributions to show (`cmgis.workshop.contributions_frame`), EPSG:4326.
+    zones
+        Zone polygons (EPSG:4326) drawn as dashed outlines, or ``None``.
+    tiles
+        A basemap (e.g. `OSM_TILES`) when the network is reachable; ``None`` offline.
+    """
+    parts = drawing_map_base(zones=zones, lang=lang, tiles=tiles, zoom_start=zoom_start)
+    add_drawing_contributions(parts.layers, frame, lang=lang)
+    parts.layers.add_to(parts.base)
+    return parts.base
 
 
 def live_map_base(
@@ -330,23 +366,10 @@ def live_map_base(
     group (`add_live_contributions`): the browser keeps the map (no reload, no flicker)
     and swaps only the group. The view fits the zones.
     """
-    legend = Overlay(None, category_legend_section(lang, title=t("workshop.map.layer", lang)))
-    parts = build_map_parts(
-        _zones_layers(zones, lang),
-        center=CENTER_LATLON,
-        zoom=zoom_start,
-        lang=lang,
-        credits=[],
-        basemap="osm" if tiles else "relief",
-        overlays=[legend],
-    )
-    bounds = _bounds(zones, zones.iloc[:0]) if zones is not None and len(zones) else None
-    if bounds:
-        parts.base.fit_bounds(bounds)
+    parts = _workshop_base(zones, lang=lang, tiles=tiles, zoom_start=zoom_start)
     # the heat map arrives with the fifth point: its script must already be loaded
     heat_js = folium.plugins.HeatMap.default_js
     parts.base.default_js = [*parts.base.default_js, *heat_js]
-    _for_touch(parts.base)
     return parts
 
 
