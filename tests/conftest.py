@@ -12,6 +12,7 @@ import pytest
 from cmgis.data import raw as raw
 from cmgis.data.layers import list_built_layers, load_layer
 from cmgis.data.network import RoadGraph, graph_from_arrays
+from cmgis.store import Store, open_app_store
 from tests.pg_support import PgCluster, PgClusterError
 
 #: The store backends that the store tests and the feature tests using a store run against.
@@ -71,3 +72,11 @@ def backend_url(request: pytest.FixtureRequest, backend: str, folder: Path) -> s
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A new, empty store location on each backend: a SQLite file, a PostGIS schema."""
     return backend_url(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """An app store (every feature's migrations run) at ``store_url``, on each backend."""
+    s = open_app_store(store_url)
+    yield s
+    s.close()

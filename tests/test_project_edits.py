@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -36,13 +35,6 @@ def zones() -> gpd.GeoDataFrame:
         geometry=[box(98.980, 18.780, 98.995, 18.795), box(98.965, 18.785, 98.978, 18.795)],
         crs="EPSG:4326",
     )
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    s = open_app_store(store_url)
-    yield s
-    s.close()
 
 
 @pytest.fixture(scope="module")

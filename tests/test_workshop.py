@@ -9,7 +9,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -76,13 +75,6 @@ POLY_A = Polygon([(98.961, 18.791), (98.969, 18.791), (98.969, 18.799), (98.961,
 @pytest.fixture
 def zones() -> ZoneIndex:
     return make_zone_index()
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    s = open_app_store(store_url)
-    yield s
-    s.close()
 
 
 @pytest.fixture

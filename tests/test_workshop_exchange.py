@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,13 +30,6 @@ from cmgis.workshop.exchange import export_workshop, import_workshop
 from tests.workshop_support import make_zone_index
 
 XSS = '<img src=x onerror=alert(1)>"ตลาด"'
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    s = open_app_store(store_url)
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ refusal changes nothing in the store (every workshop table compared before and a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +48,6 @@ TABLES = (
     "workshop_votes", "workshop_audit", "workshop_pin_failures", "workshop_join_failures",
     "workshop_people",
 )  # fmt: skip
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    s = open_app_store(store_url)
-    yield s
-    s.close()
 
 
 @pytest.fixture
