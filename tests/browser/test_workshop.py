@@ -1,7 +1,8 @@
 """A group draws a polygon, fills the form; it shows on the board and the facilitator's map.
 
 Runs against the real app in headless Chromium with no network. Titles, comments and the
-group name carry script and HTML payloads: they must show literally and never run.
+group name carry script, HTML and Jinja payloads: they must show literally and never run,
+in the browser or on the server.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-TITLE = '<script>window.__xss="title"</script><img src=x onerror="window.__xss=1">`${1+1}`'
+TITLE = (  # HTML, a template literal, and Jinja (branca compiled rendered map text again)
+    '<script>window.__xss="title"</script><img src=x onerror="window.__xss=1">`${1+1}`'
+    " {{ 987654321 + 111111111 }}"
+)
 GROUP = "<b>กลุ่ม</b><img src=x onerror=window.__xss=2>"
 COMMENT = "ตลาด <i>night</i> market ![t](http://example.com/t.png)"
 PIN = "8642"

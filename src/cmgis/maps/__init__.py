@@ -13,9 +13,12 @@
   landmarks); `labels`: district, tambon and place names, the selected district;
   `zone_map.district_map`: the Zones page's map of one district.
 
-Map text is escaped with `cmgis.map_text.escape_map_text` everywhere.
+Map text is escaped with `cmgis.map_text.escape_map_text` everywhere, and rendered map
+output is never compiled again as a Jinja template (`literal_render`, installed when
+this package is imported).
 """
 
+from cmgis.maps import literal_render as literal_render  # installs on import
 from cmgis.maps import webmap
 from cmgis.maps.basemap import StreetBasemap, start_warming, street_basemap
 from cmgis.maps.inplace import MapParts, build_map_parts
