@@ -49,6 +49,7 @@ CLIENT = "workshop.client"  # random key of this browser session, for the join-c
 FLASH = "workshop.flash"  # one message shown after the next rerun
 CREATED = "workshop.created"  # join code of the workshop this session created last
 FORM_ERROR = "workshop.form_error"  # why the last save was refused, shown under the form
+LAST_SAVED = "workshop.last_saved"  # "Saved: …" under the form until the next shape
 LIVE_MAP = "workshop.live_map_cache"  # (language and basemap, MapParts) of the live base
 DRAW_MAP = "workshop.draw_map_cache"  # (language, basemap, zones, MapParts) of the drawing base
 OPEN_THREAD = "workshop.open_thread"  # contribution id whose comment thread stays open
@@ -294,6 +295,7 @@ def _remember_new_drawing(result: dict[str, Any] | None) -> None:
     if geometry is not None:
         seen.append(repr(geometry))
         st.session_state[PENDING_SHAPE] = geometry
+        st.session_state.pop(LAST_SAVED, None)  # the form is about the new shape now
 
 
 def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:
@@ -364,6 +366,8 @@ def contribution_form(
     error = st.session_state.pop(FORM_ERROR, None)
     if error:
         st.error(error)
+    elif st.session_state.get(LAST_SAVED):
+        st.success(st.session_state[LAST_SAVED])
 
 
 def _save_contribution(
@@ -375,9 +379,12 @@ def _save_contribution(
 ) -> None:
     """Save the submitted form (an ``on_click`` callback).
 
-    It runs before the page's next run, so the group sees "Saved" at the top of that one
-    run, without first drawing the map again with the old contributions. A refused save
-    keeps its shape pending and leaves its reason for the form (`FORM_ERROR`).
+    It runs before the page's next run, so the group sees "Saved" without the map first
+    drawn again with the old contributions. "Saved" stays under the form (`LAST_SAVED`)
+    until the next shape is drawn: the new map's first answer reruns the page at once, so a
+    message shown for one run only was gone before it could be read, and one above the
+    map would move the map under the finger. A refused save keeps its shape pending and
+    leaves its reason for the form (`FORM_ERROR`).
     """
     state = st.session_state
     try:
@@ -396,7 +403,7 @@ def _save_contribution(
     state[MAP_KEY] = state.get(MAP_KEY, 0) + 1  # a new map, without the drawn shape
     # shapes are new per map: a point tapped onto this one snaps to the same spot
     state[SEEN_SHAPES] = []
-    flash("success", t("workshop.form.saved", lang, title=escape_markdown(saved.title)))
+    state[LAST_SAVED] = t("workshop.form.saved", lang, title=escape_markdown(saved.title))
 
 
 def my_contributions(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:
