@@ -305,9 +305,9 @@ def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: s
     if zones is not None and workshop.zones_in_focus:
         focus = zones[zones["zone_id"].isin(workshop.zones_in_focus)]
         zones = focus if len(focus) else zones
-    focus = tuple(sorted(map(str, zones["zone_id"]))) if zones is not None else ()
+    zone_ids = tuple(sorted(map(str, zones["zone_id"]))) if zones is not None else ()
     parts = _kept_parts(
-        DRAW_MAP, (lang, basemap_tiles(), focus),
+        DRAW_MAP, (lang, basemap_tiles(), zone_ids),
         lambda: drawing_map_base(zones=zones, lang=lang, tiles=basemap_tiles()),
     )  # fmt: skip
     add_drawing_contributions(parts.layers, frame, lang=lang)
