@@ -13,6 +13,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 from cmgis.map_text import escape_map_text
 from cmgis.maps import MapParts
+from cmgis.maps.contribution_layer import NEW_RADIUS_PX, RADIUS_PX, ContributionLayer
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,
     MIN_HEAT_POINTS,
@@ -47,11 +48,11 @@ def _whole(parts: MapParts) -> folium.Map:
     return parts.base
 
 
-def _geojson_data(element: Any) -> list[dict[str, Any]]:
-    """The data of every `folium.GeoJson` on a map, at any depth."""
-    found = [element.data] if isinstance(element, folium.GeoJson) else []
+def _contribution_data(element: Any) -> list[dict[str, Any]]:
+    """The data of every contributions layer on a map, at any depth."""
+    found = [element.data] if isinstance(element, ContributionLayer) else []
     for child in element._children.values():
-        found += _geojson_data(child)
+        found += _contribution_data(child)
     return found
 
 
@@ -75,14 +76,14 @@ def test_maps_carry_only_escaped_participant_text(store: Store) -> None:
         assert "<script>alert(1)" not in page
         assert "${alert(2)}" not in page
         assert "<i>group</i>" not in page
-        # titles and popups travel as GeoJSON data, escaped: shown as text, never run
-        features = [f for data in _geojson_data(fmap) for f in data["features"]
-                    if "popup" in f["properties"]]  # fmt: skip
+        # titles, comments and groups travel as GeoJSON data, escaped: shown as text
+        features = [f for data in _contribution_data(fmap) for f in data["features"]]
         assert len(features) == 3
         for feature in features:
-            assert feature["properties"]["label"] == escape_map_text(PAYLOAD)
-            assert escape_map_text(PAYLOAD) in feature["properties"]["popup"]
-            assert escape_map_text("<i>group</i>") in feature["properties"]["popup"]
+            assert feature["properties"]["t"] == escape_map_text(PAYLOAD)
+            assert feature["properties"]["m"] == escape_map_text(PAYLOAD)
+            assert feature["properties"]["g"] == escape_map_text("<i>group</i>")
+        assert escape_map_text(PAYLOAD).replace("&", "\\u0026") in page  # as data in the page
     live = _whole(live_map(frame)).get_root().render()
     assert "heatLayer" not in live  # one point: a marker, never hidden by a heat blur
     for color in (CATEGORY_COLORS["asset"], CATEGORY_COLORS["opportunity"]):
@@ -110,10 +111,12 @@ def test_heat_map_lies_under_the_markers_and_the_newest_stand_out(store: Store) 
     assert "heatLayer" in live
     # heat first, under the points (the street basemap's landmark dots come before both)
     after_heat = live[live.index("heatLayer(") :]
-    assert "new L.CircleMarker(latlng" in after_heat  # the contributions as GeoJSON points
-    assert after_heat.count('"new": false') == MIN_HEAT_POINTS - 1
-    assert after_heat.count('"new": true') == 1  # the newest one, larger:
-    assert '"radius": 13' in live and '"radius": 8' in live
+    assert "L.circleMarker(latlng" in after_heat  # the contributions as GeoJSON points
+    (data,) = _contribution_data(_whole(live_map(frame, highlight_ids={ids[-1]})))
+    assert [f["properties"].get("n", 0) for f in data["features"]] == [0] * (
+        MIN_HEAT_POINTS - 1
+    ) + [1]  # the newest one, larger:
+    assert f"p.n ? {NEW_RADIUS_PX} : {RADIUS_PX}" in after_heat
     assert "L.control.layers" not in live  # no layer control to cover the map
 
 
@@ -134,4 +137,6 @@ def test_the_live_base_stays_while_the_contributions_change(store: Store) -> Non
     assert after.base.get_root().render() == before.base.get_root().render()
     assert any(name == "leaflet.heat" or "heat" in src for name, src in after.base.default_js)
     group = _whole(after).get_root().render()
-    assert "heatLayer(" in group and group.count('"new": false') == MIN_HEAT_POINTS
+    assert "heatLayer(" in group and "L.geoJSON(" in group
+    (data,) = _contribution_data(after.layers)
+    assert len(data["features"]) == MIN_HEAT_POINTS

@@ -380,10 +380,11 @@ def _save_contribution(
     """Save the submitted form (an ``on_click`` callback).
 
     It runs before the page's next run, so the group sees "Saved" without the map first
-    drawn again with the old contributions. "Saved" stays under the form (`LAST_SAVED`)
-    until the next shape is drawn: the new map's first answer reruns the page at once, so a
-    message shown for one run only was gone before it could be read, and one above the
-    map would move the map under the finger. A refused save keeps its shape pending and
+    drawn again with the old contributions. "Saved" shows at once as a toast (it floats,
+    so the map does not move under the finger, and it arrives before this run's map code)
+    and stays under the form (`LAST_SAVED`) until the next shape is drawn: the new map's
+    first answer reruns the page at once, so a message in the page for one run only was
+    gone before it could be read. A refused save keeps its shape pending and
     leaves its reason for the form (`FORM_ERROR`).
     """
     state = st.session_state
@@ -404,6 +405,8 @@ def _save_contribution(
     # shapes are new per map: a point tapped onto this one snaps to the same spot
     state[SEEN_SHAPES] = []
     state[LAST_SAVED] = t("workshop.form.saved", lang, title=escape_markdown(saved.title))
+    # at once, wherever the phone is scrolled, before this run makes the new map's code
+    st.toast(state[LAST_SAVED], icon=":material/check_circle:")
 
 
 def my_contributions(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:

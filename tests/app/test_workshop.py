@@ -189,6 +189,8 @@ def test_facilitator_downloads_and_group_edits(db: Path, code: str) -> None:
     at.text_input(key="workshop.form.title").input("ตลาดต้นลำไย")
     at.button(key="FormSubmitter:workshop.contribution_form-Save note").click().run()
     assert "ตลาดต้นลำไย" in at.success[0].value  # saved before the page is drawn again
+    # and said at once, floating over the page (it comes before the run's map code)
+    assert [m.value for m in at.toast] == [at.success[0].value]
     at.run()  # the new map's first answer reruns the page at once: "Saved" must stay
     assert any("Saved: ตลาดต้นลำไย" in m.value for m in at.success)
     with _store(db) as s:

@@ -80,10 +80,10 @@ else:
             @guard
             def _projector() -> None:
                 left, right = st.columns([4, 1])
+                with left:  # first: what changed reaches the projector before the QR code
+                    w.live_view(store, code, lang, map_height=640)
                 with right:
                     hall.qr_panel(code, lang, width=220)
-                with left:
-                    w.live_view(store, code, lang, map_height=640)
                 ws = sk.get_workshop(store, code)
                 w.board_panel(store, ws, None, lang)
 

@@ -70,21 +70,25 @@ def build_map_parts(
     selected_zone: str = "",
     streets: bool = True,
     tools: Sequence[Any] = (),
+    layers_in_base: bool = False,
 ) -> MapParts:
     """The Map page's map as a stable base and a group of changing layers.
 
     Parameters are those of `cmgis.maps.webmap.build_map`, and ``tools``: map controls
     (e.g. a drawing toolbar) put on the base before the map's own controls, so they come
-    first in their corner. The relief (layer kind ``relief``) and the street basemap with
-    the district labels and the selected district are part of the base: they are what the
-    reader orients by. The legend (with the basemap note) is part of the group.
+    first in their corner; ``layers_in_base`` puts the ``layers`` on the base too, for maps
+    whose layers never change and whose group holds only what does (the workshop maps: the
+    zones stay, the contributions change). The relief (layer kind ``relief``) and the
+    street basemap with the district labels and the selected district are part of the base:
+    they are what the reader orients by. The legend (with the basemap note) is part of the group.
     """
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
     base = new_map(center=center, zoom=zoom, basemap=basemap, asset_base_url=asset_base_url)
     group = folium.FeatureGroup(name="cmgis-layers", control=False)
     add_content(base, group, layers, lang=lang, basemap=basemap, choropleth=choropleth,
-                overlays=overlays, selected_zone=selected_zone, streets=streets)  # fmt: skip
+                overlays=overlays, selected_zone=selected_zone, streets=streets,
+                layers_to_base=layers_in_base)  # fmt: skip
     LegendStyle().add_to(base)
     for tool in tools:
         tool.add_to(base)

@@ -726,18 +726,24 @@ def _add_content(
     selected_zone: str,
     streets: bool,
     basemap_note: bool = True,
+    layers_to_base: bool = False,
 ) -> None:
     """What `build_map` and the in-place map (`cmgis.maps.inplace`) draw alike.
 
     The street basemap (with the district labels and the selected district) and a relief
     go to ``base``; the other layers, the overlays and the legend to ``target`` (the map
-    itself, or the swappable layer group of an in-place map).
+    itself, or the swappable layer group of an in-place map). With ``layers_to_base`` the
+    layers go to ``base`` too (they never change under it) and only the overlays and the
+    legend to ``target``.
     """
     street_map = street_basemap(lang) if streets else None
     if street_map is not None:
         with_marks = "landmarks" not in [lyr.layer_id for lyr in layers]
         add_street_basemap(base, street_map, selected_zone=selected_zone, with_landmarks=with_marks)
-    sections = _add_layers(target, layers, choropleth=choropleth, lang=lang, relief_to=base)
+    sections = _add_layers(
+        base if layers_to_base else target, layers, choropleth=choropleth, lang=lang,
+        relief_to=base,
+    )  # fmt: skip
     for overlay in overlays:
         if overlay.element is not None:
             overlay.element.add_to(target)

@@ -19,6 +19,7 @@ from jinja2 import Template
 from cmgis import settings
 from cmgis.i18n import t
 from cmgis.map_text import escape_map_text
+from cmgis.maps.contribution_layer import ContributionLayer
 from cmgis.maps.draw import draw_control
 from cmgis.maps.inplace import MapParts, build_map_parts
 from cmgis.maps.legend import LegendItem, LegendSection, swatch_svg
@@ -160,7 +161,8 @@ def _workshop_base(
 ) -> MapParts:
     """A workshop map's stable base (basemap, zones, ``tools`` first among the controls,
     touch controls; fitted to the zones) and its layer group holding the category legend,
-    to which contributions are added."""
+    to which contributions are added. The zones are in the base: the group is what every
+    refresh sends to every phone and the projector."""
     legend = Overlay(None, category_legend_section(lang, title=t("workshop.map.layer", lang)))
     parts = build_map_parts(
         _zones_layers(zones, lang),
@@ -171,6 +173,7 @@ def _workshop_base(
         basemap="osm" if tiles else "relief",
         overlays=[legend],
         tools=tools,
+        layers_in_base=True,  # the zones stay; the group sent each refresh is small
     )
     bounds = _bounds(zones, zones.iloc[:0]) if zones is not None and len(zones) else None
     if bounds:
@@ -179,64 +182,23 @@ def _workshop_base(
     return parts
 
 
-def contribution_popup_html(row: Any, lang: str) -> str:
-    """HTML of a contribution's popup, every field escaped."""
-    parts = [
-        f"<b>{escape_map_text(row['title'])}</b>",
-        f"{escape_map_text(t('workshop.category.' + str(row['category']), lang))} · "
-        f"{escape_map_text(t('workshop.strategy.' + str(row['strategy']), lang))}",
-        f"{escape_map_text(t('workshop.group', lang))}: {escape_map_text(row['group_name'])}",
-    ]
-    if row.get("comment"):
-        parts.append(escape_map_text(row["comment"]).replace("\n", "<br>"))
-    parts.append(f"{escape_map_text(t('workshop.votes', lang))}: {int(row.get('votes', 0))}")
-    return "<br>".join(parts)
-
-
-def _contribution_style(feature: dict[str, Any]) -> dict[str, Any]:
-    """Leaflet style of one contribution: its category's colour; the newest drawn larger."""
-    props = feature["properties"]
-    color, new = str(props["color"]), bool(props["new"])
-    if feature["geometry"]["type"] == "Point":  # a circle marker (radius in pixels)
-        return {"color": color, "weight": 5 if new else 2, "fillColor": color,
-                "fillOpacity": 0.8, "radius": 13 if new else 8}  # fmt: skip
-    return {"color": color, "weight": 8 if new else 4, "fillColor": color, "fillOpacity": 0.25}
-
-
 def _add_contributions(
     fmap: folium.Map | folium.FeatureGroup,
     frame: gpd.GeoDataFrame,
     lang: str,
     highlight_ids: Collection[str] = (),
 ) -> None:
-    """The contributions with a shape as one GeoJSON layer on ``fmap``.
+    """The contributions with a shape as one compact layer on ``fmap`` (`ContributionLayer`).
 
-    One layer, not an element per contribution: a hall's few hundred drawings stay one
-    small script that every refresh renders quickly. Titles and popups are escaped here
-    and travel as GeoJSON properties (data, never code), shown by the tooltip and popup.
+    One layer of data, not an element per contribution: a hall's few hundred drawings stay
+    one small script that every refresh makes quickly. Titles, groups and comments are
+    escaped and travel as data, shown by the tooltip and popup.
     """
-    shaped = frame[frame.geometry.notna() & ~frame.geometry.is_empty] if len(frame) else frame
-    if not len(shaped):
+    if not len(frame) or not (frame.geometry.notna() & ~frame.geometry.is_empty).any():
         return
-    rows = shaped.to_dict("records")
-    data = gpd.GeoDataFrame(
-        {
-            "id": [str(r["id"]) for r in rows],
-            "label": [escape_map_text(r["title"]) for r in rows],
-            "popup": [contribution_popup_html(r, lang) for r in rows],
-            "color": [CATEGORY_COLORS.get(str(r["category"]), "#333333") for r in rows],
-            "new": [str(r["id"]) in highlight_ids for r in rows],
-        },
-        geometry=shaped.geometry.to_numpy(),
-        crs=shaped.crs,
+    ContributionLayer(frame, colors=CATEGORY_COLORS, lang=lang, highlight_ids=highlight_ids).add_to(
+        fmap
     )
-    folium.GeoJson(
-        data.to_json(drop_id=True),
-        style_function=_contribution_style,
-        marker=folium.CircleMarker(radius=8, fill=True),
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
-    ).add_to(fmap)
 
 
 def contributions_layer(

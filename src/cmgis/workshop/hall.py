@@ -7,6 +7,7 @@ code filled in (``/workshop?code=K7M4QX``). The QR code is made by the ``qrcode`
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Final
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -62,8 +63,11 @@ def qr_text(text: str) -> str:
     return "\n".join(lines)
 
 
+@functools.lru_cache(maxsize=32)
 def qr_png(text: str, *, box_px: int = 10) -> bytes:
-    """The QR code of ``text`` as a PNG (``box_px`` pixels per module), black on white."""
+    """The QR code of ``text`` as a PNG (``box_px`` pixels per module), black on white.
+
+    Kept per link: the projector shows the same code on every refresh."""
     qr = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_BORDER, box_size=box_px
     )
