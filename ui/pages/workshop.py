@@ -8,6 +8,7 @@ from cmgis import workshop as sk
 from cmgis.i18n import t
 from cmgis.maps import use_local_assets
 from ui import workshop as w
+from ui import workshop_facilitator as fac
 from ui import workshop_hall as hall
 from ui.display import escape_markdown
 from ui.errors import guard
@@ -69,7 +70,7 @@ elif view in ("map", "board"):
         elif view == "board":
             w.board_panel(store, workshop, who, lang)
 else:
-    login = w.facilitator_login(store, lang)
+    login = fac.facilitator_login(store, lang)
     if login is not None:
         code, pin = login
         if view == "projector":
@@ -81,7 +82,7 @@ else:
             def _projector() -> None:
                 left, right = st.columns([4, 1])
                 with left:  # first: what changed reaches the projector before the QR code
-                    w.live_view(store, code, lang, map_height=640)
+                    fac.live_view(store, code, lang, map_height=640)
                 with right:
                     hall.qr_panel(code, lang, width=220)
                 ws = sk.get_workshop(store, code)
@@ -89,7 +90,7 @@ else:
 
             _projector()
         else:
-            w.facilitating_as(store, pin, lang)
+            fac.facilitating_as(store, pin, lang)
             every = _refresh_every()
             st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
             with st.expander(t("workshop_hall.qr.header", lang), expanded=True):
@@ -98,17 +99,17 @@ else:
             @st.fragment(run_every=every or None)
             @guard
             def _live() -> None:
-                w.live_view(store, code, lang)
+                fac.live_view(store, code, lang)
 
             _live()
-            w.moderation_panel(store, code, pin, lang)
+            fac.moderation_panel(store, code, pin, lang)
             with st.expander(t("workshop_hall.opt.header", lang)):
                 hall.hall_options(store, code, pin, lang)
             with st.expander(t("workshop_hall.people.header", lang)):
                 hall.people_panel(store, code, pin, lang)
             with st.expander(t("workshop.fac.results", lang)):
-                w.downloads(store, code, lang)
-                w.import_panel(store, code, pin, lang)
+                fac.downloads(store, code, lang)
+                fac.import_panel(store, code, pin, lang)
             if st.button(t("workshop.fac.leave", lang), key="workshop.fac.leave"):
                 st.session_state.pop(w.FACILITATOR, None)
                 st.rerun()
