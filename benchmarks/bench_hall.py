@@ -24,6 +24,7 @@ The last line::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -418,6 +419,11 @@ def main() -> int:
         f" max {max(lags) if lags else float('nan'):.2f} ({len(lags)} of {len(ats)} seen)"
         f" | as a thread polling every 0.25 s saw it: p95 {_p95(polled_lags):.2f}"
     )
+    busy = [t for t, _ in seen if ats and ats[0] <= t <= ats[-1] + 6]
+    gaps = [b - a for a, b in itertools.pairwise(busy)]
+    if gaps:  # the refresh is every 5 s: longer gaps are runs that came late
+        print(f"projector updates while saving: {len(busy)}, gaps (s) median "
+              f"{statistics.median(gaps):.2f} max {max(gaps):.2f}")  # fmt: skip
     print(
         f"phones={args.phones} saved={len(stored)} lost={lost} "
         f"p95_save_s={_p95(phone_saves):.2f} projector_lag_s={_p95(lags):.2f}"
