@@ -164,7 +164,14 @@ def _phone(url: str, code: str, index: int, start_at: float, result: dict[str, A
         for k in range(DRAWINGS):
             frame = page.frame_locator("iframe[title*='streamlit_folium']").first
             tool = frame.locator(".leaflet-draw-draw-marker")
-            tool.wait_for(timeout=120_000)
+            try:
+                tool.wait_for(timeout=120_000)
+            except Exception:  # keep what the phone showed, for whoever reads the run
+                shot = Path(tempfile.gettempdir()) / f"bench-hall-phone{index}-tool{k}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                print(f"phone {index}: no marker tool for point {k}; screenshot {shot}",
+                      flush=True)  # fmt: skip
+                raise
             page.wait_for_timeout(800)
             for _ in range(5):
                 _tap(page, tool)
