@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,13 @@ from shapely.geometry import LineString, Point, Polygon
 
 from cmgis.map_text import escape_map_text
 from cmgis.maps import MapParts
-from cmgis.maps.contribution_layer import NEW_RADIUS_PX, RADIUS_PX, ContributionLayer
+from cmgis.maps.contribution_layer import (
+    NEW_RADIUS_PX,
+    RADIUS_PX,
+    ContributionLayer,
+    contribution_features,
+    script_json,
+)
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,
     MIN_HEAT_POINTS,
@@ -140,3 +147,33 @@ def test_the_live_base_stays_while_the_contributions_change(store: Store) -> Non
     assert "heatLayer(" in group and "L.geoJSON(" in group
     (data,) = _contribution_data(after.layers)
     assert len(data["features"]) == MIN_HEAT_POINTS
+
+
+def test_contribution_data_stays_data_in_the_script() -> None:
+    """The layer's JSON cannot end the script or open markup, whatever the text: `< > & '`
+    and line separators are escaped, Thai stays UTF-8 (3 bytes a character, not 6)."""
+    hostile = "</script><script>alert(1)</script>'&\u2028\u2029ตลาด"
+    text = script_json({"t": hostile})
+    for raw in ("<", ">", "&", "'", "\u2028", "\u2029"):
+        assert raw not in text
+    assert "ตลาด" in text
+    assert json.loads(text) == {"t": hostile}  # the same value once parsed
+
+
+def test_contribution_features_are_short_escaped_and_rounded(store: Store) -> None:
+    code = create_workshop(store, title="t", pin="1234").code
+    g = join_workshop(store, code, "<i>g</i>")
+    saved = add_contribution(
+        store, g, category="problem", strategy="drivers", title="<b>x</b>", comment="a\nb",
+        geometry=Point(98.983456789, 18.787654321), zones=make_zone_index(),
+    )  # fmt: skip
+    add_contribution(store, g, category="asset", strategy="default", title="note only",
+                     geometry=None, zones=make_zone_index())  # fmt: skip
+    frame = contributions_frame(store, g.workshop_id)
+    data = contribution_features(frame, highlight_ids={saved.id})
+    (feature,) = data["features"]  # the note without a shape is not on the map
+    assert feature["geometry"] == {"type": "Point", "coordinates": [98.983457, 18.787654]}
+    assert feature["properties"] == {
+        "t": escape_map_text("<b>x</b>"), "g": escape_map_text("<i>g</i>"), "c": "problem",
+        "s": "drivers", "v": 0, "m": escape_map_text("a\nb"), "n": 1,
+    }  # fmt: skip

@@ -100,6 +100,10 @@ def test_group_draws_polygon_and_it_reaches_board_and_live_map(app_page: Any) ->
     popup_text = popup.inner_text()
     assert TITLE in popup_text
     assert GROUP in popup_text
+    # the words all popups share travel once and are put together in the browser
+    assert "Asset · 1 Default: structures, systems and mechanisms" in popup_text
+    assert f"Group: {GROUP}" in popup_text
+    assert re.search(r"\nVotes: \d+$", popup_text), popup_text
     assert live.locator(".leaflet-popup-content img").count() == 0
     app_page.screenshot("live")
 
