@@ -254,9 +254,11 @@ def _projector(
     stop: threading.Event,
     seen: list[tuple[float, int]],
     polled: list[tuple[float, int]],
+    runs: list[float],
 ) -> None:
     """The facilitator's projector view; records (time, contributions shown) as the page
-    saw it (``seen``, filled at the end) and as a thread polling it every 0.25 s saw it."""
+    saw it (``seen``, filled at the end) and as a thread polling it every 0.25 s saw it,
+    and when each of its runs started (``runs``, the page's clock)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -285,6 +287,7 @@ def _projector(
                 pass
             time.sleep(0.25)
         seen.extend((at_ms / 1000, count) for at_ms, count in page.evaluate("window.cmgisSeen"))
+        runs.extend(at_ms / 1000 for at_ms in page.evaluate("window.cmgisRuns"))
         browser.close()
 
 
@@ -302,6 +305,13 @@ _OBSERVE_COUNT = """() => {
   look();
   new MutationObserver(look).observe(document.body,
     {subtree: true, childList: true, characterData: true});
+  window.cmgisRuns = [];  // when the server says a run of the page started
+  var app = document.querySelector("[data-testid='stApp']");
+  new MutationObserver(function () {
+    if (app.getAttribute("data-test-script-state") === "running") {
+      window.cmgisRuns.push(Date.now());
+    }
+  }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
 }"""
 
 
@@ -398,8 +408,10 @@ def main() -> int:
     for _ in workers:
         ready.get(timeout=600)  # every process imported cmgis and opened the store
     proc, url = _server(db)
-    stop, seen, polled = threading.Event(), [], []  # type: ignore[var-annotated]
-    projector = threading.Thread(target=_projector, args=(url, workshop.code, stop, seen, polled))
+    stop, seen, polled, runs = threading.Event(), [], [], []  # type: ignore[var-annotated]
+    projector = threading.Thread(
+        target=_projector, args=(url, workshop.code, stop, seen, polled, runs)
+    )
     projector.start()
     while not polled and projector.is_alive():  # the projector shows its first count
         time.sleep(0.5)
@@ -455,6 +467,14 @@ def main() -> int:
     if gaps:  # the refresh is every 5 s: longer gaps are runs that came late
         print(f"projector updates while saving: {len(busy)}, gaps (s) median "
               f"{statistics.median(gaps):.2f} max {max(gaps):.2f}")  # fmt: skip
+    starts = [r for r in runs if ats and ats[0] <= r <= ats[-1] + 6]
+    shown_after = [next((t - r for t, _ in seen if r <= t < r + 5), None) for r in starts]
+    waits = [w for w in shown_after if w is not None]
+    if len(starts) > 1 and waits:  # late starts, or slow runs once started?
+        run_gaps = [b - a for a, b in itertools.pairwise(starts)]
+        print(f"projector runs while saving: {len(starts)}, gaps between starts (s) median "
+              f"{statistics.median(run_gaps):.2f} max {max(run_gaps):.2f}; start to count "
+              f"shown (s) median {statistics.median(waits):.2f} max {max(waits):.2f}")  # fmt: skip
     print(
         f"phones={args.phones} saved={len(stored)} lost={lost} "
         f"p95_save_s={_p95(phone_saves):.2f} projector_lag_s={_p95(lags):.2f}"
