@@ -9,12 +9,17 @@ component. ``tests/app/test_map_frame.py`` checks that the component gets exactl
 `st_folium` would give it, so a streamlit-folium upgrade that changes those steps fails
 there rather than in a browser.
 
-Owns no session key of its own; streamlit-folium's ``key`` (e.g. ``"map"``) holds the
-map's last answer, as with `st_folium`.
+The workshop maps keep their base in the session (`kept_map`, under the caller's key)
+with its code made once: each run makes only the code of the contributions group
+(`with_group`), and the browser keeps the map. Otherwise owns no session key;
+streamlit-folium's ``key`` (e.g. ``"map"``) holds the map's last answer, as with
+`st_folium`.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -62,28 +67,50 @@ def frame_code(parts: MapParts | folium.Map) -> FrameCode:
         bounds = base.get_bounds()
     except AttributeError:
         bounds = [[None, None], [None, None]]
-    group = None
-    if isinstance(parts, MapParts):
-        group = sf._get_feature_group_string(parts.layers, map=base, idx=0)
-    css: list[str] = []
-    js: list[str] = []
-    for elem in _walk(base):
-        if isinstance(elem, branca.colormap.ColorMap):
-            js[:0] = ["https://d3js.org/d3.v4.min.js",
-                      "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]  # fmt: skip
-        css.extend(href for _, href in getattr(elem, "default_css", []))
-        js.extend(src for _, src in getattr(elem, "default_js", []))
-    return FrameCode(
+    js, css = _links(base)
+    code = FrameCode(
         script=script,
         header=header,
         html=html,
         map_id=map_id,
         js_links=tuple(dict.fromkeys(js)),
         css_links=tuple(dict.fromkeys(css)),
-        feature_group=group,
+        feature_group=None,
         bounds=bounds,
         zoom=base.options.get("zoom") if hasattr(base, "options") else {},
     )
+    return with_group(code, base, parts.layers) if isinstance(parts, MapParts) else code
+
+
+def with_group(code: FrameCode, base: folium.Map, layers: folium.FeatureGroup) -> FrameCode:
+    """``code`` of a ``base`` alone (`frame_code`) with ``layers`` as its swappable group,
+    as `st_folium` adds ``feature_group_to_add`` (``layers`` becomes the base's child)."""
+    group = sf._get_feature_group_string(layers, map=base, idx=0)
+    js, css = _links(layers)
+    # a colour scale in the group puts its scripts before the base's, as in `st_folium`
+    first = _D3 if any(isinstance(e, branca.colormap.ColorMap) for e in _walk(layers)) else []
+    return dataclasses.replace(
+        code,
+        js_links=tuple(dict.fromkeys([*first, *code.js_links, *js])),
+        css_links=tuple(dict.fromkeys([*code.css_links, *css])),
+        feature_group=group,
+    )
+
+
+#: The scripts `st_folium` adds first when a map has a colour scale.
+_D3 = ["https://d3js.org/d3.v4.min.js", "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]
+
+
+def _links(element: Any) -> tuple[list[str], list[str]]:
+    """The scripts and styles of ``element`` and its children, as `st_folium` lists them."""
+    css: list[str] = []
+    js: list[str] = []
+    for elem in _walk(element):
+        if isinstance(elem, branca.colormap.ColorMap):
+            js[:0] = _D3
+        css.extend(href for _, href in getattr(elem, "default_css", []))
+        js.extend(src for _, src in getattr(elem, "default_js", []))
+    return js, css
 
 
 def _walk(element: Any) -> Iterator[Any]:
@@ -104,6 +131,40 @@ def _cached_code(
     return frame_code(_build())
 
 
+@dataclass(frozen=True)
+class KeptMap:
+    """A map base kept in a session with its code (`frame_code`, made once), and the empty
+    layer group each run fills (`parts`)."""
+
+    signature: tuple[Any, ...]
+    base: folium.Map
+    layers: folium.FeatureGroup
+    code: FrameCode
+
+    def parts(self) -> MapParts:
+        """The kept base with a new, empty copy of its layer group."""
+        return MapParts(self.base, copy.deepcopy(self.layers))
+
+    def frame(self, parts: MapParts) -> FrameCode:
+        """The component's code for ``parts`` (from `parts`): only its group is made."""
+        return with_group(self.code, self.base, parts.layers)
+
+
+def kept_map(state_key: str, signature: tuple[Any, ...], build: Callable[[], MapParts]) -> KeptMap:
+    """The map base kept in the session under ``state_key`` while ``signature`` (language,
+    basemap, zones ...) stays; ``build`` makes it when the signature changes.
+
+    Each run then swaps only the layer group: neither the server nor the browser makes the
+    base again (no reload, no flicker, a drawing tool stays on).
+    """
+    kept = st.session_state.get(state_key)
+    if not isinstance(kept, KeptMap) or kept.signature != signature:
+        parts = build()
+        kept = KeptMap(signature, parts.base, parts.layers, frame_code(parts.base))
+        st.session_state[state_key] = kept
+    return kept
+
+
 def map_frame(
     build: Callable[[], MapParts | folium.Map],
     *,
@@ -112,6 +173,7 @@ def map_frame(
     height: int,
     returned_objects: Sequence[str],
     width: int | str | None = None,
+    kept: KeptMap | None = None,
 ) -> Any:
     """Draw the map ``build`` makes and return its answer, like `st_folium`.
 
@@ -124,8 +186,18 @@ def map_frame(
         depends on data that may change under the same choices (then made every run).
     key, height, returned_objects, width
         As for `st_folium` (``None``: the container's width).
+    kept
+        The kept base ``build``'s parts come from (`kept_map`): only the group is made.
     """
-    code = frame_code(build()) if choices is None else _cached_code(choices, build)
+    if kept is not None:
+        parts = build()
+        if not isinstance(parts, MapParts) or parts.base is not kept.base:
+            raise ValueError("with kept=, build must return kept.parts() filled in")
+        code = kept.frame(parts)
+    elif choices is None:
+        code = frame_code(build())
+    else:
+        code = _cached_code(choices, build)
     defaults = {
         "last_active_drawing": None,
         "all_drawings": None,

@@ -11,7 +11,6 @@ render plain text (st.text, st.dataframe, selectbox labels); maps escape it them
 
 from __future__ import annotations
 
-import copy
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -25,7 +24,6 @@ from cmgis import workshop as sk
 from cmgis.accounts import Role
 from cmgis.i18n import t
 from cmgis.maps import (
-    MapParts,
     add_drawing_contributions,
     drawing_map_base,
 )
@@ -33,7 +31,7 @@ from cmgis.store import Store
 from ui import workshop_hall as hall
 from ui.account import current_actor
 from ui.display import escape_markdown
-from ui.map_frame import map_frame
+from ui.map_frame import kept_map, map_frame
 from ui.state import current_lang
 
 PARTICIPANTS = "workshop.participants"  # dict group_id -> Participant
@@ -47,8 +45,8 @@ FLASH = "workshop.flash"  # one message shown after the next rerun
 CREATED = "workshop.created"  # join code of the workshop this session created last
 FORM_ERROR = "workshop.form_error"  # why the last save was refused, shown under the form
 LAST_SAVED = "workshop.last_saved"  # "Saved: …" under the form until the next shape
-LIVE_MAP = "workshop.live_map_cache"  # (language and basemap, MapParts) of the live base
-DRAW_MAP = "workshop.draw_map_cache"  # (language, basemap, zones, MapParts) of the drawing base
+LIVE_MAP = "workshop.live_map_cache"  # `ui.map_frame.KeptMap` of the live map (language, basemap)
+DRAW_MAP = "workshop.draw_map_cache"  # `KeptMap` of the drawing map (language, basemap, zones)
 OPEN_THREAD = "workshop.open_thread"  # contribution id whose comment thread stays open
 
 
@@ -303,15 +301,16 @@ def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: s
         focus = zones[zones["zone_id"].isin(workshop.zones_in_focus)]
         zones = focus if len(focus) else zones
     zone_ids = tuple(sorted(map(str, zones["zone_id"]))) if zones is not None else ()
-    parts = kept_parts(
+    kept = kept_map(
         DRAW_MAP, (lang, basemap_tiles(), zone_ids),
         lambda: drawing_map_base(zones=zones, lang=lang, tiles=basemap_tiles()),
     )  # fmt: skip
+    parts = kept.parts()
     add_drawing_contributions(parts.layers, frame, lang=lang)
     st.caption(t("workshop.draw.help", lang))
     result = map_frame(
         lambda: parts, choices=None, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}",
-        height=520, returned_objects=["last_active_drawing", "all_drawings"],
+        height=520, returned_objects=["last_active_drawing", "all_drawings"], kept=kept,
     )  # fmt: skip
     _remember_new_drawing(result)
     pending = st.session_state.get(PENDING_SHAPE)
@@ -539,24 +538,6 @@ def _board_card(
         if send:
             st.session_state[OPEN_THREAD] = item.id  # the thread stays open and shows it
             act(t("workshop.board.sent", lang), sk.add_comment, store, who, item.id, body)
-
-
-def kept_parts(
-    state_key: str, signature: tuple[Any, ...], build: Callable[[], MapParts]
-) -> MapParts:
-    """A copy of the map base kept in the session under ``state_key`` while ``signature``
-    (language, basemap, zones) stays, so each run swaps only the contributions group:
-    the browser keeps the map (no reload, no flicker, a drawing tool stays on).
-
-    The base is copied each run: `map_frame` adds the group to the map it gets, and a
-    base built again would get new element ids (a new frame).
-    """
-    cached = st.session_state.get(state_key)
-    if cached is None or cached[0] != signature:
-        cached = (signature, build())
-        st.session_state[state_key] = cached
-    parts: MapParts = copy.deepcopy(cached[1])
-    return parts
 
 
 def basemap_tiles() -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -19,13 +18,13 @@ from cmgis import CmgisError
 from cmgis import workshop as sk
 from cmgis.accounts import Actor, Role
 from cmgis.i18n import t
-from cmgis.maps import MapParts, add_live_contributions, live_map_base
+from cmgis.maps import add_live_contributions, live_map_base
 from cmgis.store import Store
 from cmgis.workshop import export_workshop, import_workshop
 from ui import workshop_hall as hall
 from ui.account import facilitator_account
 from ui.display import escape_markdown, show_table
-from ui.map_frame import map_frame
+from ui.map_frame import kept_map, map_frame
 from ui.workshop import (
     FACILITATOR,
     LIVE_MAP,
@@ -33,7 +32,6 @@ from ui.workshop import (
     basemap_tiles,
     client,
     error_text,
-    kept_parts,
     zone_index,
     zone_label,
     zones_layer,
@@ -182,13 +180,19 @@ def live_view(store: Store, code: str, lang: str, *, map_height: int = 480) -> N
     st.markdown(f"### {escape_markdown(ws.title)} · `{ws.code}`")
     st.caption(f"{t(f'workshop.stage.{ws.stage}', lang)} · {ws.workshop_date}")
     m1, m2, m3 = st.columns(3)
-    part = sk.participation(store, ws.id)
-    m1.metric(t("workshop.live.groups", lang), len(part))
+    # the counts and the map first (a projector run shows them soonest), then the tables
+    m1.metric(t("workshop.live.groups", lang), len(sk.list_groups(store, ws.id)))
     m2.metric(t("workshop.live.contributions", lang), len(frame))
     m3.metric(t("workshop.live.votes", lang), int(frame["votes"].sum()) if len(frame) else 0)
-    parts = _live_map_parts(frame, lang)
+    kept = kept_map(
+        LIVE_MAP, (lang, basemap_tiles()),
+        lambda: live_map_base(zones=zones_layer(), lang=lang, tiles=basemap_tiles()),
+    )  # fmt: skip
+    parts = kept.parts()
+    newest = set(hall.newest(frame)["id"]) if len(frame) else set()
+    add_live_contributions(parts.layers, frame, lang=lang, highlight_ids=newest)
     map_frame(lambda: parts, choices=None, key="workshop.live_map", height=map_height,
-              returned_objects=[])  # fmt: skip
+              returned_objects=[], kept=kept)  # fmt: skip
     recent = hall.newest(frame)
     if len(recent):
         st.markdown(f"**{t('workshop_hall.newest', lang)}**")
@@ -221,24 +225,13 @@ def live_view(store: Store, code: str, lang: str, *, map_height: int = 480) -> N
         width="stretch", hide_index=True,
     )  # fmt: skip
     st.markdown(f"**{t('workshop.live.participation', lang)}**")
+    part = sk.participation(store, ws.id)
     st.dataframe(_labelled(part, lang), width="stretch", hide_index=True)
 
 
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` with its column ids (``group_name``, ``votes_used`` ...) as labels in ``lang``."""
     return frame.rename(columns={c: t(f"workshop.col.{c}", lang) for c in frame.columns})
-
-
-def _live_map_parts(frame: gpd.GeoDataFrame, lang: str) -> MapParts:
-    """The live map in two parts: the kept base (`ui.workshop.kept_parts`) and this refresh's
-    contributions, the newest drawn larger."""
-    parts = kept_parts(
-        LIVE_MAP, (lang, basemap_tiles()),
-        lambda: live_map_base(zones=zones_layer(), lang=lang, tiles=basemap_tiles()),
-    )  # fmt: skip
-    newest = set(hall.newest(frame)["id"]) if len(frame) else set()
-    add_live_contributions(parts.layers, frame, lang=lang, highlight_ids=newest)
-    return parts
 
 
 def downloads(store: Store, code: str, lang: str) -> None:

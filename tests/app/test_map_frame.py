@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pytest
 import streamlit_folium as sf
+from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from cmgis import maps as webmap
+from cmgis import workshop as sk
 from cmgis.data.layers import load_layer
 from cmgis.maps import MapParts
+from cmgis.maps.workshop import MIN_HEAT_POINTS, add_live_contributions, live_map_base
 from cmgis.plan.projects import load_projects_layer
+from cmgis.store import open_app_store
 from ui import map_frame as mf
 
 RETURNED = ["last_active_drawing", "center", "zoom"]
@@ -111,3 +118,48 @@ def test_fingerprint_follows_the_rows() -> None:
     moved = projects.copy()
     moved.loc[moved.index[0], "geometry"] = None
     assert mf.fingerprint(moved) != same
+
+
+def _hall_frame(tmp_path: Path, n: int) -> gpd.GeoDataFrame:
+    """``n`` points (and a heat map from `MIN_HEAT_POINTS` on) of one group in a store."""
+    with open_app_store(tmp_path / "kept.sqlite") as store:
+        ws = sk.create_workshop(store, title="kept", pin="2468")
+        who = sk.join_workshop(store, ws.code, "Table 1")
+        have = len(sk.contributions_frame(store, ws.id))
+        for k in range(have, n):
+            point = Point(98.97 + k / 1000, 18.79)
+            sk.add_contribution(store, who, category="asset", strategy="drivers",
+                                title=f"ตลาด {k}", geometry=point)  # fmt: skip
+        return sk.contributions_frame(store, ws.id)
+
+
+def test_kept_map_makes_its_base_once_and_gives_what_st_folium_gives(
+    calls: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    built: list[MapParts] = []  # a copy of each base made, as it was before its first run
+
+    def base() -> MapParts:
+        parts = live_map_base(lang="th")
+        built.append(copy.deepcopy(parts))
+        return parts
+
+    for n in (1, MIN_HEAT_POINTS + 2):  # a refresh with one point, then with a heat map
+        frame = _hall_frame(tmp_path, n)
+        kept = mf.kept_map("test.kept_live_map", ("th",), base)
+        parts = kept.parts()
+        add_live_contributions(parts.layers, frame, lang="th")
+        # st_folium on the whole map, made as before: copies of base and group, never drawn
+        fresh = MapParts(copy.deepcopy(built[0].base), copy.deepcopy(parts.layers))
+        mf.map_frame(lambda p=parts: p, choices=None, key="live", height=480,  # type: ignore[misc]
+                     returned_objects=[], kept=kept)  # fmt: skip
+        st_folium(fresh.base, key="live", height=480, width=None, returned_objects=[],
+                  feature_group_to_add=fresh.layers)  # fmt: skip
+        ours, theirs = calls[-2], calls[-1]
+        assert _without_random_ids(ours) == _without_random_ids(theirs)
+    assert len(built) == 1  # the base was made once, its code too
+    first, second = calls[0], calls[2]
+    assert first["script"] == second["script"] and first["key"] == second["key"]  # same frame
+    assert "L.heatLayer" in second["feature_group"] and "L.heatLayer" not in first["feature_group"]
+    with pytest.raises(ValueError, match=r"kept\.parts"):
+        mf.map_frame(lambda: live_map_base(lang="th"), choices=None, key="live", height=480,
+                     returned_objects=[], kept=kept)  # fmt: skip

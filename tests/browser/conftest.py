@@ -193,12 +193,27 @@ class AppPage:
         self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                                     timeout=timeout_ms)  # fmt: skip
 
-    def click_until(self, button: Any, shown: Any, *, attempts: int = 3) -> None:
-        """Click ``button`` until ``shown`` appears: a click given to a page still busy
-        with a run (its elements about to be replaced) can be lost under a full run's
-        load, and a person would click again."""
+    def tap(self, locator: Any) -> None:
+        """A touch tap (not a mouse click) on the middle of ``locator``, scrolled to the
+        middle of the screen first: at the top edge Streamlit's header would take it."""
+        locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+        box = locator.bounding_box()
+        assert box is not None, "nothing to tap"
+        self.page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+    def click_until(
+        self, button: Any, shown: Any, *, attempts: int = 3, touch: bool = False
+    ) -> None:
+        """Click ``button`` (tap it when ``touch``) until ``shown`` appears: a click given
+        to a page still busy with a run (its elements about to be replaced) can be lost
+        under a full run's load, and a person would click again."""
         for attempt in range(attempts):
-            button.click()
+            if attempt and not button.count():
+                pass  # the click took (its button is gone): give ``shown`` more time
+            elif touch:
+                self.tap(button)
+            else:
+                button.click()
             self.wait_idle(60_000)
             try:
                 shown.wait_for(timeout=20_000 * (attempt + 1))

@@ -28,14 +28,6 @@ TABLET = {"viewport": {"width": 768, "height": 1024}, "device_scale_factor": 2}
 TOUCH = {"is_mobile": True, "has_touch": True, "locale": "th-TH"}
 
 
-def _tap(page: Any, locator: Any) -> None:
-    # centred: at the top edge Streamlit's header would take the tap
-    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
-    box = locator.bounding_box()
-    assert box is not None
-    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-
-
 def _facilitator_link(app_page: AppPage) -> str:
     """Create a workshop asking for names, open the facilitator view; decode its QR code."""
     page = app_page.page
@@ -126,7 +118,7 @@ def _draw(app: AppPage, kind: str, offsets: list[tuple[int, int]], title: str) -
     box = tool.bounding_box()
     assert box is not None and box["width"] >= 44 and box["height"] >= 44
     for _ in range(3):  # the map of the last save may still be replacing the old one
-        _tap(page, tool)
+        app.tap(tool)
         page.wait_for_timeout(500)
         if frame.locator(".leaflet-draw-toolbar-button-enabled").count():
             break
@@ -146,16 +138,15 @@ def _draw(app: AppPage, kind: str, offsets: list[tuple[int, int]], title: str) -
         guide = frame.locator(".leaflet-draw-tooltip").first.inner_text()
         assert "แตะ" in guide and "Click" not in guide, guide
     if kind == "polyline":
-        _tap(page, frame.locator(".leaflet-draw-actions a").filter(has_text="เสร็จ"))
+        app.tap(frame.locator(".leaflet-draw-actions a").filter(has_text="เสร็จ"))
     elif kind == "polygon":
         page.touchscreen.tap(cx + offsets[0][0], cy + offsets[0][1])  # close on the first
     app.wait_idle()
     shape = {"marker": "จุด", "polyline": "เส้น", "polygon": "รูปหลายเหลี่ยม"}[kind]
     page.get_by_text(f"อธิบาย{shape}ที่คุณวาด").wait_for(timeout=30_000)
     page.get_by_label("หัวข้อ").first.fill(title)
-    _tap(page, page.get_by_role("button", name="บันทึกรูปที่วาด"))
-    app.wait_idle()
-    page.get_by_text(f"บันทึกแล้ว: {title}").first.wait_for(timeout=30_000)
+    app.click_until(page.get_by_role("button", name="บันทึกรูปที่วาด"),
+                    page.get_by_text(f"บันทึกแล้ว: {title}").first, touch=True)  # fmt: skip
     page.wait_for_timeout(1000)
 
 
@@ -178,22 +169,24 @@ def test_participant_flow_on_a_touch_device_in_thai(
         expect(code_box).to_have_value(link.split("code=")[1].split("&")[0], timeout=30_000)
         _check_layout(page, width)
         page.get_by_label("ชื่อกลุ่ม").fill(f"โต๊ะ {device}")
-        _tap(page, page.get_by_role("button", name="เข้าร่วม"))
-        app.wait_idle()
+        # every tap is given again when its effect does not show, as a person would
+        app.click_until(page.get_by_role("button", name="เข้าร่วม"),
+                        page.get_by_text(CONSENT_TH).first, touch=True)  # fmt: skip
 
         # consent asked: refusing still lets the group take part
-        page.get_by_text(CONSENT_TH).wait_for(timeout=30_000)
         app.screenshot("consent")
-        _tap(page, page.get_by_role("button", name="ร่วมกิจกรรมโดยไม่ให้ข้อมูล"))
-        app.wait_idle()
-        page.get_by_text("ไม่มีการเก็บข้อมูลส่วนบุคคล").first.wait_for(timeout=30_000)
+        app.click_until(page.get_by_role("button", name="ร่วมกิจกรรมโดยไม่ให้ข้อมูล"),
+                        page.get_by_text("ไม่มีการเก็บข้อมูลส่วนบุคคล").first, touch=True)  # fmt: skip
 
         # landed on the map: pan and zoom with fingers
         app.map_frame().locator(".leaflet-control-zoom-in").wait_for(timeout=30_000)
         page.wait_for_timeout(500)
         zoom0, lat0, lon0 = _map_state(page)
-        _tap(page, app.map_frame().locator(".leaflet-control-zoom-in"))
-        page.wait_for_timeout(800)
+        for _ in range(3):
+            app.tap(app.map_frame().locator(".leaflet-control-zoom-in"))
+            page.wait_for_timeout(800)
+            if _map_state(page)[0] != zoom0:
+                break
         assert _map_state(page)[0] == zoom0 + 1
         area = app.map_frame().locator(".leaflet-container").bounding_box()
         assert area is not None
@@ -230,31 +223,21 @@ def test_participant_flow_on_a_touch_device_in_thai(
         _check_layout(page, width)
 
         # the board: vote and comment; the thread stays open and shows the comment
-        _tap(page, page.locator("label").filter(has_text="กระดาน").first)
-        app.wait_idle()
-        _tap(page, page.get_by_role("button", name="+1 ●").first)
-        app.wait_idle()
-        page.get_by_text("โหวตแล้ว").first.wait_for(timeout=30_000)
+        vote = page.get_by_role("button", name="+1 ●").first
+        app.click_until(page.locator("label").filter(has_text="กระดาน").first, vote, touch=True)
+        app.click_until(vote, page.get_by_text("โหวตแล้ว").first, touch=True)
         thread_box = page.locator("[data-testid='stExpander']").filter(has_text="ความคิดเห็น (0)")
         card = (
             page.locator("[data-testid='stExpander']")
             .filter(has=page.get_by_label("ความคิดเห็นของคุณ").locator("visible=true"))
             .first
         )
-        for attempt in range(3):  # a tap given to a page busy with a run can be lost
-            _tap(page, thread_box.first.get_by_text("ความคิดเห็น (0)"))
-            try:
-                card.wait_for(timeout=10_000 * (attempt + 1))
-                break
-            except Exception:
-                if attempt == 2:
-                    raise
+        app.click_until(thread_box.first.get_by_text("ความคิดเห็น (0)"), card, touch=True)
         card.get_by_label("ความคิดเห็นของคุณ").fill("เห็นด้วย ควรมีทางเท้า")
         page.wait_for_timeout(300)
-        _tap(page, card.get_by_role("button", name="ส่ง", exact=True))
-        app.wait_idle()
         thread = page.get_by_text("เห็นด้วย ควรมีทางเท้า")
-        thread.first.wait_for(timeout=30_000)
+        app.click_until(card.get_by_role("button", name="ส่ง", exact=True), thread.first,
+                        touch=True)  # fmt: skip
         assert thread.first.is_visible()
         _check_layout(page, width)
         app.screenshot("board")
