@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pandas.testing import assert_frame_equal
 from shapely.geometry import LineString, Point, Polygon
 
 from cmgis import AuthError, InputError
@@ -46,10 +47,12 @@ from cmgis.workshop import (
     create_workshop,
     delete_contribution,
     find_workshop,
+    frame_of,
     geometry_from_input,
     get_contribution,
     get_workshop,
     group_votes,
+    hide_comment,
     join_workshop,
     list_contributions,
     list_workshops,
@@ -63,6 +66,7 @@ from cmgis.workshop import (
     update_contribution,
     verify_pin,
     vote_budget,
+    without_hidden,
 )
 from tests.workshop_support import make_zone_index
 
@@ -781,3 +785,31 @@ def test_sigkill_mid_burst_loses_no_acknowledged_write(tmp_path: Path) -> None:
     assert set(acknowledged) <= stored
     assert rows is not None
     assert rows["n"] == rows["d"] >= 40
+
+
+def test_one_read_gives_what_each_table_reads_for_itself(
+    store: Store, ws_code: str, zones: ZoneIndex
+) -> None:
+    """The projector reads the contributions once (hidden ones too) for its map, board
+    and participation table: each gives what it would give reading them itself."""
+    one, two = join_workshop(store, ws_code, "กลุ่ม 1"), join_workshop(store, ws_code, "กลุ่ม 2")
+    kept, hidden = _add(store, one, zones, title="kept"), _add(store, two, zones, title="hidden")
+    _add(store, two, zones, title="line", geometry=LineString([(98.961, 18.791), (98.969, 18.799)]))
+    add_comment(store, two, kept, "shown")
+    secret = add_comment(store, one, kept, "hidden comment")
+    add_comment(store, one, hidden, "on a hidden item")
+    cast_vote(store, two, kept)
+    set_hidden(store, ws_code, "4321", hidden, hidden=True)
+    hide_comment(store, ws_code, "4321", secret.id)
+    ws = get_workshop(store, ws_code)
+
+    with_hidden = list_contributions(store, ws.id, include_hidden=True)
+    shown = without_hidden(with_hidden)
+    assert shown == list_contributions(store, ws.id)
+    assert [c.title for c in shown] == ["kept", "line"]
+    assert [m.body for m in shown[0].comments] == ["shown"]  # the hidden comment left out
+    assert_frame_equal(frame_of(shown), contributions_frame(store, ws.id))
+    assert build_board(store, ws, zone_ids=["zone_a"], items=shown) == build_board(
+        store, ws, zone_ids=["zone_a"]
+    )
+    assert_frame_equal(participation(store, ws.id, items=with_hidden), participation(store, ws.id))

@@ -12,7 +12,7 @@ render plain text (st.text, st.dataframe, selectbox labels); maps escape it them
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -293,9 +293,20 @@ def _remember_new_drawing(result: dict[str, Any] | None) -> None:
         st.session_state.pop(LAST_SAVED, None)  # the form is about the new shape now
 
 
-def draw_panel(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:
-    """The drawing map and, after each shape, the form that saves it."""
-    frame = sk.contributions_frame(store, workshop.id)
+def draw_panel(
+    store: Store,
+    workshop: sk.Workshop,
+    who: sk.Participant,
+    lang: str,
+    items: Sequence[sk.Contribution] | None = None,
+) -> None:
+    """The drawing map and, after each shape, the form that saves it.
+
+    ``items``: the contributions (`sk.list_contributions`), when the page read them already.
+    """
+    if items is None:
+        items = sk.list_contributions(store, workshop.id)
+    frame = sk.frame_of(items)
     zones = zones_layer()
     if zones is not None and workshop.zones_in_focus:
         focus = zones[zones["zone_id"].isin(workshop.zones_in_focus)]
@@ -405,9 +416,18 @@ def _save_contribution(
     st.toast(state[LAST_SAVED], icon=":material/check_circle:")
 
 
-def my_contributions(store: Store, workshop: sk.Workshop, who: sk.Participant, lang: str) -> None:
-    """The group's own contributions, with edit and delete (soft, audited)."""
-    mine = [c for c in sk.list_contributions(store, workshop.id) if c.group_id == who.group_id]
+def my_contributions(
+    store: Store,
+    workshop: sk.Workshop,
+    who: sk.Participant,
+    lang: str,
+    items: Sequence[sk.Contribution] | None = None,
+) -> None:
+    """The group's own contributions, with edit and delete (soft, audited); ``items`` as
+    for `draw_panel`."""
+    if items is None:
+        items = sk.list_contributions(store, workshop.id)
+    mine = [c for c in items if c.group_id == who.group_id]
     st.subheader(t("workshop.mine", lang, group=escape_markdown(who.group_name)))
     if not mine:
         st.caption(t("workshop.mine.none", lang))
@@ -456,11 +476,18 @@ def act(success: str, action: Callable[..., object], *args: Any, **kwargs: Any) 
 # ------------------------------------------------------------------------------ board
 
 
-def board_panel(store: Store, workshop: sk.Workshop, who: sk.Participant | None, lang: str) -> None:
-    """The deliberation board: 3Ds strategy × zone, votes and comment threads."""
+def board_panel(
+    store: Store,
+    workshop: sk.Workshop,
+    who: sk.Participant | None,
+    lang: str,
+    items: Sequence[sk.Contribution] | None = None,
+) -> None:
+    """The deliberation board: 3Ds strategy × zone, votes and comment threads; ``items``
+    as for `draw_panel`."""
     zones = zones_layer()
     zone_ids = [] if zones is None else [str(z) for z in zones["zone_id"]]
-    board = sk.build_board(store, workshop, zone_ids=zone_ids)
+    board = sk.build_board(store, workshop, zone_ids=zone_ids, items=items)
     if who is not None:
         budget = sk.vote_budget(store, who)
         mine = sk.group_votes(store, who)

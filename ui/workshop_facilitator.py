@@ -170,13 +170,19 @@ def moderation_panel(store: Store, code: str, pin: str, lang: str) -> None:
                  keep_id=item.id, duplicate_id=str(duplicate), actor=acct)  # fmt: skip
 
 
-def live_view(store: Store, code: str, lang: str, *, map_height: int = 480) -> None:
+def live_view(
+    store: Store, code: str, lang: str, *, map_height: int = 480
+) -> tuple[sk.Workshop, list[sk.Contribution]]:
     """The projector view: map by category, heat map, tallies, votes, participation.
 
-    The newest contributions are drawn larger on the map and listed first.
+    The newest contributions are drawn larger on the map and listed first. Returns the
+    workshop and its contributions as read for this view (for the board beside it): one
+    read of the store per refresh, the hidden ones included for the participation table.
     """
     ws = sk.get_workshop(store, code)
-    frame = sk.contributions_frame(store, ws.id)
+    with_hidden = sk.list_contributions(store, ws.id, include_hidden=True)
+    items = sk.without_hidden(with_hidden)
+    frame = sk.frame_of(items)
     st.markdown(f"### {escape_markdown(ws.title)} · `{ws.code}`")
     st.caption(f"{t(f'workshop.stage.{ws.stage}', lang)} · {ws.workshop_date}")
     m1, m2, m3 = st.columns(3)
@@ -225,8 +231,9 @@ def live_view(store: Store, code: str, lang: str, *, map_height: int = 480) -> N
         width="stretch", hide_index=True,
     )  # fmt: skip
     st.markdown(f"**{t('workshop.live.participation', lang)}**")
-    part = sk.participation(store, ws.id)
+    part = sk.participation(store, ws.id, items=with_hidden)
     st.dataframe(_labelled(part, lang), width="stretch", hide_index=True)
+    return ws, items
 
 
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -64,9 +64,10 @@ elif view in ("map", "board"):
         if who is not None and hall.consent_needed(who):
             hall.consent_panel(store, workshop, who, lang)
         elif who is not None and view == "map":
-            w.draw_panel(store, workshop, who, lang)
+            items = sk.list_contributions(store, workshop.id)  # one read for the whole run
+            w.draw_panel(store, workshop, who, lang, items)
             st.toggle(t("workshop.page.basemap", lang), key="workshop.basemap")
-            w.my_contributions(store, workshop, who, lang)
+            w.my_contributions(store, workshop, who, lang, items)
         elif view == "board":
             w.board_panel(store, workshop, who, lang)
 else:
@@ -82,11 +83,10 @@ else:
             def _projector() -> None:
                 left, right = st.columns([4, 1])
                 with left:  # first: what changed reaches the projector before the QR code
-                    fac.live_view(store, code, lang, map_height=640)
+                    ws, items = fac.live_view(store, code, lang, map_height=640)
                 with right:
                     hall.qr_panel(code, lang, width=220)
-                ws = sk.get_workshop(store, code)
-                w.board_panel(store, ws, None, lang)
+                w.board_panel(store, ws, None, lang, items)
 
             _projector()
         else:

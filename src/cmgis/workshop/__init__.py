@@ -48,6 +48,7 @@ from cmgis.workshop.analytics import (
     FRAME_COLUMNS,
     build_board,
     contributions_frame,
+    frame_of,
     participation,
     tallies_by_zone_category,
 )
@@ -68,6 +69,7 @@ from cmgis.workshop.contributions import (
     get_contribution,
     list_contributions,
     update_contribution,
+    without_hidden,
 )
 from cmgis.workshop.exchange import (
     ImportResult,
@@ -232,6 +234,7 @@ __all__ = [
     "delete_participant",
     "export_workshop",
     "find_workshop",
+    "frame_of",
     "geometry_from_input",
     "get_contribution",
     "get_workshop",
@@ -265,6 +268,7 @@ __all__ = [
     "update_contribution",
     "verify_pin",
     "vote_budget",
+    "without_hidden",
     "workshop_fields",
     "workshops_of",
     "write_csv_summary",

@@ -36,15 +36,18 @@ def build_board(
     *,
     zone_ids: Sequence[str] = (),
     max_per_cell: int = MAX_BOARD_CARDS_PER_CELL,
+    items: Sequence[Contribution] | None = None,
 ) -> Board:
     """The deliberation board of a workshop (hidden, deleted and merged items left out).
 
     A workshop with steps (`Workshop.steps`, from a template) has one column per step.
     Otherwise ``zone_ids`` lists every zone column (from the zones layer); the workshop's
     zones in focus come first, then the other zones, then any zone found only in the data, then
-    `ELSEWHERE` and `NO_PLACE`.
+    `ELSEWHERE` and `NO_PLACE`. ``items``: the contributions as `list_contributions` gives
+    them by default, when the caller has read them already (one read per page run).
     """
-    items = list_contributions(store, workshop.id)
+    if items is None:
+        items = list_contributions(store, workshop.id)
     if workshop.steps:  # a workshop with steps (a template): one column per step
         columns: tuple[str, ...] = workshop.steps
     else:
@@ -79,9 +82,6 @@ def build_board(
         more=more,
         more_comments=more_comments,
     )
-
-
-#: Columns of `contributions_frame` by default (then ``geometry``).
 
 
 #: Columns of `contributions_frame` by default (then ``geometry``).
@@ -153,6 +153,13 @@ def contributions_frame(
         include_deleted=include_deleted,
         include_merged=include_merged,
     )
+    return frame_of(items, columns=columns)
+
+
+def frame_of(
+    items: Sequence[Contribution], *, columns: Sequence[str] = FRAME_COLUMNS
+) -> gpd.GeoDataFrame:
+    """`contributions_frame` of contributions already read (`list_contributions`)."""
     records = [_contribution_record(c) for c in items]
     frame = pd.DataFrame.from_records(records, columns=[*columns, "geometry"])
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.STORE_CRS)
@@ -193,18 +200,24 @@ def _mapped_by_group(frame: gpd.GeoDataFrame) -> dict[str, dict[str, float]]:
     }
 
 
-def participation(store: Store, workshop_id: str) -> pd.DataFrame:
+def participation(
+    store: Store, workshop_id: str, *, items: Sequence[Contribution] | None = None
+) -> pd.DataFrame:
     """Per group: contributions, comments, votes used, and how much it mapped.
 
     Columns: group_name, contributions, notes, points, lines, polygons, mapped_length_km
     (lines, measured in EPSG:32647), mapped_area_km2 (polygons), comments, votes_used.
-    Every group that joined is listed, also those that contributed nothing.
+    Every group that joined is listed, also those that contributed nothing. ``items``: the
+    contributions with the hidden ones (``list_contributions(include_hidden=True)``), when
+    the caller has read them already.
     """
     groups = store.query(
         "SELECT id, name FROM workshop_groups WHERE workshop_id = :w ORDER BY created_at",
         {"w": workshop_id},
     )
-    frame = contributions_frame(store, workshop_id, include_hidden=True)
+    if items is None:
+        items = list_contributions(store, workshop_id, include_hidden=True)
+    frame = frame_of(items)
     comments = {
         r["group_id"]: int(r["n"])
         for r in store.query(

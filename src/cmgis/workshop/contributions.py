@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from shapely.geometry.base import BaseGeometry
@@ -284,6 +285,18 @@ def list_contributions(
     ):
         comments.setdefault(r["contribution_id"], []).append(comment_from_row(r))
     return [contribution_from_row(r, tuple(comments.get(r["id"], ()))) for r in rows]
+
+
+def without_hidden(items: Sequence[Contribution]) -> list[Contribution]:
+    """What `list_contributions` gives by default, from what it gave with
+    ``include_hidden=True``: hidden contributions and hidden comments left out."""
+    return [
+        replace(c, comments=tuple(m for m in c.comments if not m.hidden))
+        if any(m.hidden for m in c.comments)
+        else c
+        for c in items
+        if not c.hidden
+    ]
 
 
 def _own_live_contribution(tx: Transaction, who: Participant, contribution_id: str) -> Row:
