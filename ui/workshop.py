@@ -37,8 +37,10 @@ from ui.state import current_lang
 PARTICIPANTS = "workshop.participants"  # dict group_id -> Participant
 ACTIVE_GROUP = "workshop.active_group"  # group_id of the group that contributes now
 PENDING_SHAPE = "workshop.pending_shape"  # GeoJSON geometry waiting for its form
-SEEN_SHAPES = "workshop.seen_shapes"  # drawings of the current map already given a form
-MAP_KEY = "workshop.map_key"  # bumped to clear the drawing layer after a save
+SEEN_SHAPES = "workshop.seen_shapes"  # keys (`drawing_key`) of drawings given a form
+SAVES = "workshop.saves"  # saves of this session: the map clears its drawn shapes per value
+#: How many drawings `SEEN_SHAPES` remembers (the newest; a map holds far fewer at once).
+MAX_SEEN_SHAPES = 200
 FACILITATOR = "workshop.facilitator"  # (code, pin) once accepted; pin "" for an account
 CLIENT = "workshop.client"  # random key of this browser session, for the join-code throttle
 FLASH = "workshop.flash"  # one message shown after the next rerun
@@ -260,16 +262,24 @@ def active_group_picker(lang: str) -> sk.Participant | None:
 # ---------------------------------------------------------------------------- drawing
 
 
+def drawing_key(drawing: dict[str, Any]) -> str:
+    """What tells a drawn shape from another: the ``drawn`` property the map gives each
+    shape (`cmgis.maps.workshop.DRAWING_JS`), else its geometry."""
+    drawn = (drawing.get("properties") or {}).get("drawn")
+    return f"drawn:{drawn}" if drawn else repr(drawing.get("geometry"))
+
+
 def new_drawing(result: dict[str, Any] | None, seen: list[str]) -> dict[str, Any] | None:
-    """The geometry of the newest shape drawn with the toolbar that is not in ``seen``.
+    """The newest shape drawn with the toolbar whose `drawing_key` is not in ``seen``.
 
     streamlit-folium's ``last_active_drawing`` is also set by a tap on a contribution
     already on the map (a feature with an ``id``): that is not a new shape (it opened the
     form for an old contribution). So the drawn shapes are read from ``all_drawings``
     (the toolbar's layer only), newest last; ``last_active_drawing`` counts only when it
-    is a drawn shape too. ``seen`` holds the shapes of the current map that already got
-    a form (emptied with each new map: Leaflet puts a point tapped onto an earlier point
-    at that point's very spot, the same geometry).
+    is a drawn shape too. The map stays after a save (it only takes the drawn shapes off),
+    so its last answer still holds the saved shape: ``seen`` holds the keys of the shapes
+    that already got a form. Each drawn shape has a key of its own, also a point tapped
+    onto the very spot of an earlier one.
     """
     if not result:
         return None
@@ -279,17 +289,18 @@ def new_drawing(result: dict[str, Any] | None, seen: list[str]) -> dict[str, Any
         drawn.append(last)
     for drawing in reversed(drawn):
         geometry = drawing.get("geometry")
-        if isinstance(geometry, dict) and geometry and repr(geometry) not in seen:
-            return geometry
+        if isinstance(geometry, dict) and geometry and drawing_key(drawing) not in seen:
+            return drawing
     return None
 
 
 def _remember_new_drawing(result: dict[str, Any] | None) -> None:
     seen: list[str] = st.session_state.setdefault(SEEN_SHAPES, [])
-    geometry = new_drawing(result, seen)
-    if geometry is not None:
-        seen.append(repr(geometry))
-        st.session_state[PENDING_SHAPE] = geometry
+    drawing = new_drawing(result, seen)
+    if drawing is not None:
+        seen.append(drawing_key(drawing))
+        del seen[:-MAX_SEEN_SHAPES]
+        st.session_state[PENDING_SHAPE] = drawing["geometry"]
         st.session_state.pop(LAST_SAVED, None)  # the form is about the new shape now
 
 
@@ -317,10 +328,11 @@ def draw_panel(
         lambda: drawing_map_base(zones=zones, lang=lang, tiles=basemap_tiles()),
     )  # fmt: skip
     parts = kept.parts()
-    add_drawing_contributions(parts.layers, frame, lang=lang)
+    add_drawing_contributions(parts.layers, frame, lang=lang,
+                              clear_drawn=st.session_state.get(SAVES, 0))  # fmt: skip
     st.caption(t("workshop.draw.help", lang))
     result = map_frame(
-        lambda: parts, choices=None, key=f"workshop.map.{st.session_state.get(MAP_KEY, 0)}",
+        lambda: parts, choices=None, key="workshop.map",
         height=520, returned_objects=["last_active_drawing", "all_drawings"], kept=kept,
     )  # fmt: skip
     _remember_new_drawing(result)
@@ -389,10 +401,11 @@ def _save_contribution(
     It runs before the page's next run, so the group sees "Saved" without the map first
     drawn again with the old contributions. "Saved" shows at once as a toast (it floats,
     so the map does not move under the finger, and it arrives before this run's map code)
-    and stays under the form (`LAST_SAVED`) until the next shape is drawn: the new map's
-    first answer reruns the page at once, so a message in the page for one run only was
-    gone before it could be read. A refused save keeps its shape pending and
-    leaves its reason for the form (`FORM_ERROR`).
+    and stays under the form (`LAST_SAVED`) until the next shape is drawn (a message in
+    the page for one run only was gone before it could be read). The map stays: the next
+    run tells it to take the drawn shape off (`SAVES`), and the saved contribution takes
+    its place. A refused save keeps its shape pending and leaves its reason for the form
+    (`FORM_ERROR`).
     """
     state = st.session_state
     try:
@@ -408,11 +421,9 @@ def _save_contribution(
         state[FORM_ERROR] = error_text(err, lang)
         return
     state.pop(PENDING_SHAPE, None)
-    state[MAP_KEY] = state.get(MAP_KEY, 0) + 1  # a new map, without the drawn shape
-    # shapes are new per map: a point tapped onto this one snaps to the same spot
-    state[SEEN_SHAPES] = []
+    state[SAVES] = state.get(SAVES, 0) + 1  # the map takes the drawn shape off, and stays
     state[LAST_SAVED] = t("workshop.form.saved", lang, title=escape_markdown(saved.title))
-    # at once, wherever the phone is scrolled, before this run makes the new map's code
+    # at once, wherever the phone is scrolled, before this run makes the map's code
     st.toast(state[LAST_SAVED], icon=":material/check_circle:")
 
 

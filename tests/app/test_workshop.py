@@ -275,10 +275,25 @@ def test_a_point_drawn_onto_an_earlier_point_still_opens_the_form() -> None:
     tapped = {"type": "Feature", "properties": {"id": "c" * 32}, "geometry": old}
     feature = {"type": "Feature", "properties": {}, "geometry": drawn}
     result = {"last_active_drawing": tapped, "all_drawings": [feature]}
-    assert new_drawing(result, seen) == drawn
+    assert new_drawing(result, seen) == feature
     assert new_drawing(result, [*seen, repr(drawn)]) is None  # already turned into a form
     assert new_drawing({"last_active_drawing": tapped, "all_drawings": []}, []) is None
     assert new_drawing(None, []) is None
+
+
+def test_a_point_on_the_spot_of_a_saved_one_is_new() -> None:
+    """The map stays after a save, so its last answer still holds the saved shape: it is
+    not new again. A point tapped later onto the very same spot has a ``drawn`` key of
+    its own (the map gives each shape one), so it is new."""
+    from ui.workshop import drawing_key, new_drawing
+
+    spot = {"type": "Point", "coordinates": [98.97, 18.79]}
+    saved = {"type": "Feature", "properties": {"drawn": "lq2x1abc"}, "geometry": spot}
+    again = {"type": "Feature", "properties": {"drawn": "lq2x9xyz"}, "geometry": spot}
+    seen = [drawing_key(saved)]
+    assert new_drawing({"last_active_drawing": saved, "all_drawings": [saved]}, seen) is None
+    assert new_drawing({"last_active_drawing": again, "all_drawings": [again]}, seen) == again
+    assert drawing_key(saved) != drawing_key(again)
 
 
 def _map_args(at: AppTest) -> dict[str, object]:

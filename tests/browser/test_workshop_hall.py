@@ -117,7 +117,9 @@ def _draw(app: AppPage, kind: str, offsets: list[tuple[int, int]], title: str) -
     tool.wait_for(timeout=30_000)
     box = tool.bounding_box()
     assert box is not None and box["width"] >= 44 and box["height"] >= 44
-    for _ in range(3):  # the map of the last save may still be replacing the old one
+    same_map = next(f for f in page.frames if "streamlit_folium" in f.url)
+    same_map.evaluate("() => { window.cmgisSameMap = true; }")
+    for _ in range(3):  # a tap given while the page is busy with a run can be lost
         app.tap(tool)
         page.wait_for_timeout(500)
         if frame.locator(".leaflet-draw-toolbar-button-enabled").count():
@@ -147,6 +149,10 @@ def _draw(app: AppPage, kind: str, offsets: list[tuple[int, int]], title: str) -
     page.get_by_label("หัวข้อ").first.fill(title)
     app.click_until(page.get_by_role("button", name="บันทึกรูปที่วาด"),
                     page.get_by_text(f"บันทึกแล้ว: {title}").first, touch=True)  # fmt: skip
+    # the same map, not a new one: the drawn shape is taken off, the contribution shows
+    same_map.wait_for_function("() => window.drawnItems.getLayers().length === 0",
+                               timeout=30_000)  # fmt: skip
+    assert same_map.evaluate("() => window.cmgisSameMap") is True
     page.wait_for_timeout(1000)
 
 
@@ -221,6 +227,10 @@ def test_participant_flow_on_a_touch_device_in_thai(
         _draw(app, "polyline", [(-60, -60), (40, -20), (60, 60)], "ทางเดิน")
         _draw(app, "polygon", [(-80, 60), (0, -80), (80, 60)], "ย่านตลาด")
         _check_layout(page, width)
+        app.map_frame().locator(".leaflet-container").evaluate(
+            "e => e.scrollIntoView({block: 'center'})"
+        )
+        app.screenshot("drawn")  # the four saved shapes on the map that stayed
 
         # the board: vote and comment; the thread stays open and shows the comment
         vote = page.get_by_role("button", name="+1 ●").first

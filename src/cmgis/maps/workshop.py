@@ -51,13 +51,32 @@ TOUCH_CSS: Final = """<style>
 .leaflet-touch .leaflet-draw-section, .leaflet-touch .leaflet-control-zoom { zoom: 1.5; }
 .cmgis-drawing path.leaflet-interactive { pointer-events: none; }
 </style>"""
-#: Marks the map (class ``cmgis-drawing``) from Leaflet.draw's start of a shape to its end.
+#: Marks the map (class ``cmgis-drawing``) from Leaflet.draw's start of a shape to its end,
+#: and gives each drawn shape a property ``drawn`` of its own (before streamlit-folium,
+#: whose handler comes later, reads it): the page tells a new shape from one it has seen
+#: even when a point is tapped onto the very spot of an earlier one, and streamlit-folium
+#: (which sends only answers that differ from the last) sends it.
 DRAWING_JS: Final = """
 (function (map) {
   var box = map.getContainer();
   map.on("draw:drawstart", function () { box.classList.add("cmgis-drawing"); });
   map.on("draw:drawstop", function () { box.classList.remove("cmgis-drawing"); });
+  map.on("draw:created", function (e) {
+    var feature = e.layer.feature = e.layer.feature || {type: "Feature", properties: {}};
+    feature.properties = feature.properties || {};
+    feature.properties.drawn = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+  });
 })({{ this._parent.get_name() }});
+"""
+#: Run with the drawing map's layer group: takes the drawn shapes off the map once per
+#: ``token`` (the page's count of saves), so a saved shape makes way for the contribution
+#: while the map stays (a shape drawn meanwhile stays while the token does).
+CLEAR_DRAWN_JS: Final = """
+(function (token) {
+  if (window.cmgisClearedFor === token) { return; }
+  window.cmgisClearedFor = token;
+  if (window.drawnItems && window.drawnItems.clearLayers) { window.drawnItems.clearLayers(); }
+})({{ this.token|tojson }});
 """
 #: Script run with the map (streamlit-folium runs the map's children's scripts only):
 #: on a phone or tablet the legend starts folded and sits in the bottom right corner, so it
@@ -128,6 +147,17 @@ class _TouchScript(MacroElement):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CmgisTouch"
+
+
+class _ClearDrawn(MacroElement):
+    """`CLEAR_DRAWN_JS` as a child of the drawing map's layer group."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + CLEAR_DRAWN_JS + "{% endmacro %}")
+
+    def __init__(self, token: int) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CmgisClearDrawn"
+        self.token = int(token)
 
 
 def _bounds(zones: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[float]] | None:
@@ -281,11 +311,22 @@ def drawing_map_base(
 
 
 def add_drawing_contributions(
-    group: folium.FeatureGroup, frame: gpd.GeoDataFrame, *, lang: str = "en"
+    group: folium.FeatureGroup,
+    frame: gpd.GeoDataFrame,
+    *,
+    lang: str = "en",
+    clear_drawn: int | None = None,
 ) -> None:
     """The saved contributions (coloured by category, popups escaped) added to the layer
-    group of `drawing_map_base`; while a shape is drawn they let taps through."""
+    group of `drawing_map_base`; while a shape is drawn they let taps through.
+
+    ``clear_drawn``: a number that changes with each save (e.g. the page's count of
+    saves); the browser takes the drawn shapes off the map once per number, and keeps the
+    map itself (`CLEAR_DRAWN_JS`).
+    """
     _add_contributions(group, frame, lang)
+    if clear_drawn is not None:
+        _ClearDrawn(clear_drawn).add_to(group)
 
 
 def drawing_map(
