@@ -255,10 +255,12 @@ def _projector(
     seen: list[tuple[float, int]],
     polled: list[tuple[float, int]],
     runs: list[float],
+    busy: list[tuple[float, float]],
 ) -> None:
     """The facilitator's projector view; records (time, contributions shown) as the page
     saw it (``seen``, filled at the end) and as a thread polling it every 0.25 s saw it,
-    and when each of its runs started (``runs``, the page's clock)."""
+    when each of its runs started (``runs``, the page's clock) and when its main thread
+    was busy (``busy``: start, seconds of each long task)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -288,6 +290,7 @@ def _projector(
             time.sleep(0.25)
         seen.extend((at_ms / 1000, count) for at_ms, count in page.evaluate("window.cmgisSeen"))
         runs.extend(at_ms / 1000 for at_ms in page.evaluate("window.cmgisRuns"))
+        busy.extend((at / 1000, ms / 1000) for at, ms in page.evaluate("window.cmgisLong"))
         browser.close()
 
 
@@ -305,6 +308,12 @@ _OBSERVE_COUNT = """() => {
   look();
   new MutationObserver(look).observe(document.body,
     {subtree: true, childList: true, characterData: true});
+  window.cmgisLong = [];  // the page's main thread busy for 50 ms or more (its map's too)
+  new PerformanceObserver(function (list) {
+    list.getEntries().forEach(function (e) {
+      window.cmgisLong.push([performance.timeOrigin + e.startTime, e.duration]);
+    });
+  }).observe({entryTypes: ["longtask"]});
   window.cmgisRuns = [];  // when the server says a run of the page started
   var app = document.querySelector("[data-testid='stApp']");
   new MutationObserver(function () {
@@ -408,9 +417,9 @@ def main() -> int:
     for _ in workers:
         ready.get(timeout=600)  # every process imported cmgis and opened the store
     proc, url = _server(db)
-    stop, seen, polled, runs = threading.Event(), [], [], []  # type: ignore[var-annotated]
+    stop, seen, polled, runs, long = threading.Event(), [], [], [], []  # type: ignore[var-annotated]
     projector = threading.Thread(
-        target=_projector, args=(url, workshop.code, stop, seen, polled, runs)
+        target=_projector, args=(url, workshop.code, stop, seen, polled, runs, long)
     )
     projector.start()
     while not polled and projector.is_alive():  # the projector shows its first count
@@ -475,6 +484,10 @@ def main() -> int:
         print(f"projector runs while saving: {len(starts)}, gaps between starts (s) median "
               f"{statistics.median(run_gaps):.2f} max {max(run_gaps):.2f}; start to count "
               f"shown (s) median {statistics.median(waits):.2f} max {max(waits):.2f}")  # fmt: skip
+    tasks = [s for at, s in long if ats and ats[0] <= at <= ats[-1] + 6]
+    if ats:  # the projector's browser too busy to show the count at once?
+        print(f"projector page's long tasks while saving: {len(tasks)}, {sum(tasks):.1f} s of "
+              f"{ats[-1] + 6 - ats[0]:.0f} s, longest {max(tasks, default=0):.2f} s")  # fmt: skip
     print(
         f"phones={args.phones} saved={len(stored)} lost={lost} "
         f"p95_save_s={_p95(phone_saves):.2f} projector_lag_s={_p95(lags):.2f}"
