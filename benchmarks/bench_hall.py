@@ -256,11 +256,13 @@ def _projector(
     polled: list[tuple[float, int]],
     runs: list[float],
     busy: list[tuple[float, float]],
+    on_map: list[tuple[float, int]],
 ) -> None:
     """The facilitator's projector view; records (time, contributions shown) as the page
     saw it (``seen``, filled at the end) and as a thread polling it every 0.25 s saw it,
     when each of its runs started (``runs``, the page's clock) and when its main thread
-    was busy (``busy``: start, seconds of each long task)."""
+    was busy (``busy``: start, seconds of each long task), and (time, contributions on its
+    map) as the page saw them (``on_map``, looked at every 0.1 s)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -291,6 +293,7 @@ def _projector(
         seen.extend((at_ms / 1000, count) for at_ms, count in page.evaluate("window.cmgisSeen"))
         runs.extend(at_ms / 1000 for at_ms in page.evaluate("window.cmgisRuns"))
         busy.extend((at / 1000, ms / 1000) for at, ms in page.evaluate("window.cmgisLong"))
+        on_map.extend((at / 1000, n) for at, n in page.evaluate("window.cmgisMapSeen"))
         browser.close()
 
 
@@ -308,6 +311,18 @@ _OBSERVE_COUNT = """() => {
   look();
   new MutationObserver(look).observe(document.body,
     {subtree: true, childList: true, characterData: true});
+  window.cmgisMapSeen = [];  // the contributions on the live map, looked at every 0.1 s
+  var onMap = null;
+  setInterval(function () {
+    var frame = document.querySelector("iframe[title*='streamlit_folium']");
+    var w = frame && frame.contentWindow, n = 0;
+    if (!w || !w.map || !w.feature_group) { return; }
+    w.feature_group.forEach(function (group) {  // the groups on the map (old ones stay listed)
+      if (!w.map.hasLayer(group)) { return; }
+      group.eachLayer(function (layer) { if (layer.getLayers) { n += layer.getLayers().length; } });
+    });
+    if (n !== onMap) { onMap = n; window.cmgisMapSeen.push([Date.now(), n]); }
+  }, 100);
   window.cmgisLong = [];  // the page's main thread busy for 50 ms or more (its map's too)
   new PerformanceObserver(function (list) {
     list.getEntries().forEach(function (e) {
@@ -417,9 +432,14 @@ def main() -> int:
     for _ in workers:
         ready.get(timeout=600)  # every process imported cmgis and opened the store
     proc, url = _server(db)
-    stop, seen, polled, runs, long = threading.Event(), [], [], [], []  # type: ignore[var-annotated]
+    stop = threading.Event()
+    seen: list[tuple[float, int]] = []
+    polled: list[tuple[float, int]] = []
+    runs: list[float] = []
+    long: list[tuple[float, float]] = []
+    on_map: list[tuple[float, int]] = []
     projector = threading.Thread(
-        target=_projector, args=(url, workshop.code, stop, seen, polled, runs, long)
+        target=_projector, args=(url, workshop.code, stop, seen, polled, runs, long, on_map)
     )
     projector.start()
     while not polled and projector.is_alive():  # the projector shows its first count
@@ -457,7 +477,7 @@ def main() -> int:
     votes = int(stored["votes"].sum()) if len(stored) else 0
     phone_saves = [s["s"] for r in phone_results for s in r.get("saves", [])]
     ats = sorted(s["at"] for s in confirmed)
-    lags, polled_lags = _lags(ats, seen), _lags(ats, polled)
+    lags, polled_lags, map_lags = _lags(ats, seen), _lags(ats, polled), _lags(ats, on_map)
     print(f"participants={args.participants} library_processes={n_lib} phones={args.phones}")
     retries = sum(r.get("joins", 1) - 1 for r in lib)
     taps = [r.get("join_taps", 0) for r in phone_results]
@@ -471,6 +491,10 @@ def main() -> int:
         f" max {max(lags) if lags else float('nan'):.2f} ({len(lags)} of {len(ats)} seen)"
         f" | as a thread polling every 0.25 s saw it: p95 {_p95(polled_lags):.2f}"
     )
+    print(f"projector lag until its map shows it (s): median "
+          f"{statistics.median(map_lags) if map_lags else float('nan'):.2f} p95 "
+          f"{_p95(map_lags):.2f} max {max(map_lags, default=float('nan')):.2f} "
+          f"({len(map_lags)} of {len(ats)} seen)")  # fmt: skip
     busy = [t for t, _ in seen if ats and ats[0] <= t <= ats[-1] + 6]
     gaps = [b - a for a, b in itertools.pairwise(busy)]
     if gaps:  # the refresh is every 5 s: longer gaps are runs that came late
