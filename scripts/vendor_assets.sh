@@ -2,7 +2,7 @@
 # Re-fetch the JS/CSS/font/image assets the folium maps use into static/vendor/ so the
 # app works with no network. Sources: the npm registry (`npm pack`) and, for the two files
 # folium ships itself, the folium sdist on PyPI. Versions are pinned here and listed in
-# static/vendor/README.md; cmgis.webmap.use_local_assets() points folium at these paths.
+# static/vendor/README.md; cmgis.maps.assets.use_local_assets() points folium at these paths.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEST=static/vendor

@@ -17,6 +17,7 @@ from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
 from cmgis import InputError
 from cmgis.map_text import escape_map_text
+from cmgis.maps import assets
 from cmgis.maps import webmap as webmap
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -25,14 +26,14 @@ STATIC_DIR = REPO_ROOT / "static"
 
 @pytest.fixture
 def local_assets() -> Iterator[None]:
-    webmap.use_local_assets()
+    assets.use_local_assets()
     yield
-    webmap.use_local_assets()
+    assets.use_local_assets()
 
 
 def _asset_urls() -> list[str]:
     urls = []
-    for cls in webmap.LOCAL_ASSET_CLASSES:
+    for cls in assets.LOCAL_ASSET_CLASSES:
         urls += [url for _, url in cls.default_js] + [url for _, url in cls.default_css]
     return urls
 
@@ -48,11 +49,11 @@ def test_use_local_assets_points_every_class_at_existing_files(local_assets: Non
 
 def test_use_local_assets_is_idempotent_and_rebases(local_assets: None) -> None:
     first = _asset_urls()
-    webmap.use_local_assets()
+    assets.use_local_assets()
     assert _asset_urls() == first
-    webmap.use_local_assets("vendor/")
+    assets.use_local_assets("vendor/")
     assert all(u.startswith("vendor/") and "//" not in u for u in _asset_urls())
-    webmap.use_local_assets()
+    assets.use_local_assets()
     assert _asset_urls() == first
 
 
@@ -87,10 +88,10 @@ def test_vendored_css_references_resolve() -> None:
 
 def test_cdn_assets_can_be_restored() -> None:
     try:
-        webmap.use_cdn_assets()
+        assets.use_cdn_assets()
         assert all(u.startswith("https://") for u in _asset_urls())
     finally:
-        webmap.use_local_assets()
+        assets.use_local_assets()
 
 
 # --- builders -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ this package is imported).
 
 from cmgis.maps import literal_render as literal_render  # installs on import
 from cmgis.maps import webmap
+from cmgis.maps.assets import use_local_assets
 from cmgis.maps.basemap import StreetBasemap, start_warming, street_basemap
 from cmgis.maps.inplace import MapParts, build_map_parts
 from cmgis.maps.labels import MapLabel, district_labels
@@ -86,7 +87,6 @@ from cmgis.maps.webmap import (
     relief_layer,
     shown_basemap,
     simplify_for_web,
-    use_local_assets,
 )
 from cmgis.maps.workshop import (
     CATEGORY_COLORS,

@@ -29,10 +29,10 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from cmgis._errors import InputError
+from cmgis.maps.assets import DEFAULT_ASSET_BASE_URL
 from cmgis.maps.legend import LegendStyle
 from cmgis.maps.webmap import (
     BASEMAPS,
-    DEFAULT_ASSET_BASE_URL,
     ChoroplethSpec,
     MeasureLabels,
     Overlay,

@@ -18,9 +18,10 @@ from jinja2 import Template
 
 from cmgis.i18n import t
 from cmgis.map_text import escape_map_text
+from cmgis.maps.assets import DEFAULT_ASSET_BASE_URL
 from cmgis.maps.legend import LegendItem, LegendSection, style_swatch
 from cmgis.maps.styles import LayerStyle
-from cmgis.maps.webmap import DEFAULT_ASSET_BASE_URL, Overlay
+from cmgis.maps.webmap import Overlay
 from cmgis.user_layers.records import UserLayer
 
 #: The vendored plugin, relative to the asset base URL (``static/vendor``).
