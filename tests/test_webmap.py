@@ -17,7 +17,7 @@ from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
 from cmgis import InputError
 from cmgis.map_text import escape_map_text
-from cmgis.maps import assets
+from cmgis.maps import assets, classes
 from cmgis.maps import webmap as webmap
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -174,12 +174,12 @@ def test_cluster_points_rows() -> None:
     assert rows[1][2] == "วัด"
 
 
-@pytest.mark.parametrize("scheme", webmap.SCHEMES)
+@pytest.mark.parametrize("scheme", classes.SCHEMES)
 def test_classify_keeps_no_data_out_of_every_class(scheme: str) -> None:
     values = [1.0, 2.0, float("nan"), 10.0, 4.0, None]
-    c = webmap.classify(values, scheme=scheme, k=3)
+    c = classes.classify(values, scheme=scheme, k=3)
     assert c.classes[2] is None and c.classes[5] is None
-    assert c.color_of(2) == webmap.NO_DATA_COLOR
+    assert c.color_of(2) == classes.NO_DATA_COLOR
     assert c.k == 3 and len(c.colors) == 3
     assert c.minimum == 1.0 and c.upper_bounds[-1] == 10.0
     assert c.classes[0] == 0 and c.classes[3] == 2
@@ -190,17 +190,17 @@ def test_classify_keeps_no_data_out_of_every_class(scheme: str) -> None:
 
 def test_classify_schemes_differ_and_k_adapts() -> None:
     values = [0.0, 1.0, 2.0, 3.0, 100.0]
-    eq = webmap.classify(values, scheme="equal_interval", k=2)
-    qu = webmap.classify(values, scheme="quantiles", k=2)
+    eq = classes.classify(values, scheme="equal_interval", k=2)
+    qu = classes.classify(values, scheme="quantiles", k=2)
     assert eq.upper_bounds[0] == pytest.approx(50.0)
     assert qu.upper_bounds[0] == pytest.approx(2.0)
-    few = webmap.classify([5.0, 5.0, 7.0], k=5)
+    few = classes.classify([5.0, 5.0, 7.0], k=5)
     assert few.k == 2
     with pytest.raises(InputError):
-        webmap.classify(values, scheme="jenks-ish")
+        classes.classify(values, scheme="jenks-ish")
     with pytest.raises(InputError):
-        webmap.classify(values, k=9)
-    empty = webmap.classify([None, float("nan")])
+        classes.classify(values, k=9)
+    empty = classes.classify([None, float("nan")])
     assert empty.classes == (None, None) and empty.ranges() == []
     section = webmap.choropleth_legend_section(
         empty, title="Speed", unit="", lang="th", no_data_count=2
@@ -209,7 +209,7 @@ def test_classify_schemes_differ_and_k_adapts() -> None:
 
 
 def test_legend_html_escapes_and_lists_classes() -> None:
-    c = webmap.classify([1.0, 5.0, None], scheme="equal_interval", k=2)
+    c = classes.classify([1.0, 5.0, None], scheme="equal_interval", k=2)
     section = webmap.choropleth_legend_section(
         c, title="Offices <per> km²", unit="per km²", lang="en", no_data_count=1
     )
@@ -218,8 +218,8 @@ def test_legend_html_escapes_and_lists_classes() -> None:
     assert "Basemap: &lt;none&gt;" in html
     assert "1 – 3 per km²" in html and "3 – 5 per km²" in html
     assert "no data" in html
-    assert webmap.format_number(1234.4) == "1,234"
-    assert webmap.format_number(0.5) == "0.5"
+    assert classes.format_number(1234.4) == "1,234"
+    assert classes.format_number(0.5) == "0.5"
 
 
 def test_build_map_has_credits_legend_controls_and_no_outside_assets(

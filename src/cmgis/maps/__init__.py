@@ -22,6 +22,7 @@ from cmgis.maps import literal_render as literal_render  # installs on import
 from cmgis.maps import webmap
 from cmgis.maps.assets import use_local_assets
 from cmgis.maps.basemap import StreetBasemap, start_warming, street_basemap
+from cmgis.maps.classes import SCHEMES, YLORRD, classify, format_number
 from cmgis.maps.inplace import MapParts, build_map_parts
 from cmgis.maps.labels import MapLabel, district_labels
 from cmgis.maps.legend import (
@@ -71,19 +72,15 @@ from cmgis.maps.user_layers import imported_style, user_layer_overlay
 from cmgis.maps.webmap import (
     BASEMAPS,
     DEFAULT_LAYERS,
-    SCHEMES,
-    YLORRD,
     ChoroplethSpec,
     CreditsAttribution,
     Overlay,
     WebLayer,
     basemap_text,
     build_map,
-    classify,
     cluster_points,
     detail_for_zoom,
     feature_collection,
-    format_number,
     relief_layer,
     shown_basemap,
     simplify_for_web,

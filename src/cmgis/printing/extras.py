@@ -3,7 +3,7 @@
 - `draw_streets`: the offline street basemap (`cmgis.maps.basemap.print_streets`) under
   the layers, thin and light, as on the web map.
 - `PrintChoropleth` / `indicator_choropleth`: an indicator drawn as classes over the
-  zones or the tambons (the classes of `cmgis.maps.webmap.classify`, the web map's
+  zones or the tambons (the classes of `cmgis.maps.classes.classify`, the web map's
   colours), with its legend (`choropleth_legend_html`).
 - `district_labels_html`: the five districts' names placed over the map image as HTML
   text, so Thai is shaped by the page's text engine (matplotlib cannot shape Thai).
@@ -26,10 +26,11 @@ from cmgis.data.layers import load_layer
 from cmgis.districts.indicators import definition, load_indicators
 from cmgis.i18n import pick, strings, t
 from cmgis.maps.basemap import ROAD_STYLES, WATER_COLOR, print_streets, streets_legend_section
+from cmgis.maps.classes import Classification, classify
 from cmgis.maps.labels import district_labels
 from cmgis.maps.legend import LegendItem, print_legend_html
 from cmgis.maps.styles import PX_TO_PT
-from cmgis.maps.webmap import Classification, choropleth_legend_section, classify
+from cmgis.maps.webmap import choropleth_legend_section
 
 MAP_CRS = settings.METRIC_CRS
 #: Print widths of the road classes (pt): the web widths, a little thinner on paper.
