@@ -396,6 +396,33 @@ def _lags(ats: list[float], shown: list[tuple[float, int]]) -> list[float]:
     return lags
 
 
+def _print_projector_timings(
+    ats: list[float],
+    seen: list[tuple[float, int]],
+    runs: list[float],
+    long: list[tuple[float, float]],
+) -> None:
+    """Where a save's lag went: the gaps between the projector's updates and runs, how long
+    a run took to show the count, and how busy the projector's page was (while saving)."""
+    busy = [t for t, _ in seen if ats and ats[0] <= t <= ats[-1] + 6]
+    gaps = [b - a for a, b in itertools.pairwise(busy)]
+    if gaps:  # the refresh is every 5 s: longer gaps are runs that came late
+        print(f"projector updates while saving: {len(busy)}, gaps (s) median "
+              f"{statistics.median(gaps):.2f} max {max(gaps):.2f}")  # fmt: skip
+    starts = [r for r in runs if ats and ats[0] <= r <= ats[-1] + 6]
+    shown_after = [next((t - r for t, _ in seen if r <= t < r + 5), None) for r in starts]
+    waits = [w for w in shown_after if w is not None]
+    if len(starts) > 1 and waits:  # late starts, or slow runs once started?
+        run_gaps = [b - a for a, b in itertools.pairwise(starts)]
+        print(f"projector runs while saving: {len(starts)}, gaps between starts (s) median "
+              f"{statistics.median(run_gaps):.2f} max {max(run_gaps):.2f}; start to count "
+              f"shown (s) median {statistics.median(waits):.2f} max {max(waits):.2f}")  # fmt: skip
+    tasks = [s for at, s in long if ats and ats[0] <= at <= ats[-1] + 6]
+    if ats:  # the projector's browser too busy to show the count at once?
+        print(f"projector page's long tasks while saving: {len(tasks)}, {sum(tasks):.1f} s of "
+              f"{ats[-1] + 6 - ats[0]:.0f} s, longest {max(tasks, default=0):.2f} s")  # fmt: skip
+
+
 def main() -> int:
     """Run the hall and print the figures.
 
@@ -495,23 +522,7 @@ def main() -> int:
           f"{statistics.median(map_lags) if map_lags else float('nan'):.2f} p95 "
           f"{_p95(map_lags):.2f} max {max(map_lags, default=float('nan')):.2f} "
           f"({len(map_lags)} of {len(ats)} seen)")  # fmt: skip
-    busy = [t for t, _ in seen if ats and ats[0] <= t <= ats[-1] + 6]
-    gaps = [b - a for a, b in itertools.pairwise(busy)]
-    if gaps:  # the refresh is every 5 s: longer gaps are runs that came late
-        print(f"projector updates while saving: {len(busy)}, gaps (s) median "
-              f"{statistics.median(gaps):.2f} max {max(gaps):.2f}")  # fmt: skip
-    starts = [r for r in runs if ats and ats[0] <= r <= ats[-1] + 6]
-    shown_after = [next((t - r for t, _ in seen if r <= t < r + 5), None) for r in starts]
-    waits = [w for w in shown_after if w is not None]
-    if len(starts) > 1 and waits:  # late starts, or slow runs once started?
-        run_gaps = [b - a for a, b in itertools.pairwise(starts)]
-        print(f"projector runs while saving: {len(starts)}, gaps between starts (s) median "
-              f"{statistics.median(run_gaps):.2f} max {max(run_gaps):.2f}; start to count "
-              f"shown (s) median {statistics.median(waits):.2f} max {max(waits):.2f}")  # fmt: skip
-    tasks = [s for at, s in long if ats and ats[0] <= at <= ats[-1] + 6]
-    if ats:  # the projector's browser too busy to show the count at once?
-        print(f"projector page's long tasks while saving: {len(tasks)}, {sum(tasks):.1f} s of "
-              f"{ats[-1] + 6 - ats[0]:.0f} s, longest {max(tasks, default=0):.2f} s")  # fmt: skip
+    _print_projector_timings(ats, seen, runs, long)
     print(
         f"phones={args.phones} saved={len(stored)} lost={lost} "
         f"p95_save_s={_p95(phone_saves):.2f} projector_lag_s={_p95(lags):.2f}"
