@@ -44,6 +44,8 @@ class Servers:
     #: a third app on a store without accounts (the local editor): the replay's control
     local: str
     local_db: Path
+    #: the normal app's log (quoted when a page does not show what a test waits for)
+    app_log: Path
 
 
 def _start(db: Path, log: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -82,7 +84,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         started.append(public)
         local, local_url = _start(local_db, tmp / "local.log")
         started.append(local)
-        yield Servers(app_url, public_url, db, local_url, local_db)
+        yield Servers(app_url, public_url, db, local_url, local_db, tmp / "app.log")
     finally:
         for proc in started:
             stop_server(proc)
@@ -121,6 +123,19 @@ def _open_projects(pg: Any) -> None:
     _idle(pg)
 
 
+def _shown(pg: Any, locator: Any, what: str, log: Path | None = None) -> None:
+    """Wait until ``locator`` is visible; if it never is, fail with what the page shows
+    instead (and the end of the server's ``log``), so a CI failure says why."""
+    try:
+        locator.wait_for(timeout=60_000)
+    except Exception as err:  # playwright's TimeoutError
+        body = pg.locator("body").inner_text(timeout=5_000)
+        tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+        raise AssertionError(
+            f"{what} not shown at {pg.url}\n--- the page:\n{body[:3000]}\n--- server log:\n{tail}"
+        ) from err
+
+
 def _edit_form(pg: Any) -> Any:
     """The visible project form with the officials' notes (the edit form of the open tab)."""
     return pg.locator("[data-testid='stForm']:visible").filter(
@@ -139,8 +154,10 @@ def _save_note(pg: Any, note: str) -> None:
 def test_sign_in_edit_a_project_sign_out(page: Any, servers: Servers) -> None:
     _sign_in(page, servers.app)
     _open_projects(page)
+    # the project chooser and its edit form (an editor is signed in)
     code = page.get_by_test_id("stSelectbox").filter(has_text="Project").first
-    assert code.count() == 1
+    _shown(page, code, "the Projects page's project chooser", servers.app_log)
+    _shown(page, _edit_form(page).first, "the project's edit form", servers.app_log)
     _save_note(page, "checked on site by Nok")
     with open_app_store(servers.db) as store:
         latest = history(store)[0]
