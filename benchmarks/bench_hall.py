@@ -42,11 +42,16 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _cpu import CpuSampler  # benchmarks/_cpu.py
+
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]  # fmt: skip
+#: switches Chromium ignores, which tell the CPU sampler whose browser a process belongs to
+PHONE_FLAG, PROJECTOR_FLAG = "--cmgis-actor=phone", "--cmgis-actor=projector"
 PIN = "2468"
 DRAWINGS, VOTES = 5, 10
 TITLES = ("ตลาดวโรรส", "คลองแม่ข่า", "ย่านนิมมานเหมินท์", "สวนดอก", "ประตูท่าแพ")
@@ -171,7 +176,7 @@ def _phone(url: str, code: str, index: int, start_at: float, result: dict[str, A
 
     saves: list[dict[str, Any]] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, PHONE_FLAG])
         context = browser.new_context(viewport={"width": 390, "height": 844},
                                       device_scale_factor=3, is_mobile=True, has_touch=True,
                                       locale="th-TH")  # fmt: skip
@@ -266,7 +271,9 @@ def _projector(
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, PROJECTOR_FLAG]
+        )
         page = browser.new_page(viewport={"width": 1600, "height": 900})
         page.set_default_timeout(120_000)
         page.set_default_navigation_timeout(120_000)
@@ -396,6 +403,25 @@ def _lags(ats: list[float], shown: list[tuple[float, int]]) -> list[float]:
     return lags
 
 
+def _actor(cmdlines: list[str]) -> str:
+    """Whose work a process of this benchmark does (`CpuSampler`): its command line and
+    its ancestors'. The benchmark's own process drives the browsers (Playwright)."""
+    if not cmdlines:
+        return "benchmark process"
+    every = " ".join(cmdlines)
+    if PHONE_FLAG in every:
+        return "phones' browsers"
+    if PROJECTOR_FLAG in every:
+        return "projector's browser"
+    if "streamlit" in cmdlines[-1]:
+        return "server"
+    if "multiprocessing" in cmdlines[-1]:
+        return "library participants"
+    if "playwright" in cmdlines[-1]:
+        return "Playwright drivers"
+    return "other"
+
+
 def _print_projector_timings(
     ats: list[float],
     seen: list[tuple[float, int]],
@@ -473,6 +499,7 @@ def main() -> int:
         time.sleep(0.5)
     start = time.time() + 2
     start_value.value = start
+    cpu = CpuSampler(_actor).start()
     phone_results: list[dict[str, Any]] = [{} for _ in range(args.phones)]
     phones = [
         threading.Thread(target=_phone, args=(url, workshop.code, i, start + offsets[n_lib + i],
@@ -481,10 +508,15 @@ def main() -> int:
     ]  # fmt: skip
     for t in phones:
         t.start()
+    time.sleep(max(0.0, start - time.time()))
+    cpu.mark_start()  # the hall opens: joins, saves, votes and the projector's refreshes
     for w in workers:
         w.join()
     for t in phones:
         t.join()
+    cpu.mark_end()
+    hall_s = time.time() - start
+    cpu.stop()
     time.sleep(12)  # two refreshes of the projector after the last save
     stop.set()
     projector.join()
@@ -523,6 +555,7 @@ def main() -> int:
           f"{_p95(map_lags):.2f} max {max(map_lags, default=float('nan')):.2f} "
           f"({len(map_lags)} of {len(ats)} seen)")  # fmt: skip
     _print_projector_timings(ats, seen, runs, long)
+    print(cpu.summary(hall_s))
     print(
         f"phones={args.phones} saved={len(stored)} lost={lost} "
         f"p95_save_s={_p95(phone_saves):.2f} projector_lag_s={_p95(lags):.2f}"
