@@ -30,11 +30,10 @@ def _stat(pid: int) -> tuple[int, float] | None:
 
 def _cmdline(pid: int) -> str:
     try:
-        return (
-            (PROC / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        )
+        raw = (PROC / str(pid) / "cmdline").read_bytes()
     except OSError:
         return ""
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()
 
 
 class CpuSampler:
