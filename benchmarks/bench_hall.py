@@ -16,7 +16,9 @@ from its confirmation until the projector counts it, timed by the projector page
 (a MutationObserver on the count; a thread polling the page is printed beside it).
 
 The store is checked afterwards: ``lost`` counts saves that were confirmed (or expected)
-but are not stored. Side by side: the p95 save of a lone process writing the same way.
+but are not stored. Side by side: the p95 save of a lone process writing the same way,
+and the CPU seconds each actor (server, phones' browsers, projector's browser, library
+processes) used while the hall was open (`_cpu.CpuSampler`, from ``/proc``).
 The last line::
 
     phones=<n> saved=<n> lost=<n> p95_save_s=<x> projector_lag_s=<y>
