@@ -292,6 +292,37 @@ class AppPage:
         return path
 
 
+def fill_facilitator_login(page: Any, code: str, pin: str) -> None:
+    """Type ``code`` and ``pin`` into the facilitator's login, just after the page was
+    switched to the Facilitator or Projector view.
+
+    Waits for the login form, then until the join view's own "Join code" box is gone (it
+    lingers while the run replaces it: "Join code" would name two boxes), and types
+    again what a rerun cleared (a field typed just before a rerun may come back empty).
+    """
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    page.get_by_role("button", name="Open the facilitator view").wait_for(timeout=60_000)
+    page.wait_for_selector(idle, timeout=60_000)
+    code_box = page.get_by_label("Join code")
+    for _ in range(120):
+        if code_box.count() == 1:
+            break
+        page.wait_for_timeout(500)
+    assert code_box.count() == 1, f"{code_box.count()} 'Join code' boxes after 60 s"
+    pin_box = page.get_by_label("Facilitator PIN", exact=True)
+    for _attempt in range(5):
+        if code_box.input_value() != code:
+            code_box.fill(code)
+            code_box.press("Tab")  # commit the text before the next field
+        if pin_box.input_value() != pin:
+            pin_box.fill(pin)
+            pin_box.press("Tab")
+        page.wait_for_selector(idle, timeout=60_000)
+        if code_box.input_value() == code and pin_box.input_value() == pin:
+            return
+    raise AssertionError("the facilitator's join code and PIN did not stay typed")
+
+
 def _is_local(url: str) -> bool:
     parsed = urlparse(url)
     if parsed.scheme in ("data", "blob", "about", "chrome-error"):

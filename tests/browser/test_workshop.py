@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tests.browser.conftest import fill_facilitator_login
+
 TITLE = (  # HTML, a template literal, and Jinja (branca compiled rendered map text again)
     '<script>window.__xss="title"</script><img src=x onerror="window.__xss=1">`${1+1}`'
     " {{ 987654321 + 111111111 }}"
@@ -86,9 +88,7 @@ def test_group_draws_polygon_and_it_reaches_board_and_live_map(app_page: Any) ->
 
     # the facilitator's live map shows the polygon with the payload as plain text
     _click_label(page, "Facilitator")
-    app_page.wait_idle()
-    page.get_by_label("Join code").fill(code)
-    page.get_by_label("Facilitator PIN", exact=True).fill(PIN)
+    fill_facilitator_login(page, code, PIN)
     facilitating = page.locator("[data-testid='stMetric']").first
     app_page.click_until(page.get_by_role("button", name="Open the facilitator view"), facilitating)
     live = app_page.map_frame()

@@ -18,7 +18,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AppPage, open_app_page
+from tests.browser.conftest import AppPage, fill_facilitator_login, open_app_page
 
 PIN = "8642"
 CONSENT_EN = "We keep names to send the report; ask us to delete them."
@@ -40,12 +40,7 @@ def _facilitator_link(app_page: AppPage) -> str:
     app_page.click_until(page.get_by_role("button", name="Create workshop"), created)
     code = re.search(r"Join code: ([A-Z0-9]{6})", created.inner_text()).group(1)  # type: ignore[union-attr]
     page.locator("label").filter(has_text="Facilitator").first.click()
-    page.get_by_role("button", name="Open the facilitator view").wait_for(timeout=30_000)
-    app_page.wait_idle()
-    page.wait_for_timeout(500)
-    page.get_by_label("Join code").fill(code)
-    page.get_by_label("Facilitator PIN", exact=True).fill(PIN)
-    assert page.get_by_label("Join code").input_value() == code
+    fill_facilitator_login(page, code, PIN)
     qr = page.locator("[data-testid='stImage'] img").first
     app_page.click_until(page.get_by_role("button", name="Open the facilitator view"), qr)
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import fill_facilitator_login
 from tests.test_map_text import PAYLOADS
 
 pytestmark = pytest.mark.own_server
@@ -116,24 +117,7 @@ def test_workshop_overlay_and_live_map_show_payloads_as_text(
     app_page.open("workshop?lang=en")
     app_page.wait_idle()
     page.locator("label").filter(has_text="Facilitator").first.click()
-    page.get_by_role("button", name="Open the facilitator view").wait_for(timeout=60_000)
-    app_page.wait_idle()
-    for _second in range(30):  # the join view's own "Join code" box may linger a moment
-        if page.get_by_label("Join code").count() == 1:
-            break
-        page.wait_for_timeout(1_000)
-    code_box = page.get_by_label("Join code")
-    pin_box = page.get_by_label("Facilitator PIN", exact=True)
-    for _attempt in range(5):  # a rerun of the page may clear a field typed just before it
-        if code_box.input_value() != ws["code"]:
-            code_box.fill(ws["code"])
-            code_box.press("Tab")  # commit the text before the next field
-        if pin_box.input_value() != PIN:
-            pin_box.fill(PIN)
-            pin_box.press("Tab")
-        app_page.wait_idle()
-        if code_box.input_value() == ws["code"] and pin_box.input_value() == PIN:
-            break
+    fill_facilitator_login(page, ws["code"], PIN)
     facilitating = page.locator("[data-testid='stMetric']").first
     app_page.click_until(page.get_by_role("button", name="Open the facilitator view"), facilitating)
     live = app_page.map_frame()
