@@ -29,7 +29,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +171,39 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+#: Streamlit has finished the current run (no "running" indicator)
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def click_until(
+    page: Any,
+    button: Any,
+    shown: Any,
+    *,
+    attempts: int = 3,
+    click: Callable[[], object] | None = None,
+    on_fail: Callable[[], object] | None = None,
+) -> None:
+    """Click ``button`` (or call ``click``) until ``shown`` appears: a click given to a
+    page still busy with a run (its elements about to be replaced) can be lost under a
+    full run's load, and a person would click again. ``on_fail`` runs before the last
+    failure is raised (e.g. a screenshot)."""
+    for attempt in range(attempts):
+        if attempt and not button.count():
+            pass  # the click took (its button is gone): give ``shown`` more time
+        else:
+            (click or button.click)()
+        page.wait_for_selector(IDLE, timeout=60_000)
+        try:
+            shown.wait_for(timeout=20_000 * (attempt + 1))
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                if on_fail is not None:
+                    on_fail()
+                raise
+
+
 @dataclass
 class AppPage:
     """A Playwright page on the app with the request log a test asserts on."""
@@ -190,8 +223,7 @@ class AppPage:
 
     def wait_idle(self, timeout_ms: int = 30_000) -> None:
         """Wait until Streamlit has finished the current run (no "running" indicator)."""
-        self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                                    timeout=timeout_ms)  # fmt: skip
+        self.page.wait_for_selector(IDLE, timeout=timeout_ms)
 
     def tap(self, locator: Any) -> None:
         """A touch tap (not a mouse click) on the middle of ``locator``, scrolled to the
@@ -204,24 +236,13 @@ class AppPage:
     def click_until(
         self, button: Any, shown: Any, *, attempts: int = 3, touch: bool = False
     ) -> None:
-        """Click ``button`` (tap it when ``touch``) until ``shown`` appears: a click given
-        to a page still busy with a run (its elements about to be replaced) can be lost
-        under a full run's load, and a person would click again."""
-        for attempt in range(attempts):
-            if attempt and not button.count():
-                pass  # the click took (its button is gone): give ``shown`` more time
-            elif touch:
-                self.tap(button)
-            else:
-                button.click()
-            self.wait_idle(60_000)
-            try:
-                shown.wait_for(timeout=20_000 * (attempt + 1))
-                return
-            except Exception:
-                if attempt == attempts - 1:
-                    self.screenshot("click-until")
-                    raise
+        """`click_until` on this page: tap ``button`` when ``touch``; a screenshot when
+        ``shown`` never comes."""
+        click_until(
+            self.page, button, shown, attempts=attempts,
+            click=(lambda: self.tap(button)) if touch else None,
+            on_fail=lambda: self.screenshot("click-until"),
+        )  # fmt: skip
 
     def choose(self, label: str, option: str, *, deadline_s: float = 90.0) -> None:
         """Pick ``option`` in the selectbox labelled ``label``, as a person would: open the
@@ -300,9 +321,8 @@ def fill_facilitator_login(page: Any, code: str, pin: str) -> None:
     lingers while the run replaces it: "Join code" would name two boxes), and types
     again what a rerun cleared (a field typed just before a rerun may come back empty).
     """
-    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
     page.get_by_role("button", name="Open the facilitator view").wait_for(timeout=60_000)
-    page.wait_for_selector(idle, timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
     code_box = page.get_by_label("Join code")
     for _ in range(120):
         if code_box.count() == 1:
@@ -317,7 +337,7 @@ def fill_facilitator_login(page: Any, code: str, pin: str) -> None:
         if pin_box.input_value() != pin:
             pin_box.fill(pin)
             pin_box.press("Tab")
-        page.wait_for_selector(idle, timeout=60_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
         if code_box.input_value() == code and pin_box.input_value() == pin:
             return
     raise AssertionError("the facilitator's join code and PIN did not stay typed")

@@ -15,7 +15,12 @@ from typing import Any
 
 from cmgis.store import open_app_store
 from cmgis.workshop import create_workshop, list_contributions
-from tests.browser.conftest import ARTIFACTS_DIR, fill_facilitator_login, streamlit_server
+from tests.browser.conftest import (
+    ARTIFACTS_DIR,
+    click_until,
+    fill_facilitator_login,
+    streamlit_server,
+)
 from tests.pg_support import PgCluster
 
 PIN = "8642"
@@ -37,26 +42,6 @@ def _idle(page: Any) -> None:
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
     )
-
-
-def _click_until(page: Any, button: Any, shown: Any, fields: dict[Any, str] | None = None) -> None:
-    """Click ``button`` until ``shown`` appears, typing ``fields`` (box: text) again first
-    where a rerun cleared them: a click on a page still busy with a run may be lost."""
-    for attempt in range(3):
-        if attempt and not button.count():
-            pass  # the click took (its button is gone): give ``shown`` more time
-        else:
-            for box, text in (fields or {}).items():
-                if box.input_value() != text:
-                    box.fill(text)
-            button.click()
-        _idle(page)
-        try:
-            shown.wait_for(timeout=30_000 * (attempt + 1))
-            return
-        except Exception:
-            if attempt == 2:
-                raise
 
 
 def test_contribution_through_one_instance_shows_in_the_other_s_live_view(
@@ -81,14 +66,23 @@ def test_contribution_through_one_instance_shows_in_the_other_s_live_view(
         fill_facilitator_login(page_b, ws.code, PIN)
         contributions = _metric(page_b, "Contributions")
         button = page_b.get_by_role("button", name="Open the facilitator view")
-        _click_until(page_b, button, contributions)
+        click_until(page_b, button, contributions)
         assert re.search(r"\b0\b", contributions.inner_text())
 
         # A: a group joins and saves a note
         _open_workshop(page_a, url_a)
         _idle(page_a)
-        fields = {page_a.get_by_label("Join code").first: ws.code,
-                  page_a.get_by_label("Group name"): "กลุ่มห้อง A"}  # fmt: skip
+        code_box = page_a.get_by_label("Join code").first
+        name_box = page_a.get_by_label("Group name")
+        join = page_a.get_by_role("button", name="Join")
+
+        def type_and_join() -> None:  # a rerun may have cleared what was typed
+            if code_box.input_value() != ws.code:
+                code_box.fill(ws.code)
+            if name_box.input_value() != "กลุ่มห้อง A":
+                name_box.fill("กลุ่มห้อง A")
+            join.click()
+
         # "Joined as" shows for one run only: the map's first answer reruns the page, and
         # the group is then on the map, with its form's "Save note"
         joined = (
@@ -96,7 +90,7 @@ def test_contribution_through_one_instance_shows_in_the_other_s_live_view(
             .or_(page_a.get_by_role("button", name="Save note"))
             .first
         )
-        _click_until(page_a, page_a.get_by_role("button", name="Join"), joined, fields)
+        click_until(page_a, join, joined, click=type_and_join)
         page_a.locator("label").filter(has_text="Map and contribute").first.click()
         _idle(page_a)
         page_a.get_by_label("Title", exact=True).fill(TITLE)
